@@ -1,0 +1,139 @@
+"""Derive argparse options from a pydantic input model, so the CLI never keeps a second copy of the fields.
+
+Scalars become `--field-name VALUE`, booleans `--flag/--no-flag`, lists are repeatable (a plural field also
+answers to its singular, e.g. `--rule` for `rules`), and nested models take YAML or JSON text. `--input FILE`
+(or `-` for stdin) supplies any fields as a YAML/JSON mapping; flags given on the command line win.
+"""
+
+from __future__ import annotations
+
+import argparse
+import types
+import typing
+from typing import Any, Literal, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel
+
+
+class OptionError(ValueError):
+    """A command-line value that cannot even be read (bad YAML in a structured option, unreadable file)."""
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional[...] and Annotated[...] down to the core type."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _kind(annotation: Any) -> tuple[str, Any]:
+    core = _unwrap(annotation)
+    origin = get_origin(core)
+    if origin is list:
+        item = _unwrap(get_args(core)[0])
+        return ("list-structured" if _is_model(item) else "list", item)
+    if _is_model(core):
+        return ("structured", core)
+    if core is bool:
+        return ("bool", core)
+    return ("scalar", core)
+
+
+def _choices(item: Any) -> list[str] | None:
+    return [str(v) for v in get_args(item)] if get_origin(item) is Literal else None
+
+
+def add_model_options(parser: argparse.ArgumentParser, model: type[BaseModel]) -> None:
+    """Add one option per model field (and --input) to `parser`."""
+    parser.add_argument(
+        "--input", metavar="FILE", help="YAML/JSON file (or - for stdin) with any of the fields below"
+    )
+    group = parser.add_argument_group("inputs (from the input model)")
+    for name, info in model.model_fields.items():
+        flag = "--" + name.replace("_", "-")
+        kind, item = _kind(info.annotation)
+        desc = info.description or ""
+        default = "" if info.is_required() else f" [default: {info.get_default(call_default_factory=True)!r}]"
+        required = " (required)" if info.is_required() else ""
+        dest = f"field__{name}"
+        if kind == "bool":
+            group.add_argument(
+                flag, dest=dest, action=argparse.BooleanOptionalAction, default=None, help=desc + default
+            )
+            continue
+        names = [flag]
+        if kind.startswith("list") and name.endswith("s") and len(name) > 2:
+            names.append("--" + name[:-1].replace("_", "-"))
+        choices = _choices(item)
+        metavar = "{" + ",".join(choices) + "}" if choices else ("YAML" if "structured" in kind else "VALUE")
+        group.add_argument(
+            *names,
+            dest=dest,
+            default=None,
+            metavar=metavar,
+            action="append" if kind.startswith("list") else "store",
+            help=f"{desc}{required}{default}" + (" (repeatable)" if kind.startswith("list") else ""),
+        )
+
+
+def _parse_structured(text: str, option: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise OptionError(
+            f"{option}: not valid YAML/JSON ({exc.__class__.__name__}); quote the value, e.g. "
+            f"{option} '{{name: x, port: 80}}'"
+        ) from None
+
+
+def _read_input(path: str, stdin: typing.TextIO) -> dict[str, Any]:
+    try:
+        text = stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
+    except OSError as exc:
+        raise OptionError(f"--input {path}: cannot read ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise OptionError(f"--input {path}: invalid YAML{where}") from None
+    if not isinstance(data, dict):
+        raise OptionError(
+            f"--input {path}: must hold a mapping of field names to values, not {type(data).__name__}"
+        )
+    return data
+
+
+def collect_fields(args: argparse.Namespace, model: type[BaseModel], stdin: typing.TextIO) -> dict[str, Any]:
+    """Merge --input and the flags into the raw dict the model validates (flags win)."""
+    data: dict[str, Any] = _read_input(args.input, stdin) if getattr(args, "input", None) else {}
+    for name, info in model.model_fields.items():
+        value = getattr(args, f"field__{name}", None)
+        if value is None:
+            continue
+        kind, _item = _kind(info.annotation)
+        option = "--" + name.replace("_", "-")
+        if kind == "structured":
+            value = _parse_structured(value, option)
+        elif kind == "list-structured":
+            parsed = []
+            for text in value:
+                loaded = _parse_structured(text, option)
+                # A bare string stays a string: models such as RouteRule accept a shorthand form.
+                parsed.append(loaded if isinstance(loaded, dict | list) else text)
+            value = parsed
+        data[name] = value
+    return data

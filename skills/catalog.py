@@ -1,0 +1,132 @@
+"""The skill catalog: one entry per skill, the single source for tools, prompts, CLI commands and docs.
+
+Entries name their input model and builder as import strings so that reading the catalog (e.g. to answer
+`tools/list`) never imports the templates or the validation engine.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SkillEntry:
+    """One skill: its folder under skills/, and the front doors that expose it."""
+
+    name: str
+    title: str
+    description: str
+    input_model: str | None = None  # "module:Class"
+    builder: str | None = None  # "module:function"
+    tool: str | None = None
+    command: str | None = None
+
+    @property
+    def prompt(self) -> str:
+        return self.name
+
+    def load_model(self) -> Any:
+        return _load(self.input_model) if self.input_model else None
+
+    def load_builder(self) -> Callable[..., Any]:
+        if not self.builder:
+            raise LookupError(f"skill {self.name} has no builder")
+        return _load(self.builder)
+
+
+def _load(ref: str) -> Any:
+    module, _, attr = ref.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+SKILLS: tuple[SkillEntry, ...] = (
+    SkillEntry(
+        name="aigw-install",
+        title="Install Envoy AI Gateway",
+        description=(
+            "Plans an idempotent install of Envoy AI Gateway and the matching Envoy Gateway with pinned helm "
+            "charts, waits and generated Envoy Gateway values (Backend API, extension-manager hooks). Use when "
+            "setting up AI Gateway on a cluster, upgrading it, or checking why the extproc is not wired in."
+        ),
+        input_model="skills.install:InstallInput",
+        builder="skills.install:build_install",
+        tool="aigw_install",
+        command="install",
+    ),
+    SkillEntry(
+        name="aigw-backend",
+        title="Add a model provider backend",
+        description=(
+            "Generates the Envoy Gateway Backend, AIServiceBackend and BackendTLSPolicy for one model provider "
+            "(OpenAI, Anthropic, AWS Bedrock, Azure OpenAI, Vertex AI, Gemini, Groq, Mistral, Ollama, vLLM and "
+            "more) from a preset or explicit hostname, schema and prefix. Use when connecting AI Gateway to a "
+            "provider or a self-hosted model server."
+        ),
+        input_model="skills.backend:BackendInput",
+        builder="skills.backend:build_backend",
+        tool="aigw_backend",
+        command="backend",
+    ),
+    SkillEntry(
+        name="aigw-auth",
+        title="Authenticate to a provider",
+        description=(
+            "Generates the BackendSecurityPolicy (API key, Anthropic or Azure key, AWS, Azure or GCP "
+            "credentials) for AIServiceBackends and the exact command that creates its Secret from an "
+            "environment variable or file at apply time; never handles secret values. Use when a backend "
+            "needs credentials or when switching to IRSA, Pod Identity, workload identity or OIDC."
+        ),
+        input_model="skills.auth:AuthInput",
+        builder="skills.auth:build_auth",
+        tool="aigw_auth",
+        command="auth",
+    ),
+    SkillEntry(
+        name="aigw-route",
+        title="Route models to backends",
+        description=(
+            "Generates the GatewayClass, Gateway, ClientTrafficPolicy (buffer limit) and AIGatewayRoute that "
+            "send each model name (x-ai-eg-model) to its backends with weights, priorities and timeouts. Use "
+            "when exposing models through a Gateway, adding a model, or splitting traffic between providers."
+        ),
+        input_model="skills.route:RouteInput",
+        builder="skills.route:build_route",
+        tool="aigw_route",
+        command="route",
+    ),
+    SkillEntry(
+        name="aigw-orchestrator",
+        title="Set up AI Gateway end to end",
+        description=(
+            "Asks a few intake questions and composes install plan, Gateway, backends, credentials and routes "
+            "into one validated, apply-ready bundle (manifests, kustomization, install and secrets scripts). "
+            "Use when someone says 'set up AI Gateway for OpenAI and Anthropic' or wants a complete deployment."
+        ),
+        input_model="orchestrator.intake:Intake",
+        builder="orchestrator.compose:compose_bundle",
+        tool="aigw_orchestrate",
+        command="build",
+    ),
+    SkillEntry(
+        name="aigw-fundamentals",
+        title="Envoy AI Gateway fundamentals",
+        description=(
+            "Explains how Envoy AI Gateway fits together (Gateway, AIGatewayRoute, AIServiceBackend, Backend, "
+            "BackendSecurityPolicy), the version matrix and the pitfalls users hit (413 buffer limit, missing "
+            "extension hooks, Service backendRefs, 15-rule limit). Use before designing or debugging a setup."
+        ),
+    ),
+)
+
+BY_NAME = {s.name: s for s in SKILLS}
+BY_TOOL = {s.tool: s for s in SKILLS if s.tool}
+BY_COMMAND = {s.command: s for s in SKILLS if s.command}
+
+
+def skill(name: str) -> SkillEntry:
+    if name not in BY_NAME:
+        raise KeyError(f"unknown skill {name!r}; known: {', '.join(BY_NAME)}")
+    return BY_NAME[name]

@@ -1,0 +1,204 @@
+"""aigw-install: an ordered, idempotent plan that installs Envoy Gateway and Envoy AI Gateway with pinned versions.
+
+The Envoy Gateway values are generated (never fetched from a moving branch) so the extension-manager hook
+points at the AI Gateway controller in the namespace the user chose.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import Field
+
+from skills.model import InputModel
+from skills.render import render_object
+from skills.result import SkillResult, Step
+from skills.types import DNSLabel, Duration
+from skills.versions import (
+    DEFAULT_VERSION,
+    ENVOY_GATEWAY_CONTROLLER,
+    AIGatewayVersion,
+    VersionProfile,
+    profile,
+)
+
+SKILL = "aigw-install"
+VALUES_FILE = "envoy-gateway-values.yaml"
+EG_CHART = "oci://docker.io/envoyproxy/gateway-helm"
+AIGW_CRD_CHART = "oci://docker.io/envoyproxy/ai-gateway-crds-helm"
+AIGW_CHART = "oci://docker.io/envoyproxy/ai-gateway-helm"
+
+AddonName = Literal["inference-pool"]
+
+
+@dataclass(frozen=True)
+class Addon:
+    """An optional capability: extra Envoy Gateway values and the steps that install what it needs."""
+
+    name: str
+    summary: str
+    backend_resources: tuple[dict[str, str], ...] = ()
+    pre_steps: Callable[[VersionProfile], list[Step]] = field(default=lambda _: [])
+    uninstall: Callable[[VersionProfile], list[Step]] = field(default=lambda _: [])
+
+
+def _gie_url(prof: VersionProfile) -> str:
+    return (
+        "https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/"
+        f"{prof.inference_extension}/manifests.yaml"
+    )
+
+
+ADDONS: dict[str, Addon] = {
+    "inference-pool": Addon(
+        name="inference-pool",
+        summary="Route to self-hosted model servers through Gateway API Inference Extension InferencePools",
+        backend_resources=(
+            {"group": "inference.networking.k8s.io", "kind": "InferencePool", "version": "v1"},
+        ),
+        pre_steps=lambda prof: [
+            Step(
+                title=f"Install the Gateway API Inference Extension {prof.inference_extension} CRDs",
+                command=f"kubectl apply --server-side -f {_gie_url(prof)}",
+                why="InferencePool backends need the inference.networking.k8s.io CRDs before Envoy Gateway starts",
+            )
+        ],
+        uninstall=lambda prof: [
+            Step(
+                title="Remove the Inference Extension CRDs (deletes every InferencePool)",
+                command=f"kubectl delete --ignore-not-found -f {_gie_url(prof)}",
+                why="Only when nothing else uses InferencePools",
+            )
+        ],
+    ),
+}
+
+
+class InstallInput(InputModel):
+    """Where and which versions to install."""
+
+    version: AIGatewayVersion = Field(
+        DEFAULT_VERSION, description="Envoy AI Gateway version (pins Envoy Gateway)"
+    )
+    envoy_gateway_installed: bool = Field(
+        False,
+        description="Envoy Gateway is already installed: upgrade it in place with the AI Gateway values",
+    )
+    envoy_gateway_namespace: DNSLabel = Field("envoy-gateway-system", description="Envoy Gateway namespace")
+    ai_gateway_namespace: DNSLabel = Field(
+        "envoy-ai-gateway-system",
+        description="AI Gateway controller namespace (the extension hook points here)",
+    )
+    addons: list[AddonName] = Field(default_factory=list, description="Optional capabilities to install")
+    wait_timeout: Duration = Field("2m", description="How long each wait step waits for a deployment")
+
+
+def _helm(release: str, chart: str, version: str, namespace: str, extra: str = "") -> str:
+    cmd = f"helm upgrade -i {release} {chart} --version {version} --namespace {shlex.quote(namespace)} --create-namespace"
+    return f"{cmd}{extra}"
+
+
+def _wait(namespace: str, deployment: str, timeout: str) -> str:
+    return (
+        f"kubectl wait --timeout={timeout} -n {shlex.quote(namespace)} deployment/{deployment} "
+        "--for=condition=Available"
+    )
+
+
+def controller_hostname(namespace: str) -> str:
+    return f"ai-gateway-controller.{namespace}.svc.cluster.local"
+
+
+def build_install(data: InstallInput | dict) -> SkillResult:
+    """Install plan: steps, the generated Envoy Gateway values file, and the uninstall steps."""
+    inp = InstallInput.parse(data, skill=SKILL)
+    prof = profile(inp.version)
+    addons = [ADDONS[name] for name in sorted(set(inp.addons))]
+    _, values_text = render_object(
+        SKILL,
+        "envoy-gateway-values.yaml.j2",
+        ai_gateway_version=prof.ai_gateway,
+        envoy_gateway_version=prof.envoy_gateway,
+        ai_gateway_namespace=inp.ai_gateway_namespace,
+        controller=ENVOY_GATEWAY_CONTROLLER,
+        controller_hostname=controller_hostname(inp.ai_gateway_namespace),
+        backend_resources=[r for a in addons for r in a.backend_resources],
+        rate_limit_redis_url=None,
+    )
+    eg_ns, ai_ns = inp.envoy_gateway_namespace, inp.ai_gateway_namespace
+    steps: list[Step] = [s for a in addons for s in a.pre_steps(prof)]
+    if inp.envoy_gateway_installed:
+        steps.append(
+            Step(
+                title=f"Upgrade the existing Envoy Gateway to {prof.envoy_gateway} with the AI Gateway values",
+                command=f"helm upgrade eg {EG_CHART} --version {prof.envoy_gateway} --namespace {shlex.quote(eg_ns)} "
+                f"--reuse-values -f {VALUES_FILE}",
+                why=f"AI Gateway {prof.ai_gateway} needs Envoy Gateway {prof.envoy_gateway} with Backend enabled and "
+                "the extension-manager hooks; --reuse-values keeps your other settings",
+            )
+        )
+    else:
+        steps.append(
+            Step(
+                title=f"Install Envoy Gateway {prof.envoy_gateway} with the AI Gateway values",
+                command=_helm("eg", EG_CHART, prof.envoy_gateway, eg_ns, f" -f {VALUES_FILE}"),
+                why="AI Gateway runs as an Envoy Gateway extension; the values enable Backend and wire the hooks",
+            )
+        )
+    steps += [
+        Step(
+            title="Wait for Envoy Gateway",
+            command=_wait(eg_ns, "envoy-gateway", inp.wait_timeout),
+            why="The AI Gateway charts register resources Envoy Gateway must serve",
+        ),
+        Step(
+            title=f"Install the AI Gateway {prof.ai_gateway} CRDs",
+            command=_helm("aieg-crd", AIGW_CRD_CHART, prof.chart_version, ai_ns),
+            why="CRDs ship in their own chart so upgrades never delete them",
+        ),
+        Step(
+            title=f"Install the AI Gateway {prof.ai_gateway} controller",
+            command=_helm("aieg", AIGW_CHART, prof.chart_version, ai_ns),
+            why="The controller translates AIGatewayRoutes and injects the extproc sidecar",
+        ),
+        Step(
+            title="Wait for the AI Gateway controller",
+            command=_wait(ai_ns, "ai-gateway-controller", inp.wait_timeout),
+            why="Routes applied before the controller is ready are not translated until it starts",
+        ),
+    ]
+    uninstall = [
+        Step(
+            title="Remove the AI Gateway controller",
+            command=f"helm uninstall aieg --namespace {shlex.quote(ai_ns)}",
+            why="Stops translation; existing routes stay until their CRDs go",
+        ),
+        Step(
+            title="Remove the AI Gateway CRDs (deletes every AI Gateway resource)",
+            command=f"helm uninstall aieg-crd --namespace {shlex.quote(ai_ns)}",
+            why="Only when no AIGatewayRoute, AIServiceBackend or policy is still wanted",
+        ),
+    ]
+    if not inp.envoy_gateway_installed:
+        uninstall.append(
+            Step(
+                title="Remove Envoy Gateway",
+                command=f"helm uninstall eg --namespace {shlex.quote(eg_ns)}",
+                why="It was installed by this plan",
+            )
+        )
+    uninstall += [s for a in addons for s in a.uninstall(prof)]
+    notes = [
+        f"Envoy AI Gateway {prof.ai_gateway} pairs with Envoy Gateway {prof.envoy_gateway} and Gateway API "
+        f"{prof.gateway_api}; Kubernetes 1.32 or later."
+    ]
+    if inp.envoy_gateway_installed:
+        notes.append(
+            f"Check the running version first: helm list -n {eg_ns} (needs {prof.envoy_gateway} or later)."
+        )
+    return SkillResult(
+        skill=SKILL, steps=steps, uninstall=uninstall, files={VALUES_FILE: values_text}, notes=notes
+    )

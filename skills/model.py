@@ -1,0 +1,60 @@
+"""The base of every input model: frozen, no unknown fields, and no credential anywhere inside."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from skills.credentials import REFUSAL_HINT, describe_credential
+from skills.errors import InputError, Problem, from_validation_error
+
+M = TypeVar("M", bound="InputModel")
+
+
+def _walk_strings(value: Any, path: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if isinstance(value, str):
+        found.append((path, value))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(_walk_strings(item, f"{path}.{key}" if path else str(key)))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found.extend(_walk_strings(item, f"{path}[{index}]"))
+    return found
+
+
+class InputModel(BaseModel):
+    """Frozen, strict input. Any string that looks like a real key is refused before anything else."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_credentials(cls, data: Any) -> Any:
+        for path, text in _walk_strings(data, ""):
+            kind = describe_credential(text)
+            if kind:
+                raise ValueError(f"{path or 'value'} looks like {kind}. {REFUSAL_HINT}")
+        return data
+
+    @classmethod
+    def parse(cls: type[M], data: Any, *, skill: str | None = None) -> M:
+        """Validate `data` into this model or raise an InputError listing every problem."""
+        if isinstance(data, cls):
+            return data
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise InputError(
+                [Problem("", "input must be a mapping of field names to values", type(data).__name__)]
+            )
+        leaked = [(path, describe_credential(text)) for path, text in _walk_strings(data, "")]
+        problems = [Problem(path, f"looks like {kind}. {REFUSAL_HINT}") for path, kind in leaked if kind]
+        if problems:
+            raise InputError(problems, skill=skill)
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise from_validation_error(exc, skill=skill) from None

@@ -1,0 +1,85 @@
+"""Strict rendering: jinja2 templates that live with their skill, every scalar escaped, output re-parsed.
+
+A template renders exactly one Kubernetes object (or one values document). Every `{{ expression }}` goes
+through `yaml_scalar`, so no input can add a key, a document or a tag; the text is then parsed with
+`yaml.safe_load` before anyone sees it, and that parsed object is what callers get alongside the text.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+SKILLS_DIR = Path(__file__).resolve().parent
+_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+
+
+class RenderError(RuntimeError):
+    """A template produced something that is not the single YAML mapping it promised (a bug, not bad input)."""
+
+
+def yaml_scalar(value: Any) -> str:
+    """Render one value as a YAML scalar (or JSON flow collection) that parses back to exactly `value`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    if isinstance(value, str):
+        if _PLAIN.match(value) and yaml.safe_load(value) == value:
+            return value
+        return json.dumps(value, ensure_ascii=True)
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=True, sort_keys=False)
+    raise RenderError(f"cannot render a value of type {type(value).__name__} into YAML")
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(SKILLS_DIR)),
+        undefined=jinja2.StrictUndefined,
+        finalize=yaml_scalar,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def render_text(skill: str, template: str, **context: Any) -> str:
+    """Render `skills/<skill>/assets/<template>` with strict undefined checking."""
+    try:
+        tmpl = _environment().get_template(f"{skill}/assets/{template}")
+        text = tmpl.render(**context)
+    except jinja2.UndefinedError as exc:
+        raise RenderError(f"{skill}/assets/{template}: {exc}") from exc
+    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
+    return "\n".join(line for line in lines if line.strip()) + "\n"
+
+
+def render_object(skill: str, template: str, **context: Any) -> tuple[dict[str, Any], str]:
+    """Render one template and re-parse it; returns (object, text). The text always parses to the object."""
+    text = render_text(skill, template, **context)
+    try:
+        docs = list(yaml.safe_load_all(text))
+    except yaml.YAMLError as exc:
+        raise RenderError(f"{skill}/assets/{template} rendered invalid YAML: {exc}") from exc
+    if len(docs) != 1 or not isinstance(docs[0], dict):
+        raise RenderError(
+            f"{skill}/assets/{template} must render exactly one mapping, got {len(docs)} documents"
+        )
+    return docs[0], text
+
+
+def join_documents(texts: list[str]) -> str:
+    """A multi-document YAML stream from already-rendered texts (each ends with a newline)."""
+    return "---\n".join(texts) if texts else ""

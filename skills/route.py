@@ -1,0 +1,323 @@
+"""aigw-route: the Gateway side — GatewayClass, Gateway, ClientTrafficPolicy and the AIGatewayRoute."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from skills.errors import InputError, Problem, show_value
+from skills.model import InputModel
+from skills.render import render_object
+from skills.result import SkillResult
+from skills.types import DNSLabel, DNSSubdomain, Duration, HostnamePattern, ModelName, Port, Quantity
+from skills.versions import DEFAULT_VERSION, ENVOY_GATEWAY_CONTROLLER, MODEL_HEADER, AIGatewayVersion, profile
+
+SKILL = "aigw-route"
+
+SectionName = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=253,
+        pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+    ),
+    Field(description="Gateway API section name (lowercase, '-' and '.')"),
+]
+
+_SHORTHAND = re.compile(r"^(?P<models>[^=]+)=(?P<backends>.+)$")
+_REF = re.compile(r"^(?P<name>[a-z0-9-]+)(:(?P<weight>[0-9]+))?(@(?P<priority>[0-9]+))?$")
+
+
+class BackendRef(InputModel):
+    """One AIServiceBackend a rule sends traffic to."""
+
+    name: DNSLabel = Field(description="AIServiceBackend name")
+    namespace: DNSLabel | None = Field(
+        None, description="Its namespace when not the route's (adds ReferenceGrants)"
+    )
+    weight: int | None = Field(None, ge=0, le=1_000_000, description="Relative share of traffic (default 1)")
+    priority: int | None = Field(
+        None, ge=0, le=1_000, description="0 is primary; higher numbers are fallbacks"
+    )
+    model_name_override: ModelName | None = Field(
+        None, description="Model name sent upstream instead of the client's"
+    )
+
+
+class RouteRule(InputModel):
+    """Requests for these models go to these backends. Also accepts 'm1,m2=backend[:weight][@priority],...'."""
+
+    models: list[ModelName] = Field(min_length=1, max_length=128, description="Model names this rule matches")
+    backends: list[BackendRef] = Field(min_length=1, max_length=128, description="Backends that serve them")
+    name: SectionName | None = Field(None, description="Rule name (AI Gateway v1.1+), unique in the route")
+    match_type: Literal["Exact", "RegularExpression"] = Field("Exact", description="How models are matched")
+    request_timeout: Duration | None = Field(
+        None, description="Whole-request timeout (AI Gateway default 60s)"
+    )
+    backend_request_timeout: Duration | None = Field(None, description="Per-attempt upstream timeout")
+    stream_idle_timeout: Duration | None = Field(None, description="Idle time allowed in a stream (v1.1+)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if not isinstance(data, str):
+            return data
+        match = _SHORTHAND.match(data.strip())
+        if not match:
+            raise ValueError(
+                f"rule shorthand {data!r} must look like 'model[,model]=backend[:weight][@priority][,...]'"
+            )
+        refs = []
+        for part in match["backends"].split(","):
+            ref = _REF.match(part.strip())
+            if not ref:
+                raise ValueError(
+                    f"backend {part.strip()!r} in rule shorthand must look like name[:weight][@priority]"
+                )
+            refs.append(
+                {k: (int(v) if k != "name" else v) for k, v in ref.groupdict().items() if v is not None}
+            )
+        return {"models": [m.strip() for m in match["models"].split(",")], "backends": refs}
+
+
+def _seconds(duration: str) -> float:
+    units = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+    return sum(int(n) * units[u] for n, u in re.findall(r"([0-9]+)(ms|h|m|s)", duration))
+
+
+class RouteInput(InputModel):
+    """The Gateway and the AIGatewayRoute that maps model names to backends."""
+
+    rules: list[RouteRule] = Field(min_length=1, description="Model-to-backend rules (at most 15 in v0.7+)")
+    name: DNSLabel = Field(
+        "ai-gateway", description="AIGatewayRoute name (its generated HTTPRoute has this name)"
+    )
+    namespace: DNSLabel = Field("default", description="Namespace of the route and, by default, the Gateway")
+    gateway_name: DNSLabel = Field("ai-gateway", description="Gateway to attach to (created unless reused)")
+    gateway_namespace: DNSLabel | None = Field(None, description="Gateway namespace (default: the route's)")
+    create_gateway: bool = Field(
+        True, description="Create the GatewayClass and Gateway (false: reuse existing)"
+    )
+    gateway_class: DNSLabel = Field("envoy-ai-gateway", description="GatewayClass to create or use")
+    listener_name: SectionName | None = Field(None, description="Listener name (default: http or https)")
+    listener_port: Port | None = Field(
+        None, description="Listener port (default: 80 for HTTP, 443 for HTTPS)"
+    )
+    listener_protocol: Literal["HTTP", "HTTPS"] = Field(
+        "HTTP", description="HTTPS terminates TLS at the Gateway"
+    )
+    listener_hostname: HostnamePattern | None = Field(None, description="Hostname the listener accepts")
+    tls_secret: DNSSubdomain | None = Field(
+        None, description="kubernetes.io/tls Secret for an HTTPS listener"
+    )
+    hostnames: list[HostnamePattern] = Field(
+        default_factory=list, max_length=16, description="Route hostnames"
+    )
+    buffer_limit: Quantity = Field(
+        "50Mi", description="Request buffer limit on the Gateway (EG default 32Ki)"
+    )
+    client_traffic_policy: bool = Field(
+        True, description="Emit the ClientTrafficPolicy that sets buffer_limit"
+    )
+    target_version: AIGatewayVersion = Field(
+        DEFAULT_VERSION, description="AI Gateway version to generate for"
+    )
+
+    @model_validator(mode="after")
+    def _listener(self) -> RouteInput:
+        if self.listener_protocol == "HTTPS" and not self.tls_secret:
+            raise ValueError(
+                "tls_secret is required when listener_protocol is HTTPS (the certificate Secret)"
+            )
+        if self.listener_protocol == "HTTP" and self.tls_secret:
+            raise ValueError("tls_secret is only used with listener_protocol HTTPS")
+        return self
+
+
+def _check(inp: RouteInput) -> list[Problem]:
+    prof = profile(inp.target_version)
+    problems: list[Problem] = []
+    if len(inp.rules) > prof.max_rules:
+        problems.append(
+            Problem(
+                "rules",
+                f"{len(inp.rules)} rules, but an AIGatewayRoute holds at most {prof.max_rules} in AI Gateway "
+                f"{prof.ai_gateway}: the generated HTTPRoute keeps one slot for the route-not-found rule (upstream "
+                "#2120). Put several models in one rule when they share backends, or split the rules over two "
+                "AIGatewayRoutes with different names attached to the same Gateway",
+                str(len(inp.rules)),
+                f"at most {prof.max_rules} rules per route",
+            )
+        )
+    seen: dict[str, int] = {}
+    names: set[str] = set()
+    for index, rule in enumerate(inp.rules):
+        for model in rule.models if rule.match_type == "Exact" else []:
+            if model in seen:
+                problems.append(
+                    Problem(
+                        f"rules[{index}].models",
+                        f"model {model!r} is already matched by "
+                        f"rules[{seen[model]}]; this rule would never be used for it",
+                        show_value(model),
+                        "each model in one rule; list several backends in that rule instead",
+                    )
+                )
+            seen.setdefault(model, index)
+        if rule.name is not None:
+            if not prof.rule_names:
+                problems.append(
+                    Problem(
+                        f"rules[{index}].name",
+                        f"rule names need AI Gateway v1.1.0+ (target {prof.ai_gateway})",
+                        rule.name,
+                    )
+                )
+            if rule.name == "route-not-found":
+                problems.append(
+                    Problem(
+                        f"rules[{index}].name", "route-not-found is reserved by the controller", rule.name
+                    )
+                )
+            if rule.name in names:
+                problems.append(
+                    Problem(f"rules[{index}].name", "rule names must be unique in the route", rule.name)
+                )
+            names.add(rule.name)
+        if rule.stream_idle_timeout is not None and not prof.rule_names:
+            problems.append(Problem(f"rules[{index}].stream_idle_timeout", "needs AI Gateway v1.1.0+"))
+        if (
+            rule.request_timeout
+            and rule.backend_request_timeout
+            and _seconds(rule.request_timeout) > 0
+            and (_seconds(rule.backend_request_timeout) > _seconds(rule.request_timeout))
+        ):
+            problems.append(
+                Problem(
+                    f"rules[{index}].backend_request_timeout",
+                    "longer than request_timeout",
+                    rule.backend_request_timeout,
+                    f"at most {rule.request_timeout}",
+                )
+            )
+        refs = [r.name for r in rule.backends]
+        if len(refs) != len(set(refs)):
+            problems.append(
+                Problem(f"rules[{index}].backends", "a backend is listed twice in one rule", ", ".join(refs))
+            )
+    if inp.hostnames and not prof.route_hostnames:
+        problems.append(
+            Problem("hostnames", f"route hostnames need AI Gateway v0.7.0+ (target {prof.ai_gateway})")
+        )
+    return problems
+
+
+def _reference_grants(inp: RouteInput) -> list[tuple[dict[str, Any], str]]:
+    """Cross-namespace backendRefs need two grants in the backend namespace (route→backend, HTTPRoute→Backend)."""
+    rendered = []
+    for ns in sorted(
+        {r.namespace for rule in inp.rules for r in rule.backends if r.namespace not in (None, inp.namespace)}
+    ):
+        for from_group, from_kind, to_group, to_kind, suffix in (
+            (
+                "aigateway.envoyproxy.io",
+                "AIGatewayRoute",
+                "aigateway.envoyproxy.io",
+                "AIServiceBackend",
+                "aiservicebackends",
+            ),
+            ("gateway.networking.k8s.io", "HTTPRoute", "gateway.envoyproxy.io", "Backend", "backends"),
+        ):
+            rendered.append(
+                render_object(
+                    SKILL,
+                    "referencegrant.yaml.j2",
+                    name=f"{inp.namespace}-{inp.name}-{suffix}"[:63].rstrip("-"),
+                    namespace=ns,
+                    from_group=from_group,
+                    from_kind=from_kind,
+                    from_namespace=inp.namespace,
+                    to_group=to_group,
+                    to_kind=to_kind,
+                )
+            )
+    return rendered
+
+
+def build_route(data: RouteInput | dict) -> SkillResult:
+    """GatewayClass + Gateway (unless reused) + ClientTrafficPolicy + AIGatewayRoute (+ ReferenceGrants)."""
+    inp = RouteInput.parse(data, skill=SKILL)
+    problems = _check(inp)
+    if problems:
+        raise InputError(problems, skill=SKILL)
+    prof = profile(inp.target_version)
+    gw_ns = inp.gateway_namespace or inp.namespace
+    rendered = []
+    if inp.create_gateway:
+        rendered.append(
+            render_object(
+                SKILL, "gatewayclass.yaml.j2", name=inp.gateway_class, controller=ENVOY_GATEWAY_CONTROLLER
+            )
+        )
+        rendered.append(
+            render_object(
+                SKILL,
+                "gateway.yaml.j2",
+                name=inp.gateway_name,
+                namespace=gw_ns,
+                gateway_class=inp.gateway_class,
+                listener_name=inp.listener_name or inp.listener_protocol.lower(),
+                protocol=inp.listener_protocol,
+                port=inp.listener_port or (443 if inp.listener_protocol == "HTTPS" else 80),
+                hostname=inp.listener_hostname,
+                tls_secret=inp.tls_secret,
+                allow_all_namespaces=gw_ns != inp.namespace,
+            )
+        )
+    if inp.client_traffic_policy:
+        rendered.append(
+            render_object(
+                SKILL,
+                "clienttrafficpolicy.yaml.j2",
+                name=f"{inp.gateway_name}-buffer-limit",
+                namespace=gw_ns,
+                gateway=inp.gateway_name,
+                buffer_limit=inp.buffer_limit,
+            )
+        )
+    rendered.append(
+        render_object(
+            SKILL,
+            "aigatewayroute.yaml.j2",
+            api_version=prof.aigw_api_version,
+            name=inp.name,
+            namespace=inp.namespace,
+            gateway=inp.gateway_name,
+            gateway_namespace=gw_ns,
+            hostnames=inp.hostnames,
+            header=MODEL_HEADER,
+            rules=[rule.model_dump() for rule in inp.rules],
+        )
+    )
+    rendered.extend(_reference_grants(inp))
+    notes = [
+        f"Clients select a backend with the model name; the gateway matches it as the {MODEL_HEADER} header."
+    ]
+    if not inp.create_gateway:
+        notes.append(
+            f"Reusing Gateway {gw_ns}/{inp.gateway_name}: its GatewayClass must use controller "
+            f"{ENVOY_GATEWAY_CONTROLLER}."
+        )
+    if not inp.client_traffic_policy:
+        notes.append(
+            "No ClientTrafficPolicy emitted: make sure the Gateway already has a connection.bufferLimit, "
+            "or requests above 32 KiB fail with 413 (upstream #827)."
+        )
+    if any(r.priority for rule in inp.rules for r in rule.backends):
+        notes.append(
+            "Priorities only fail over when retries are configured: attach a BackendTrafficPolicy with "
+            f"a retry policy to the HTTPRoute {inp.namespace}/{inp.name} (upstream #1497)."
+        )
+    return SkillResult.from_rendered(SKILL, rendered, notes=notes)
