@@ -1,0 +1,50 @@
+"""Shared test fixtures: where ../shared lives, and golden files that regenerate with one flag.
+
+Run `pytest --update-golden` to rewrite every golden file from the current output; review the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = (REPO / ".." / "shared").resolve()
+GOLDEN = REPO / "tests" / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from current output")
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or skip the test with a reason when that material is not available."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available (the ../shared reference material is missing in this checkout)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_crds() -> Path:
+    return shared_path("crds")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """golden(relative_path, text): compare with tests/golden/<path>, or rewrite it with --update-golden."""
+    update = request.config.getoption("--update-golden")
+
+    def check(relative: str, text: str) -> None:
+        path = GOLDEN / relative
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        if not path.exists():
+            pytest.fail(f"golden file {path.relative_to(REPO)} is missing; run pytest --update-golden and review it")
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, f"output differs from {path.relative_to(REPO)}; if intended, run --update-golden"
+
+    return check
