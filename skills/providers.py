@@ -25,6 +25,7 @@ ProviderId = Literal[
     "grok",
     "together-ai",
     "cohere",
+    "cohere-rerank",
     "mistral",
     "deepinfra",
     "deepseek",
@@ -127,7 +128,8 @@ PRESETS: dict[str, ProviderPreset] = {
             ("gemini-2.5-flash",),
             default_region="us-central1",
             parameters=("region",),
-            notes="Project and region come from the attached GCPCredentials policy, which is required.",
+            notes="Project and region come from the attached GCPCredentials policy, which is required. "
+            "region=global uses aiplatform.googleapis.com.",,
         ),
         _P(
             "gcp-anthropic",
@@ -177,16 +179,28 @@ PRESETS: dict[str, ProviderPreset] = {
         ),
         _P(
             "cohere",
-            "Cohere",
+            "Cohere (chat, OpenAI-compatible)",
+            "OpenAI",
+            "api.cohere.ai",
+            "APIKey",
+            "https://docs.cohere.com/docs/compatibility-api",
+            ("command-a-03-2025",),
+            prefix="/compatibility/v1",
+            secret_env="COHERE_API_KEY",
+            notes="Chat goes through Cohere's OpenAI-compatible API; AI Gateway's native Cohere schema only "
+            "translates rerank (preset cohere-rerank).",
+        ),
+        _P(
+            "cohere-rerank",
+            "Cohere rerank (native v2 API)",
             "Cohere",
             "api.cohere.com",
             "APIKey",
-            "https://docs.cohere.com/reference/chat",
-            ("command-a-03-2025",),
+            "https://docs.cohere.com/reference/rerank",
+            ("rerank-v3.5",),
             schema_version="v2",
             secret_env="COHERE_API_KEY",
-            notes="Native Cohere v2 schema (chat and rerank); for the OpenAI-compatible API use schema OpenAI "
-            "with prefix /compatibility/v1.",
+            notes="Native Cohere v2 schema, served by the gateway at /cohere/v2/rerank.",
         ),
         _P(
             "mistral",
@@ -242,6 +256,7 @@ PRESETS: dict[str, ProviderPreset] = {
             ("deepseek-v3",),
             prefix="/v1",
             secret_env="LKEAP_API_KEY",
+            notes="China endpoint; international accounts use api.lkeap.tencentcloud.com (set hostname).",
         ),
         _P(
             "tetrate-ars",
