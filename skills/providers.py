@@ -129,7 +129,7 @@ PRESETS: dict[str, ProviderPreset] = {
             default_region="us-central1",
             parameters=("region",),
             notes="Project and region come from the attached GCPCredentials policy, which is required. "
-            "region=global uses aiplatform.googleapis.com.",,
+            "region=global uses aiplatform.googleapis.com.",
         ),
         _P(
             "gcp-anthropic",
