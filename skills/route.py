@@ -121,6 +121,17 @@ class RouteInput(InputModel):
     client_traffic_policy: bool = Field(
         True, description="Emit the ClientTrafficPolicy that sets buffer_limit"
     )
+    retry: bool | None = Field(
+        None,
+        description="Emit a retry BackendTrafficPolicy (default: yes when any backend has a fallback priority)",
+    )
+    retry_attempts: int = Field(5, ge=1, le=20, description="Retries per request across priorities")
+    retry_per_try_timeout: Duration = Field("30s", description="Timeout of each attempt")
+    retry_status_codes: list[Annotated[int, Field(ge=100, le=599)]] = Field(
+        default_factory=lambda: [500, 502, 503, 504],
+        min_length=1,
+        description="Upstream status codes that trigger a retry",
+    )
     target_version: AIGatewayVersion = Field(
         DEFAULT_VERSION, description="AI Gateway version to generate for"
     )
@@ -301,6 +312,20 @@ def build_route(data: RouteInput | dict) -> SkillResult:
             rules=[rule.model_dump() for rule in inp.rules],
         )
     )
+    has_fallback = any(r.priority for rule in inp.rules for r in rule.backends)
+    if inp.retry if inp.retry is not None else has_fallback:
+        rendered.append(
+            render_object(
+                SKILL,
+                "backendtrafficpolicy.yaml.j2",
+                name=f"{inp.name}-retry",
+                namespace=inp.namespace,
+                route=inp.name,
+                attempts=inp.retry_attempts,
+                per_try_timeout=inp.retry_per_try_timeout,
+                status_codes=inp.retry_status_codes,
+            )
+        )
     rendered.extend(_reference_grants(inp))
     notes = [
         f"Clients select a backend with the model name; the gateway matches it as the {MODEL_HEADER} header."
@@ -315,9 +340,14 @@ def build_route(data: RouteInput | dict) -> SkillResult:
             "No ClientTrafficPolicy emitted: make sure the Gateway already has a connection.bufferLimit, "
             "or requests above 32 KiB fail with 413 (upstream #827)."
         )
-    if any(r.priority for rule in inp.rules for r in rule.backends):
+    if has_fallback and inp.retry is False:
         notes.append(
-            "Priorities only fail over when retries are configured: attach a BackendTrafficPolicy with "
-            f"a retry policy to the HTTPRoute {inp.namespace}/{inp.name} (upstream #1497)."
+            "Priorities only fail over on retry, and retry=false emits no retry policy: attach your own "
+            f"BackendTrafficPolicy with a retry to the HTTPRoute {inp.namespace}/{inp.name} (upstream #1497)."
+        )
+    elif has_fallback or inp.retry:
+        notes.append(
+            f"The retry BackendTrafficPolicy targets the HTTPRoute {inp.namespace}/{inp.name} that the controller "
+            "generates; it is what makes priority fallback happen (upstream #1497)."
         )
     return SkillResult.from_rendered(SKILL, rendered, notes=notes)
