@@ -23,6 +23,8 @@ class SkillEntry:
     builder: str | None = None  # "module:function"
     tool: str | None = None
     command: str | None = None
+    # Arguments of the skill's prompt (slash command); the MCP server describes and completes them by name.
+    prompt_arguments: tuple[str, ...] = ()
 
     @property
     def prompt(self) -> str:
@@ -55,6 +57,7 @@ SKILLS: tuple[SkillEntry, ...] = (
         builder="skills.install:build_install",
         tool="aigw_install",
         command="install",
+        prompt_arguments=("version", "request"),
     ),
     SkillEntry(
         name="aigw-backend",
@@ -69,6 +72,7 @@ SKILLS: tuple[SkillEntry, ...] = (
         builder="skills.backend:build_backend",
         tool="aigw_backend",
         command="backend",
+        prompt_arguments=("provider", "schema_name", "request"),
     ),
     SkillEntry(
         name="aigw-auth",
@@ -83,6 +87,7 @@ SKILLS: tuple[SkillEntry, ...] = (
         builder="skills.auth:build_auth",
         tool="aigw_auth",
         command="auth",
+        prompt_arguments=("type", "provider", "request"),
     ),
     SkillEntry(
         name="aigw-route",
@@ -96,6 +101,7 @@ SKILLS: tuple[SkillEntry, ...] = (
         builder="skills.route:build_route",
         tool="aigw_route",
         command="route",
+        prompt_arguments=("target_version", "request"),
     ),
     SkillEntry(
         name="aigw-orchestrator",
@@ -109,6 +115,7 @@ SKILLS: tuple[SkillEntry, ...] = (
         builder="orchestrator.compose:compose_bundle",
         tool="aigw_orchestrate",
         command="build",
+        prompt_arguments=("providers", "version", "request"),
     ),
     SkillEntry(
         name="aigw-fundamentals",
@@ -118,6 +125,7 @@ SKILLS: tuple[SkillEntry, ...] = (
             "BackendSecurityPolicy), the version matrix and the pitfalls users hit (413 buffer limit, missing "
             "extension hooks, Service backendRefs, 15-rule limit). Use before designing or debugging a setup."
         ),
+        prompt_arguments=("request",),
     ),
 )
 
