@@ -213,7 +213,14 @@ def secret_command(name: str, namespace: str, key: str, source: str) -> str:
     if source.startswith("env:"):
         var = source[4:]
         return f'printf %s "${{{var}:?set {var} first}}" | {base} --from-file={key}=/dev/stdin {tail}'
-    return f"{base} --from-file={key}={shlex.quote(source[5:])} {tail}"
+    return f"{base} --from-file={key}={_shell_path(source[5:])} {tail}"
+
+
+def _shell_path(path: str) -> str:
+    """Quote a path for the shell, keeping a leading ~/ expandable (quoting it would pass '~' to kubectl)."""
+    if path == "~" or path.startswith("~/"):
+        return '"$HOME"' + shlex.quote(path[1:]) if len(path) > 1 else '"$HOME"'
+    return shlex.quote(path)
 
 
 def build_auth(data: AuthInput | dict) -> SkillResult:
