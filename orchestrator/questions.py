@@ -11,13 +11,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from skills.providers import PRESETS
-from skills.versions import DEFAULT_VERSION, PROFILES
+from skills.providers import PRESETS, ProviderId
+from skills.versions import DEFAULT_VERSION, AIGatewayVersion
 
 ROUNDS = ("environment", "providers", "details", "routing")
-
-VersionChoice = Literal[tuple(PROFILES)]  # type: ignore[valid-type]
-ProviderChoice = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
 
 
 class Form(BaseModel):
@@ -31,13 +28,13 @@ class EnvironmentForm(Form):
     create_gateway: bool = Field(True, description="Create a new Gateway (no: attach to an existing one)")
     gateway_name: str = Field("ai-gateway", description="Gateway name")
     envoy_gateway_installed: bool = Field(False, description="Is Envoy Gateway already installed?")
-    version: VersionChoice = Field(  # type: ignore[valid-type]DEFAULT_VERSION, description="Envoy AI Gateway version")
+    version: AIGatewayVersion = Field(DEFAULT_VERSION, description="Envoy AI Gateway version")
 
 
 class ProvidersForm(Form):
     """Round 2: which providers to connect."""
 
-    providers: list[ProviderChoice] = Field(  # type: ignore[valid-type]
+    providers: list[ProviderId] = Field(
         default_factory=lambda: ["openai", "anthropic"], min_length=1, description="Providers to connect"
     )
 
