@@ -1,0 +1,185 @@
+"""Streamable HTTP serving with the hardening a network-facing MCP server needs.
+
+* Bearer token on every request (env AI_GATEWAY_API_KEY or --token-file), compared in constant time. Only
+  `--no-auth` skips it, and only on a loopback address.
+* DNS-rebinding protection: the SDK's transport security with an explicit Host/Origin allow-list.
+* Request bodies above MAX_BODY_BYTES are refused with 413 before they are parsed.
+* Logs, including uvicorn's access log, go to stderr only.
+"""
+
+from __future__ import annotations
+
+import copy
+import hmac
+import ipaddress
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
+TOKEN_ENV = "AI_GATEWAY_API_KEY"
+MAX_BODY_BYTES = 1024 * 1024
+MIN_TOKEN_CHARS = 16
+MCP_PATH = "/mcp"
+LOOPBACK_NAMES = ("localhost",)
+
+
+class ServeError(Exception):
+    """A configuration the server refuses to start with; the message says what to do instead."""
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def read_token(token_file: str | None, environ: dict[str, str] | None = None) -> str | None:
+    """The bearer token from --token-file (first) or AI_GATEWAY_API_KEY; None when neither is set."""
+    environ = dict(os.environ) if environ is None else environ
+    if token_file:
+        try:
+            token = Path(token_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ServeError(f"--token-file {token_file}: cannot read ({exc.strerror})") from None
+        source = f"--token-file {token_file}"
+    else:
+        token = environ.get(TOKEN_ENV, "").strip()
+        source = TOKEN_ENV
+        if not token:
+            return None
+    if len(token) < MIN_TOKEN_CHARS or any(c.isspace() for c in token):
+        raise ServeError(
+            f"the token from {source} must be at least {MIN_TOKEN_CHARS} characters without spaces; "
+            "generate one with: openssl rand -hex 32"
+        )
+    return token
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    host: str = "127.0.0.1"
+    port: int = 8765
+    token: str | None = None
+    no_auth: bool = False
+    allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
+    max_body_bytes: int = MAX_BODY_BYTES
+
+    def check(self) -> None:
+        """Refuse unsafe combinations before anything binds."""
+        if self.token and self.no_auth:
+            raise ServeError(
+                f"--no-auth conflicts with a token ({TOKEN_ENV} or --token-file); drop one of them"
+            )
+        if self.token is None and not self.no_auth:
+            where = "" if is_loopback(self.host) else f" (and {self.host} is not a loopback address)"
+            raise ServeError(
+                f"HTTP serving needs a bearer token{where}: set {TOKEN_ENV} or pass --token-file FILE "
+                "(generate one with: openssl rand -hex 32); for local testing only, --no-auth is allowed on "
+                "127.0.0.1, ::1 or localhost"
+            )
+        if self.no_auth and not is_loopback(self.host):
+            raise ServeError(
+                f"refusing to serve {self.host} without authentication: --no-auth is only allowed on a "
+                f"loopback address; set {TOKEN_ENV} or pass --token-file FILE"
+            )
+
+    def host_allow_list(self) -> list[str]:
+        """Host header values accepted (any port): loopback names, the bind address, and --allowed-host."""
+        hosts = ["127.0.0.1", "localhost", "[::1]"]
+        bind = f"[{self.host}]" if ":" in self.host else self.host
+        if bind not in hosts and bind not in ("0.0.0.0", "[::]"):
+            hosts.append(bind)
+        hosts += [h for h in self.allowed_hosts if h not in hosts]
+        return hosts
+
+
+class BearerAuth:
+    """ASGI middleware: 401 unless `Authorization: Bearer <token>` matches (constant-time comparison)."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self.token = token.encode("utf-8")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self._authorized(scope):
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps(
+            {"error": "unauthorized", "error_description": "send Authorization: Bearer <token>"}
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 401,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"www-authenticate", b'Bearer realm="aigw-skills"'),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    def _authorized(self, scope: Scope) -> bool:
+        values = [v for k, v in scope.get("headers", []) if k.lower() == b"authorization"]
+        if len(values) != 1:
+            return False
+        scheme, _, credentials = values[0].strip().partition(b" ")
+        return scheme.lower() == b"bearer" and hmac.compare_digest(credentials.strip(), self.token)
+
+
+def build_app(mcp: MCPServer, settings: HttpSettings) -> ASGIApp:
+    """The Starlette app serving `mcp` at /mcp, behind the bearer check (unless --no-auth)."""
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    hosts = settings.host_allow_list()
+    security = TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[f"{h}:*" for h in hosts] + hosts,
+        allowed_origins=[
+            f"{scheme}://{h}{port}" for scheme in ("http", "https") for h in hosts for port in (":*", "")
+        ],
+    )
+    app: ASGIApp = mcp.streamable_http_app(
+        streamable_http_path=MCP_PATH,
+        max_request_body_size=settings.max_body_bytes,
+        transport_security=security,
+        host=settings.host,
+    )
+    return app if settings.token is None else BearerAuth(app, settings.token)
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging config with the access log moved from stdout to stderr."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    for handler in config["handlers"].values():
+        handler["stream"] = "ext://sys.stderr"
+    return config
+
+
+def serve(mcp: MCPServer, settings: HttpSettings) -> None:
+    """Run until interrupted. Call settings.check() first (serve does too)."""
+    import sys
+
+    import uvicorn
+
+    settings.check()
+    app = build_app(mcp, settings)
+    auth = "no authentication (loopback only)" if settings.token is None else "bearer token required"
+    print(
+        f"aigw-skills: serving MCP at http://{settings.host}:{settings.port}{MCP_PATH} ({auth}; "
+        f"Host allowed: {', '.join(settings.host_allow_list())})",
+        file=sys.stderr,
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=log_config(), lifespan="on")

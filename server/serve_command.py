@@ -1,0 +1,79 @@
+"""`aigw-skills serve`: the MCP server over stdio (default) or streamable HTTP (--http)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+TOKEN_HELP = "bearer token for --http in FILE (default: env AI_GATEWAY_API_KEY)"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="Run the MCP server (stdio, or --http)",
+        description=(
+            "Serve the aigw-skills tools, prompts and resources over MCP: stdio by default (for Claude Code, "
+            "Cursor, VS Code, ...), or streamable HTTP at /mcp with --http (a bearer token is required)."
+        ),
+    )
+    parser.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp instead of stdio")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind with --http [default: 127.0.0.1]"
+    )
+    parser.add_argument("--port", type=int, default=8765, help="port for --http [default: 8765]")
+    parser.add_argument("--token-file", metavar="FILE", help=TOKEN_HELP)
+    parser.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="serve --http without a token (only allowed on a loopback address; for local testing)",
+    )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="extra Host header value to accept with --http, e.g. mcp.example.internal (repeatable)",
+    )
+    parser.add_argument(
+        "--crds",
+        metavar="PATH",
+        help="CRD schemas (file or directory) for aigw_validate [default: env AIGW_SKILLS_CRDS, else cached]",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from server.http import HttpSettings, ServeError, read_token
+
+    settings = None
+    if args.http:
+        try:
+            settings = HttpSettings(
+                host=args.host,
+                port=args.port,
+                token=None if args.no_auth and not args.token_file else read_token(args.token_file),
+                no_auth=args.no_auth,
+                allowed_hosts=tuple(args.allowed_host),
+            )
+            settings.check()
+        except ServeError as exc:
+            print(f"aigw-skills serve: {exc}", file=sys.stderr)
+            return 2
+    elif args.no_auth or args.token_file or args.allowed_host:
+        print(
+            "aigw-skills serve: --no-auth, --token-file and --allowed-host only apply with --http",
+            file=sys.stderr,
+        )
+        return 2
+
+    from server.app import create_server
+
+    mcp = create_server(crds_path=args.crds)
+    if settings is None:
+        mcp.run()
+    else:
+        from server.http import serve
+
+        serve(mcp, settings)
+    return 0

@@ -1,0 +1,344 @@
+"""MCP tools: one per atomic skill in the catalog, plus aigw_validate and aigw_providers.
+
+Each tool publishes its input model's JSON schema as its inputSchema, receives the arguments as they came
+and validates them with `Model.parse`, so any bad argument comes back as one ToolError that names the field,
+the bad value and the fix (the SDK's own argument validation would answer with pydantic's raw text).
+Models, builders, YAML and the validation engine are imported on first use, not at startup.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.tools import Tool
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from skills.catalog import SKILLS, SkillEntry
+from skills.model import InputModel
+from skills.providers import ProviderId
+from skills.versions import DEFAULT_VERSION, AIGatewayVersion
+
+ANNOTATIONS = ToolAnnotations(
+    read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=False
+)
+
+# What a model should do with each tool's output: the order of the atomic skills.
+NEXT_STEPS = {
+    "aigw_install": (
+        "Next: add providers with aigw_backend, their credentials with aigw_auth and the routes with "
+        "aigw_route, then check everything with aigw_validate."
+    ),
+    "aigw_backend": (
+        "Next: aigw_auth for this backend's credentials (unless the provider needs none), then aigw_route "
+        "to send model names to it, then aigw_validate on all the YAML together. aigw_providers lists presets."
+    ),
+    "aigw_auth": (
+        "Never pass secret values: name the env var or file that holds them. Next: aigw_route, then "
+        "aigw_validate on all the YAML together (list the Secret in external_secrets)."
+    ),
+    "aigw_route": (
+        "Next: aigw_validate on the backend, auth and route YAML together, before anyone applies them."
+    ),
+}
+WHOLE_SETUP = "For a complete setup in one call, use aigw_orchestrate instead."
+
+
+def load(ref: str) -> Any:
+    """Import "module:attr" (first use only: later calls hit the module cache)."""
+    module, _, attr = ref.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+class RawArguments(ArgModelBase):
+    """Accepts any arguments and hands them to the tool body as one dict; the body validates them itself."""
+
+    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
+
+    def model_dump_one_level(self) -> dict[str, Any]:
+        return {"arguments": dict(self.model_extra or {})}
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """A tool whose input is one InputModel and whose output is one pydantic model, both as import refs."""
+
+    name: str
+    title: str
+    description: str
+    input_model: str  # "module:Class", an skills.model.InputModel
+    output_model: str  # "module:Class", a pydantic BaseModel
+    run: Callable[[Any], BaseModel]  # parsed input -> output
+    skill: str | None = None  # name used in InputError messages
+
+    def input_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = load(self.input_model).model_json_schema()
+        schema.pop("title", None)
+        return schema
+
+    def output_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = load(self.output_model).model_json_schema(mode="serialization")
+        return schema
+
+
+def input_problem_text(exc: Exception, tool: str) -> str:
+    """The InputError's problems (path, bad value, expected) plus what to do next."""
+    return (
+        f"{exc}\nFix the field(s) above and call {tool} again; its input schema describes every field "
+        "and format."
+    )
+
+
+def coerce_json_strings(arguments: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    """Some clients send objects and arrays as JSON text; decode those for fields that are not strings."""
+    out = dict(arguments)
+    for key, value in arguments.items():
+        info = model.model_fields.get(key)
+        if info is None or not isinstance(value, str) or info.annotation is str:
+            continue
+        if value.lstrip().startswith(("{", "[")):
+            try:
+                decoded = json.loads(value)
+            except ValueError:
+                continue
+            if isinstance(decoded, dict | list):
+                out[key] = decoded
+    return out
+
+
+def structured(result: BaseModel) -> CallToolResult:
+    """The result as structured content, and the same JSON as text for clients that only read text."""
+    data = result.model_dump(mode="json")
+    return CallToolResult(
+        content=[TextContent(type="text", text=json.dumps(data, indent=2))], structured_content=data
+    )
+
+
+def build_tool(spec: ToolSpec) -> Tool:
+    """An SDK Tool whose schemas are the models' and whose body parses, runs and maps errors."""
+
+    def call(arguments: dict[str, Any]) -> CallToolResult:
+        from skills.errors import InputError
+
+        model = load(spec.input_model)
+        try:
+            parsed = model.parse(coerce_json_strings(arguments, model), skill=spec.skill or spec.name)
+            return structured(spec.run(parsed))
+        except InputError as exc:
+            raise ToolError(input_problem_text(exc, spec.name)) from None
+
+    call.__name__ = spec.name
+    return Tool(
+        fn=call,
+        name=spec.name,
+        title=spec.title,
+        description=spec.description,
+        parameters=spec.input_schema(),
+        fn_metadata=FuncMetadata(arg_model=RawArguments, output_schema=spec.output_schema()),
+        is_async=False,
+        annotations=ANNOTATIONS,
+    )
+
+
+def _skill_spec(entry: SkillEntry) -> ToolSpec:
+    assert entry.tool and entry.input_model and entry.builder
+    builder = entry.builder
+
+    def run(parsed: Any) -> BaseModel:
+        result: BaseModel = load(builder)(parsed)
+        return result
+
+    return ToolSpec(
+        name=entry.tool,
+        title=entry.title,
+        description=f"{entry.description}\n\n{NEXT_STEPS.get(entry.tool, '')} {WHOLE_SETUP}".strip(),
+        input_model=entry.input_model,
+        output_model="skills.result:SkillResult",
+        run=run,
+        skill=entry.name,
+    )
+
+
+def atomic_entries() -> list[SkillEntry]:
+    """Catalog entries served by a generic skill tool. The orchestrator's tool registers itself."""
+    return [e for e in SKILLS if e.tool and e.input_model and e.builder and e.builder.startswith("skills.")]
+
+
+def skill_tools(crds_path: str | None = None) -> list[Tool]:
+    """Every tool of this server except aigw_orchestrate."""
+    specs = [_skill_spec(e) for e in atomic_entries()]
+    specs += [validate_spec(crds_path), providers_spec()]
+    return [build_tool(s) for s in specs]
+
+
+# --- aigw_validate and aigw_providers -----------------------------------------------------------------------
+
+MAX_MANIFEST_CHARS = 1_000_000
+
+SecretRef = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=317,
+        pattern=r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+    ),
+    Field(description="Secret name, or namespace/name"),
+]
+
+
+class ValidateInput(InputModel):
+    """Manifests to check before anyone applies them."""
+
+    manifests: str = Field(
+        min_length=1,
+        max_length=MAX_MANIFEST_CHARS,
+        description="Kubernetes manifests as YAML text: one document or a multi-document stream (---)",
+    )
+    external_secrets: list[SecretRef] = Field(
+        default_factory=list,
+        description=(
+            "Secrets that will exist at apply time but are not in these manifests (e.g. created by the "
+            "secrets script), as name or namespace/name"
+        ),
+    )
+    version: AIGatewayVersion = Field(
+        DEFAULT_VERSION, description="AI Gateway version whose CRD schemas and rules apply"
+    )
+
+
+class ProvidersInput(InputModel):
+    """Optional filter for the preset catalog."""
+
+    provider: ProviderId | None = Field(None, description="Show only this preset (default: every preset)")
+
+
+class ProviderCatalog(BaseModel):
+    """Provider presets that aigw_backend (provider=...) and aigw_orchestrate accept."""
+
+    providers: list[dict[str, Any]] = Field(
+        description="One entry per preset: id, title, schema, hostname, port, prefix, auth type, docs, notes"
+    )
+
+
+class FindingOut(BaseModel):
+    """One problem in one resource."""
+
+    rule: str = Field(description="Rule id, e.g. schema or route-backend-exists")
+    severity: Literal["error", "warning", "info"]
+    kind: str
+    namespace: str | None = None
+    name: str
+    resource: str = Field(description="Kind/namespace/name")
+    path: str = Field("", description="Field path inside the object")
+    message: str
+    hint: str | None = Field(None, description="How to fix it")
+    source: str | None = Field(None, description="Which YAML document it came from")
+
+
+class Summary(BaseModel):
+    errors: int
+    warnings: int
+    infos: int
+    skipped: int
+
+
+class SkippedOut(BaseModel):
+    source: str
+    reason: str
+
+
+class FindingsReport(BaseModel):
+    """What aigw_validate found. ok is false when any finding has severity error."""
+
+    ok: bool
+    documents: int = Field(description="YAML documents read")
+    summary: Summary
+    findings: list[FindingOut]
+    skipped: list[SkippedOut] = Field(description="Documents that are not Kubernetes objects")
+    checks_skipped: list[str] = Field(description="Checks that did not run, and how to enable them")
+
+
+def _validate(inp: ValidateInput, crds_path: str | None) -> FindingsReport:
+    from orchestrator.crds import CRDSourceError, resolve_crd_source
+    from orchestrator.lint import LintContext
+    from orchestrator.validate import validate_documents
+
+    docs = parse_manifests(inp.manifests)
+    try:
+        crds, skipped = resolve_crd_source(crds_path=crds_path, version=inp.version)
+    except CRDSourceError as exc:
+        raise ToolError(
+            f"the CRD schemas configured for this server cannot be read ({exc}); fix `aigw-skills serve "
+            "--crds PATH` or AIGW_SKILLS_CRDS, or unset it to use the cached CRDs"
+        ) from None
+    context = LintContext(external_secrets=frozenset(inp.external_secrets))
+    sources = [f"manifests document {i + 1}" for i in range(len(docs))]
+    report = validate_documents(docs, crds=crds, context=context, sources=sources)
+    data = report.to_dict()
+    if skipped and skipped not in data["checks_skipped"]:
+        data["checks_skipped"].append(skipped)
+    return FindingsReport.model_validate(data)
+
+
+def parse_manifests(text: str) -> list[Any]:
+    """YAML documents from `text` (empty documents dropped), or a ToolError naming the line."""
+    import yaml
+
+    try:
+        return [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ToolError(
+            f"manifests: invalid YAML{where} ({problem}); expected Kubernetes objects as YAML documents "
+            "separated by ---"
+        ) from None
+
+
+def validate_spec(crds_path: str | None) -> ToolSpec:
+    return ToolSpec(
+        name="aigw_validate",
+        title="Validate AI Gateway manifests",
+        description=(
+            "Checks Kubernetes manifests (YAML text) for an Envoy AI Gateway setup: CRD schemas and CEL rules "
+            "when CRDs are available, and cross-object rules (routes point at existing backends, policies at "
+            "existing targets, Secrets exist, buffer limits, rule counts). Use after aigw_backend, aigw_auth and "
+            "aigw_route (pass all their YAML together) or on hand-written manifests, before applying. Returns "
+            "findings with a hint each; fix them and validate again. Secrets created outside the manifests go "
+            "in external_secrets."
+        ),
+        input_model="server.tools:ValidateInput",
+        output_model="server.tools:FindingsReport",
+        run=lambda inp: _validate(inp, crds_path),
+    )
+
+
+def _providers(inp: ProvidersInput) -> ProviderCatalog:
+    from skills.providers import catalog
+
+    entries = catalog()
+    if inp.provider:
+        entries = [e for e in entries if e.get("id") == inp.provider]
+    return ProviderCatalog(providers=entries)
+
+
+def providers_spec() -> ToolSpec:
+    return ToolSpec(
+        name="aigw_providers",
+        title="List provider presets",
+        description=(
+            "Lists the model-provider presets (OpenAI, Anthropic, AWS Bedrock, Azure OpenAI, Vertex AI, Gemini, "
+            "Groq, Mistral, Ollama, vLLM and more) with their API schema, hostname, port, prefix and auth type. "
+            "Use to pick the provider= value for aigw_backend or aigw_orchestrate."
+        ),
+        input_model="server.tools:ProvidersInput",
+        output_model="server.tools:ProviderCatalog",
+        run=_providers,
+    )
