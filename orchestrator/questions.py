@@ -31,11 +31,15 @@ class EnvironmentForm(Form):
     version: AIGatewayVersion = Field(DEFAULT_VERSION, description="Envoy AI Gateway version")
 
 
+def _default_providers() -> list[ProviderId]:
+    return ["openai", "anthropic"]
+
+
 class ProvidersForm(Form):
     """Round 2: which providers to connect."""
 
     providers: list[ProviderId] = Field(
-        default_factory=lambda: ["openai", "anthropic"], min_length=1, description="Providers to connect"
+        default_factory=_default_providers, min_length=1, description="Providers to connect"
     )
 
 
