@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from skills.errors import InputError, Problem, show_value
 from skills.model import InputModel
@@ -25,6 +25,17 @@ SectionName = Annotated[
     ),
     Field(description="Gateway API section name (lowercase, '-' and '.')"),
 ]
+
+# A model match: a model name (Exact) or an RE2 pattern (RegularExpression), single-line, 1-4096 chars
+# as the CRD's header value allows. Exact names are checked against ModelName in RouteRule.
+ModelMatch = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=4096, pattern=r"^[^\x00-\x1f\x7f\u2028\u2029\u0085]+$"),
+    Field(description="Model name (match_type Exact) or RE2 regular expression (RegularExpression)"),
+]
+_MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,255}$")
+# Python accepts these, RE2 (Envoy) does not: lookaround and backreferences.
+_NOT_RE2 = re.compile(r"\(\?<?[=!]|\\[1-9]")
 
 _SHORTHAND = re.compile(r"^(?P<models>[^=]+)=(?P<backends>.+)$")
 _REF = re.compile(r"^(?P<name>[a-z0-9-]+)(:(?P<weight>[0-9]+))?(@(?P<priority>[0-9]+))?$")
@@ -49,10 +60,15 @@ class BackendRef(InputModel):
 class RouteRule(InputModel):
     """Requests for these models go to these backends. Also accepts 'm1,m2=backend[:weight][@priority],...'."""
 
-    models: list[ModelName] = Field(min_length=1, max_length=128, description="Model names this rule matches")
+    # Declared before models so the models check can read it.
+    match_type: Literal["Exact", "RegularExpression"] = Field(
+        "Exact", description="How models are matched: Exact names, or RE2 regular expressions"
+    )
+    models: list[ModelMatch] = Field(
+        min_length=1, max_length=128, description="Model names (or RE2 patterns) this rule matches"
+    )
     backends: list[BackendRef] = Field(min_length=1, max_length=128, description="Backends that serve them")
     name: SectionName | None = Field(None, description="Rule name (AI Gateway v1.1+), unique in the route")
-    match_type: Literal["Exact", "RegularExpression"] = Field("Exact", description="How models are matched")
     request_timeout: Duration | None = Field(
         None, description="Whole-request timeout (AI Gateway default 60s)"
     )
@@ -80,6 +96,29 @@ class RouteRule(InputModel):
                 {k: (int(v) if k != "name" else v) for k, v in ref.groupdict().items() if v is not None}
             )
         return {"models": [m.strip() for m in match["models"].split(",")], "backends": refs}
+
+    @field_validator("models")
+    @classmethod
+    def _model_matches(cls, models: list[str], info: ValidationInfo) -> list[str]:
+        match_type = info.data.get("match_type", "Exact")
+        for index, model in enumerate(models):
+            if match_type == "Exact" and not _MODEL_NAME.match(model):
+                raise ValueError(
+                    f"models[{index}] {model!r} is not a model name (letters, digits and ._:/@+-, starting "
+                    "with a letter or digit); for a pattern set match_type: RegularExpression"
+                )
+            if match_type == "RegularExpression":
+                try:
+                    re.compile(model)
+                except re.error as exc:
+                    raise ValueError(
+                        f"models[{index}] {model!r} is not a regular expression: {exc}"
+                    ) from None
+                if _NOT_RE2.search(model):
+                    raise ValueError(
+                        f"models[{index}] {model!r} uses lookaround or a backreference, which RE2 (Envoy) rejects"
+                    )
+        return models
 
 
 def _seconds(duration: str) -> float:
