@@ -85,6 +85,31 @@ def details_form(providers: list[str]) -> type[Form]:
                     preset.port, ge=1, le=65535, title=f"{title} port", description=f"{title}: Service port"
                 ),
             )
+        if pid == "azure-openai":
+            fields[_key(pid, "auth")] = (
+                Literal["AzureAPIKey", "AzureCredentials"],
+                Field(
+                    "AzureAPIKey",
+                    title=f"{title} auth",
+                    description=f"{title}: API key, or Entra ID client secret",
+                ),
+            )
+            fields[_key(pid, "azure_client_id")] = (
+                str,
+                Field(
+                    "",
+                    title=f"{title} client ID",
+                    description=f"{title}: Entra ID client ID (AzureCredentials)",
+                ),
+            )
+            fields[_key(pid, "azure_tenant_id")] = (
+                str,
+                Field(
+                    "",
+                    title=f"{title} tenant ID",
+                    description=f"{title}: Entra ID tenant ID (AzureCredentials)",
+                ),
+            )
         if preset.auth in ("APIKey", "AnthropicAPIKey", "AzureAPIKey"):
             fields[_key(pid, "secret_env")] = (
                 str,
@@ -187,6 +212,12 @@ def _provider_entry(
     auth: dict[str, Any] = {}
     if get("secret_env"):
         auth["secret_env"] = get("secret_env")
+    if get("auth") == "AzureCredentials":
+        entry["auth_type"] = "AzureCredentials"
+        auth |= {
+            "azure_client_id": get("azure_client_id") or None,
+            "azure_tenant_id": get("azure_tenant_id") or None,
+        }
     if preset.auth == "AWSCredentials":
         auth["aws_mode"] = get("aws_mode") or "default-chain"
         if auth["aws_mode"] == "credentials-file":
