@@ -1,0 +1,114 @@
+"""Composition: how an intake becomes route rules, ordered manifests and secret shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+from orchestrator.compose import KIND_ORDER, compose, plan_rules
+from orchestrator.intake import Intake
+from skills.errors import InputError
+
+
+def _intake(providers: list[dict], **routing: str) -> Intake:
+    return Intake.parse({"providers": providers, "routing": routing or {"strategy": "by-model"}})
+
+
+def test_each_provider_gets_one_rule_with_all_its_models():
+    rules = plan_rules(
+        _intake(
+            [
+                {"provider": "openai", "models": ["gpt-4o-mini", "gpt-4.1"]},
+                {"provider": "anthropic", "models": ["claude-3-5-sonnet"]},
+            ]
+        )
+    )
+    assert rules == [
+        {"models": ["gpt-4o-mini", "gpt-4.1"], "backends": [{"name": "openai"}]},
+        {"models": ["claude-3-5-sonnet"], "backends": [{"name": "anthropic"}]},
+    ]
+
+
+def test_failover_orders_backends_by_provider_order_with_priorities_and_overrides():
+    rules = plan_rules(
+        _intake(
+            [
+                {"provider": "openai", "models": ["chat=gpt-4o-mini"]},
+                {"provider": "anthropic", "models": ["chat=claude-3-5-sonnet"]},
+            ],
+            strategy="failover",
+        )
+    )
+    assert rules == [
+        {
+            "models": ["chat"],
+            "backends": [
+                {"name": "openai", "model_name_override": "gpt-4o-mini", "priority": 0},
+                {"name": "anthropic", "model_name_override": "claude-3-5-sonnet", "priority": 1},
+            ],
+        }
+    ]
+
+
+def test_split_uses_weights_and_defaults_missing_weights_to_one():
+    rules = plan_rules(
+        _intake(
+            [
+                {"provider": "openai", "models": ["gpt-4o-mini"], "weight": 80},
+                {"provider": "azure-openai", "resource": "r", "models": ["gpt-4o-mini"]},
+            ],
+            strategy="split",
+        )
+    )
+    assert [ref["weight"] for ref in rules[0]["backends"]] == [80, 1]
+
+
+def test_a_model_served_twice_without_a_strategy_is_refused_with_the_choices():
+    with pytest.raises(InputError) as err:
+        plan_rules(
+            _intake([{"provider": "openai", "models": ["m"]}, {"provider": "groq", "models": ["m"]}], strategy="by-model")
+        )
+    problem = err.value.problems[0]
+    assert problem.path == "routing.strategy"
+    assert "failover" in (problem.expected or "")
+
+
+def test_manifests_come_in_apply_order_and_secrets_are_shapes_only():
+    comp = compose(
+        {
+            "providers": [
+                {"provider": "openai", "models": ["gpt-4o-mini"]},
+                {"provider": "anthropic", "models": ["claude-3-5-sonnet"]},
+            ]
+        }
+    )
+    kinds = [doc["kind"] for doc, _ in comp.documents]
+    assert kinds == sorted(kinds, key=KIND_ORDER.index)
+    assert kinds[0] == "GatewayClass" and kinds[-1] == "AIGatewayRoute"
+    assert [(s.name, s.key, s.source) for s in comp.secrets] == [
+        ("openai-apikey", "apiKey", "env:OPENAI_API_KEY"),
+        ("anthropic-apikey", "apiKey", "env:ANTHROPIC_API_KEY"),
+    ]
+
+
+def test_errors_from_the_atomic_skills_point_at_the_intake_field():
+    with pytest.raises(InputError) as err:
+        compose({"providers": [{"provider": "azure-openai", "models": ["gpt-4o-mini"]}]})
+    assert [p.path for p in err.value.problems] == ["providers[0].resource"]
+    with pytest.raises(InputError) as err:
+        compose(
+            {"providers": [{"provider": "gcp-vertex-ai", "models": ["gemini-2.5-flash"], "auth": {"secret_file": "k.json"}}]}
+        )
+    assert "providers[0].auth.gcp_project" in [p.path for p in err.value.problems]
+
+
+def test_a_key_pasted_into_the_intake_is_refused_without_echoing_it():
+    key = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"
+    with pytest.raises(InputError) as err:
+        compose({"providers": [{"provider": "openai", "models": ["gpt-4o-mini"], "auth": {"secret_env": key}}]})
+    assert key not in str(err.value)
+    assert "providers[0].auth.secret_env" in str(err.value)
+
+
+def test_two_entries_with_the_same_backend_name_are_refused():
+    with pytest.raises(InputError, match="used twice"):
+        compose({"providers": [{"provider": "openai", "models": ["a"]}, {"provider": "openai", "models": ["b"]}]})
