@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
 from skills.errors import InputError, Problem, show_value
 from skills.model import InputModel
@@ -13,17 +12,11 @@ from skills.mutation import BodyMutation, HeaderMutation
 from skills.providers import PRESETS, ProviderId, ProviderPreset
 from skills.render import render_object
 from skills.result import SkillResult
-from skills.types import CloudRegion, DNSLabel, Hostname, PathPrefix, Port, SchemaName
+from skills.types import CloudRegion, DNSLabel, Hostname, PathPrefix, Port, SchemaName, SchemaVersion
 from skills.versions import DEFAULT_VERSION, AIGatewayVersion, profile
 
 SKILL = "aigw-backend"
 PREFIX_SCHEMAS = ("OpenAI", "Anthropic")
-
-SchemaVersion = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
-    Field(description="schema.version, e.g. the Azure api-version 2025-01-01-preview"),
-]
 
 
 class ServiceTarget(InputModel):

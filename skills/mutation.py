@@ -7,13 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, model_validator
 
 from skills.model import InputModel
-from skills.types import HeaderName, PlainValue
-
-JsonFieldName = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$"),
-    Field(description="Top-level JSON field of the request body, e.g. service_tier"),
-]
+from skills.types import HeaderName, JsonFieldName, PlainValue
 
 
 class HeaderSet(InputModel):

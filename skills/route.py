@@ -5,34 +5,28 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from skills.errors import InputError, Problem, show_value
 from skills.model import InputModel
 from skills.render import render_object
 from skills.result import SkillResult
-from skills.types import DNSLabel, DNSSubdomain, Duration, HostnamePattern, ModelName, Port, Quantity
+from skills.types import (
+    DNSLabel,
+    DNSSubdomain,
+    Duration,
+    HostnamePattern,
+    ModelMatch,
+    ModelName,
+    Port,
+    Quantity,
+    SectionName,
+)
 from skills.versions import DEFAULT_VERSION, ENVOY_GATEWAY_CONTROLLER, MODEL_HEADER, AIGatewayVersion, profile
 
 SKILL = "aigw-route"
 
-SectionName = Annotated[
-    str,
-    StringConstraints(
-        min_length=1,
-        max_length=253,
-        pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
-    ),
-    Field(description="Gateway API section name (lowercase, '-' and '.')"),
-]
 
-# A model match: a model name (Exact) or an RE2 pattern (RegularExpression), single-line, 1-4096 chars
-# as the CRD's header value allows. Exact names are checked against ModelName in RouteRule.
-ModelMatch = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=4096, pattern=r"^[^\x00-\x1f\x7f\u2028\u2029\u0085]+$"),
-    Field(description="Model name (match_type Exact) or RE2 regular expression (RegularExpression)"),
-]
 _MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,255}$")
 # Python accepts these, RE2 (Envoy) does not: lookaround and backreferences.
 _NOT_RE2 = re.compile(r"\(\?<?[=!]|\\[1-9]")

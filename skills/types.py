@@ -131,6 +131,48 @@ Url = Annotated[
     Field(description="https:// URL"),
 ]
 
+# Gateway API SectionName (listener and route rule names).
+SectionName = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=253,
+        pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+    ),
+    Field(description="Gateway API section name (lowercase, '-' and '.')"),
+]
+
+# AIServiceBackend spec.schema.version.
+SchemaVersion = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
+    Field(
+        description="API version label: letters, digits, '.', '_' and '-', e.g. the Azure api-version "
+        "2025-01-01-preview"
+    ),
+]
+
+# Body mutation paths: one top-level JSON field.
+JsonFieldName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$"),
+    Field(description="Top-level JSON field of the request body, e.g. service_tier"),
+]
+
+# A model match: a model name (Exact) or an RE2 pattern (RegularExpression), as the CRD's header value allows
+# (1-4096 chars). Single-line and not starting with whitespace. Exact names are checked against ModelName.
+ModelMatch = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=4096,
+        pattern=r"^[^\s\x00-\x1f\x7f\u2028\u2029\u0085][^\x00-\x1f\x7f\u2028\u2029\u0085]*$",
+    ),
+    Field(
+        description="Model name (match_type Exact) or RE2 regular expression (RegularExpression), one line"
+    ),
+]
+
 
 def _pattern_descriptions() -> dict[str, str]:
     """Map each constrained type's regex to its description, so errors explain formats in words."""
