@@ -12,18 +12,16 @@ import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict
 
+from server import schema_cache
 from skills.catalog import SKILLS, SkillEntry
-from skills.model import InputModel
-from skills.providers import ProviderId
-from skills.versions import DEFAULT_VERSION, AIGatewayVersion
 
 ANNOTATIONS = ToolAnnotations(
     read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=False
@@ -120,8 +118,8 @@ def structured(result: BaseModel) -> CallToolResult:
     )
 
 
-def build_tool(spec: ToolSpec) -> Tool:
-    """An SDK Tool whose schemas are the models' and whose body parses, runs and maps errors."""
+def build_tool(spec: ToolSpec, schemas: dict[str, Any]) -> Tool:
+    """An SDK Tool with the given input/output schemas, whose body parses, runs and maps errors."""
 
     def call(arguments: dict[str, Any]) -> CallToolResult:
         from skills.errors import InputError
@@ -139,8 +137,8 @@ def build_tool(spec: ToolSpec) -> Tool:
         name=spec.name,
         title=spec.title,
         description=spec.description,
-        parameters=spec.input_schema(),
-        fn_metadata=FuncMetadata(arg_model=RawArguments, output_schema=spec.output_schema()),
+        parameters=schemas["input"],
+        fn_metadata=FuncMetadata(arg_model=RawArguments, output_schema=schemas["output"]),
         is_async=False,
         annotations=ANNOTATIONS,
     )
@@ -174,132 +172,17 @@ def skill_tools(crds_path: str | None = None) -> list[Tool]:
     """Every tool of this server except aigw_orchestrate."""
     specs = [_skill_spec(e) for e in atomic_entries()]
     specs += [validate_spec(crds_path), providers_spec()]
-    return [build_tool(s) for s in specs]
+
+    def compute() -> dict[str, Any]:
+        return {s.name: {"input": s.input_schema(), "output": s.output_schema()} for s in specs}
+
+    schemas = schema_cache.load_or_build(compute)
+    if set(schemas) != {s.name for s in specs}:
+        schemas = compute()
+    return [build_tool(s, schemas[s.name]) for s in specs]
 
 
-# --- aigw_validate and aigw_providers -----------------------------------------------------------------------
-
-MAX_MANIFEST_CHARS = 1_000_000
-
-SecretRef = Annotated[
-    str,
-    StringConstraints(
-        min_length=1,
-        max_length=317,
-        pattern=r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
-    ),
-    Field(description="Secret name, or namespace/name"),
-]
-
-
-class ValidateInput(InputModel):
-    """Manifests to check before anyone applies them."""
-
-    manifests: str = Field(
-        min_length=1,
-        max_length=MAX_MANIFEST_CHARS,
-        description="Kubernetes manifests as YAML text: one document or a multi-document stream (---)",
-    )
-    external_secrets: list[SecretRef] = Field(
-        default_factory=list,
-        description=(
-            "Secrets that will exist at apply time but are not in these manifests (e.g. created by the "
-            "secrets script), as name or namespace/name"
-        ),
-    )
-    version: AIGatewayVersion = Field(
-        DEFAULT_VERSION, description="AI Gateway version whose CRD schemas and rules apply"
-    )
-
-
-class ProvidersInput(InputModel):
-    """Optional filter for the preset catalog."""
-
-    provider: ProviderId | None = Field(None, description="Show only this preset (default: every preset)")
-
-
-class ProviderCatalog(BaseModel):
-    """Provider presets that aigw_backend (provider=...) and aigw_orchestrate accept."""
-
-    providers: list[dict[str, Any]] = Field(
-        description="One entry per preset: id, title, schema, hostname, port, prefix, auth type, docs, notes"
-    )
-
-
-class FindingOut(BaseModel):
-    """One problem in one resource."""
-
-    rule: str = Field(description="Rule id, e.g. schema or route-backend-exists")
-    severity: Literal["error", "warning", "info"]
-    kind: str
-    namespace: str | None = None
-    name: str
-    resource: str = Field(description="Kind/namespace/name")
-    path: str = Field("", description="Field path inside the object")
-    message: str
-    hint: str | None = Field(None, description="How to fix it")
-    source: str | None = Field(None, description="Which YAML document it came from")
-
-
-class Summary(BaseModel):
-    errors: int
-    warnings: int
-    infos: int
-    skipped: int
-
-
-class SkippedOut(BaseModel):
-    source: str
-    reason: str
-
-
-class FindingsReport(BaseModel):
-    """What aigw_validate found. ok is false when any finding has severity error."""
-
-    ok: bool
-    documents: int = Field(description="YAML documents read")
-    summary: Summary
-    findings: list[FindingOut]
-    skipped: list[SkippedOut] = Field(description="Documents that are not Kubernetes objects")
-    checks_skipped: list[str] = Field(description="Checks that did not run, and how to enable them")
-
-
-def _validate(inp: ValidateInput, crds_path: str | None) -> FindingsReport:
-    from orchestrator.crds import CRDSourceError, resolve_crd_source
-    from orchestrator.lint import LintContext
-    from orchestrator.validate import validate_documents
-
-    docs = parse_manifests(inp.manifests)
-    try:
-        crds, skipped = resolve_crd_source(crds_path=crds_path, version=inp.version)
-    except CRDSourceError as exc:
-        raise ToolError(
-            f"the CRD schemas configured for this server cannot be read ({exc}); fix `aigw-skills serve "
-            "--crds PATH` or AIGW_SKILLS_CRDS, or unset it to use the cached CRDs"
-        ) from None
-    context = LintContext(external_secrets=frozenset(inp.external_secrets))
-    sources = [f"manifests document {i + 1}" for i in range(len(docs))]
-    report = validate_documents(docs, crds=crds, context=context, sources=sources)
-    data = report.to_dict()
-    if skipped and skipped not in data["checks_skipped"]:
-        data["checks_skipped"].append(skipped)
-    return FindingsReport.model_validate(data)
-
-
-def parse_manifests(text: str) -> list[Any]:
-    """YAML documents from `text` (empty documents dropped), or a ToolError naming the line."""
-    import yaml
-
-    try:
-        return [d for d in yaml.safe_load_all(text) if d is not None]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise ToolError(
-            f"manifests: invalid YAML{where} ({problem}); expected Kubernetes objects as YAML documents "
-            "separated by ---"
-        ) from None
+# --- aigw_validate and aigw_providers (models and bodies in server.tool_models) -----------------------------
 
 
 def validate_spec(crds_path: str | None) -> ToolSpec:
@@ -314,19 +197,10 @@ def validate_spec(crds_path: str | None) -> ToolSpec:
             "findings with a hint each; fix them and validate again. Secrets created outside the manifests go "
             "in external_secrets."
         ),
-        input_model="server.tools:ValidateInput",
-        output_model="server.tools:FindingsReport",
-        run=lambda inp: _validate(inp, crds_path),
+        input_model="server.tool_models:ValidateInput",
+        output_model="server.tool_models:FindingsReport",
+        run=lambda inp: load("server.tool_models:run_validate")(inp, crds_path),
     )
-
-
-def _providers(inp: ProvidersInput) -> ProviderCatalog:
-    from skills.providers import catalog
-
-    entries = catalog()
-    if inp.provider:
-        entries = [e for e in entries if e.get("id") == inp.provider]
-    return ProviderCatalog(providers=entries)
 
 
 def providers_spec() -> ToolSpec:
@@ -338,7 +212,7 @@ def providers_spec() -> ToolSpec:
             "Groq, Mistral, Ollama, vLLM and more) with their API schema, hostname, port, prefix and auth type. "
             "Use to pick the provider= value for aigw_backend or aigw_orchestrate."
         ),
-        input_model="server.tools:ProvidersInput",
-        output_model="server.tools:ProviderCatalog",
-        run=_providers,
+        input_model="server.tool_models:ProvidersInput",
+        output_model="server.tool_models:ProviderCatalog",
+        run=lambda inp: load("server.tool_models:run_providers")(inp),
     )

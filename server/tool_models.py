@@ -1,0 +1,144 @@
+"""Inputs and outputs of aigw_validate and aigw_providers, and their bodies (imported on first use)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, Field, StringConstraints
+
+from skills.model import InputModel
+from skills.providers import ProviderId
+from skills.versions import DEFAULT_VERSION, AIGatewayVersion
+
+MAX_MANIFEST_CHARS = 1_000_000
+
+SecretRef = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=317,
+        pattern=r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+    ),
+    Field(description="Secret name, or namespace/name"),
+]
+
+
+class ValidateInput(InputModel):
+    """Manifests to check before anyone applies them."""
+
+    manifests: str = Field(
+        min_length=1,
+        max_length=MAX_MANIFEST_CHARS,
+        description="Kubernetes manifests as YAML text: one document or a multi-document stream (---)",
+    )
+    external_secrets: list[SecretRef] = Field(
+        default_factory=list,
+        description=(
+            "Secrets that will exist at apply time but are not in these manifests (e.g. created by the "
+            "secrets script), as name or namespace/name"
+        ),
+    )
+    version: AIGatewayVersion = Field(
+        DEFAULT_VERSION, description="AI Gateway version whose CRD schemas and rules apply"
+    )
+
+
+class ProvidersInput(InputModel):
+    """Optional filter for the preset catalog."""
+
+    provider: ProviderId | None = Field(None, description="Show only this preset (default: every preset)")
+
+
+class ProviderCatalog(BaseModel):
+    """Provider presets that aigw_backend (provider=...) and aigw_orchestrate accept."""
+
+    providers: list[dict[str, Any]] = Field(
+        description="One entry per preset: id, title, schema, hostname, port, prefix, auth type, docs, notes"
+    )
+
+
+class FindingOut(BaseModel):
+    """One problem in one resource."""
+
+    rule: str = Field(description="Rule id, e.g. schema or route-backend-exists")
+    severity: Literal["error", "warning", "info"]
+    kind: str
+    namespace: str | None = None
+    name: str
+    resource: str = Field(description="Kind/namespace/name")
+    path: str = Field("", description="Field path inside the object")
+    message: str
+    hint: str | None = Field(None, description="How to fix it")
+    source: str | None = Field(None, description="Which YAML document it came from")
+
+
+class Summary(BaseModel):
+    errors: int
+    warnings: int
+    infos: int
+    skipped: int
+
+
+class SkippedOut(BaseModel):
+    source: str
+    reason: str
+
+
+class FindingsReport(BaseModel):
+    """What aigw_validate found. ok is false when any finding has severity error."""
+
+    ok: bool
+    documents: int = Field(description="YAML documents read")
+    summary: Summary
+    findings: list[FindingOut]
+    skipped: list[SkippedOut] = Field(description="Documents that are not Kubernetes objects")
+    checks_skipped: list[str] = Field(description="Checks that did not run, and how to enable them")
+
+
+def run_validate(inp: ValidateInput, crds_path: str | None) -> FindingsReport:
+    from orchestrator.lint import LintContext
+    from orchestrator.validate import validate_documents
+
+    from orchestrator.crds import CRDSourceError, resolve_crd_source
+
+    docs = parse_manifests(inp.manifests)
+    try:
+        crds, skipped = resolve_crd_source(crds_path=crds_path, version=inp.version)
+    except CRDSourceError as exc:
+        raise ToolError(
+            f"the CRD schemas configured for this server cannot be read ({exc}); fix `aigw-skills serve "
+            "--crds PATH` or AIGW_SKILLS_CRDS, or unset it to use the cached CRDs"
+        ) from None
+    context = LintContext(external_secrets=frozenset(inp.external_secrets))
+    sources = [f"manifests document {i + 1}" for i in range(len(docs))]
+    report = validate_documents(docs, crds=crds, context=context, sources=sources)
+    data = report.to_dict()
+    if skipped and skipped not in data["checks_skipped"]:
+        data["checks_skipped"].append(skipped)
+    return FindingsReport.model_validate(data)
+
+
+def parse_manifests(text: str) -> list[Any]:
+    """YAML documents from `text` (empty documents dropped), or a ToolError naming the line."""
+    import yaml
+
+    try:
+        return [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ToolError(
+            f"manifests: invalid YAML{where} ({problem}); expected Kubernetes objects as YAML documents "
+            "separated by ---"
+        ) from None
+
+
+def run_providers(inp: ProvidersInput) -> ProviderCatalog:
+    from skills.providers import catalog
+
+    entries = catalog()
+    if inp.provider:
+        entries = [e for e in entries if e.get("id") == inp.provider]
+    return ProviderCatalog(providers=entries)
