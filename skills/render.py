@@ -35,10 +35,34 @@ def yaml_scalar(value: Any) -> str:
     if isinstance(value, str):
         if _PLAIN.match(value) and yaml.safe_load(value) == value:
             return value
-        return json.dumps(value, ensure_ascii=True)
-    if isinstance(value, dict | list | tuple):
-        return json.dumps(value, ensure_ascii=True, sort_keys=False)
+        return _double_quoted(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_double_quoted(str(k))}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
     raise RenderError(f"cannot render a value of type {type(value).__name__} into YAML")
+
+
+def _flow(value: Any) -> str:
+    """A value inside a flow collection: always quoted when it is a string."""
+    return _double_quoted(value) if isinstance(value, str) else yaml_scalar(value)
+
+
+def _double_quoted(text: str) -> str:
+    """A YAML double-quoted scalar using only printable ASCII; characters outside the Basic Multilingual
+    Plane use \\U escapes, because YAML parsers do not join JSON-style \\u surrogate pairs."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif 0x20 <= code < 0x7F:
+            out.append(ch)
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
 
 
 @functools.cache
