@@ -8,7 +8,7 @@ through `yaml_scalar`, so no input can add a key, a document or a tag; the text 
 from __future__ import annotations
 
 import functools
-import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,10 @@ def yaml_scalar(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _float(value)
     if isinstance(value, str):
         if _PLAIN.match(value) and yaml.safe_load(value) == value:
             return value
@@ -41,6 +43,25 @@ def yaml_scalar(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_flow(v) for v in value) + "]"
     raise RenderError(f"cannot render a value of type {type(value).__name__} into YAML")
+
+
+def _float(value: float) -> str:
+    """YAML 1.1 floats need a '.' in the mantissa (1e+300 would load as a string) and spell inf/nan its way."""
+    if math.isnan(value):
+        return ".nan"
+    if math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value)
+    mantissa, sep, exponent = text.partition("e")
+    if sep and "." not in mantissa:
+        text = f"{mantissa}.0e{exponent}"
+    return text
+
+
+def _finalize(value: Any) -> str:
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # StrictUndefined raises UndefinedError naming the variable
+    return yaml_scalar(value)
 
 
 def _flow(value: Any) -> str:
@@ -70,7 +91,7 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(SKILLS_DIR)),
         undefined=jinja2.StrictUndefined,
-        finalize=yaml_scalar,
+        finalize=_finalize,
         autoescape=False,
         keep_trailing_newline=True,
         trim_blocks=True,
