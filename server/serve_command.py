@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
+CRDS_ENV = "AIGW_SKILLS_CRDS"
 TOKEN_HELP = "bearer token for --http in FILE (default: env AI_GATEWAY_API_KEY)"
 
 
@@ -66,6 +69,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+
+    if args.crds:
+        if not Path(args.crds).exists():
+            print(f"aigw-skills serve: --crds {args.crds}: no such file or directory", file=sys.stderr)
+            return 2
+        os.environ[CRDS_ENV] = args.crds  # the orchestrator's validation reads it too
 
     from server.app import create_server
 

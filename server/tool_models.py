@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -97,19 +98,11 @@ class FindingsReport(BaseModel):
 
 
 def run_validate(inp: ValidateInput, crds_path: str | None) -> FindingsReport:
+    docs = parse_manifests(inp.manifests)
+    crds, skipped = crd_source(crds_path, inp.version)
     from orchestrator.lint import LintContext
     from orchestrator.validate import validate_documents
 
-    from orchestrator.crds import CRDSourceError, resolve_crd_source
-
-    docs = parse_manifests(inp.manifests)
-    try:
-        crds, skipped = resolve_crd_source(crds_path=crds_path, version=inp.version)
-    except CRDSourceError as exc:
-        raise ToolError(
-            f"the CRD schemas configured for this server cannot be read ({exc}); fix `aigw-skills serve "
-            "--crds PATH` or AIGW_SKILLS_CRDS, or unset it to use the cached CRDs"
-        ) from None
     context = LintContext(external_secrets=frozenset(inp.external_secrets))
     sources = [f"manifests document {i + 1}" for i in range(len(docs))]
     report = validate_documents(docs, crds=crds, context=context, sources=sources)
@@ -117,6 +110,20 @@ def run_validate(inp: ValidateInput, crds_path: str | None) -> FindingsReport:
     if skipped and skipped not in data["checks_skipped"]:
         data["checks_skipped"].append(skipped)
     return FindingsReport.model_validate(data)
+
+
+@functools.lru_cache(maxsize=8)
+def crd_source(crds_path: str | None, version: str) -> tuple[Any, str | None]:
+    """(CRDSet or None, why schema checks were skipped), loaded once per path and version."""
+    from orchestrator.crds import CRDSourceError, resolve_crd_source
+
+    try:
+        return resolve_crd_source(crds_path=crds_path, version=version)
+    except CRDSourceError as exc:
+        raise ToolError(
+            f"the CRD schemas configured for this server cannot be read ({exc}); fix `aigw-skills serve "
+            "--crds PATH` or AIGW_SKILLS_CRDS, or unset it to use the cached CRDs"
+        ) from None
 
 
 def parse_manifests(text: str) -> list[Any]:

@@ -1,0 +1,182 @@
+"""Tools over MCP (in memory, both protocol eras): schemas from the models, structured results, clear errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import yaml
+from mcp.types import CallToolResult
+
+from server.tools import atomic_entries
+from skills.catalog import SKILLS
+from skills.providers import PRESETS, catalog
+from tests.server.conftest import connect
+
+pytestmark = pytest.mark.anyio
+
+VALID_INPUTS: dict[str, dict[str, Any]] = {
+    "aigw_install": {},
+    "aigw_backend": {"name": "openai", "provider": "openai"},
+    "aigw_auth": {"type": "APIKey", "targets": ["openai"], "secret_env": "OPENAI_API_KEY"},
+    "aigw_route": {"rules": [{"models": ["gpt-4o-mini"], "backends": [{"name": "openai"}]}]},
+}
+SERVER_TOOLS = {"aigw_validate", "aigw_providers"}
+
+
+def text(result: CallToolResult) -> str:
+    return "\n".join(getattr(block, "text", "") for block in result.content)
+
+
+async def test_every_catalog_tool_is_listed_read_only_with_an_output_schema(mode: str) -> None:
+    async with connect(mode) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+    expected = {e.tool for e in SKILLS if e.tool} | SERVER_TOOLS
+    assert expected <= set(tools)
+    for name in expected - {"aigw_orchestrate"}:
+        tool = tools[name]
+        assert tool.annotations is not None
+        assert tool.annotations.read_only_hint is True
+        assert tool.annotations.idempotent_hint is True
+        assert tool.annotations.destructive_hint is False
+        assert tool.annotations.open_world_hint is False
+        assert tool.output_schema and tool.output_schema["type"] == "object", name
+        assert tool.description and "aigw_" in tool.description, f"{name} does not say which tool comes next"
+
+
+async def test_atomic_tool_input_schemas_are_exactly_the_input_model_fields_with_descriptions(
+    mode: str,
+) -> None:
+    async with connect(mode) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+    for entry in atomic_entries():
+        model = entry.load_model()
+        schema = tools[entry.tool].input_schema
+        assert set(schema["properties"]) == set(model.model_fields), entry.tool
+        assert schema["additionalProperties"] is False
+        for field, info in model.model_fields.items():
+            assert schema["properties"][field]["description"] == info.description, f"{entry.tool}.{field}"
+        assert set(schema.get("required", [])) == {
+            f for f, i in model.model_fields.items() if i.is_required()
+        }
+
+
+async def test_atomic_skill_output_schema_is_skill_result(mode: str) -> None:
+    from skills.result import SkillResult
+
+    async with connect(mode) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+    for entry in atomic_entries():
+        assert set(tools[entry.tool].output_schema["properties"]) == set(SkillResult.model_fields)
+
+
+@pytest.mark.parametrize("tool", sorted(VALID_INPUTS))
+async def test_each_skill_tool_returns_manifests_whose_yaml_parses_to_the_same_objects(
+    mode: str, tool: str
+) -> None:
+    async with connect(mode) as client:
+        result = await client.call_tool(tool, VALID_INPUTS[tool])
+    assert not result.is_error, text(result)
+    data = result.structured_content
+    assert data is not None
+    assert data["skill"] == tool.replace("_", "-")
+    assert [d for d in yaml.safe_load_all(data["yaml"]) if d is not None] == data["manifests"]
+    assert json.loads(text(result)) == data, "the text content is the same result as JSON"
+    if tool == "aigw_install":
+        assert data["steps"], "an install plan has steps"
+    else:
+        assert data["manifests"], "a skill that generates objects returns some"
+
+
+async def test_backend_tool_builds_the_three_objects_of_a_tls_provider(mode: str) -> None:
+    async with connect(mode) as client:
+        result = await client.call_tool("aigw_backend", {"name": "openai", "provider": "openai"})
+    kinds = [m["kind"] for m in result.structured_content["manifests"]]  # type: ignore[index]
+    assert kinds == ["Backend", "AIServiceBackend", "BackendTLSPolicy"]
+
+
+async def test_a_bad_field_is_refused_naming_the_field_the_value_and_the_fix(mode: str) -> None:
+    async with connect(mode) as client:
+        result = await client.call_tool("aigw_backend", {"name": "Bad_Name", "provider": "openai"})
+    assert result.is_error
+    assert text(result) == (
+        "Error executing tool aigw_backend: invalid aigw-backend input:\n"
+        "  - name: invalid format (got 'Bad_Name'); expected RFC 1123 label: lowercase letters, digits and "
+        "'-', 1-63 chars, alphanumeric at both ends\n"
+        "Fix the field(s) above and call aigw_backend again; its input schema describes every field and format."
+    )
+
+
+async def test_a_wrongly_typed_argument_gets_the_same_clear_message_not_pydantic_text(mode: str) -> None:
+    async with connect(mode) as client:
+        result = await client.call_tool(
+            "aigw_backend", {"name": "openai", "provider": "openai", "port": "https"}
+        )
+    assert result.is_error
+    message = text(result)
+    assert "  - port: " in message and "(got 'https')" in message
+    assert "call aigw_backend again" in message
+    assert "validation error for" not in message and "errors.pydantic.dev" not in message
+
+
+async def test_unknown_fields_and_missing_required_fields_are_named(mode: str) -> None:
+    async with connect(mode) as client:
+        result = await client.call_tool("aigw_auth", {"targets": ["openai"], "colour": "blue"})
+    message = text(result)
+    assert result.is_error
+    assert "  - type: Field required; expected a value for this required field" in message
+    assert "  - colour: Extra inputs are not permitted" in message
+
+
+async def test_credential_looking_input_is_refused_and_never_echoed(mode: str) -> None:
+    key = "sk-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z" * 2
+    async with connect(mode) as client:
+        result = await client.call_tool(
+            "aigw_auth", {"type": "APIKey", "targets": ["openai"], "secret_env": key}
+        )
+    message = text(result)
+    assert result.is_error
+    assert message.startswith(
+        "Error executing tool aigw_auth: invalid aigw-auth input:\n  - secret_env: looks like "
+    )
+    assert "name the environment variable or file that holds it" in message
+    assert key not in message and key[:12] not in message
+
+
+async def test_objects_sent_as_json_text_are_accepted(mode: str) -> None:
+    rules = json.dumps(VALID_INPUTS["aigw_route"]["rules"])
+    async with connect(mode) as client:
+        result = await client.call_tool("aigw_route", {"rules": rules})
+    assert not result.is_error, text(result)
+    assert "AIGatewayRoute" in [m["kind"] for m in result.structured_content["manifests"]]  # type: ignore[index]
+
+
+async def test_providers_tool_returns_the_preset_catalog_and_filters_by_id(mode: str) -> None:
+    async with connect(mode) as client:
+        everything = await client.call_tool("aigw_providers", {})
+        one = await client.call_tool("aigw_providers", {"provider": "anthropic"})
+        bad = await client.call_tool("aigw_providers", {"provider": "nope"})
+    assert everything.structured_content == {"providers": catalog()}
+    assert [p["id"] for p in one.structured_content["providers"]] == ["anthropic"]  # type: ignore[index]
+    assert bad.is_error and "  - provider: " in text(bad) and "(got 'nope')" in text(bad)
+    assert len(PRESETS) == len(everything.structured_content["providers"])  # type: ignore[index]
+
+
+async def test_validate_tool_names_the_line_of_invalid_yaml(mode: str) -> None:
+    async with connect(mode) as client:
+        result = await client.call_tool("aigw_validate", {"manifests": "kind: Backend\n  bad: [indent\n"})
+    assert result.is_error
+    assert text(result).startswith("Error executing tool aigw_validate: manifests: invalid YAML at line 2")
+    assert "expected Kubernetes objects as YAML documents separated by ---" in text(result)
+
+
+async def test_validate_tool_refuses_a_manifest_carrying_a_credential(mode: str) -> None:
+    secret = (
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: k}\nstringData:\n  apiKey: sk-ant-api03-" + "x7Y" * 30
+    )
+    async with connect(mode) as client:
+        result = await client.call_tool("aigw_validate", {"manifests": secret})
+    assert result.is_error
+    assert "  - manifests: looks like " in text(result)
+    assert "x7Yx7Y" not in text(result)
