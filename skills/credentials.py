@@ -27,6 +27,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 _OPAQUE = re.compile(r"^[A-Za-z0-9+/=_-]{32,}$")
+# A run of letters and digits long enough to be a key fragment (UUIDs and resource paths have short runs).
+_LONG_RUN = re.compile(r"[A-Za-z0-9]{16,}")
+# Where a credential pasted into free text (e.g. "Bearer <key>", "api-key: <key>") is separated from the rest.
+_TOKEN_SPLIT = re.compile(r"[\s\"',;:]+")
 
 
 def _entropy(text: str) -> float:
@@ -44,6 +48,15 @@ def _looks_opaque(text: str) -> bool:
     return classes >= 2 and _entropy(text) >= 3.5 and re.search(r"[0-9]", text) is not None
 
 
+def _looks_like_key(text: str) -> bool:
+    """An opaque token that is not words and numbers joined by separators (a UUID, a resource path)."""
+    if not _looks_opaque(text):
+        return False
+    return not re.search(r"[-/._]", text) or any(
+        re.search(r"[0-9]", run) and re.search(r"[A-Za-z]", run) for run in _LONG_RUN.findall(text)
+    )
+
+
 def describe_credential(text: str) -> str | None:
     """Return what kind of credential `text` looks like, or None. Never returns the value itself."""
     for label, pattern in _PATTERNS:
@@ -54,7 +67,7 @@ def describe_credential(text: str) -> str | None:
             continue
         if pattern.search(text):
             return label
-    if _looks_opaque(text.strip()):
+    if _looks_like_key(text.strip()) or any(_looks_like_key(token) for token in _TOKEN_SPLIT.split(text)):
         return "a long opaque token (an API key or password)"
     return None
 
