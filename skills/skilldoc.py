@@ -17,9 +17,9 @@ import yaml
 from pydantic import BaseModel
 
 from skills import skilldoc_refs
-from skills.catalog import SKILLS, SkillEntry
+from skills.catalog import SKILLS, SkillEntry, skill
 from skills.skilldoc_examples import EXAMPLES, Example, ExampleRun
-from skills.skilldoc_tables import inputs_tables, profile_fields, version_table
+from skills.skilldoc_tables import inputs_tables, version_matrix, version_table
 from skills.versions import DEFAULT_VERSION, PROFILES
 
 LICENSE = "Apache-2.0"
@@ -82,6 +82,7 @@ class DocSpec:
 
     version_columns: tuple[str, ...]
     references: Mapping[str, Mapping[str, Callable[[], str]]] = field(default_factory=dict)
+    inputs_reference: str | None = None  # full nested tables go to this reference file (long models)
 
 
 DOCS: dict[str, DocSpec] = {
@@ -107,15 +108,13 @@ DOCS: dict[str, DocSpec] = {
     ),
     "aigw-route": DocSpec(("ai_gateway", "aigw_api_version", "max_rules", "route_hostnames", "rule_names")),
     "aigw-orchestrator": DocSpec(
-        ("ai_gateway", "envoy_gateway", "gateway_api", "aigw_api_version", "max_rules")
+        ("ai_gateway", "envoy_gateway", "gateway_api", "aigw_api_version", "max_rules"),
+        {"references/intake.md": {"inputs": lambda: intake_tables()}},
+        inputs_reference="references/intake.md",
     ),
     "aigw-fundamentals": DocSpec(
         ("ai_gateway", "envoy_gateway", "gateway_api", "aigw_api_version", "max_rules"),
-        {
-            "references/versions.md": {
-                "matrix": lambda: version_table(profile_fields(), default=DEFAULT_VERSION)
-            }
-        },
+        {"references/versions.md": {"matrix": lambda: version_matrix(default=DEFAULT_VERSION)}},
     ),
 }
 
@@ -174,6 +173,15 @@ def inputs(entry: SkillEntry) -> str:
     model = load_model(entry)
     if model is None:
         return "This skill takes no inputs."
+    ref = DOCS[entry.name].inputs_reference if entry.name in DOCS else None
+    if ref:
+        return inputs_tables(model, depth=1) + f"\n\nDeeper nested objects, field by field: [{ref}]({ref})."
+    return inputs_tables(model)
+
+
+def intake_tables() -> str:
+    model = load_model(skill("aigw-orchestrator"))
+    assert model is not None
     return inputs_tables(model)
 
 

@@ -203,32 +203,34 @@ def _default(name: str, node: Mapping[str, Any], required: bool, model: type[Bas
     return "—" if value is None else code(value)
 
 
-def _rows(
-    schema: Mapping[str, Any], ctx: _Ctx, model: type[BaseModel] | None, prefix: str
-) -> list[list[str]]:
+def _table(schema: Mapping[str, Any], ctx: _Ctx, model: type[BaseModel] | None, prefix: str) -> str:
+    """One model's fields; a "Why this default" column when any field carries a `reason`."""
     required = set(schema.get("required", []))
+    properties = dict(schema.get("properties", {}))
+    reasons = any("reason" in node for node in properties.values())
     rows = []
-    for name, node in schema.get("properties", {}).items():
+    for name, node in properties.items():
         is_required = name in required
-        rows.append(
-            [
-                f"`{name}`",
-                _type(
-                    node, ctx, f"{prefix}{name}", field_format(model, name, ctx.formats) if model else None
-                ),
-                _default(name, node, is_required, model),
-                "yes" if is_required else "no",
-                node.get("description", ""),
-            ]
-        )
-    return rows
+        fmt = field_format(model, name, ctx.formats) if model else None
+        row = [
+            f"`{name}`",
+            _type(node, ctx, f"{prefix}{name}", fmt),
+            _default(name, node, is_required, model),
+            "yes" if is_required else "no",
+            node.get("description", ""),
+        ]
+        rows.append([*row, node.get("reason", "")] if reasons else row)
+    return table([*HEADER, "Why this default"] if reasons else HEADER, rows)
 
 
 HEADER = ("Field", "Type", "Default", "Required", "Description")
 
 
-def inputs_tables(model: type[BaseModel], *, formats: Sequence[Format] | None = None) -> str:
-    """The model's fields as a table, one more table per nested model, then the formats and long enums."""
+def inputs_tables(
+    model: type[BaseModel], *, formats: Sequence[Format] | None = None, depth: int | None = None
+) -> str:
+    """The model's fields as a table, one more table per nested model (down to `depth` levels), then the
+    allowed values of long enums and the formats used."""
     schema = model.model_json_schema(mode="validation")
     ctx = _Ctx(
         defs=dict(schema.get("$defs", {})),
@@ -237,17 +239,19 @@ def inputs_tables(model: type[BaseModel], *, formats: Sequence[Format] | None = 
         nested=[],
         choices=[],
     )
-    parts = [table(HEADER, _rows(schema, ctx, model, ""))]
+    parts = [_table(schema, ctx, model, "")]
     classes = nested_models(model)
     done = 0
     while done < len(ctx.nested):
         name, where = ctx.nested[done]
         done += 1
+        if depth is not None and where.count(".") >= depth:
+            continue
         sub = ctx.defs[name]
         intro = f"**{name}** (used by `{where}`)"
         if sub.get("description"):
             intro += f": {' '.join(str(sub['description']).split())}"
-        parts.append(intro + "\n\n" + table(HEADER, _rows(sub, ctx, classes.get(name), f"{where}.")))
+        parts.append(intro + "\n\n" + _table(sub, ctx, classes.get(name), f"{where}."))
     if ctx.choices:
         lines = ["**Allowed values**", ""]
         lines += [f"- `{where}`: " + ", ".join(code(v) for v in values) for where, values in ctx.choices]
@@ -303,4 +307,15 @@ def version_table(
     for key, prof in profiles.items():
         name = f"{key} (default)" if key == default else key
         rows.append([name, *(_flag(getattr(prof, c)) for c in columns if c != "ai_gateway")])
+    return table(header, rows)
+
+
+def version_matrix(profiles: Mapping[str, VersionProfile] = PROFILES, default: str | None = None) -> str:
+    """Every VersionProfile field as a row, one column per release (the wide table, transposed)."""
+    header = ["", *(f"{k} (default)" if k == default else k for k in profiles)]
+    rows = [
+        [PROFILE_LABELS[name], *(_flag(getattr(p, name)) for p in profiles.values())]
+        for name in profile_fields()
+        if name != "ai_gateway"
+    ]
     return table(header, rows)
