@@ -67,7 +67,7 @@ class Bundle:
         state = "valid" if self.valid else "NOT valid"
         if self.valid and not self.fully_checked:
             state = "valid as far as checked (CRD schema checks skipped)"
-        docs = len(self.composition.documents)
+        docs = self.report.documents
         return f"Bundle {state}: {docs} manifests, {errors} errors, {warnings} warnings."
 
 
@@ -93,8 +93,9 @@ def _validate(docs: list[dict[str, Any]], comp: Composition, crds: Any, crds_not
     )
     context = LintContext(external_secrets=external, existing_gateways=gateways)
     report = validate_documents(docs, crds=crds, context=context)
-    if crds is None and crds_note and crds_note not in report.checks_skipped:
-        report = report.model_copy(update={"checks_skipped": [*report.checks_skipped, crds_note]})
+    if crds is None and crds_note:
+        # The caller's sentence says where it looked for CRDs; it replaces the engine's generic one.
+        report = report.model_copy(update={"checks_skipped": [crds_note]})
     return report
 
 
@@ -116,7 +117,7 @@ def build_bundle(data: Intake | dict[str, Any], *, crds: Any = None, crds_note: 
         CheckItem(
             f"Manifests accepted by the CRD schemas and CEL rules of AI Gateway {inst.version}",
             None if crds is None else not any(f.rule in ("schema", "cel") for f in report.errors),
-            "; ".join(report.checks_skipped) if crds is None else "",
+            " ".join(report.checks_skipped) if crds is None else "",
         ),
         CheckItem(
             "Cross-resource lint: references resolve, one policy per target, no dead rules",

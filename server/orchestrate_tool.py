@@ -145,7 +145,15 @@ async def ask_details(
     if isinstance(blocked, _Given | _Stop):
         return blocked
     if isinstance(blocked, _Pending):
-        return _Pending("details", None, MESSAGES["details"] + " (asked once the providers are known)")
+        shown = ["openai", "anthropic"]
+        return _Pending(
+            "details",
+            details_form(shown),
+            MESSAGES["details"]
+            + f" — shown for the default providers ({', '.join(shown)}); for other providers "
+            "the fields are named <provider_id with _>__<field> (models, region, resource, secret_env, ...), or "
+            "answer environment and providers first and the exact form comes back",
+        )
     form = details_form(list(providers.data.providers))  # type: ignore[union-attr]
     return _answer(answers, "details", form) or _ask(ctx, "details", form)
 

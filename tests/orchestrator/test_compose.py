@@ -65,7 +65,10 @@ def test_split_uses_weights_and_defaults_missing_weights_to_one():
 def test_a_model_served_twice_without_a_strategy_is_refused_with_the_choices():
     with pytest.raises(InputError) as err:
         plan_rules(
-            _intake([{"provider": "openai", "models": ["m"]}, {"provider": "groq", "models": ["m"]}], strategy="by-model")
+            _intake(
+                [{"provider": "openai", "models": ["m"]}, {"provider": "groq", "models": ["m"]}],
+                strategy="by-model",
+            )
         )
     problem = err.value.problems[0]
     assert problem.path == "routing.strategy"
@@ -96,7 +99,15 @@ def test_errors_from_the_atomic_skills_point_at_the_intake_field():
     assert [p.path for p in err.value.problems] == ["providers[0].resource"]
     with pytest.raises(InputError) as err:
         compose(
-            {"providers": [{"provider": "gcp-vertex-ai", "models": ["gemini-2.5-flash"], "auth": {"secret_file": "k.json"}}]}
+            {
+                "providers": [
+                    {
+                        "provider": "gcp-vertex-ai",
+                        "models": ["gemini-2.5-flash"],
+                        "auth": {"secret_file": "k.json"},
+                    }
+                ]
+            }
         )
     assert "providers[0].auth.gcp_project" in [p.path for p in err.value.problems]
 
@@ -104,11 +115,15 @@ def test_errors_from_the_atomic_skills_point_at_the_intake_field():
 def test_a_key_pasted_into_the_intake_is_refused_without_echoing_it():
     key = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"
     with pytest.raises(InputError) as err:
-        compose({"providers": [{"provider": "openai", "models": ["gpt-4o-mini"], "auth": {"secret_env": key}}]})
+        compose(
+            {"providers": [{"provider": "openai", "models": ["gpt-4o-mini"], "auth": {"secret_env": key}}]}
+        )
     assert key not in str(err.value)
     assert "providers[0].auth.secret_env" in str(err.value)
 
 
 def test_two_entries_with_the_same_backend_name_are_refused():
     with pytest.raises(InputError, match="used twice"):
-        compose({"providers": [{"provider": "openai", "models": ["a"]}, {"provider": "openai", "models": ["b"]}]})
+        compose(
+            {"providers": [{"provider": "openai", "models": ["a"]}, {"provider": "openai", "models": ["b"]}]}
+        )

@@ -99,13 +99,11 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture
-def server(shared_crds, monkeypatch):
-    monkeypatch.setenv("AIGW_SKILLS_CRDS", str(shared_crds))
-    from server.crd_source import _load
-
-    _load.cache_clear()
-    return create_server(str(shared_crds))
+@pytest.fixture(scope="module")
+def server(shared_crds):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AIGW_SKILLS_CRDS", str(shared_crds))
+        yield create_server(str(shared_crds))
 
 
 def _answering(answers: dict[str, Any], asked: list[str], action: str = "accept", stop_at: str | None = None):
