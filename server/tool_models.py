@@ -98,18 +98,24 @@ class FindingsReport(BaseModel):
 
 
 def run_validate(inp: ValidateInput, crds_path: str | None) -> FindingsReport:
-    docs = parse_manifests(inp.manifests)
-    crds, skipped = crd_source(crds_path, inp.version)
+    """Load the YAML the way `aigw-skills validate` does (syntax errors become findings), then validate."""
     from orchestrator.lint import LintContext
-    from orchestrator.validate import validate_documents
+    from orchestrator.validate import load_text, validate_documents
 
-    context = LintContext(external_secrets=frozenset(inp.external_secrets))
-    sources = [f"manifests document {i + 1}" for i in range(len(docs))]
-    report = validate_documents(docs, crds=crds, context=context, sources=sources)
-    data = report.to_dict()
-    if skipped and skipped not in data["checks_skipped"]:
-        data["checks_skipped"].append(skipped)
-    return FindingsReport.model_validate(data)
+    loaded = load_text(inp.manifests, "manifests")
+    crds, note = crd_source(crds_path, inp.version)
+    report = validate_documents(
+        loaded.documents,
+        crds=crds,
+        context=LintContext(external_secrets=frozenset(inp.external_secrets)),
+        sources=loaded.sources,
+        crds_note=note,
+        target_version=inp.version,
+    )
+    report = report.model_copy(
+        update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}
+    )
+    return FindingsReport.model_validate(report.to_dict())
 
 
 @functools.lru_cache(maxsize=8)
@@ -123,22 +129,6 @@ def crd_source(crds_path: str | None, version: str) -> tuple[Any, str | None]:
         raise ToolError(
             f"the CRD schemas configured for this server cannot be read ({exc}); fix `aigw-skills serve "
             "--crds PATH` or AIGW_SKILLS_CRDS, or unset it to use the cached CRDs"
-        ) from None
-
-
-def parse_manifests(text: str) -> list[Any]:
-    """YAML documents from `text` (empty documents dropped), or a ToolError naming the line."""
-    import yaml
-
-    try:
-        return [d for d in yaml.safe_load_all(text) if d is not None]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise ToolError(
-            f"manifests: invalid YAML{where} ({problem}); expected Kubernetes objects as YAML documents "
-            "separated by ---"
         ) from None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -163,12 +164,77 @@ async def test_providers_tool_returns_the_preset_catalog_and_filters_by_id(mode:
     assert len(PRESETS) == len(everything.structured_content["providers"])  # type: ignore[index]
 
 
-async def test_validate_tool_names_the_line_of_invalid_yaml(mode: str) -> None:
+def generated_setup() -> tuple[str, list[str]]:
+    """Backend + auth + route YAML for OpenAI as the tools generate it, and the Secret created outside."""
+    from skills.api import auth, backend, route
+
+    secret = auth(**VALID_INPUTS["aigw_auth"])
+    parts = [backend(**VALID_INPUTS["aigw_backend"]), secret, route(**VALID_INPUTS["aigw_route"])]
+    return "---\n".join(p.yaml for p in parts), [s.name for s in secret.secrets]
+
+
+async def test_validate_tool_passes_generated_manifests_and_says_which_checks_did_not_run(mode: str) -> None:
+    manifests, secrets = generated_setup()
+    async with connect(mode, crds_path=None) as client:
+        result = await client.call_tool(
+            "aigw_validate", {"manifests": manifests, "external_secrets": secrets}
+        )
+    report = result.structured_content
+    assert not result.is_error and report is not None
+    assert report["ok"] is True and report["findings"] == [], report["findings"]
+    assert report["documents"] == len([d for d in yaml.safe_load_all(manifests) if d])
+    if report["checks_skipped"]:
+        assert "--crds PATH" in report["checks_skipped"][0]
+
+
+async def test_validate_tool_reports_a_route_to_a_missing_backend_with_a_hint(mode: str) -> None:
+    from skills.api import route
+
+    async with connect(mode) as client:
+        result = await client.call_tool(
+            "aigw_validate", {"manifests": route(**VALID_INPUTS["aigw_route"]).yaml}
+        )
+    report = result.structured_content
+    assert report is not None and report["ok"] is False
+    errors = [f for f in report["findings"] if f["severity"] == "error"]
+    assert any("openai" in f["message"] and f["hint"] for f in errors), errors
+
+
+async def test_validate_tool_reports_invalid_yaml_as_a_finding_with_its_line(mode: str) -> None:
     async with connect(mode) as client:
         result = await client.call_tool("aigw_validate", {"manifests": "kind: Backend\n  bad: [indent\n"})
+    report = result.structured_content
+    assert not result.is_error and report is not None and report["ok"] is False
+    [finding] = report["findings"]
+    assert finding["rule"] == "yaml" and "(line 2, column 6)" in finding["message"]
+
+
+async def test_validate_tool_checks_crd_schemas_from_the_configured_path(
+    mode: str, shared_crds: Path
+) -> None:
+    from skills.api import backend
+
+    broken = backend(**VALID_INPUTS["aigw_backend"]).yaml.replace("name: OpenAI", "name: NotASchema")
+    async with connect(mode, crds_path=str(shared_crds)) as client:
+        result = await client.call_tool("aigw_validate", {"manifests": broken})
+    report = result.structured_content
+    assert report is not None and report["checks_skipped"] == []
+    [error] = [f for f in report["findings"] if f["severity"] == "error"]
+    assert (error["rule"], error["resource"], error["path"]) == (
+        "schema",
+        "AIServiceBackend/default/openai",
+        "spec.schema.name",
+    )
+
+
+async def test_validate_tool_names_an_unreadable_crd_path_and_the_fix(mode: str, tmp_path: Path) -> None:
+    async with connect(mode, crds_path=str(tmp_path / "missing")) as client:
+        result = await client.call_tool("aigw_validate", {"manifests": "kind: X\n"})
     assert result.is_error
-    assert text(result).startswith("Error executing tool aigw_validate: manifests: invalid YAML at line 2")
-    assert "expected Kubernetes objects as YAML documents separated by ---" in text(result)
+    assert text(result).startswith(
+        "Error executing tool aigw_validate: the CRD schemas configured for this server"
+    )
+    assert "fix `aigw-skills serve --crds PATH` or AIGW_SKILLS_CRDS" in text(result)
 
 
 async def test_validate_tool_refuses_a_manifest_carrying_a_credential(mode: str) -> None:
