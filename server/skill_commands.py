@@ -9,15 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from server.options import OptionError, add_model_options, collect_fields
-from skills.catalog import SKILLS, SkillEntry
-
-ATOMIC = ("aigw-install", "aigw-backend", "aigw-auth", "aigw-route")
+from skills.catalog import SkillEntry, atomic_skills
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    for entry in SKILLS:
-        if entry.name not in ATOMIC or not entry.command:
-            continue
+    for entry in atomic_skills():
         parser = subparsers.add_parser(entry.command, help=entry.title, description=entry.description)
         add_model_options(parser, entry.load_model())
         parser.add_argument(

@@ -21,7 +21,7 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict
 
 from server import schema_cache
-from skills.catalog import SKILLS, SkillEntry
+from skills.catalog import SkillEntry, atomic_skills
 
 ANNOTATIONS = ToolAnnotations(
     read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=False
@@ -165,7 +165,7 @@ def _skill_spec(entry: SkillEntry) -> ToolSpec:
 
 def atomic_entries() -> list[SkillEntry]:
     """Catalog entries served by a generic skill tool. The orchestrator's tool registers itself."""
-    return [e for e in SKILLS if e.tool and e.input_model and e.builder and e.builder.startswith("skills.")]
+    return atomic_skills()
 
 
 def skill_tools(crds_path: str | None = None) -> list[Tool]:

@@ -30,6 +30,17 @@ class SkillEntry:
     def prompt(self) -> str:
         return self.name
 
+    @property
+    def atomic(self) -> bool:
+        """A skill whose builder lives in skills/: served as a generic MCP tool and CLI subcommand."""
+        return bool(
+            self.tool
+            and self.command
+            and self.input_model
+            and self.builder
+            and self.builder.startswith("skills.")
+        )
+
     def load_model(self) -> Any:
         return _load(self.input_model) if self.input_model else None
 
@@ -138,3 +149,8 @@ def skill(name: str) -> SkillEntry:
     if name not in BY_NAME:
         raise KeyError(f"unknown skill {name!r}; known: {', '.join(BY_NAME)}")
     return BY_NAME[name]
+
+
+def atomic_skills() -> list[SkillEntry]:
+    """Catalog entries served by the generic tool and CLI front doors (the orchestrator registers its own)."""
+    return [entry for entry in SKILLS if entry.atomic]
