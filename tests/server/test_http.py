@@ -232,3 +232,16 @@ def test_a_token_file_replaces_the_environment_variable(tmp_path: Path) -> None:
         assert post(running, body, authorization=f"Bearer {TOKEN}").status_code == 401
     finally:
         stop(proc)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--crds", "/nonexistent/crds"], "--crds /nonexistent/crds: no such file or directory"),
+        (["--no-auth"], "--no-auth, --token-file and --allowed-host only apply with --http"),
+    ],
+)
+def test_serve_refuses_options_that_cannot_work(args: list[str], message: str) -> None:
+    done = run_serve(*args)
+    assert done.returncode == 2
+    assert message in done.stderr and done.stdout == ""
