@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from skills import __version__
 
-# Modules that define register(subparsers); imported lazily by main() so `--help` stays fast to change.
+# Modules that define register(subparsers). Every listed module must exist.
 COMMAND_MODULES = (
     "server.skill_commands",
     "server.validate_command",
@@ -19,26 +19,26 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+# `serve` is started by MCP clients on every launch: its parser alone keeps cold start close to a bare server
+# (the skill commands' options are derived from the input models, which are costly to import).
+FAST_PATHS = {"serve": ("server.serve_command",)}
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aigw-skills",
         description="Build, validate and serve Envoy AI Gateway configurations (skills, MCP server, CLI).",
     )
     parser.add_argument("--version", action="version", version=f"aigw-skills {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(subparsers)
+    for name in modules:
+        importlib.import_module(name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(FAST_PATHS.get(argv[0], COMMAND_MODULES) if argv else COMMAND_MODULES)
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
