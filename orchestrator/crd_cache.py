@@ -1,7 +1,7 @@
 """The per-version CRD cache: which upstream files belong to an AI Gateway version, fetching them, reading them.
 
 Layout: ``<cache>/crds/<version>/<source>/<file>`` plus ``SOURCES.json`` (URL, sha256, size and API groups of
-every file). ``<cache>`` is ``$AIGW_SKILLS_CACHE``, else ``$XDG_CACHE_HOME/aigw-skills``, else
+every file) and ``crds.json`` (their CRD documents, parsed once so later loads take milliseconds). ``<cache>`` is ``$AIGW_SKILLS_CACHE``, else ``$XDG_CACHE_HOME/aigw-skills``, else
 ``~/.cache/aigw-skills``. :func:`pull_crds` is the only network access in the package; it downloads into a
 temporary directory next to the destination and renames it into place, so a failed pull never leaves a
 half-filled version behind. Reading the cache checks every checksum and never touches the network.
@@ -30,6 +30,7 @@ from typing import Any
 from orchestrator.crds import CRDSet, CRDSourceError, CRDVersion, read_manifest_file, versions_of_crd
 
 SOURCES_FILE = "SOURCES.json"
+INDEX_FILE = "crds.json"  # the CRD documents of all files, parsed once at pull time (checksummed too)
 USER_AGENT = "aigw-skills-crd-pull"
 
 AIGW_GROUPS = ("aigateway.envoyproxy.io",)
@@ -178,10 +179,8 @@ def fetch_url(url: str, timeout: float) -> bytes:
         raise CRDSourceError(f"GET {url}: {getattr(exc, 'reason', exc)}") from exc
 
 
-def _count_crds(path: Path, groups: tuple[str, ...]) -> int:
-    return sum(
-        1 for d in read_manifest_file(path) for v in versions_of_crd(d) if v.group in groups and v.storage
-    )
+def _crd_documents(path: Path, groups: tuple[str, ...]) -> list[Any]:
+    return [d for d in read_manifest_file(path) if any(v.group in groups for v in versions_of_crd(d))]
 
 
 def pull_crds(
@@ -204,11 +203,15 @@ def pull_crds(
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
-        pulled = [_download_one(f, urls, tmp, timeout, fetch) for f in remote_files(version)]
+        downloads = [_download_one(f, urls, tmp, timeout, fetch) for f in remote_files(version)]
+        pulled = [p for p, _ in downloads]
+        index = json.dumps([d for _, docs in downloads for d in docs]).encode("utf-8")
+        (tmp / INDEX_FILE).write_bytes(index)
         manifest = {
             "aigw_version": version,
             "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "files": [{**p.__dict__, "groups": list(p.groups)} for p in pulled],
+            "index": {"path": INDEX_FILE, "sha256": hashlib.sha256(index).hexdigest()},
         }
         (tmp / SOURCES_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         _replace_dir(tmp, target)
@@ -220,19 +223,18 @@ def pull_crds(
 
 def _download_one(
     remote: RemoteFile, urls: Mapping[str, str], tmp: Path, timeout: float, fetch: Fetch
-) -> PulledFile:
+) -> tuple[PulledFile, list[Any]]:
     url = remote.url(urls)
     data = fetch(url, timeout)
     rel = f"{remote.source}/{remote.relpath.rsplit('/', 1)[-1]}"
     out = tmp / rel
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
-    count = _count_crds(out, remote.groups)
-    if count == 0:
+    docs = _crd_documents(out, remote.groups)
+    if not docs:
         raise CRDSourceError(f"{url} holds no CustomResourceDefinition of {', '.join(remote.groups)}")
-    return PulledFile(
-        remote.source, url, rel, hashlib.sha256(data).hexdigest(), len(data), remote.groups, count
-    )
+    digest = hashlib.sha256(data).hexdigest()
+    return PulledFile(remote.source, url, rel, digest, len(data), remote.groups, len(docs)), docs
 
 
 def _replace_dir(new: Path, target: Path) -> None:
@@ -257,24 +259,32 @@ def read_sources(directory: Path) -> dict[str, Any] | None:
     return data
 
 
+def _verified_bytes(directory: Path, entry: Mapping[str, Any]) -> bytes:
+    path = directory / entry["path"]
+    if not path.is_file():
+        raise CRDSourceError(f"{path} is missing from the CRD cache; run `aigw-skills crds pull` again")
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise CRDSourceError(f"{path} does not match its recorded sha256; run `aigw-skills crds pull` again")
+    return data
+
+
 def load_pulled_crds(directory: Path, origin: str | None = None) -> CRDSet:
     """Read a directory written by :func:`pull_crds`, checking every file's sha256 first."""
     manifest = read_sources(directory)
     if manifest is None:
         raise CRDSourceError(f"{directory} has no {SOURCES_FILE}; run `aigw-skills crds pull` again")
-    versions: list[CRDVersion] = []
-    for entry in manifest.get("files", []):
-        path = directory / entry["path"]
-        if not path.is_file():
-            raise CRDSourceError(f"{path} is missing from the CRD cache; run `aigw-skills crds pull` again")
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest != entry["sha256"]:
-            raise CRDSourceError(
-                f"{path} does not match its recorded sha256; run `aigw-skills crds pull` again"
-            )
-        groups = set(entry.get("groups", []))
-        versions.extend(v for d in read_manifest_file(path) for v in versions_of_crd(d) if v.group in groups)
+    entries = manifest.get("files", [])
+    for entry in entries:
+        _verified_bytes(directory, entry)
     label = origin or f"cache {manifest.get('aigw_version', directory.name)} ({directory})"
+    if isinstance(manifest.get("index"), dict):
+        return CRDSet.from_documents(json.loads(_verified_bytes(directory, manifest["index"])), origin=label)
+    versions: list[CRDVersion] = []
+    for entry in entries:
+        groups = set(entry.get("groups", []))
+        docs = read_manifest_file(directory / entry["path"])
+        versions.extend(v for d in docs for v in versions_of_crd(d) if v.group in groups)
     return CRDSet.from_versions(versions, origin=label)
 
 

@@ -182,10 +182,17 @@ def crd_files(path: Path) -> list[Path]:
 
 
 def load_crds(path: str | Path) -> CRDSet:
-    """CRDs from a directory (recursive) or from one multi-document YAML/JSON file."""
+    """CRDs from a directory (recursive) or from one multi-document YAML/JSON file.
+
+    A directory written by ``aigw-skills crds pull --dest`` is read through its SOURCES.json (checksums verified).
+    """
     p = Path(path).expanduser()
     if not p.exists():
         raise CRDSourceError(f"CRD path {p} does not exist")
+    if (p / "SOURCES.json").is_file():  # written by `crds pull --dest`: checksummed, with a parsed index
+        from orchestrator.crd_cache import load_pulled_crds
+
+        return load_pulled_crds(p, origin=str(p))
     docs = [d for f in crd_files(p) for d in read_manifest_file(f)]
     crdset = CRDSet.from_documents(docs, origin=str(p))
     if not len(crdset):
