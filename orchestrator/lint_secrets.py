@@ -22,7 +22,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a GCP service account key", re.compile(r'"private_key"\s*:\s*"-----BEGIN')),
 )
 _TOKEN = re.compile(r"^[A-Za-z0-9+/=_.-]{32,}$")
-_PLACEHOLDER = re.compile(r"^[A-Z0-9_]+$|[<>{}$]|changeme|replace|example|your|dummy|fake|xxx", re.IGNORECASE)
+_CONSTANT_NAME = re.compile(r"^[A-Z0-9_]+$")  # OPENAI_API_KEY: a placeholder, not a key
+_PLACEHOLDER = re.compile(r"[<>{}$]|changeme|replace|example|your|dummy|fake|xxx", re.IGNORECASE)
 
 
 def _entropy(text: str) -> float:
@@ -36,7 +37,7 @@ def credential_kind(value: str) -> str | None:
         if pattern.search(value):
             return label
     text = value.strip()
-    if _TOKEN.match(text) and not _PLACEHOLDER.search(text):
+    if _TOKEN.match(text) and not _CONSTANT_NAME.match(text) and not _PLACEHOLDER.search(text):
         has_mix = any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
         if has_mix and _entropy(text) >= 4.0:
             return f"a {len(text)}-character random token"
