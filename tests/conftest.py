@@ -48,3 +48,11 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         assert text == expected, f"output differs from {path.relative_to(REPO)}; if intended, run --update-golden"
 
     return check
+
+
+@pytest.fixture(scope="session")
+def crd_set(shared_crds: Path):  # type: ignore[no-untyped-def]
+    """The upstream CRDs in ../shared/crds, loaded once per session (their compiled validators are cached)."""
+    from orchestrator.crds import load_crds
+
+    return load_crds(shared_crds)
