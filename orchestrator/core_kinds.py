@@ -16,14 +16,21 @@ from orchestrator.object_meta import FieldError, metadata_errors
 _CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 _KEY_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name')"
 
-# (apiVersion, kind) -> how metadata.name is validated
+# (apiVersion, kind) -> how the API server validates metadata.name; other built-in kinds get the loosest rule
+# (a path segment), which e.g. RBAC names like "system:reader" need.
 CORE_NAME_RULES: dict[tuple[str, str], str] = {
     ("v1", "Namespace"): "label",
     ("v1", "Service"): "dns1035",
     ("v1", "Secret"): "subdomain",
     ("v1", "ConfigMap"): "subdomain",
     ("v1", "ServiceAccount"): "subdomain",
+    ("apps/v1", "Deployment"): "subdomain",
+    ("apps/v1", "StatefulSet"): "subdomain",
+    ("apps/v1", "DaemonSet"): "subdomain",
 }
+LIGHT_CHECKS = frozenset(
+    {("v1", "Namespace"), ("v1", "Service"), ("v1", "Secret"), ("v1", "ConfigMap"), ("v1", "ServiceAccount")}
+)
 CLUSTER_SCOPED = frozenset(
     {
         ("v1", "Namespace"),
@@ -71,7 +78,7 @@ def core_errors(doc: dict[str, Any]) -> list[FieldError]:
     errs = metadata_errors(
         doc.get("metadata"),
         namespaced=key not in CLUSTER_SCOPED,
-        name_rule=CORE_NAME_RULES.get(key, "subdomain"),
+        name_rule=CORE_NAME_RULES.get(key, "path"),
     )
     if key == ("v1", "Secret"):
         errs += _map_errors("data", doc.get("data"), base64_values=True)
@@ -85,4 +92,5 @@ def core_errors(doc: dict[str, Any]) -> list[FieldError]:
 
 
 def has_light_checks(api_version: str, kind: str) -> bool:
-    return (api_version, kind) in CORE_NAME_RULES
+    """Whether the built-in checks here cover the kind well enough not to list it under checks_skipped."""
+    return (api_version, kind) in LIGHT_CHECKS

@@ -24,6 +24,8 @@ LABEL_MSG = (
     "end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
     "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
 )
+PATH_SEGMENT = re.compile(r"^(?!\.{1,2}$)[^/%]+$")
+PATH_SEGMENT_MSG = "may not be '.' or '..' and may not contain '/' or '%'"
 DNS1035_MSG = (
     "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
     "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for "
@@ -158,7 +160,8 @@ def _string_map_errors(path: str, value: Any, *, label_values: bool) -> list[Fie
 def metadata_errors(
     meta: Any, *, path: str = "metadata", namespaced: bool = True, name_rule: str = "subdomain"
 ) -> list[FieldError]:
-    """ObjectMeta validation: known fields, name (required, DNS-1123 subdomain by default), namespace, labels."""
+    """ObjectMeta validation: known fields, name (required; ``name_rule`` is subdomain, label, dns1035 or path, the
+    API server's rule for the kind), namespace, labels and annotations."""
     if meta is None:
         return [FieldError(join_path(path, "name"), "Required value: name or generateName is required", True)]
     if not isinstance(meta, dict):
@@ -178,6 +181,7 @@ def metadata_errors(
             "subdomain": (DNS1123_SUBDOMAIN, 253, SUBDOMAIN_MSG),
             "label": (DNS1123_LABEL, 63, LABEL_MSG),
             "dns1035": (DNS1035_LABEL, 63, DNS1035_MSG),
+            "path": (PATH_SEGMENT, 253, PATH_SEGMENT_MSG),
         }[name_rule]
         errs.extend(name_errors(join_path(path, "name"), name, pattern, max_len, msg))
     ns = meta.get("namespace")
