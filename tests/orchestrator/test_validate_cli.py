@@ -1,0 +1,320 @@
+"""`aigw-skills validate`: exit codes 0/1/2, text/JSON/JUnit output, stdin, skipped files, -o, context flags."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from server.validate_command import register
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+
+CLEAN = """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: eg}
+spec: {controllerName: gateway.envoyproxy.io/gatewayclass-controller}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: default}
+spec:
+  gatewayClassName: eg
+  listeners: [{name: http, protocol: HTTP, port: 80}]
+---
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: ClientTrafficPolicy
+metadata: {name: buffer, namespace: default}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]
+  connection: {bufferLimit: 50Mi}
+---
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: AIGatewayRoute
+metadata: {name: route, namespace: default}
+spec:
+  parentRefs: [{name: gw, kind: Gateway, group: gateway.networking.k8s.io}]
+  rules:
+    - matches: [{headers: [{type: Exact, name: x-ai-eg-model, value: llama3}]}]
+      backendRefs: [{name: ollama}]
+---
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: AIServiceBackend
+metadata: {name: ollama, namespace: default}
+spec:
+  schema: {name: OpenAI}
+  backendRef: {name: ollama, kind: Backend, group: gateway.envoyproxy.io}
+---
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: Backend
+metadata: {name: ollama, namespace: default}
+spec:
+  endpoints: [{fqdn: {hostname: ollama.default.svc.cluster.local, port: 11434}}]
+"""
+
+WITH_SECRET_REF = """\
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: BackendSecurityPolicy
+metadata: {name: key, namespace: default}
+spec:
+  targetRefs: [{group: aigateway.envoyproxy.io, kind: AIServiceBackend, name: ollama}]
+  type: APIKey
+  apiKey: {secretRef: {name: ollama-key}}
+"""
+
+INVALID = """\
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: AIServiceBackend
+metadata: {name: bad, namespace: default}
+spec:
+  schema: {name: SomeRandomVendor}
+  backendRef: {name: b, kind: Backend, group: gateway.envoyproxy.io}
+  timeouts: {request: 10s}
+"""
+
+VALUES = "config:\n  envoyGateway:\n    extensionApis: {enableBackend: true}\n"
+
+
+@pytest.fixture(scope="module")
+def crds_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared CRDs laid out as `crds pull --dest` writes them (parsed index included), so each CLI run in
+    this module loads them in milliseconds."""
+    shared = (SHARED / "crds").resolve()
+    if not shared.is_dir():
+        pytest.skip(f"{shared} is not available")
+    from orchestrator.crd_cache import pull_crds, remote_files
+
+    by_source = {"ai-gateway": "ai-gateway", "envoy-gateway": "envoy-gateway", "gateway-api": "gateway-api"}
+    by_source["inference-extension"] = "inference-extension"
+    urls = {}
+    for remote in remote_files("v1.1.0"):
+        folder = shared / by_source[remote.source]
+        name = remote.relpath.rsplit("/", 1)[-1]
+        chosen = [folder / name] if (folder / name).is_file() else sorted(folder.glob("*.yaml"))
+        urls[remote.url({k: k for k in by_source})] = b"\n---\n".join(p.read_bytes() for p in chosen)
+    dest = tmp_path_factory.mktemp("crds") / "v1.1.0"
+    pull_crds(
+        "v1.1.0",
+        base_urls={k: f"http://{k}" for k in by_source},
+        dest=dest,
+        fetch=lambda url, _: urls[url.removeprefix("http://")],
+    )
+    return dest
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    out = {}
+    for name, text in {
+        "clean.yaml": CLEAN,
+        "invalid.yaml": INVALID,
+        "values.yaml": VALUES,
+        "ref.yaml": WITH_SECRET_REF,
+    }.items():
+        out[name] = tmp_path / name
+        out[name].write_text(text)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIGW_SKILLS_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.delenv("AIGW_SKILLS_CRDS", raising=False)
+
+
+def cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser(prog="aigw-skills")
+    register(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    code = int(args.handler(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_clean_manifests_exit_0_with_a_summary(
+    crds_dir: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = cli(["validate", "--crds", str(crds_dir), str(files["clean.yaml"])], capsys)
+    assert code == 0
+    assert out == "6 documents, 0 errors, 0 warnings, 0 skipped\n"
+
+
+def test_invalid_manifests_exit_1_with_api_server_messages(
+    crds_dir: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = cli(["validate", "--crds", str(crds_dir), str(files["invalid.yaml"])], capsys)
+    assert code == 1
+    assert 'error: AIServiceBackend/default/bad: spec.timeouts: unknown field "spec.timeouts" [schema]' in out
+    assert 'spec.schema.name: Unsupported value: "SomeRandomVendor"' in out
+    assert "  hint: " in out
+    assert "AIGW-L001" in out  # lint: the Backend "b" is not in the manifests
+    assert out.endswith("1 document, 3 errors, 0 warnings, 1 info, 0 skipped\n")  # info: CEL skipped
+
+
+def test_missing_path_and_unreadable_crds_exit_2(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = cli(["validate", str(tmp_path / "nope.yaml")], capsys)
+    assert (code, out) == (2, "")
+    assert "no such file or directory" in err
+    code, _, err = cli(["validate", "--crds", str(tmp_path / "no-crds"), str(files["clean.yaml"])], capsys)
+    assert code == 2 and "CRDs:" in err
+
+
+def test_without_crds_schema_checks_are_reported_as_not_run(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = cli(["validate", str(files["invalid.yaml"])], capsys)
+    assert code == 1  # lint still runs: the Backend "b" is not in the manifests
+    assert "not checked: Schema and CEL checks did not run" in out
+    assert "aigw-skills crds pull --version v1.1.0" in out and "--cluster" in out
+
+
+def test_json_output_is_the_report_as_data(
+    crds_dir: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = cli(
+        [
+            "validate",
+            "--format",
+            "json",
+            "--crds",
+            str(crds_dir),
+            str(files["invalid.yaml"]),
+            str(files["values.yaml"]),
+        ],
+        capsys,
+    )
+    data = json.loads(out)
+    assert code == 1 and data["ok"] is False
+    assert data["documents"] == 1 and data["summary"]["skipped"] == 1
+    assert {f["rule"] for f in data["findings"]} >= {"schema", "AIGW-L001"}
+    assert data["findings"][0]["resource"] == "AIServiceBackend/default/bad"
+    assert data["skipped"][0]["source"].endswith("values.yaml#1")
+
+
+def test_junit_has_one_testcase_per_document_and_skipped_files(
+    crds_dir: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = cli(
+        [
+            "validate",
+            "--format",
+            "junit",
+            "--crds",
+            str(crds_dir),
+            str(files["clean.yaml"]),
+            str(files["invalid.yaml"]),
+            str(files["values.yaml"]),
+        ],
+        capsys,
+    )
+    suite = ET.fromstring(out).find("testsuite")
+    assert code == 1 and suite is not None
+    cases = suite.findall("testcase")
+    assert len(cases) == 6 + 1 + 1
+    assert suite.get("failures") == "1" and suite.get("skipped") == "1"
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert [c.get("name") for c in failed] == [f"AIServiceBackend/default/bad ({files['invalid.yaml']}#1)"]
+    assert [c.get("name") for c in cases if c.find("skipped") is not None] == [f"{files['values.yaml']}#1"]
+
+
+def test_stdin_is_read_with_dash(
+    crds_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(INVALID))
+    code, out, _ = cli(["validate", "--crds", str(crds_dir), "-"], capsys)
+    assert code == 1
+    assert "(<stdin>#1)" in out
+
+
+def test_files_without_kubernetes_objects_are_skipped_not_failed(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = cli(["validate", str(files["values.yaml"])], capsys)
+    assert code == 0
+    assert f"skipped: {files['values.yaml']}#1: not a Kubernetes object" in out
+
+
+def test_yaml_syntax_errors_are_findings_with_a_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n")
+    code, out, err = cli(["validate", str(broken)], capsys)
+    assert code == 1 and err == ""
+    assert f"error: {broken}:" in out and "YAML syntax error" in out
+
+
+def test_output_file_receives_the_report(
+    crds_dir: Path, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "report.xml"
+    code, out, err = cli(
+        [
+            "validate",
+            "--format",
+            "junit",
+            "-o",
+            str(target),
+            "--crds",
+            str(crds_dir),
+            str(files["clean.yaml"]),
+        ],
+        capsys,
+    )
+    assert code == 0 and out == ""
+    assert "report written to" in err
+    assert ET.fromstring(target.read_text()).tag == "testsuites"
+
+
+def test_external_secret_flag_declares_a_secret_created_at_apply_time(
+    crds_dir: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = [str(files["clean.yaml"]), str(files["ref.yaml"])]
+    code, out, _ = cli(["validate", "--crds", str(crds_dir), *paths], capsys)
+    assert code == 1 and "AIGW-L007" in out
+    code, out, _ = cli(
+        ["validate", "--crds", str(crds_dir), "--external-secret", "default/ollama-key", *paths], capsys
+    )
+    assert code == 0, out
+
+
+def test_strict_turns_warnings_into_a_failing_exit(
+    crds_dir: Path, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    no_buffer = tmp_path / "no-buffer.yaml"
+    no_buffer.write_text("---\n".join(d for d in CLEAN.split("---\n") if "ClientTrafficPolicy" not in d))
+    code, out, _ = cli(["validate", "--crds", str(crds_dir), str(no_buffer)], capsys)
+    assert code == 0 and "AIGW-L005" in out
+    code, _, _ = cli(["validate", "--strict", "--crds", str(crds_dir), str(no_buffer)], capsys)
+    assert code == 1
+
+
+def test_directories_are_searched_recursively(
+    crds_dir: Path, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    (nested / "clean.yml").write_text(CLEAN)
+    (nested / "notes.txt").write_text("not yaml: [")
+    code, out, _ = cli(["validate", "--crds", str(crds_dir), str(tmp_path / "a")], capsys)
+    assert code == 0 and out.startswith("6 documents")
+
+
+def test_crds_without_a_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(["crds"], capsys)
+    assert code == 2 and "pull" in err
+
+
+def test_the_installed_cli_dispatches_validate(
+    crds_dir: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli_module = pytest.importorskip("server.cli")
+    assert cli_module.main(["validate", "--crds", str(crds_dir), str(files["clean.yaml"])]) == 0
+    assert capsys.readouterr().out.startswith("6 documents, 0 errors")
