@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pydantic import Field, model_validator
 
-from skills.errors import InputError, Problem, show_value
+from skills.errors import FieldValueError, InputError, Problem, show_value
 from skills.model import InputModel
 from skills.mutation import BodyMutation, HeaderMutation
 from skills.providers import PRESETS, ProviderId, ProviderPreset
@@ -73,11 +73,12 @@ class BackendInput(InputModel):
     @model_validator(mode="after")
     def _one_target(self) -> BackendInput:
         if self.hostname and self.service:
-            raise ValueError("give either hostname or service, not both")
+            raise FieldValueError("service", "give either hostname or service, not both")
         if not self.provider and not self.schema_name:
-            raise ValueError(
+            raise FieldValueError(
+                "schema_name",
                 "schema_name is required when no provider preset is given; pick a provider "
-                f"({', '.join(PRESETS)}) or a schema name"
+                f"({', '.join(PRESETS)}) or a schema name",
             )
         return self
 

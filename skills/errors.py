@@ -32,6 +32,14 @@ class Problem:
         return {"path": self.path, "message": self.message, "value": self.value, "expected": self.expected}
 
 
+class FieldValueError(ValueError):
+    """Raised by a model-level validator about one field, so the refusal names that field's path."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class InputError(ValueError):
     """Raised by every core function when its input cannot be used; carries every problem found."""
 
@@ -90,6 +98,9 @@ def from_validation_error(exc: ValidationError, *, skill: str | None = None, pre
     problems = []
     for err in exc.errors(include_url=False):
         path = _loc_to_path(err.get("loc", ()))
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldValueError):
+            path = f"{path}.{cause.field}" if path else cause.field
         if prefix:
             path = f"{prefix}.{path}" if path else prefix
         value = err.get("input")

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from skills.errors import InputError, Problem, show_value
+from skills.errors import FieldValueError, InputError, Problem, show_value
 from skills.model import InputModel
 from skills.render import render_object
 from skills.result import SkillResult
@@ -172,11 +172,12 @@ class RouteInput(InputModel):
     @model_validator(mode="after")
     def _listener(self) -> RouteInput:
         if self.listener_protocol == "HTTPS" and not self.tls_secret:
-            raise ValueError(
-                "tls_secret is required when listener_protocol is HTTPS (the certificate Secret)"
+            raise FieldValueError(
+                "tls_secret",
+                "tls_secret is required when listener_protocol is HTTPS (the certificate Secret)",
             )
         if self.listener_protocol == "HTTP" and self.tls_secret:
-            raise ValueError("tls_secret is only used with listener_protocol HTTPS")
+            raise FieldValueError("tls_secret", "tls_secret is only used with listener_protocol HTTPS")
         return self
 
 

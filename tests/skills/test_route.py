@@ -280,7 +280,7 @@ def test_https_listener_terminates_tls_with_the_named_secret() -> None:
             },
             "rules[0].models",
         ),
-        ({"rules": ["m=a"], "listener_protocol": "HTTPS"}, ""),
+        ({"rules": ["m=a"], "listener_protocol": "HTTPS"}, "tls_secret"),
         ({"rules": ["no-equals-sign"]}, "rules[0]"),
         ({"rules": ["m=Bad_Name"]}, "rules[0]"),
         ({"rules": []}, "rules"),
