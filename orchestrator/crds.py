@@ -42,6 +42,7 @@ class CRDVersion:
     deprecation_warning: str | None
     schema: Mapping[str, Any]
     crd_name: str
+    status_subresource: bool = False
 
     @property
     def api_version(self) -> str:
@@ -142,6 +143,7 @@ def versions_of_crd(doc: Any) -> list[CRDVersion]:
                 deprecation_warning=warning,
                 schema=schema,
                 crd_name=(doc.get("metadata") or {}).get("name", ""),
+                status_subresource="status" in (v.get("subresources") or spec.get("subresources") or {}),
             )
         )
     return out

@@ -200,7 +200,12 @@ def _field_errors(validator: Any, obj: dict[str, Any], schema: dict[str, Any]) -
 
 
 def validate_structure(obj: dict[str, Any], crd: CRDVersion, crdset: CRDSet) -> SchemaResult:
-    """Prune, default and validate one object of ``crd``'s kind. ``obj`` is not modified."""
+    """Prune, default and validate one object of ``crd``'s kind. ``obj`` is not modified.
+
+    With a status subresource the API server resets ``status`` on create, so it is not validated.
+    """
+    if crd.status_subresource and "status" in obj:
+        obj = {k: v for k, v in obj.items() if k != "status"}
     schema = dict(crd.schema)
     defaulted, structural = apply_structure(obj, schema)
     errors = list(structural)

@@ -391,6 +391,17 @@ def test_upstream_buffer_limit_is_int_or_string_quantity(crd_set: Any) -> None:
     assert errors(crd_set, ctp("fifty"))[0].startswith('spec.connection.bufferLimit: Invalid value: "fifty"')
 
 
+def test_status_is_ignored_on_create_when_the_crd_has_a_status_subresource(crd_set: Any) -> None:
+    gateway = {
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "Gateway",
+        "metadata": {"name": "g", "namespace": "default"},
+        "spec": {"gatewayClassName": "eg", "listeners": [{"name": "http", "protocol": "HTTP", "port": 80}]},
+        "status": {"conditions": [{"type": "Accepted"}], "bogus": True},
+    }
+    assert errors(crd_set, gateway) == []
+
+
 def test_validator_is_compiled_once_per_crd_version() -> None:
     crds = make_crds({"type": OBJ})
     crd = crds.get("example.com/v1", "Widget")
