@@ -225,6 +225,22 @@ def load_cluster_crds(kubectl: str = "kubectl", *, timeout: float = 60.0) -> CRD
     return CRDSet.from_documents(_expand_lists([listing]), origin="cluster (kubectl get crd)")
 
 
+def pull_crds(
+    version: str, base_urls: Mapping[str, str] | None = None, dest: Path | None = None, **kw: Any
+) -> Any:
+    """Download the CRDs for AI Gateway ``version`` (see :func:`orchestrator.crd_cache.pull_crds`)."""
+    from orchestrator.crd_cache import pull_crds as pull
+
+    return pull(version, base_urls=base_urls, dest=dest, **kw)
+
+
+def load_cached_crds(version: str, cache_dir: Path | None = None) -> CRDSet | None:
+    """The cached CRDs for ``version`` or None (see :func:`orchestrator.crd_cache.load_cached_crds`)."""
+    from orchestrator.crd_cache import load_cached_crds as load
+
+    return load(version, cache_dir=cache_dir)
+
+
 def how_to_enable(version: str) -> str:
     return (
         f"Enable them with --crds PATH, or run `aigw-skills crds pull --version {version}` once (offline "
@@ -249,8 +265,6 @@ def resolve_crd_source(
         return load_crds(crds_path), None
     if cluster:
         return load_cluster_crds(kubectl), None
-    from orchestrator.crd_cache import load_cached_crds
-
     cached = load_cached_crds(version, cache_dir=cache_dir)
     if cached is not None:
         return cached, None

@@ -8,10 +8,12 @@ findings with file and line. Sources are ``file.yaml#N`` with N the 1-based docu
 
 from __future__ import annotations
 
+import base64
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -97,6 +99,23 @@ def _yaml_error(name: str, exc: yaml.YAMLError) -> Finding:
         hint="Fix the YAML; documents after the error in this file were not read.",
         source=f"{name}:{line}" if line else name,
     )
+
+
+def json_value(value: Any) -> Any:
+    """JSON data as kubectl would send it: timestamps and dates (from ``yaml.safe_load``) become the strings they
+    were written as, ``!!binary`` becomes base64, keys become strings."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    if isinstance(value, datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return value
 
 
 def _add_document(result: LoadResult, doc: Any, source: str) -> None:
@@ -255,7 +274,7 @@ def validate_documents(
     names = sources if sources is not None else [f"<input>#{i + 1}" for i in range(len(docs))]
     loaded = LoadResult()
     for doc, source in zip(docs, names, strict=True):
-        _add_document(loaded, doc, source)
+        _add_document(loaded, json_value(doc), source)
     findings: list[Finding] = []
     unchecked: Counter[str] = Counter()
     checked: list[Checked] = []

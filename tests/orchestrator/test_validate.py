@@ -26,6 +26,16 @@ def test_timestamps_stay_strings_and_yes_no_follow_yaml_1_1() -> None:
     assert loaded.documents[0]["data"] == {"when": "2026-08-21", "at": "2026-08-21T10:00:00Z"}
 
 
+def test_documents_from_yaml_safe_load_are_validated_as_kubectl_would_send_them() -> None:
+    import yaml
+
+    doc = yaml.safe_load(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {at: 2026-08-21T10:00:00Z, on: 2026-08-21}\n"
+    )
+    report = validate_documents([doc], crds=None, lint=False)
+    assert report.errors == []
+
+
 def test_duplicate_keys_are_a_yaml_error_with_the_line() -> None:
     loaded = load_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n", "dup.yaml")
     (finding,) = loaded.findings
