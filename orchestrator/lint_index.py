@@ -36,6 +36,9 @@ class LintContext:
     existing_gateways: frozenset[str] = frozenset()
     existing_gateway_classes: frozenset[str] = frozenset()
     existing_resources: frozenset[str] = frozenset()
+    rate_limit_backend: bool = (
+        False  # Envoy Gateway runs its rate limit service with Redis (rate-limit addon)
+    )
 
     @staticmethod
     def _named(entries: frozenset[str], namespace: str | None, name: str) -> bool:
@@ -100,20 +103,22 @@ class ResourceIndex:
     def __init__(self, resources: Iterable[Resource]) -> None:
         self.resources = list(resources)
         self._by_kind: dict[str, list[Resource]] = {}
-        self._by_key: dict[tuple[str, str | None, str], Resource] = {}
+        self._by_key: dict[tuple[str, str | None, str], list[Resource]] = {}
         for r in self.resources:
             self._by_kind.setdefault(r.kind, []).append(r)
-            self._by_key.setdefault((r.kind, r.namespace, r.name), r)
+            self._by_key.setdefault((r.kind, r.namespace, r.name), []).append(r)
 
     def of_kind(self, kind: str, group: str | None = None) -> list[Resource]:
         found = self._by_kind.get(kind, [])
         return found if group is None else [r for r in found if r.group == group]
 
     def get(self, kind: str, namespace: str | None, name: str, group: str | None = None) -> Resource | None:
-        found = self._by_key.get((kind, None if kind in _CLUSTER_SCOPED_KINDS else namespace, name))
-        if found is not None and group is not None and found.group != group:
-            return None
-        return found
+        """The first object of that kind (and group, when given) with that namespace and name."""
+        ns = None if kind in _CLUSTER_SCOPED_KINDS else namespace
+        for found in self._by_key.get((kind, ns, name), []):
+            if group is None or found.group == group:
+                return found
+        return None
 
 
 @dataclass(frozen=True)

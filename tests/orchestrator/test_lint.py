@@ -529,6 +529,11 @@ def test_context_accepts_bare_names_and_namespaced_names() -> None:
     )
 
 
+def test_same_named_kinds_of_other_groups_do_not_hide_ours() -> None:
+    istio_gateway = obj("networking.istio.io/v1", "Gateway", "gw", {"servers": []})
+    assert lint_documents([istio_gateway, *base()], rules=OURS) == []
+
+
 def test_selected_rules_only() -> None:
     findings = lint_documents(drop(base(), "Backend", "openai"), rules=["AIGW-L003"])
     assert findings == []
