@@ -57,8 +57,9 @@ class Upstream:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                upstream.requests.append(self.path)
-                body = upstream.files.get(self.path)
+                path = self.path.split("?", 1)[0]  # kubectl adds ?limit=500
+                upstream.requests.append(path)
+                body = upstream.files.get(path)
                 self.send_response(200 if body is not None else 404)
                 self.end_headers()
                 self.wfile.write(body if body is not None else b"not found")
@@ -221,3 +222,98 @@ def test_cli_pull_reports_a_download_failure_on_stderr(
         _cli(["crds", "pull", "--base-url", "ai-gateway=http://127.0.0.1:9/nothing", "--timeout", "5"]) == 1
     )
     assert "crds pull:" in capsys.readouterr().err
+
+
+class FakeApiServer(Upstream):
+    """Just enough of a Kubernetes API server for `kubectl get crd -o json`: discovery and the CRD list."""
+
+    def __init__(self, crd_docs: list[dict[str, Any]]) -> None:
+        gv = {"groupVersion": "apiextensions.k8s.io/v1", "version": "v1"}
+        crd_resource = {
+            "name": "customresourcedefinitions",
+            "singularName": "customresourcedefinition",
+            "namespaced": False,
+            "kind": "CustomResourceDefinition",
+            "verbs": ["get", "list"],
+            "shortNames": ["crd", "crds"],
+        }
+        listing = {
+            "apiVersion": "apiextensions.k8s.io/v1",
+            "kind": "CustomResourceDefinitionList",
+            "metadata": {},
+            "items": crd_docs,
+        }
+        routes = {
+            "/api": {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []},
+            "/api/v1": {"kind": "APIResourceList", "groupVersion": "v1", "resources": []},
+            "/apis": {
+                "kind": "APIGroupList",
+                "apiVersion": "v1",
+                "groups": [{"name": "apiextensions.k8s.io", "versions": [gv], "preferredVersion": gv}],
+            },
+            "/apis/apiextensions.k8s.io/v1": {
+                "kind": "APIResourceList",
+                "apiVersion": "v1",
+                "groupVersion": "apiextensions.k8s.io/v1",
+                "resources": [crd_resource],
+            },
+            "/apis/apiextensions.k8s.io/v1/customresourcedefinitions": listing,
+        }
+        super().__init__({path: json.dumps(body).encode() for path, body in routes.items()})
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@pytest.fixture
+def kubeconfig(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApiServer]:
+    import shutil
+
+    import yaml
+
+    if shutil.which("kubectl") is None:
+        pytest.skip("kubectl is not installed")
+    if not CRDS.is_dir():
+        pytest.skip(f"{CRDS} is not available")
+    docs = [
+        yaml.safe_load((CRDS / "ai-gateway" / "aigateway.envoyproxy.io_aiservicebackends.yaml").read_text())
+    ]
+    server = FakeApiServer(docs)
+    config = tmp_path / "kubeconfig"
+    config.write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: fake\n"
+        f"clusters: [{{name: fake, cluster: {{server: '{server.url}'}}}}]\n"
+        "contexts: [{name: fake, context: {cluster: fake, user: fake}}]\nusers: [{name: fake, user: {}}]\n"
+    )
+    monkeypatch.setenv("KUBECONFIG", str(config))
+    monkeypatch.setenv("KUBECACHEDIR", str(tmp_path / "kube-cache"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    yield server
+    server.stop()
+
+
+def test_cluster_crds_come_from_kubectl_get_crd(kubeconfig: FakeApiServer) -> None:
+    from orchestrator.crds import load_cluster_crds
+
+    crds = load_cluster_crds()
+    assert crds.origin.startswith("cluster")
+    assert crds.served_versions("aigateway.envoyproxy.io", "AIServiceBackend") == ["v1alpha1", "v1beta1"]
+    assert "/apis/apiextensions.k8s.io/v1/customresourcedefinitions" in kubeconfig.requests
+
+
+def test_unreachable_cluster_is_a_crd_source_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    if shutil.which("kubectl") is None:
+        pytest.skip("kubectl is not installed")
+    from orchestrator.crds import load_cluster_crds
+
+    config = tmp_path / "kubeconfig"
+    config.write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: x\nclusters: [{name: x, cluster: {server: 'http://127.0.0.1:9'}}]\n"
+        "contexts: [{name: x, context: {cluster: x, user: x}}]\nusers: [{name: x, user: {}}]\n"
+    )
+    monkeypatch.setenv("KUBECONFIG", str(config))
+    monkeypatch.setenv("KUBECACHEDIR", str(tmp_path / "kube-cache"))
+    with pytest.raises(CRDSourceError, match="kubectl get crd failed"):
+        load_cluster_crds(timeout=20)
+    with pytest.raises(CRDSourceError, match="not found on PATH"):
+        load_cluster_crds(kubectl=str(tmp_path / "no-kubectl"))
