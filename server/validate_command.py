@@ -33,6 +33,10 @@ def _register_validate(subparsers: argparse._SubParsersAction) -> None:
             "fields, x-kubernetes-validations CEL rules) and lint them across resources. CRDs come from --crds, "
             f"${CRDS_ENV}, --cluster, or the cache filled by `aigw-skills crds pull`."
         ),
+        epilog=(
+            "Exit status: 0 when no finding is an error (warnings too fail with --strict), 1 when there are "
+            "errors, 2 for usage errors and unreadable input or CRDs."
+        ),
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (recursive), '-' for stdin")
     p.add_argument("--crds", metavar="PATH", help=f"CRD directory or file [default: ${CRDS_ENV}, else cache]")
@@ -164,8 +168,10 @@ def run_validate(args: argparse.Namespace) -> int:
     )
     text = render(report, args.format)
     if args.output:
+        from server.safe_write import write_text_atomic
+
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            write_text_atomic(args.output, text)
         except OSError as exc:
             return _fail(f"cannot write {args.output}: {exc}")
         from orchestrator.report_format import summary_line
