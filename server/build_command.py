@@ -145,10 +145,17 @@ def run_init(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(text)
         return EXIT_OK
+    from server.safe_write import WriteRefused, write_text_atomic
+
     path = Path(args.output)
     if path.exists() and not args.force:
         print(f"aigw-skills init: {path} exists; use --force to overwrite", file=sys.stderr)
         return EXIT_USAGE
-    path.write_text(text, encoding="utf-8")
+    try:
+        write_text_atomic(path, text, force=args.force)
+    except OSError as exc:
+        reason = str(exc) if isinstance(exc, WriteRefused) else f"{path}: {exc.strerror}"
+        print(f"aigw-skills init: cannot write {reason}", file=sys.stderr)
+        return EXIT_USAGE
     print(f"Wrote {path}. Edit it, then: aigw-skills build {path} -o aigw-bundle")
     return EXIT_OK

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from server.options import OptionError, add_model_options, collect_fields
@@ -22,7 +21,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             default="yaml",
             help="yaml: manifests (install: a runnable script); json: the full result",
         )
-        parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+        parser.add_argument(
+            "-o", "--output", metavar="FILE", help="write to FILE instead of stdout (atomically)"
+        )
+        parser.add_argument("--force", action="store_true", help="overwrite an existing output FILE")
         parser.set_defaults(handler=lambda args, entry=entry: run_skill(entry, args))
 
 
@@ -48,8 +50,13 @@ def run_skill(entry: SkillEntry, args: argparse.Namespace) -> int:
         return 2
     text = render_result(result, args.format)
     if args.output:
+        from server.safe_write import WriteRefused, write_text_atomic
+
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            write_text_atomic(args.output, text, force=args.force)
+        except WriteRefused as exc:
+            print(f"aigw-skills {entry.command}: cannot write {exc}", file=sys.stderr)
+            return 2
         except OSError as exc:
             print(f"aigw-skills {entry.command}: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
             return 2
