@@ -1,0 +1,96 @@
+"""Production traffic scenarios (failover with a health check, a canary split, per-user token limits): each
+built-in example composes, validates clean against the upstream CRDs, matches its golden bundle and builds with
+`kubectl kustomize`; token limits bring the rate-limit addon's Redis along."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from orchestrator.bundle import FILE_ORDER, build_bundle, write_bundle
+from server.build_command import example_text, examples
+
+SCENARIOS = ["failover-health-check", "canary-split", "token-limits-per-user"]
+
+
+def bundle_of(scenario: str, crds=None):
+    return build_bundle(yaml.safe_load(example_text(scenario)), crds=crds)
+
+
+def kinds(bundle) -> list[str]:
+    return [d["kind"] for d in yaml.safe_load_all(bundle.files["manifests.yaml"]) if d]
+
+
+def test_every_traffic_scenario_is_a_built_in_example():
+    assert set(SCENARIOS) <= set(examples())
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_traffic_scenario_bundle_is_valid_and_matches_golden(scenario, crd_set, golden):
+    bundle = bundle_of(scenario, crd_set)
+    assert [f.message for f in bundle.report.findings if f.severity != "info"] == []
+    assert bundle.report.checks_skipped == []
+    assert bundle.valid, bundle.summary()
+    assert all(item.passed for item in bundle.checklist), [i.title for i in bundle.checklist if not i.passed]
+    extra = ["redis.yaml"] if scenario == "token-limits-per-user" else []
+    assert list(bundle.files) == [*FILE_ORDER, *extra]
+    for name, text in bundle.files.items():
+        golden(f"bundles/{scenario}/{name}", text)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_traffic_scenario_bundle_builds_with_kubectl_kustomize(scenario, tmp_path):
+    if shutil.which("kubectl") is None:
+        pytest.skip("kubectl is not installed")
+    bundle = bundle_of(scenario)
+    write_bundle(bundle, tmp_path / "b")
+    built = subprocess.run(
+        ["kubectl", "kustomize", str(tmp_path / "b")], capture_output=True, text=True, timeout=60
+    )
+    assert built.returncode == 0, built.stderr
+    assert sorted(d["kind"] for d in yaml.safe_load_all(built.stdout) if d) == sorted(kinds(bundle))
+
+
+def test_failover_scenario_retries_and_ejects_failing_backends():
+    docs = [d for d in yaml.safe_load_all(bundle_of("failover-health-check").files["manifests.yaml"]) if d]
+    policy = next(d for d in docs if d["kind"] == "BackendTrafficPolicy")
+    assert policy["spec"]["retry"]["numRetries"] == 5
+    assert policy["spec"]["healthCheck"]["passive"]["consecutive5XxErrors"] == 3
+    route = next(d for d in docs if d["kind"] == "AIGatewayRoute")
+    assert [r.get("priority") for r in route["spec"]["rules"][0]["backendRefs"]] == [0, 1]
+
+
+def test_canary_scenario_starts_at_the_first_stage_and_lists_every_stage():
+    bundle = bundle_of("canary-split")
+    route = next(
+        d for d in yaml.safe_load_all(bundle.files["manifests.yaml"]) if d and d["kind"] == "AIGatewayRoute"
+    )
+    assert [(r["name"], r["weight"]) for r in route["spec"]["rules"][0]["backendRefs"]] == [
+        ("openai", 95),
+        ("azure-openai", 5),
+    ]
+    assert "stage 4 (100%): gpt-4o-mini: openai=0, azure-openai=100" in bundle.files["README.md"]
+
+
+def test_token_limit_scenario_installs_redis_and_lints_clean_only_with_it(crd_set):
+    data = yaml.safe_load(example_text("token-limits-per-user"))
+    bundle = build_bundle(data, crds=crd_set)
+    assert "kubectl apply -f redis.yaml" in bundle.files["install.sh"]
+    assert "type: Redis" in bundle.files["envoy-gateway-values.yaml"]
+    assert {"BackendTrafficPolicy", "QuotaPolicy"} <= set(kinds(bundle))
+    from orchestrator.lint import LintContext, lint_documents
+
+    docs = [d for d in yaml.safe_load_all(bundle.files["manifests.yaml"]) if d]
+    assert "AIGW-L030" in {f.rule for f in lint_documents(docs, LintContext())}
+
+
+def test_quota_on_an_unknown_backend_is_an_intake_error():
+    from skills.errors import InputError
+
+    data = yaml.safe_load(example_text("token-limits-per-user"))
+    data["limits"]["quotas"][0]["backend"] = "mistral"
+    with pytest.raises(InputError, match="no provider has the backend name 'mistral'"):
+        build_bundle(data)
