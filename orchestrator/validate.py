@@ -257,6 +257,20 @@ def _unknown_kind(doc: dict[str, Any], source: str, crds: CRDSet) -> Finding:
     return _finding(doc, source, "schema", "error", "apiVersion", msg, hint)
 
 
+def _check_object(doc: dict[str, Any], source: str, crds: CRDSet | None) -> tuple[list[Finding], bool]:
+    """Findings for one object, and whether it had no schema to check against (metadata only)."""
+    custom = _validate_custom(doc, source, crds) if crds is not None else None
+    if custom is not None:
+        return custom, False
+    api_version = str(doc["apiVersion"])
+    if crds is not None and crds.knows_group(api_version.rpartition("/")[0]):
+        return [_unknown_kind(doc, source, crds)], False
+    core = is_core(api_version)
+    errors = core_errors(doc) if core else metadata_errors(doc.get("metadata"))
+    light = has_light_checks(api_version, str(doc["kind"]))
+    return _field_findings(doc, source, errors, None), not light and (crds is not None or core)
+
+
 def validate_documents(
     docs: list[Any],
     *,
@@ -281,25 +295,9 @@ def validate_documents(
     for doc, source in zip(loaded.documents, loaded.sources, strict=True):
         kind, ns, name = _identity(doc)
         checked.append(Checked(source=source, kind=kind, namespace=ns, name=name))
-        custom = _validate_custom(doc, source, crds) if crds is not None else None
-        if custom is not None:
-            findings.extend(custom)
-            continue
-        group = str(doc["apiVersion"]).rpartition("/")[0]
-        if crds is not None and crds.knows_group(group):
-            findings.append(_unknown_kind(doc, source, crds))
-            continue
-        findings.extend(
-            _field_findings(
-                doc,
-                source,
-                core_errors(doc) if is_core(str(doc["apiVersion"])) else metadata_errors(doc.get("metadata")),
-                None,
-            )
-        )
-        if not has_light_checks(str(doc["apiVersion"]), kind) and (
-            crds is not None or is_core(str(doc["apiVersion"]))
-        ):
+        found, without_schema = _check_object(doc, source, crds)
+        findings.extend(found)
+        if without_schema:
             unchecked[f"{doc['apiVersion']} {kind}"] += 1
     if lint:
         findings.extend(lint_documents(loaded.documents, context, loaded.sources))
