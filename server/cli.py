@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "server.build_command",
     "server.serve_command",
     "server.pack_commands",
+    "server.metrics_command",
 )
 
 

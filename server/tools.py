@@ -74,6 +74,7 @@ class ToolSpec:
     output_model: str  # "module:Class", a pydantic BaseModel
     run: Callable[[Any], BaseModel]  # parsed input -> output
     skill: str | None = None  # name used in InputError messages
+    annotations: ToolAnnotations | None = None  # default ANNOTATIONS; aigw_metrics reads a URL (open world)
 
     def input_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = load(self.input_model).model_json_schema()
@@ -140,7 +141,7 @@ def build_tool(spec: ToolSpec, schemas: dict[str, Any]) -> Tool:
         parameters=schemas["input"],
         fn_metadata=FuncMetadata(arg_model=RawArguments, output_schema=schemas["output"]),
         is_async=False,
-        annotations=ANNOTATIONS,
+        annotations=spec.annotations or ANNOTATIONS,
     )
 
 
@@ -171,7 +172,7 @@ def atomic_entries() -> list[SkillEntry]:
 def skill_tools(crds_path: str | None = None) -> list[Tool]:
     """Every tool of this server except aigw_orchestrate."""
     specs = [_skill_spec(e) for e in atomic_entries()]
-    specs += [validate_spec(crds_path), providers_spec()]
+    specs += [validate_spec(crds_path), providers_spec(), metrics_spec()]
 
     def compute() -> dict[str, Any]:
         return {s.name: {"input": s.input_schema(), "output": s.output_schema()} for s in specs}
@@ -200,6 +201,25 @@ def validate_spec(crds_path: str | None) -> ToolSpec:
         input_model="server.tool_models:ValidateInput",
         output_model="server.tool_models:FindingsReport",
         run=lambda inp: load("server.tool_models:run_validate")(inp, crds_path),
+    )
+
+
+def metrics_spec() -> ToolSpec:
+    return ToolSpec(
+        name="aigw_metrics",
+        title="Summarise gateway metrics",
+        description=(
+            "Reads an Envoy AI Gateway's Prometheus metrics endpoint (the extproc admin port's /metrics, e.g. "
+            "http://localhost:1064/metrics through a port-forward) and summarises token usage, request counts, "
+            "errors and latency (mean, p50, p95, time to first token) per model and backend from the gen_ai.* "
+            "OpenTelemetry metrics. Use to see what a running gateway is doing; the only tool that goes online."
+        ),
+        input_model="server.metrics_command:MetricsInput",
+        output_model="orchestrator.metrics:MetricsSummary",
+        run=lambda inp: load("server.metrics_command:run_metrics")(inp),
+        annotations=ToolAnnotations(
+            read_only_hint=True, idempotent_hint=False, destructive_hint=False, open_world_hint=True
+        ),
     )
 
 

@@ -73,7 +73,11 @@ class AuthInput(InputModel):
 
     type: PolicyType = Field(description="BackendSecurityPolicy type")
     targets: list[DNSLabel] = Field(
-        min_length=1, max_length=16, description="AIServiceBackend names it applies to"
+        min_length=1, max_length=16, description="AIServiceBackend (or InferencePool) names it applies to"
+    )
+    target_kind: Literal["AIServiceBackend", "InferencePool"] = Field(
+        "AIServiceBackend",
+        description="Kind of the targets: AIServiceBackends, or InferencePools (self-hosted)",
     )
     name: DNSLabel | None = Field(None, description="Policy name (default: <first target>-auth)")
     namespace: DNSLabel = Field("default", description="Namespace of the policy, its targets and its Secret")

@@ -115,6 +115,52 @@ SKILLS: tuple[SkillEntry, ...] = (
         prompt_arguments=("target_version", "request"),
     ),
     SkillEntry(
+        name="aigw-inferencepool",
+        title="Serve self-hosted models through InferencePools",
+        description=(
+            "Generates Gateway API Inference Extension InferencePools for self-hosted model servers (vLLM and "
+            "others) with their endpoint picker (Deployment, Service, RBAC, plugins), InferenceObjectives, the "
+            "AIGatewayRoute rules that send model names to them (one pool per rule) and a BackendSecurityPolicy "
+            "on a pool that needs an API key. Use when routing to model servers running in the cluster with "
+            "load-, KV-cache- and prefix-aware endpoint picking."
+        ),
+        input_model="skills.inferencepool:InferencePoolInput",
+        builder="skills.inferencepool:build_inferencepool",
+        tool="aigw_inferencepool",
+        command="inferencepool",
+        prompt_arguments=("target_version", "request"),
+    ),
+    SkillEntry(
+        name="aigw-mcproute",
+        title="Put MCP servers behind the gateway",
+        description=(
+            "Generates an MCPRoute that serves several MCP servers on one gateway path, with their Backends "
+            "and TLS policies, tool selectors (include/exclude, regex), per-server API keys from Secrets created "
+            "at apply time, OAuth for MCP clients and per-tool authorization rules. Use when agents should reach "
+            "MCP tools (GitHub, internal servers) through Envoy AI Gateway."
+        ),
+        input_model="skills.mcproute:McpRouteInput",
+        builder="skills.mcproute:build_mcproute",
+        tool="aigw_mcproute",
+        command="mcproute",
+        prompt_arguments=("target_version", "request"),
+    ),
+    SkillEntry(
+        name="aigw-semantic-router",
+        title="Pick models per prompt with the vLLM Semantic Router",
+        description=(
+            "Wires the vLLM Semantic Router into a Gateway: the EnvoyPatchPolicy that runs its ExtProc before "
+            "the AI Gateway filter and adds its cluster, the AIGatewayRoute rules for the model names it selects, "
+            "its helm values and install steps. Use when clients should send the auto model name (MoM) and let "
+            "the router choose a model or LoRA by the prompt's domain."
+        ),
+        input_model="skills.semantic_router:SemanticRouterInput",
+        builder="skills.semantic_router:build_semantic_router",
+        tool="aigw_semantic_router",
+        command="semantic-router",
+        prompt_arguments=("target_version", "request"),
+    ),
+    SkillEntry(
         name="aigw-orchestrator",
         title="Set up AI Gateway end to end",
         description=(

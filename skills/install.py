@@ -31,7 +31,7 @@ EG_CHART = "oci://docker.io/envoyproxy/gateway-helm"
 AIGW_CRD_CHART = "oci://docker.io/envoyproxy/ai-gateway-crds-helm"
 AIGW_CHART = "oci://docker.io/envoyproxy/ai-gateway-helm"
 
-AddonName = Literal["inference-pool"]
+AddonName = Literal["inference-pool", "semantic-router"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,16 @@ ADDONS: dict[str, Addon] = {
         ],
     ),
 }
+
+
+def _register_semantic_router() -> None:
+    """The vLLM Semantic Router addon lives in skills/semantic_router.py; registered here so install sees it."""
+    from skills.semantic_router import install_addon
+
+    ADDONS["semantic-router"] = install_addon(Addon, Step)
+
+
+_register_semantic_router()
 
 
 class InstallInput(InputModel):

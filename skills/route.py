@@ -38,7 +38,13 @@ _REF = re.compile(r"^(?P<name>[a-z0-9-]+)(:(?P<weight>[0-9]+))?(@(?P<priority>[0
 class BackendRef(InputModel):
     """One AIServiceBackend a rule sends traffic to."""
 
-    name: DNSLabel = Field(description="AIServiceBackend name")
+    name: DNSLabel = Field(
+        description="AIServiceBackend name (or InferencePool name with kind InferencePool)"
+    )
+    kind: Literal["AIServiceBackend", "InferencePool"] = Field(
+        "AIServiceBackend",
+        description="AIServiceBackend, or an InferencePool of self-hosted model servers (one per rule, alone)",
+    )
     namespace: DNSLabel | None = Field(
         None, description="Its namespace when not the route's (adds ReferenceGrants)"
     )
@@ -113,6 +119,16 @@ class RouteRule(InputModel):
                         f"models[{index}] {model!r} uses lookaround or a backreference, which RE2 (Envoy) rejects"
                     )
         return models
+
+    @model_validator(mode="after")
+    def _inference_pools(self) -> RouteRule:
+        # The AIGatewayRoute CRD's own rules, refused here with their wording (see skills/inferencepool.py).
+        from skills.inferencepool import pool_rule_problem
+
+        problem = pool_rule_problem([(r.kind, r.namespace, r.model_name_override) for r in self.backends])
+        if problem:
+            raise ValueError(problem)
+        return self
 
 
 def _seconds(duration: str) -> float:
@@ -263,7 +279,12 @@ def _reference_grants(inp: RouteInput) -> list[tuple[dict[str, Any], str]]:
     """Cross-namespace backendRefs need two grants in the backend namespace (route→backend, HTTPRoute→Backend)."""
     rendered = []
     for ns in sorted(
-        {r.namespace for rule in inp.rules for r in rule.backends if r.namespace not in (None, inp.namespace)}
+        {
+            r.namespace
+            for rule in inp.rules
+            for r in rule.backends
+            if r.namespace not in (None, inp.namespace) and r.kind == "AIServiceBackend"
+        }
     ):
         for from_group, from_kind, to_group, to_kind, suffix in (
             (

@@ -90,6 +90,42 @@ EXAMPLES: dict[str, Example] = {
         ),
         Example("aigw-route", "route", {"rules": ["gpt-4o-mini,gpt-4.1=openai"]}),
         Example(
+            "aigw-inferencepool",
+            "inferencepool",
+            {
+                "pools": [
+                    {
+                        "name": "llama3-8b",
+                        "models": ["meta-llama/Llama-3.1-8B-Instruct"],
+                        "selector": {"app": "vllm-llama3-8b"},
+                    }
+                ],
+            },
+        ),
+        Example(
+            "aigw-mcproute",
+            "mcproute",
+            {
+                "backends": [
+                    {
+                        "name": "github",
+                        "hostname": "api.githubcopilot.com",
+                        "path": "/mcp/x/issues/readonly",
+                        "include": ["issue_read", "list_issues"],
+                        "api_key_env": "GITHUB_MCP_TOKEN",
+                    }
+                ]
+            },
+        ),
+        Example(
+            "aigw-semantic-router",
+            "semantic-router",
+            {"rules": ["math-expert,general-expert=vllm-llama3-8b-instruct"], "create_gateway": False},
+            # Its EnvoyPatchPolicy is not in ../shared/crds and its backend comes from aigw-backend; the
+            # manifests are validated in tests/skills/test_semantic_router.py instead.
+            manifests=False,
+        ),
+        Example(
             "aigw-orchestrator",
             "build",
             {"example": "openai-anthropic"},

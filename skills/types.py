@@ -173,6 +173,100 @@ ModelMatch = Annotated[
     ),
 ]
 
+# --- self-hosted models (InferencePool), MCP servers and the Semantic Router addon -----------------------
+
+# Kubernetes label key: optional DNS-subdomain prefix and '/', then a 1-63 char name.
+LabelKey = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=317,
+        pattern=r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
+    ),
+    Field(description="Kubernetes label key, e.g. app or app.kubernetes.io/name"),
+]
+
+LabelValue = Annotated[
+    str,
+    StringConstraints(max_length=63, pattern=r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$"),
+    Field(description="Kubernetes label value: up to 63 letters, digits, '-', '_' or '.', alphanumeric ends"),
+]
+
+# The image rule Envoy Gateway's container spec uses (repo[:port]/path:tag[@sha256:digest]).
+ContainerImage = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=512,
+        pattern=r"^[a-zA-Z0-9._-]+(:[0-9]+)?(/[a-zA-Z0-9._/-]+)?:[a-zA-Z0-9._-]+(@sha256:[a-z0-9]+)?$",
+    ),
+    Field(description="Container image with a tag, e.g. registry.k8s.io/org/image:v1.0.1"),
+]
+
+# A URL path on the gateway or an MCP server, e.g. /mcp or /mcp/readonly.
+UrlPath = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=1024, pattern=r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"),
+    Field(description="URL path starting with '/', e.g. /mcp"),
+]
+
+# OAuth issuer and resource URLs: https, or http for local testing (e.g. a Keycloak on localhost).
+HttpUrl = Annotated[
+    str,
+    StringConstraints(
+        min_length=1, max_length=2048, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s]*)?$"
+    ),
+    Field(description="http:// or https:// URL (https outside local testing)"),
+]
+
+# MCP tool names as servers list them (letters, digits, '_', '-', '.', '/').
+McpToolName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$"),
+    Field(description="MCP tool name as the server lists it, e.g. list_issues"),
+]
+
+# An RE2 regular expression on one line (tool selectors); RE2 compatibility is checked by the skill.
+Re2Regex = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=1024, pattern=r"^[^\x00-\x1f\x7f\u2028\u2029\u0085]{1,1024}$"),
+    Field(description="RE2 regular expression (no lookaround or backreferences), one line"),
+]
+
+# OAuth scope token (RFC 6749 §3.3): printable ASCII except space, '"' and '\'.
+OAuthScope = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=256, pattern=r"^[\x21\x23-\x5b\x5d-\x7e]+$"),
+    Field(description="OAuth scope, e.g. read:issues or openid"),
+]
+
+# A CEL expression evaluated by the gateway (MCP authorization rules): one line of printable text.
+CelExpression = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=4096, pattern=r"^[^\x00-\x1f\x7f\u2028\u2029\u0085]{1,4096}$"),
+    Field(description="CEL expression on one line, e.g. request.headers['x-team'] == 'a'"),
+]
+
+
+# Client authentication (aigw-clientauth): API-key client ids are Secret data keys; JWT claims and issuers.
+ClientId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=63, pattern=r"^[A-Za-z0-9][-._A-Za-z0-9]{0,62}$"),
+    Field(description="API client id, also the Secret data key that holds its key: letters, digits, '-', '_', '.'"),
+]
+
+JwtClaim = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z_][A-Za-z0-9_.:/-]{0,127}$"),
+    Field(description="JWT claim name, e.g. sub, email or a nested claim such as org.id"),
+]
+
+JwtIssuer = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9][^\s\x00-\x1f\x7f]{0,252}$"),
+    Field(description="JWT issuer (the iss claim), usually an https:// URL"),
+]
+
 
 def _pattern_descriptions() -> dict[str, str]:
     """Map each constrained type's regex to its description, so errors explain formats in words."""

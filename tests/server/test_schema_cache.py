@@ -17,7 +17,7 @@ from tests.server.conftest import subprocess_env
 
 def live_schemas() -> dict[str, dict[str, object]]:
     specs = [tools._skill_spec(e) for e in tools.atomic_entries()]
-    specs += [tools.validate_spec(None), tools.providers_spec()]
+    specs += [tools.validate_spec(None), tools.providers_spec(), tools.metrics_spec()]
     return {s.name: {"input": s.input_schema(), "output": s.output_schema()} for s in specs}
 
 

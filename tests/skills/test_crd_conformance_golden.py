@@ -106,6 +106,7 @@ def test_golden_cases_cover_every_kind_the_skills_emit() -> None:
         "ClientTrafficPolicy",
         "Gateway",
         "GatewayClass",
+        "MCPRoute",
         "ReferenceGrant",
     }
     assert len(MANIFESTS) > 100
