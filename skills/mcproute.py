@@ -213,8 +213,10 @@ class McpRouteInput(InputModel):
 
 def _check(inp: McpRouteInput) -> list[Problem]:
     problems: list[Problem] = []
-    if refusal := profile(inp.target_version).refusal("MCPRoute"):
-        problems.append(Problem("target_version", refusal, inp.target_version))
+    if inp.hostnames and not profile(inp.target_version).rule_names:
+        problems.append(
+            Problem("hostnames", f"MCPRoute hostnames need AI Gateway v1.1.0+ (target {inp.target_version})")
+        )
     names = [b.name for b in inp.backends]
     for index, name in enumerate(names):
         if names.index(name) != index:
@@ -367,7 +369,7 @@ def build_mcproute(data: McpRouteInput | dict[str, Any]) -> SkillResult:
         render_object(
             SKILL,
             "mcproute.yaml.j2",
-            api_version=profile(inp.target_version).api_version_for("MCPRoute"),
+            api_version=profile(inp.target_version).aigw_api_version,
             name=inp.name,
             namespace=inp.namespace,
             gateway=inp.gateway_name,

@@ -108,9 +108,7 @@ DOCS: dict[str, DocSpec] = {
     ),
     "aigw-route": DocSpec(("ai_gateway", "aigw_api_version", "max_rules", "route_hostnames", "rule_names")),
     "aigw-inferencepool": DocSpec(("ai_gateway", "envoy_gateway", "inference_extension", "aigw_api_version")),
-    "aigw-mcproute": DocSpec(
-        ("ai_gateway", "aigw_api_version", "mcp_route", "backend_tls_policy_api_version")
-    ),
+    "aigw-mcproute": DocSpec(("ai_gateway", "aigw_api_version", "backend_tls_policy_api_version")),
     "aigw-semantic-router": DocSpec(("ai_gateway", "envoy_gateway", "aigw_api_version")),
     "aigw-orchestrator": DocSpec(
         ("ai_gateway", "envoy_gateway", "gateway_api", "aigw_api_version", "max_rules"),
