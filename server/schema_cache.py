@@ -38,8 +38,10 @@ def source_key() -> str:
 
     digest = hashlib.sha256()
     digest.update(f"pydantic={pydantic.VERSION} core={pydantic_core.__version__}\n".encode())
-    sources = sorted(Path(skills.__file__).resolve().parent.glob("*.py"))
-    sources += [_SERVER_DIR / "tools.py", _SERVER_DIR / "tool_models.py"]
+    # Every package a tool model or output model may live in (skills, server.*_models, orchestrator.metrics):
+    # a stale key would serve schemas that disagree with the models that validate the calls.
+    packages = (Path(skills.__file__).resolve().parent, _SERVER_DIR, _SERVER_DIR.parent / "orchestrator")
+    sources = sorted(path for package in packages for path in package.glob("*.py"))
     for path in sources:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]

@@ -13,6 +13,8 @@ from skills.catalog import SkillEntry, atomic_skills
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     for entry in atomic_skills():
+        if not entry.command:  # atomic entries always have one; this keeps the type checker informed
+            continue
         parser = subparsers.add_parser(entry.command, help=entry.title, description=entry.description)
         add_model_options(parser, entry.load_model())
         parser.add_argument(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +67,9 @@ def show_value(value: Any) -> str:
     return shown if len(shown) <= _MAX_SHOWN else shown[: _MAX_SHOWN - 3] + "..."
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
 def _loc_to_path(loc: Iterable[int | str]) -> str:
     path = ""
     for part in loc:
@@ -72,8 +77,12 @@ def _loc_to_path(loc: Iterable[int | str]) -> str:
             path += f"[{part}]"
         elif str(part).startswith(("function-", "tagged-union", "literal[")):
             continue
-        else:
+        elif _PLAIN_KEY.match(str(part)):
             path += ("." if path else "") + str(part)
+        else:
+            # A map key the user chose (a header name, say): quoted and escaped, so a newline or a control
+            # character in it cannot break the one-problem-per-line rendering.
+            path += f"[{json.dumps(str(part))}]"
     return path
 
 

@@ -178,7 +178,7 @@ def request_costs(limits: list[TokenLimit], extra: list[LLMRequestCost]) -> list
 def _check(inp: RateLimitInput) -> list[Problem]:
     problems: list[Problem] = []
     if not (inp.token_limits or inp.costs or inp.quotas):
-        problems.append(Problem("", "nothing to generate: give token_limits, costs or quotas"))
+        problems.append(Problem("token_limits", "nothing to generate: give token_limits, costs or quotas"))
     defined: dict[str, tuple[str, str | None]] = {}
     for field, items in (("token_limits", inp.token_limits), ("costs", inp.costs)):
         for index, cost in enumerate(items):

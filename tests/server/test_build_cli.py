@@ -23,7 +23,9 @@ def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subpro
 
 
 def test_build_of_a_built_in_example_writes_the_golden_bundle(tmp_path, shared_crds):
-    done = run("build", "--example", "openai-anthropic", "-o", str(tmp_path / "b"), "--crds", str(shared_crds))
+    done = run(
+        "build", "--example", "openai-anthropic", "-o", str(tmp_path / "b"), "--crds", str(shared_crds)
+    )
     assert done.returncode == 0, done.stderr
     assert "Bundle valid" in done.stdout and "- [x] No secret value appears" in done.stdout
     for path in (GOLDEN / "openai-anthropic").iterdir():
@@ -33,22 +35,33 @@ def test_build_of_a_built_in_example_writes_the_golden_bundle(tmp_path, shared_c
 def test_build_reads_an_intake_file_or_stdin(tmp_path, shared_crds):
     intake = (REPO / "orchestrator" / "examples" / "failover-three.yaml").read_text()
     (tmp_path / "intake.yaml").write_text(intake)
-    from_file = run("build", str(tmp_path / "intake.yaml"), "-o", str(tmp_path / "a"), "--crds", str(shared_crds))
+    from_file = run(
+        "build", str(tmp_path / "intake.yaml"), "-o", str(tmp_path / "a"), "--crds", str(shared_crds)
+    )
     from_stdin = run("build", "-", "-o", str(tmp_path / "b"), "--crds", str(shared_crds), stdin=intake)
     assert from_file.returncode == from_stdin.returncode == 0, from_file.stderr + from_stdin.stderr
     expected = (GOLDEN / "failover-three" / "manifests.yaml").read_text()
-    assert (tmp_path / "a" / "manifests.yaml").read_text() == (tmp_path / "b" / "manifests.yaml").read_text() == expected
+    assert (
+        (tmp_path / "a" / "manifests.yaml").read_text()
+        == (tmp_path / "b" / "manifests.yaml").read_text()
+        == expected
+    )
 
 
 def test_a_second_build_into_the_same_directory_is_refused_and_changes_nothing(tmp_path, shared_crds):
     out = tmp_path / "b"
-    assert run("build", "--example", "openai-anthropic", "-o", str(out), "--crds", str(shared_crds)).returncode == 0
+    assert (
+        run("build", "--example", "openai-anthropic", "-o", str(out), "--crds", str(shared_crds)).returncode
+        == 0
+    )
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     again = run("build", "--example", "ollama-in-cluster", "-o", str(out), "--crds", str(shared_crds))
     assert again.returncode == 2
     assert "--force" in again.stderr and again.stdout == ""
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    forced = run("build", "--example", "ollama-in-cluster", "-o", str(out), "--crds", str(shared_crds), "--force")
+    forced = run(
+        "build", "--example", "ollama-in-cluster", "-o", str(out), "--crds", str(shared_crds), "--force"
+    )
     assert forced.returncode == 0
     assert "ollama" in (out / "manifests.yaml").read_text()
 
@@ -110,7 +123,9 @@ def test_init_writes_a_commented_example_that_builds(tmp_path, shared_crds):
     assert run("init", "-o", "-").stdout == text
 
 
-def test_build_in_a_terminal_asks_the_questions_and_defaults_give_the_openai_anthropic_bundle(tmp_path, shared_crds):
+def test_build_in_a_terminal_asks_the_questions_and_defaults_give_the_openai_anthropic_bundle(
+    tmp_path, shared_crds
+):
     out = tmp_path / "b"
     leader, follower = pty.openpty()
     proc = subprocess.Popen(
@@ -122,10 +137,12 @@ def test_build_in_a_terminal_asks_the_questions_and_defaults_give_the_openai_ant
     )
     os.close(follower)
     os.write(leader, b"\n" * 10)  # accept every default: 5 environment, 1 providers, 4 details questions
-    stdout, stderr = proc.communicate(timeout=120)
+    _stdout, stderr = proc.communicate(timeout=120)
     os.close(leader)
     assert proc.returncode == 0, stderr.decode()[-2000:]
     asked = stderr.decode()
-    assert "Namespace for routes, backends and Secrets" in asked and "OpenAI: model names clients send" in asked
+    assert (
+        "Namespace for routes, backends and Secrets" in asked and "OpenAI: model names clients send" in asked
+    )
     expected = (GOLDEN / "openai-anthropic" / "manifests.yaml").read_text()
     assert (out / "manifests.yaml").read_text() == expected
