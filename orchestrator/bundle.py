@@ -20,7 +20,9 @@ from orchestrator.checklist import (
     check_tls,
     check_values,
 )
+from orchestrator.checklist_edge import edge_checks
 from orchestrator.compose import Composition, compose
+from orchestrator.compose_traffic import rate_limit_backend
 from orchestrator.findings import Report
 from orchestrator.intake import Intake
 from orchestrator.readme import render_readme, render_secrets_script
@@ -38,6 +40,8 @@ FILE_ORDER = (
     "report.json",
 )
 EXECUTABLE = {"install.sh", "secrets.sh"}
+# Extra install-plan files, present only when an addon needs them (the rate-limit addon's Redis).
+OPTIONAL_FILES = ("redis.yaml",)
 
 
 class BundleExistsError(FileExistsError):
@@ -80,6 +84,13 @@ def _namespaces(comp: Composition) -> list[tuple[dict[str, Any], str]]:
     return [render_object(SKILL, "namespace.yaml.j2", name=name) for name in names]
 
 
+def _existing_gateways(comp: Composition) -> frozenset[str]:
+    env = comp.intake.environment
+    if env.create_gateway:
+        return frozenset()
+    return frozenset({f"{env.gateway_namespace or env.namespace}/{env.gateway_name}"})
+
+
 def _validate(docs: list[dict[str, Any]], comp: Composition, crds: Any, crds_note: str | None) -> Report:
     from orchestrator.lint import LintContext
     from orchestrator.validate import validate_documents
@@ -91,7 +102,11 @@ def _validate(docs: list[dict[str, Any]], comp: Composition, crds: Any, crds_not
         if env.create_gateway
         else frozenset({f"{env.gateway_namespace or env.namespace}/{env.gateway_name}"})
     )
-    context = LintContext(external_secrets=external, existing_gateways=gateways)
+    context = LintContext(
+        external_secrets=external,
+        existing_gateways=gateways,
+        rate_limit_backend=rate_limit_backend(comp.intake),
+    )
     report = validate_documents(docs, crds=crds, context=context)
     if crds is None and crds_note:
         # The caller's sentence says where it looked for CRDs; it replaces the engine's generic one.
@@ -110,6 +125,7 @@ def build_bundle(data: Intake | dict[str, Any], *, crds: Any = None, crds_note: 
         "kustomization.yaml": render_text(SKILL, "kustomization.yaml.j2", resources=["manifests.yaml"]),
         "install.sh": render_script(comp.install, embed_files=False),
         VALUES_FILE: comp.install.files[VALUES_FILE],
+        **{name: comp.install.files[name] for name in OPTIONAL_FILES if name in comp.install.files},
         "secrets.sh": render_secrets_script(comp.secrets),
     }
     inst = comp.intake.installation
@@ -132,11 +148,12 @@ def build_bundle(data: Intake | dict[str, Any], *, crds: Any = None, crds_note: 
     failover = check_failover(docs)
     if failover:
         checklist.append(failover)
+    checklist += edge_checks(docs, _existing_gateways(comp))
     checklist.append(check_secrets_absent(files))
     bundle = Bundle(files, report, checklist, comp)
     files["README.md"] = render_readme(bundle)
     files["report.json"] = _report_json(bundle)
-    ordered = {name: files[name] for name in FILE_ORDER}
+    ordered = {name: files[name] for name in (*FILE_ORDER, *OPTIONAL_FILES) if name in files}
     return Bundle(ordered, report, checklist, comp)
 
 

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from orchestrator.compose_edge import compose_edge
+from orchestrator.compose_traffic import install_extras, ratelimit_parts, route_extras
 from orchestrator.intake import Intake, ProviderIntake
 from skills.auth import build_auth
 from skills.backend import build_backend
@@ -18,6 +20,8 @@ from skills.route import build_route
 # Apply order: cluster-scoped class first, then the Gateway and its policy, backends, credentials, routes.
 KIND_ORDER = (
     "GatewayClass",
+    "EnvoyProxy",
+    "GatewayConfig",
     "Gateway",
     "ClientTrafficPolicy",
     "Backend",
@@ -25,7 +29,9 @@ KIND_ORDER = (
     "BackendTLSPolicy",
     "BackendSecurityPolicy",
     "AIGatewayRoute",
+    "SecurityPolicy",
     "BackendTrafficPolicy",
+    "QuotaPolicy",
     "ReferenceGrant",
 )
 
@@ -138,7 +144,7 @@ def compose(data: Intake | dict[str, Any]) -> Composition:
     intake = Intake.parse(data, skill="aigw-orchestrator")
     env, inst = intake.environment, intake.installation
     problems: list[Problem] = []
-    install = build_install(inst.model_dump())
+    install = build_install(inst.model_dump() | install_extras(intake))
     parts: dict[str, SkillResult] = {"install": install}
     for index, provider in enumerate(intake.providers):
         try:
@@ -152,8 +158,12 @@ def compose(data: Intake | dict[str, Any]) -> Composition:
             parts[f"auth:{provider.backend_name}"] = build_auth(auth)
         except InputError as exc:
             problems += _prefixed(exc, f"providers[{index}].auth")
+    edge_parts, edge_problems, gateway_links = compose_edge(intake)
+    problems += edge_problems
+    traffic_parts, traffic_problems = ratelimit_parts(intake)
+    problems += traffic_problems
     try:
-        rules = plan_rules(intake)
+        rules, route_fields = route_extras(intake, plan_rules(intake))
         parts["route"] = build_route(
             {
                 "rules": rules,
@@ -164,12 +174,16 @@ def compose(data: Intake | dict[str, Any]) -> Composition:
                 "create_gateway": env.create_gateway,
                 "buffer_limit": env.buffer_limit,
                 "target_version": inst.version,
+                **gateway_links,
+                **route_fields,
             }
         )
     except InputError as exc:
         problems += _prefixed(exc, "routing") if exc.skill != "aigw-orchestrator" else list(exc.problems)
     if problems:
         raise InputError(problems, skill="aigw-orchestrator")
+    parts.update(edge_parts)
+    parts.update(traffic_parts)
     rendered = [pair for name, part in parts.items() if name != "install" for pair in _pairs(part)]
     rendered.sort(key=lambda pair: KIND_ORDER.index(pair[0]["kind"]) if pair[0]["kind"] in KIND_ORDER else 99)
     secrets = [s for part in parts.values() for s in part.secrets]

@@ -10,11 +10,14 @@ from typing import Any, Literal
 
 from pydantic import Field, create_model, field_validator, model_validator
 
+from orchestrator.intake_edge import ClientAuthIntake, ObservabilityIntake
+from orchestrator.intake_traffic import LimitsIntake
 from skills.auth import AuthInput
 from skills.backend import BackendInput
 from skills.install import AddonName
 from skills.model import InputModel
 from skills.providers import PRESETS, ProviderId
+from skills.traffic import Canary, PassiveHealthCheck
 from skills.types import DNSLabel, Duration, ModelName, PolicyType, Quantity
 from skills.versions import DEFAULT_VERSION, AIGatewayVersion
 
@@ -173,6 +176,23 @@ class Routing(InputModel):
         description="Whole-request timeout per rule, e.g. 120s (AI Gateway default 60s)",
         json_schema_extra=_reason("Long generations may need more than the 60s default"),
     )
+    canary: Canary | None = Field(
+        None,
+        description="Staged canary for a split: the new provider backend, its stages (5,25,50,100) and current %",
+        json_schema_extra=_reason("Shift traffic to a new provider gradually; implies strategy split"),
+    )
+    health_check: PassiveHealthCheck | None = Field(
+        None,
+        description="Passive health check (outlier detection) on the failover retry policy",
+        json_schema_extra=_reason("Ejects a failing backend so retries stop trying it first"),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _canary_splits(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("canary") and "strategy" not in data:
+            return data | {"strategy": "split"}
+        return data
 
 
 class Intake(InputModel):
@@ -182,6 +202,15 @@ class Intake(InputModel):
     environment: Environment = Field(default_factory=Environment, description="Where the objects live")
     installation: Installation = Field(default_factory=Installation, description="What to install")
     routing: Routing = Field(default_factory=Routing, description="How shared models are routed")
+    limits: LimitsIntake | None = Field(
+        None, description="Token limits per user or tenant and per-model quotas (default: none)"
+    )
+    client_auth: ClientAuthIntake | None = Field(
+        None, description="Client authentication on the Gateway (default: none, anyone reaching it may call)"
+    )
+    observability: ObservabilityIntake | None = Field(  # type: ignore[valid-type]
+        None, description="Access logs, metrics scraping and tracing (default: none)"
+    )
 
     @model_validator(mode="after")
     def _unique_backends(self) -> Intake:

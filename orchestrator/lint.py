@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from orchestrator import lint_policies, lint_refs, lint_routes, lint_secrets
+from orchestrator import lint_edge, lint_policies, lint_refs, lint_routes, lint_secrets, lint_traffic
 from orchestrator.findings import Finding
 from orchestrator.lint_index import RULES, LintContext, LintRule, ResourceIndex, resource_of
 
-RULE_MODULES = (lint_refs, lint_policies, lint_routes, lint_secrets)
+RULE_MODULES = (lint_refs, lint_policies, lint_routes, lint_secrets, lint_edge, lint_traffic)
 DEPRECATED_API_VERSIONS = lint_routes.DEPRECATED_API_VERSIONS
 
 __all__ = ["DEPRECATED_API_VERSIONS", "RULES", "LintContext", "LintRule", "lint_documents"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING
 
+from orchestrator.explain import explain_documents
 from skills.result import SecretShape
 from skills.versions import MODEL_HEADER, profile
 
@@ -71,6 +72,15 @@ def render_readme(bundle: Bundle) -> str:
         "",
         f"Clients pick a backend with the request's `model`; the gateway matches it as the `{MODEL_HEADER}` header "
         f"(routing: {intake.routing.strategy}).",
+        "",
+        "## Topology",
+        "",
+        "Gateway → route → rules → backends → providers, with the policies attached (`aigw-skills explain "
+        "manifests.yaml` prints the same picture with a summary).",
+        "",
+        "```mermaid",
+        explain_documents([obj for obj, _ in comp.documents]).mermaid.rstrip("\n"),
+        "```",
         "",
         "## Checklist",
         "",

@@ -17,6 +17,8 @@ COMMAND_MODULES = (
     "server.serve_command",
     "server.pack_commands",
     "server.metrics_command",
+    "server.migrate_command",
+    "server.explain_command",
 )
 
 

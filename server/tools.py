@@ -44,6 +44,14 @@ NEXT_STEPS = {
     "aigw_route": (
         "Next: aigw_validate on the backend, auth and route YAML together, before anyone applies them."
     ),
+    "aigw_clientauth": (
+        "Never pass client keys: name the env var or file per client. Next: aigw_validate with the Gateway or "
+        "route YAML (list the client Secrets in external_secrets)."
+    ),
+    "aigw_observability": (
+        "Next: name the outputs from the Gateway (aigw_route envoy_proxy and gateway_config), then "
+        "aigw_validate on all the YAML together."
+    ),
 }
 WHOLE_SETUP = "For a complete setup in one call, use aigw_orchestrate instead."
 
@@ -173,6 +181,9 @@ def skill_tools(crds_path: str | None = None) -> list[Tool]:
     """Every tool of this server except aigw_orchestrate."""
     specs = [_skill_spec(e) for e in atomic_entries()]
     specs += [validate_spec(crds_path), providers_spec(), metrics_spec()]
+    from server.analysis_tools import analysis_specs  # aigw_migrate, aigw_explain (imports this module)
+
+    specs += analysis_specs(crds_path)
 
     def compute() -> dict[str, Any]:
         return {s.name: {"input": s.input_schema(), "output": s.output_schema()} for s in specs}

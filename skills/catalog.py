@@ -115,6 +115,51 @@ SKILLS: tuple[SkillEntry, ...] = (
         prompt_arguments=("target_version", "request"),
     ),
     SkillEntry(
+        name="aigw-ratelimit",
+        title="Limit tokens per user and set model quotas",
+        description=(
+            "Generates token rate limits (llmRequestCosts on the AIGatewayRoute and a Global Envoy Gateway "
+            "BackendTrafficPolicy charging input, output, total or CEL-computed tokens per user or tenant header "
+            "per minute/hour/day) and per-model QuotaPolicies on AIServiceBackends. Use when users or tenants "
+            "must not exceed a token budget, or a model needs a quota."
+        ),
+        input_model="skills.ratelimit:RateLimitInput",
+        builder="skills.ratelimit:build_ratelimit",
+        tool="aigw_ratelimit",
+        command="ratelimit",
+        prompt_arguments=("request",),
+    ),
+    SkillEntry(
+        name="aigw-clientauth",
+        title="Authenticate clients of the gateway",
+        description=(
+            "Generates the Envoy Gateway SecurityPolicy that makes callers authenticate, on the whole Gateway "
+            "or one route: JWT from an identity provider (issuer, JWKS, audiences, claims copied to headers such "
+            "as x-user-id) or API keys (one Secret per client, created at apply time). Use when the gateway must "
+            "not be open, or when token limits should key on the caller."
+        ),
+        input_model="skills.clientauth:ClientAuthInput",
+        builder="skills.clientauth:build_clientauth",
+        tool="aigw_clientauth",
+        command="clientauth",
+        prompt_arguments=("target_version", "request"),
+    ),
+    SkillEntry(
+        name="aigw-observability",
+        title="Observe the gateway",
+        description=(
+            "Generates access logs with gen_ai fields (model, provider, tokens), metrics scraping (Prometheus "
+            "annotations, a PodMonitor or a small Prometheus) and OpenTelemetry tracing through an EnvoyProxy and "
+            "an AI Gateway GatewayConfig, and lists the metrics to watch. Use when you need to see token usage, "
+            "latency or errors per model, or to send traces to a collector."
+        ),
+        input_model="skills.observability:ObservabilityInput",
+        builder="skills.observability:build_observability",
+        tool="aigw_observability",
+        command="observability",
+        prompt_arguments=("target_version", "request"),
+    ),
+    SkillEntry(
         name="aigw-inferencepool",
         title="Serve self-hosted models through InferencePools",
         description=(
@@ -173,6 +218,36 @@ SKILLS: tuple[SkillEntry, ...] = (
         tool="aigw_orchestrate",
         command="build",
         prompt_arguments=("providers", "version", "request"),
+    ),
+    SkillEntry(
+        name="aigw-migrate",
+        title="Migrate manifests to a newer AI Gateway release",
+        description=(
+            "Rewrites manifests written for older Envoy AI Gateway releases (v0.2 to v1.0) for a target release "
+            "(targetRefs to parentRefs, backendSecurityPolicyRef to policy targetRefs, schema.version to prefix, "
+            "Service backendRefs to Backends, filterConfig to GatewayConfig, v1alpha1 to v1beta1, "
+            "BackendTLSPolicy v1alpha3 to v1), reports every change with its reason and validates the result. "
+            "Use when upgrading AI Gateway or when an old guide's YAML fails admission."
+        ),
+        input_model="server.analysis_models:MigrateInput",
+        builder="orchestrator.migrate_report:migrate_and_validate",
+        tool="aigw_migrate",
+        command="migrate",
+        prompt_arguments=("target_version", "request"),
+    ),
+    SkillEntry(
+        name="aigw-explain",
+        title="Explain an AI Gateway setup",
+        description=(
+            "Summarizes AI Gateway manifests and draws their topology as a Mermaid diagram: Gateway, route, "
+            "rules (models), AIServiceBackends, Backends and provider endpoints, with the security, TLS, client "
+            "and traffic policies attached. Use to review a bundle or existing YAML before applying or debugging it."
+        ),
+        input_model="server.analysis_models:ExplainInput",
+        builder="orchestrator.explain:explain_documents",
+        tool="aigw_explain",
+        command="explain",
+        prompt_arguments=("request",),
     ),
     SkillEntry(
         name="aigw-fundamentals",

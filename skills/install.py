@@ -14,9 +14,10 @@ from typing import Literal
 from pydantic import Field
 
 from skills.model import InputModel
+from skills.redis import DEFAULT_REDIS_URL, redis_plan
 from skills.render import render_object
 from skills.result import SkillResult, Step
-from skills.types import DNSLabel, Duration
+from skills.types import DNSLabel, Duration, RedisAddress
 from skills.versions import (
     DEFAULT_VERSION,
     ENVOY_GATEWAY_CONTROLLER,
@@ -31,7 +32,7 @@ EG_CHART = "oci://docker.io/envoyproxy/gateway-helm"
 AIGW_CRD_CHART = "oci://docker.io/envoyproxy/ai-gateway-crds-helm"
 AIGW_CHART = "oci://docker.io/envoyproxy/ai-gateway-helm"
 
-AddonName = Literal["inference-pool", "semantic-router"]
+AddonName = Literal["inference-pool", "semantic-router", "rate-limit"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Addon:
     backend_resources: tuple[dict[str, str], ...] = ()
     pre_steps: Callable[[VersionProfile], list[Step]] = field(default=lambda _: [])
     uninstall: Callable[[VersionProfile], list[Step]] = field(default=lambda _: [])
+    rate_limit: bool = False  # Envoy Gateway's rate limit service with a Redis backend (skills/redis.py)
 
 
 def _gie_url(prof: VersionProfile) -> str:
@@ -74,6 +76,11 @@ ADDONS: dict[str, Addon] = {
             )
         ],
     ),
+    "rate-limit": Addon(
+        name="rate-limit",
+        summary="Global rate limits (token budgets) through Envoy Gateway's rate limit service and Redis",
+        rate_limit=True,
+    ),
 }
 
 
@@ -104,6 +111,10 @@ class InstallInput(InputModel):
     )
     addons: list[AddonName] = Field(default_factory=list, description="Optional capabilities to install")
     wait_timeout: Duration = Field("2m", description="How long each wait step waits for a deployment")
+    redis_url: RedisAddress | None = Field(
+        None,
+        description="Your Redis host:port for the rate-limit addon (default: deploy one in redis-system)",
+    )
 
 
 def _helm(release: str, chart: str, version: str, namespace: str, extra: str = "") -> str:
@@ -127,6 +138,10 @@ def build_install(data: InstallInput | dict) -> SkillResult:
     inp = InstallInput.parse(data, skill=SKILL)
     prof = profile(inp.version)
     addons = [ADDONS[name] for name in sorted(set(inp.addons))]
+    rate_limit = any(a.rate_limit for a in addons)
+    redis_steps, redis_uninstall, redis_files = (
+        redis_plan(inp.redis_url, inp.wait_timeout) if rate_limit else ([], [], {})
+    )
     _, values_text = render_object(
         SKILL,
         "envoy-gateway-values.yaml.j2",
@@ -136,10 +151,10 @@ def build_install(data: InstallInput | dict) -> SkillResult:
         controller=ENVOY_GATEWAY_CONTROLLER,
         controller_hostname=controller_hostname(inp.ai_gateway_namespace),
         backend_resources=[r for a in addons for r in a.backend_resources],
-        rate_limit_redis_url=None,
+        rate_limit_redis_url=(inp.redis_url or DEFAULT_REDIS_URL) if rate_limit else None,
     )
     eg_ns, ai_ns = inp.envoy_gateway_namespace, inp.ai_gateway_namespace
-    steps: list[Step] = [s for a in addons for s in a.pre_steps(prof)]
+    steps: list[Step] = [s for a in addons for s in a.pre_steps(prof)] + redis_steps
     if inp.envoy_gateway_installed:
         steps.append(
             Step(
@@ -200,7 +215,7 @@ def build_install(data: InstallInput | dict) -> SkillResult:
                 why="It was installed by this plan",
             )
         )
-    uninstall += [s for a in addons for s in a.uninstall(prof)]
+    uninstall += [s for a in addons for s in a.uninstall(prof)] + redis_uninstall
     notes = [
         f"Envoy AI Gateway {prof.ai_gateway} pairs with Envoy Gateway {prof.envoy_gateway} and Gateway API "
         f"{prof.gateway_api}; Kubernetes 1.32 or later."
@@ -210,7 +225,11 @@ def build_install(data: InstallInput | dict) -> SkillResult:
             f"Check the running version first: helm list -n {eg_ns} (needs {prof.envoy_gateway} or later)."
         )
     return SkillResult(
-        skill=SKILL, steps=steps, uninstall=uninstall, files={VALUES_FILE: values_text}, notes=notes
+        skill=SKILL,
+        steps=steps,
+        uninstall=uninstall,
+        files={VALUES_FILE: values_text} | redis_files,
+        notes=notes,
     )
 
 

@@ -18,6 +18,10 @@ import yaml
 
 SKILLS_DIR = Path(__file__).resolve().parent
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+# libyaml's loader when PyYAML has it (same resolver and safe constructor, ~10x faster than pure Python).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
 
 
 class RenderError(RuntimeError):
@@ -35,7 +39,8 @@ def yaml_scalar(value: Any) -> str:
     if isinstance(value, float):
         return _float(value)
     if isinstance(value, str):
-        if _PLAIN.match(value) and yaml.safe_load(value) == value:
+        # Plain only when a loader would resolve it to a string (not a number, bool, null or date).
+        if _PLAIN.match(value) and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR:
             return value
         return _double_quoted(value)
     if isinstance(value, dict):
@@ -115,7 +120,7 @@ def render_object(skill: str, template: str, **context: Any) -> tuple[dict[str, 
     """Render one template and re-parse it; returns (object, text). The text always parses to the object."""
     text = render_text(skill, template, **context)
     try:
-        docs = list(yaml.safe_load_all(text))
+        docs = list(yaml.load_all(text, Loader=_Loader))
     except yaml.YAMLError as exc:
         raise RenderError(f"{skill}/assets/{template} rendered invalid YAML: {exc}") from exc
     if len(docs) != 1 or not isinstance(docs[0], dict):

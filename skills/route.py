@@ -9,8 +9,17 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from skills.errors import FieldValueError, InputError, Problem, show_value
 from skills.model import InputModel
+from skills.ratelimit import LLMRequestCost
 from skills.render import render_object
 from skills.result import SkillResult
+from skills.traffic import (
+    Canary,
+    PassiveHealthCheck,
+    canary_problems,
+    canary_rules,
+    stage_file,
+    stage_weights,
+)
 from skills.types import (
     DNSLabel,
     DNSSubdomain,
@@ -181,6 +190,19 @@ class RouteInput(InputModel):
         min_length=1,
         description="Upstream status codes that trigger a retry",
     )
+    envoy_proxy: DNSLabel | None = Field(
+        None, description="EnvoyProxy the Gateway names in infrastructure.parametersRef (aigw-observability)"
+    )
+    gateway_config: DNSLabel | None = Field(
+        None, description="GatewayConfig the Gateway opts into by annotation (aigw-observability)"
+    )
+    health_check: PassiveHealthCheck | None = Field(
+        None, description="Passive health check (outlier detection) on the retry policy; implies the policy"
+    )
+    canary: Canary | None = Field(None, description="Staged canary: weights for a new backend per stage")
+    llm_request_costs: list[LLMRequestCost] = Field(
+        default_factory=list, max_length=36, description="Token counts recorded per request (for rate limits)"
+    )
     target_version: AIGatewayVersion = Field(
         DEFAULT_VERSION, description="AI Gateway version to generate for"
     )
@@ -272,6 +294,13 @@ def _check(inp: RouteInput) -> list[Problem]:
         problems.append(
             Problem("hostnames", f"route hostnames need AI Gateway v0.7.0+ (target {prof.ai_gateway})")
         )
+    if inp.canary:
+        problems += canary_problems([rule.model_dump() for rule in inp.rules], inp.canary)
+    if inp.health_check and inp.retry is False:
+        problems.append(Problem("health_check", "the health check rides on the retry policy; retry is false"))
+    keys = [c.key for c in inp.llm_request_costs]
+    if len(keys) != len(set(keys)):
+        problems.append(Problem("llm_request_costs", "each metadata key may appear once", ", ".join(keys)))
     return problems
 
 
@@ -340,6 +369,8 @@ def build_route(data: RouteInput | dict) -> SkillResult:
                 hostname=inp.listener_hostname,
                 tls_secret=inp.tls_secret,
                 allow_all_namespaces=gw_ns != inp.namespace,
+                envoy_proxy=inp.envoy_proxy,
+                gateway_config=inp.gateway_config,
             )
         )
     if inp.client_traffic_policy:
@@ -353,8 +384,10 @@ def build_route(data: RouteInput | dict) -> SkillResult:
                 buffer_limit=inp.buffer_limit,
             )
         )
-    rendered.append(
-        render_object(
+    rules = [rule.model_dump() for rule in inp.rules]
+
+    def route_at(stage_rules: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
+        return render_object(
             SKILL,
             "aigatewayroute.yaml.j2",
             api_version=prof.aigw_api_version,
@@ -364,11 +397,18 @@ def build_route(data: RouteInput | dict) -> SkillResult:
             gateway_namespace=gw_ns,
             hostnames=inp.hostnames,
             header=MODEL_HEADER,
-            rules=[rule.model_dump() for rule in inp.rules],
+            rules=stage_rules,
+            llm_request_costs=[c.manifest() for c in inp.llm_request_costs],
         )
-    )
+
+    canary = inp.canary
+    rendered.append(route_at(canary_rules(rules, canary, canary.current) if canary else rules))
+    files: dict[str, str] = {}
+    for n, pct in enumerate(canary.stages if canary else [], start=1):
+        assert canary is not None
+        files[stage_file(n, pct)] = route_at(canary_rules(rules, canary, pct))[1]
     has_fallback = any(r.priority for rule in inp.rules for r in rule.backends)
-    if inp.retry if inp.retry is not None else has_fallback:
+    if inp.retry if inp.retry is not None else (has_fallback or inp.health_check is not None):
         rendered.append(
             render_object(
                 SKILL,
@@ -379,6 +419,7 @@ def build_route(data: RouteInput | dict) -> SkillResult:
                 attempts=inp.retry_attempts,
                 per_try_timeout=inp.retry_per_try_timeout,
                 status_codes=inp.retry_status_codes,
+                passive=inp.health_check.manifest() if inp.health_check else None,
             )
         )
     rendered.extend(_reference_grants(inp))
@@ -405,4 +446,10 @@ def build_route(data: RouteInput | dict) -> SkillResult:
             f"The retry BackendTrafficPolicy targets the HTTPRoute {inp.namespace}/{inp.name} that the controller "
             "generates; it is what makes priority fallback happen (upstream #1497)."
         )
-    return SkillResult.from_rendered(SKILL, rendered, notes=notes)
+    if canary:
+        notes.append(
+            f"Canary {canary.backend} at {canary.current}%. Advance one stage at a time (canary.percent, or the "
+            "canary-stage-*.yaml route files), checking errors and latency in between: "
+            + " | ".join(stage_weights(rules, canary))
+        )
+    return SkillResult.from_rendered(SKILL, rendered, notes=notes, files=files)

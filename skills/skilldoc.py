@@ -107,14 +107,23 @@ DOCS: dict[str, DocSpec] = {
         },
     ),
     "aigw-route": DocSpec(("ai_gateway", "aigw_api_version", "max_rules", "route_hostnames", "rule_names")),
+    "aigw-ratelimit": DocSpec(("ai_gateway", "quota_policy", "global_llm_request_costs", "envoy_gateway")),
     "aigw-inferencepool": DocSpec(("ai_gateway", "envoy_gateway", "inference_extension", "aigw_api_version")),
     "aigw-mcproute": DocSpec(("ai_gateway", "aigw_api_version", "backend_tls_policy_api_version")),
     "aigw-semantic-router": DocSpec(("ai_gateway", "envoy_gateway", "aigw_api_version")),
+    "aigw-clientauth": DocSpec(("ai_gateway", "envoy_gateway")),
+    "aigw-observability": DocSpec(
+        ("ai_gateway", "envoy_gateway", "aigw_api_version", "gateway_config", "global_llm_request_costs")
+    ),
     "aigw-orchestrator": DocSpec(
         ("ai_gateway", "envoy_gateway", "gateway_api", "aigw_api_version", "max_rules"),
         {"references/intake.md": {"inputs": lambda: intake_tables()}},
         inputs_reference="references/intake.md",
     ),
+    "aigw-migrate": DocSpec(
+        ("ai_gateway", "aigw_api_version", "backend_tls_policy_api_version", "route_filter_config")
+    ),
+    "aigw-explain": DocSpec(("ai_gateway", "aigw_api_version", "max_rules")),
     "aigw-fundamentals": DocSpec(
         ("ai_gateway", "envoy_gateway", "gateway_api", "aigw_api_version", "max_rules"),
         {"references/versions.md": {"matrix": lambda: version_matrix(default=DEFAULT_VERSION)}},
@@ -206,21 +215,33 @@ def usage(entry: SkillEntry, example: Example | None) -> str:
                 f"```json\n{json.dumps(call, indent=2)}\n```\n\n"
                 f"The prompt `{entry.prompt}` asks for the inputs step by step."
             )
+    if not parts and entry.command:
+        parts.append(f"`aigw-skills {entry.command} --help` lists every option.")
+        if entry.tool:
+            parts.append(f"MCP (`aigw-skills serve`): the tool `{entry.tool}`; the prompt `{entry.prompt}`.")
     return "\n\n".join(parts) if parts else "No command: this skill is read, not run."
+
+
+def fenced(language: str, body: str) -> str:
+    """A fenced code block whose fence is longer than any backtick run in `body` (CommonMark), so output that
+    itself contains a ``` fence (explain's Mermaid block) stays one block."""
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{body}\n{fence}"
 
 
 def example_section(run: ExampleRun) -> str:
     ex = run.example
     parts = []
     for name, text in run.inputs.items():
-        parts.append(f"Input file `{name}`:\n\n```yaml\n{text.rstrip()}\n```")
-    parts.append(f"Command:\n\n```bash\n{ex.command_line()}\n```")
+        parts.append(f"Input file `{name}`:\n\n" + fenced("yaml", text.rstrip()))
+    parts.append("Command:\n\n" + fenced("bash", ex.command_line()))
     if run.produced:
         listing = "\n".join(f"{ex.output_dir}/{name}" for name in run.produced)
-        parts.append(f"Files written:\n\n```text\n{listing}\n```")
-    parts.append(f"Output (`{ex.output_source()}`):\n\n```{ex.language}\n{run.output.rstrip()}\n```")
+        parts.append("Files written:\n\n" + fenced("text", listing))
+    parts.append(f"Output (`{ex.output_source()}`):\n\n" + fenced(ex.language, run.output.rstrip()))
     if ex.show_stderr and run.stderr.strip():
-        parts.append(f"On stderr:\n\n```text\n{run.stderr.rstrip()}\n```")
+        parts.append("On stderr:\n\n" + fenced("text", run.stderr.rstrip()))
     return "\n\n".join(parts)
 
 

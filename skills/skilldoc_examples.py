@@ -7,6 +7,7 @@ and the output the runner captured, so the doc can only drift from the code by f
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import subprocess
@@ -90,6 +91,17 @@ EXAMPLES: dict[str, Example] = {
         ),
         Example("aigw-route", "route", {"rules": ["gpt-4o-mini,gpt-4.1=openai"]}),
         Example(
+            "aigw-ratelimit",
+            "ratelimit",
+            {
+                "route_name": "ai-gateway",
+                "token_limits": [{"limit": 100000, "unit": "Hour", "per_header": "x-user-id"}],
+                "quotas": [
+                    {"backend": "openai", "model_name": "gpt-4o-mini", "limit": 5000000, "duration": "1d"}
+                ],
+            },
+        ),
+        Example(
             "aigw-inferencepool",
             "inferencepool",
             {
@@ -124,6 +136,38 @@ EXAMPLES: dict[str, Example] = {
             # Its EnvoyPatchPolicy is not in ../shared/crds and its backend comes from aigw-backend; the
             # manifests are validated in tests/skills/test_semantic_router.py instead.
             manifests=False,
+        ),
+        Example(
+            "aigw-clientauth",
+            "clientauth",
+            {
+                "type": "jwt",
+                "issuer": "https://auth.example.com",
+                "jwks_uri": "https://auth.example.com/.well-known/jwks.json",
+                "audiences": ["ai-gateway"],
+            },
+        ),
+        Example(
+            "aigw-observability",
+            "observability",
+            {"tracing_endpoint": "http://otel-collector.monitoring:4317", "trace_sample_ratio": 0.1},
+        ),
+        Example(
+            "aigw-migrate",
+            "migrate",
+            {"external_secret": "gemini-apikey"},
+            positional=("skills/aigw-migrate/assets/v0.5-gemini.yaml",),
+            input_files=("skills/aigw-migrate/assets/v0.5-gemini.yaml",),
+            fields_are_inputs=False,
+        ),
+        Example(
+            "aigw-explain",
+            "explain",
+            positional=("skills/aigw-explain/assets/openai-anthropic.yaml",),
+            input_files=("skills/aigw-explain/assets/openai-anthropic.yaml",),
+            language="text",
+            manifests=False,
+            fields_are_inputs=False,
         ),
         Example(
             "aigw-orchestrator",
@@ -168,6 +212,14 @@ def stage_inputs(example: Example, repo: Path, workdir: Path) -> None:
             link.symlink_to(repo / top, target_is_directory=(repo / top).is_dir())
 
 
+def hermetic_env(workdir: Path) -> dict[str, str]:
+    """The caller's environment minus anything that changes what a command prints: no CRD directory, an empty
+    CRD cache, so the docs read the same on every machine."""
+    env = {k: v for k, v in os.environ.items() if k not in ("AIGW_SKILLS_CRDS", "AIGW_SKILLS_CACHE")}
+    env["AIGW_SKILLS_CACHE"] = str(workdir / ".no-cache")
+    return env
+
+
 def run_example(example: Example, repo: Path) -> ExampleRun:
     """Run the example's command in a scratch directory; raise ExampleError if it fails."""
     missing = [name for name in example.input_files if not (repo / name).is_file()]
@@ -179,6 +231,7 @@ def run_example(example: Example, repo: Path) -> ExampleRun:
         proc = subprocess.run(
             [*cli_executable(), *example.argv()],
             cwd=workdir,
+            env=hermetic_env(workdir),
             capture_output=True,
             text=True,
             timeout=120,

@@ -282,6 +282,10 @@ PROFILE_LABELS: dict[str, str] = {
     "gcp_adc": "GCP ADC (no key file)",
     "credential_override": "`credentialOverride`",
     "docs": "Docs version",
+    "gateway_config": "GatewayConfig CRD",
+    "route_filter_config": "Route `filterConfig`",
+    "global_llm_request_costs": "`globalLLMRequestCosts`",
+    "mcp_route": "MCPRoute CRD",
 }
 
 

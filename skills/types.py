@@ -252,7 +252,9 @@ CelExpression = Annotated[
 ClientId = Annotated[
     str,
     StringConstraints(min_length=1, max_length=63, pattern=r"^[A-Za-z0-9][-._A-Za-z0-9]{0,62}$"),
-    Field(description="API client id, also the Secret data key that holds its key: letters, digits, '-', '_', '.'"),
+    Field(
+        description="API client id, also the Secret data key that holds its key: letters, digits, '-', '_', '.'"
+    ),
 ]
 
 JwtClaim = Annotated[
@@ -261,10 +263,31 @@ JwtClaim = Annotated[
     Field(description="JWT claim name, e.g. sub, email or a nested claim such as org.id"),
 ]
 
+# A request header logged under its own name: lowercase, so it is also a plain JSON key of the access log.
+LoggedHeader = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=r"^[a-z0-9][a-z0-9_-]{0,127}$"),
+    Field(description="Lowercase HTTP header name (letters, digits, '-', '_'), e.g. x-user-id"),
+]
+
 JwtIssuer = Annotated[
     str,
     StringConstraints(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9][^\s\x00-\x1f\x7f]{0,252}$"),
     Field(description="JWT issuer (the iss claim), usually an https:// URL"),
+]
+
+
+# Token rate limits (aigw-ratelimit): llmRequestCosts metadata keys and the Redis the rate limit service uses.
+MetadataKey = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$"),
+    Field(description="Dynamic metadata key under io.envoy.ai_gateway, e.g. llm_total_token"),
+]
+
+RedisAddress = Annotated[
+    str,
+    StringConstraints(min_length=3, max_length=260, pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:[0-9]{1,5}$"),
+    Field(description="Redis host:port of the rate limit service's backend, e.g. redis.redis-system:6379"),
 ]
 
 

@@ -1,6 +1,8 @@
 """One table of what differs between AI Gateway releases; every template and rule reads it from here.
 
-Sources: upstream-api.md §3 (API differences per tag) and §4 (installation pins per docs version).
+Sources: upstream-api.md §3 (API differences per tag) and §4 (installation pins per docs version). The Gateway
+API versions are the ones each Envoy Gateway release compiles in (EG compatibility matrix: v1.6 → v1.4.0,
+v1.7 → v1.4.1, v1.8 → v1.5.1); BackendTLSPolicy is v1 in all of them (standard channel since Gateway API v1.4.0).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ DEFAULT_VERSION: AIGatewayVersion = "v1.1.0"
 ENVOY_GATEWAY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller"
 MODEL_HEADER = "x-ai-eg-model"
 METADATA_NAMESPACE = "io.envoy.ai_gateway"
+QUOTA_POLICY_API_VERSION = "aigateway.envoyproxy.io/v1alpha1"  # v1alpha1 only, in every release
 
 
 @dataclass(frozen=True)
@@ -35,10 +38,35 @@ class VersionProfile:
     gcp_adc: bool  # GCPCredentials may omit both credential sources (v0.6+)
     credential_override: bool  # BackendSecurityPolicy.spec.credentialOverride (v1.1+)
     docs: str  # the versioned docs path segment
+    gateway_config: bool = True  # GatewayConfig CRD served (v0.5+)
+    route_filter_config: bool = (
+        False  # AIGatewayRoute.spec.filterConfig still exists (until v0.5; v0.6 moved it)
+    )
+    global_llm_request_costs: bool = True  # GatewayConfig.spec.globalLLMRequestCosts (v0.6+)
+    mcp_route: bool = True  # MCPRoute CRD served (v0.4+)
 
     @property
     def chart_version(self) -> str:
         return self.ai_gateway
+
+    def serves_kind(self, kind: str) -> bool:
+        """Whether this release serves the AI Gateway kind (every other kind: True)."""
+        return {
+            "QuotaPolicy": self.quota_policy,
+            "GatewayConfig": self.gateway_config,
+            "MCPRoute": self.mcp_route,
+        }.get(kind, True)
+
+    def api_version_for(self, kind: str) -> str:
+        """apiVersion to write for an AI Gateway kind (QuotaPolicy has no v1beta1 in any release)."""
+        return QUOTA_POLICY_API_VERSION if kind == "QuotaPolicy" else self.aigw_api_version
+
+    def refusal(self, kind: str) -> str | None:
+        """Why `kind` cannot be generated for this release, or None when it can."""
+        if self.serves_kind(kind):
+            return None
+        since = {"QuotaPolicy": "v0.6.0", "GatewayConfig": "v0.5.0", "MCPRoute": "v0.4.0"}[kind]
+        return f"{kind} needs AI Gateway {since} or later; target {self.ai_gateway} does not serve it"
 
     @property
     def git_ref(self) -> str:
@@ -62,6 +90,8 @@ PROFILES: dict[str, VersionProfile] = {
         gcp_adc=False,
         credential_override=False,
         docs="0.5",
+        route_filter_config=True,
+        global_llm_request_costs=False,
     ),
     "v0.6.0": VersionProfile(
         ai_gateway="v0.6.0",

@@ -43,9 +43,13 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
             path.write_text(text, encoding="utf-8")
             return
         if not path.exists():
-            pytest.fail(f"golden file {path.relative_to(REPO)} is missing; run pytest --update-golden and review it")
+            pytest.fail(
+                f"golden file {path.relative_to(REPO)} is missing; run pytest --update-golden and review it"
+            )
         expected = path.read_text(encoding="utf-8")
-        assert text == expected, f"output differs from {path.relative_to(REPO)}; if intended, run --update-golden"
+        assert text == expected, (
+            f"output differs from {path.relative_to(REPO)}; if intended, run --update-golden"
+        )
 
     return check
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from server import schema_cache, tools
+from server.analysis_tools import analysis_specs
 from server.schema_cache import CACHE_ENV
 from tests.server.conftest import subprocess_env
 
@@ -18,6 +19,7 @@ from tests.server.conftest import subprocess_env
 def live_schemas() -> dict[str, dict[str, object]]:
     specs = [tools._skill_spec(e) for e in tools.atomic_entries()]
     specs += [tools.validate_spec(None), tools.providers_spec(), tools.metrics_spec()]
+    specs += analysis_specs(None)
     return {s.name: {"input": s.input_schema(), "output": s.output_schema()} for s in specs}
 
 

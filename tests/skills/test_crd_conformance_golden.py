@@ -104,10 +104,13 @@ def test_golden_cases_cover_every_kind_the_skills_emit() -> None:
         "BackendTLSPolicy",
         "BackendTrafficPolicy",
         "ClientTrafficPolicy",
+        "EnvoyProxy",
         "Gateway",
         "GatewayClass",
+        "GatewayConfig",
         "MCPRoute",
         "ReferenceGrant",
+        "SecurityPolicy",
     }
     assert len(MANIFESTS) > 100
 

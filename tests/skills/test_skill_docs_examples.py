@@ -14,14 +14,18 @@ import pytest
 import yaml
 
 from skills.catalog import SKILLS
-from skills.skilldoc_examples import EXAMPLES, cli_executable
+from skills.skilldoc_examples import EXAMPLES, cli_executable, hermetic_env
 from tests.conftest import shared_path
 
 REPO = Path(__file__).resolve().parents[2]
 _SECTION = re.compile(r"<!-- BEGIN GENERATED: example -->\n(.*?)<!-- END GENERATED: example -->", re.S)
-_BLOCK = re.compile(r"^(?P<label>[^\n]+):\n\n```(?P<lang>\w*)\n(?P<body>.*?)\n```$", re.S | re.M)
+_BLOCK = re.compile(
+    r"^(?P<label>[^\n]+):\n\n(?P<fence>`{3,})(?P<lang>\w*)\n(?P<body>.*?)\n(?P=fence)$", re.S | re.M
+)
 WITH_EXAMPLES = [e.name for e in SKILLS if e.name in EXAMPLES]
 ATOMIC_MANIFESTS = ["aigw-backend", "aigw-auth", "aigw-route"]
+# Examples that attach policies to the Gateway the aigw-route example creates: validated with that setup.
+ATTACHED_TO_THE_SETUP = ["aigw-clientauth", "aigw-observability", "aigw-ratelimit"]
 
 
 def parse_example(skill: str) -> dict[str, Any]:
@@ -54,7 +58,13 @@ def run_as_written(skill: str, workdir: Path) -> subprocess.CompletedProcess[str
         if not (workdir / top).exists():
             (workdir / top).symlink_to(REPO / top)
     return subprocess.run(
-        [*cli_executable(), *argv[1:]], cwd=workdir, capture_output=True, text=True, timeout=120, check=False
+        [*cli_executable(), *argv[1:]],
+        cwd=workdir,
+        env=hermetic_env(workdir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -112,15 +122,16 @@ def test_example_manifests_pass_the_validation_engine(skill: str, workdirs: dict
         pytest.skip(f"{skill}'s example output is a script, not manifests")
     crds_dir = shared_path("crds")
     try:
+        from orchestrator.crds import load_crds
         from orchestrator.lint import LintContext
         from orchestrator.validate import validate_documents
-
-        from orchestrator.crds import load_crds
     except ModuleNotFoundError as exc:
         pytest.skip(f"the validation engine is not available yet ({exc.name})")
     # The atomic skills' examples are one setup (openai backend, its key, a route to it): validate them
     # together so every cross-reference resolves.
     together = ATOMIC_MANIFESTS if skill in ATOMIC_MANIFESTS else [skill]
+    if skill in ATTACHED_TO_THE_SETUP:
+        together = [*ATOMIC_MANIFESTS, skill]
     docs = [d for s in together for d in yaml.safe_load_all(produced(s, workdirs)) if d]
     context = LintContext(external_secrets=frozenset(_secret_refs(docs)))
     report = validate_documents(docs, crds=load_crds(crds_dir), context=context)

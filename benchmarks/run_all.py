@@ -1,0 +1,218 @@
+"""Run every benchmark in one process tree and write the results table into README.md.
+
+    python benchmarks/run_all.py [--quick] [--shared ../shared] [--no-write]
+
+Runs startup_bench (cold start to the first tools/list against a bare one-tool MCPServer), bundle_bench (warm
+bundle build + validation) and validate_bench (1,000 manifests against check-jsonschema), each as a child
+process, parses the medians and ratios they print and replaces the text between the README's benchmark
+markers with one table (every target, its measured median and ratio, met or missed) plus each benchmark's own
+table. Benchmarks that need the upstream CRDs are skipped, with the reason, when ../shared/crds is absent.
+Exits 1 when a target is missed, 2 when a benchmark fails to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+README = REPO / "README.md"
+START, END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
+COMMAND = "python benchmarks/run_all.py"
+
+
+@dataclass
+class Target:
+    name: str
+    measured: str  # median as text
+    baseline: str  # the target or the baseline's median
+    ratio: float | None  # measured / limit (<= 1.0 meets the target)
+    met: bool
+    why: str = ""  # for a miss: the reason and the next step
+
+
+# Known reasons and next steps for a miss, by target name (a miss without an entry says how to profile it).
+NEXT_STEPS = {
+    "startup": "profile with `python -X importtime -m server serve` and move the slowest import behind first use",
+    "pair": "profile with `python -m cProfile benchmarks/bundle_bench.py` and cache the per-kind work",
+    "twenty": "profile with `python -m cProfile benchmarks/bundle_bench.py`; look for per-provider quadratic work",
+    "linear": "compare per-provider cost at 10 and 50 providers; look for lint passes over all pairs",
+    "validate": "profile `validate_documents` on the corpus; schema compilation and CEL dominate",
+}
+
+
+def run(script: str, *args: str) -> tuple[str, float]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / script), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1) or not done.stdout.strip():
+        raise RuntimeError(f"{script} failed with exit {done.returncode}:\n{done.stderr[-2000:]}")
+    return done.stdout, elapsed
+
+
+def _number(pattern: str, text: str, script: str) -> float:
+    match = re.search(pattern, text)
+    if not match:
+        raise RuntimeError(f"cannot read {pattern!r} from the output of {script}:\n{text}")
+    return float(match.group(1).replace(",", ""))
+
+
+def startup(quick: bool) -> tuple[list[Target], str]:
+    out, _ = run("startup_bench.py", "--runs", "5" if quick else "15")
+    ratio = _number(r"\*\*`aigw-skills serve`: ([0-9.]+)x\*\*", out, "startup_bench")
+    ours = _number(r"\| `aigw-skills serve` \(CLI\)[^|]*\| \d+ \| (\d+) \|", out, "startup_bench")
+    bare = _number(r"\| bare MCPServer[^|]*\| \d+ \| (\d+) \|", out, "startup_bench")
+    target = Target(
+        "Cold start to first tools/list vs a bare one-tool MCPServer (≤ 1.15×)",
+        f"{ours:.0f} ms",
+        f"bare {bare:.0f} ms",
+        ratio / 1.15,
+        ratio <= 1.15,
+    )
+    target.measured += f" ({ratio:.2f}× bare)"
+    return [target], out
+
+
+def bundle(quick: bool, crds: Path) -> tuple[list[Target], str]:
+    out, _ = run("bundle_bench.py", "--crds", str(crds), "--repeat", "10" if quick else "30")
+    pair = _number(r"OpenAI \+ Anthropic bundle[^|]*\| ([0-9.]+) ms", out, "bundle_bench")
+    twenty = _number(r"20 providers[^|]*\| ([0-9.]+) ms", out, "bundle_bench")
+    r2 = _number(r"R² = ([0-9.]+)", out, "bundle_bench")
+    growth = _number(r"50/1 = ([0-9.]+)×", out, "bundle_bench")
+    return [
+        Target(
+            "OpenAI + Anthropic bundle, built + validated, warm (≤ 30 ms)",
+            f"{pair:.1f} ms",
+            "30 ms",
+            pair / 30,
+            pair <= 30,
+        ),
+        Target(
+            "20 providers, built + validated, warm (≤ 150 ms)",
+            f"{twenty:.1f} ms",
+            "150 ms",
+            twenty / 150,
+            twenty <= 150,
+        ),
+        Target(
+            "1 → 50 providers grows linearly (linear fit R² ≥ 0.95)",
+            f"R² = {r2:.3f}; 50 providers = {growth:.1f}× one",
+            "R² 0.95",
+            0.95 / r2 if r2 else None,
+            r2 >= 0.95,
+        ),
+    ], out
+
+
+def validate(quick: bool, shared: Path) -> tuple[list[Target], str]:
+    out, _ = run("validate_bench.py", "--shared", str(shared), "--repeats", "2" if quick else "5")
+    ours = _number(
+        r"\| aigw-skills, in-process: schema \+ defaults \+ CEL \| ([0-9.]+) \|", out, "validate_bench"
+    )
+    theirs = _number(r"\| check-jsonschema CLI[^|]*\| ([0-9.]+) \|", out, "validate_bench")
+    count = _number(r"^(\d+) documents", out, "validate_bench") if re.search(r"^\d+ documents", out) else 1000
+    return [
+        Target(
+            f"Validate {count:.0f} manifests (schema + CEL) vs check-jsonschema on the same documents (≤ 1.0×)",
+            f"{ours * 1000:.0f} ms",
+            f"check-jsonschema {theirs * 1000:.0f} ms",
+            ours / theirs,
+            ours <= theirs,
+        )
+    ], out
+
+
+def section(targets: list[Target], details: list[tuple[str, str]], skipped: list[str], quick: bool) -> str:
+    lines = [
+        "Run every benchmark and rewrite this section (medians and ratios from the same run):",
+        "",
+        "```sh",
+        f"{COMMAND}            # --quick: fewer repetitions",
+        "```",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d')} on {platform.system()} {platform.machine()}, Python "
+        f"{platform.python_version()}{' (--quick)' if quick else ''}.",
+        "",
+        "| target | measured (median) | baseline / limit | ratio to limit | met |",
+        "|---|---|---|---:|:-:|",
+    ]
+    for t in targets:
+        ratio = f"{t.ratio:.2f}×" if t.ratio is not None else "–"
+        lines.append(f"| {t.name} | {t.measured} | {t.baseline} | {ratio} | {'yes' if t.met else '**no**'} |")
+    misses = [t for t in targets if not t.met]
+    if misses:
+        lines += ["", "Targets missed:", ""]
+        lines += [f"- {t.name}: {t.why}" for t in misses]
+    if skipped:
+        lines += ["", *(f"Skipped: {s}" for s in skipped)]
+    for title, text in details:
+        lines += ["", f"<details><summary>{title}</summary>", "", text.strip(), "", "</details>"]
+    return "\n".join(lines)
+
+
+def write_readme(body: str) -> None:
+    text = README.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise RuntimeError(f"README.md has no {START} ... {END} section")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    README.write_text(f"{head}{START}\n{body}\n{END}{tail}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="the ../shared folder")
+    parser.add_argument("--no-write", action="store_true", help="print the section instead of writing README")
+    args = parser.parse_args(argv)
+    crds = args.shared / "crds"
+    targets: list[Target] = []
+    details: list[tuple[str, str]] = []
+    skipped: list[str] = []
+    try:
+        found, out = startup(args.quick)
+        targets += found
+        details.append(("startup_bench.py", out))
+        if crds.is_dir():
+            found, out = bundle(args.quick, crds)
+            targets += found
+            details.append(("bundle_bench.py", out))
+            found, out = validate(args.quick, args.shared)
+            targets += found
+            details.append(("validate_bench.py", out))
+        else:
+            skipped.append(
+                f"bundle_bench and validate_bench need the upstream CRDs, and {crds} does not exist "
+                "(pass --shared PATH)."
+            )
+            print(f"run_all: {crds} is absent; skipping bundle_bench and validate_bench", file=sys.stderr)
+    except RuntimeError as exc:
+        print(f"run_all: {exc}", file=sys.stderr)
+        return 2
+    for t, key in zip(targets, ["startup", "pair", "twenty", "linear", "validate"], strict=False):
+        if not t.met:
+            t.why = NEXT_STEPS.get(key, "profile it with cProfile")
+    body = section(targets, details, skipped, args.quick)
+    if args.no_write:
+        print(body)
+    else:
+        write_readme(body)
+        print(body)
+        print(f"\nrun_all: wrote the results into {README.relative_to(REPO)}", file=sys.stderr)
+    return 0 if all(t.met for t in targets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

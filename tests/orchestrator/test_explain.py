@@ -1,0 +1,153 @@
+"""explain: the six bundle scenarios' manifests give golden summaries and Mermaid diagrams, the bundle README
+carries the same diagram, and no name can break the diagram's syntax."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from orchestrator.explain import escape, explain_documents
+
+GOLDEN_BUNDLES = Path(__file__).resolve().parents[1] / "golden" / "bundles"
+SCENARIOS = [
+    "openai-anthropic",
+    "bedrock-irsa",
+    "azure-client-secret",
+    "ollama-in-cluster",
+    "failover-three",
+    "weighted-split",
+]
+LABEL = r'"(?:[A-Za-z0-9 .,_:/@=+()\-]|#[0-9]+;|<br/>)*"'
+LINE_FORMS = [
+    re.compile(r"^flowchart LR$"),
+    re.compile(rf"^    n[0-9]+\[{LABEL}\]$"),
+    re.compile(rf"^    n[0-9]+ (?:-->|-\.->)(?:\|{LABEL}\|)? n[0-9]+$"),
+    re.compile(r"^    classDef [a-z]+ [a-z:#0-9,\- ]+$"),
+    re.compile(r"^    class n[0-9]+(?:,n[0-9]+)* [a-z]+$"),
+]
+
+
+def manifests(scenario: str) -> list[dict[str, Any]]:
+    text = (GOLDEN_BUNDLES / scenario / "manifests.yaml").read_text(encoding="utf-8")
+    return [d for d in yaml.safe_load_all(text) if d]
+
+
+def assert_well_formed(mermaid: str) -> None:
+    assert mermaid.endswith("\n")
+    for line in mermaid.splitlines():
+        assert any(form.match(line) for form in LINE_FORMS), f"line outside the diagram grammar: {line!r}"
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_bundle_scenario_explains_to_golden_summary_and_mermaid(scenario: str, golden: Any) -> None:
+    explanation = explain_documents(manifests(scenario))
+    assert_well_formed(explanation.mermaid)
+    golden(f"explain/{scenario}.md", explanation.text())
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_bundle_readme_shows_the_same_topology(scenario: str) -> None:
+    readme = (GOLDEN_BUNDLES / scenario / "README.md").read_text(encoding="utf-8")
+    assert "## Topology" in readme
+    assert f"```mermaid\n{explain_documents(manifests(scenario)).mermaid}```" in readme
+
+
+def test_diagram_covers_gateway_route_rules_backends_providers_and_policies() -> None:
+    mermaid = explain_documents(manifests("failover-three")).mermaid
+    for kind in (
+        "Gateway",
+        "AIGatewayRoute",
+        "Rule",
+        "AIServiceBackend",
+        "Backend",
+        "Provider",
+        "BackendSecurityPolicy",
+        "BackendTLSPolicy",
+        "ClientTrafficPolicy",
+        "BackendTrafficPolicy",
+    ):
+        assert f'["{kind}<br/>' in mermaid, kind
+
+
+HOSTILE = [
+    'evil"]; click n1 "javascript:alert(1)"; %%',
+    "end",
+    "subgraph x\nend",
+    "<script>alert(1)</script>",
+    "a|b|c -->|x| n1",
+    "`md` **bold** #35; &amp; {brace} [x] (y)",
+    "ünïcødé ☃ \t tab",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_names_cannot_break_the_diagram(name: str) -> None:
+    docs = [
+        {
+            "kind": "Gateway",
+            "metadata": {"name": name, "namespace": name},
+            "spec": {"listeners": [{"name": name}]},
+        },
+        {
+            "kind": "AIGatewayRoute",
+            "metadata": {"name": name},
+            "spec": {
+                "parentRefs": [{"name": name, "namespace": name}],
+                "rules": [
+                    {
+                        "name": name,
+                        "matches": [{"headers": [{"name": "x-ai-eg-model", "value": name}]}],
+                        "backendRefs": [{"name": name, "modelNameOverride": name, "weight": name}],
+                    }
+                ],
+            },
+        },
+        {
+            "kind": "AIServiceBackend",
+            "metadata": {"name": name},
+            "spec": {"schema": {"name": name}, "backendRef": {"name": name, "kind": "Backend"}},
+        },
+        {
+            "kind": "Backend",
+            "metadata": {"name": name},
+            "spec": {"endpoints": [{"fqdn": {"hostname": name, "port": name}}]},
+        },
+        {
+            "kind": "BackendSecurityPolicy",
+            "metadata": {"name": name},
+            "spec": {"type": name, "targetRefs": [{"kind": "AIServiceBackend", "name": name}]},
+        },
+        {
+            "kind": "BackendTLSPolicy",
+            "metadata": {"name": name},
+            "spec": {"validation": {"hostname": name}, "targetRefs": [{"kind": "Backend", "name": name}]},
+        },
+    ]
+    mermaid = explain_documents(docs).mermaid
+    assert_well_formed(mermaid)
+    assert mermaid.count("\n") == len(mermaid.splitlines())  # no raw newline smuggled into a label
+    assert escape(name) in mermaid
+
+
+def test_escape_keeps_safe_characters_and_encodes_everything_else() -> None:
+    assert escape("gpt-4o-mini") == "gpt-4o-mini"
+    assert escape('a"b') == "a#34;b"
+    assert escape("#") == "#35;"
+    assert escape("<\n>") == "#60;#10;#62;"
+
+
+def test_explain_cli_prints_summary_and_fenced_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
+    from server.cli import build_parser
+
+    path = GOLDEN_BUNDLES / "openai-anthropic" / "manifests.yaml"
+    args = build_parser(("server.explain_command",)).parse_args(["explain", str(path)])
+    assert args.handler(args) == 0
+    out = capsys.readouterr().out
+    assert out == explain_documents(manifests("openai-anthropic")).text()
+    args = build_parser(("server.explain_command",)).parse_args(["explain", str(path), "--format", "mermaid"])
+    assert args.handler(args) == 0
+    assert capsys.readouterr().out.startswith("flowchart LR\n")
