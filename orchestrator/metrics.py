@@ -278,7 +278,15 @@ def fetch(url: str, timeout: float = 10.0) -> str:
 
 
 def read_summary(url: str, timeout: float = 10.0) -> MetricsSummary:
-    return summarise(parse_exposition(fetch(url, timeout)), url)
+    """Fetch and summarise; a body with no Prometheus sample at all (an HTML page, JSON) is a MetricsError."""
+    exposition = parse_exposition(fetch(url, timeout))
+    if exposition.problems and not exposition.samples:
+        where, _, first = exposition.problems[0].partition(": not a Prometheus sample: ")
+        raise MetricsError(
+            f"{url}: the answer is not a Prometheus text exposition (no line is a sample; {where} reads "
+            f"{first[:60]!r}); point at the extproc admin port's /metrics, e.g. http://localhost:1064/metrics"
+        )
+    return summarise(exposition, url)
 
 
 def render_table(summary: MetricsSummary) -> str:

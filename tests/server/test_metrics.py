@@ -27,6 +27,8 @@ PAGES = {
         'gen_ai_server_request_duration_sum{gen_ai_request_model="llama",ai_backend="ml/vllm"} 1.5\n'
     ),
     "/other": "# TYPE up gauge\nup 1\n",
+    "/html": "<!DOCTYPE html>\n<html><head><title>Grafana</title></head>\n<body>Sign in</body></html>\n",
+    "/json": '{"status": "success", "data": {"resultType": "vector", "result": []}}\n',
 }
 
 
@@ -38,7 +40,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         data = body.encode()
         self.send_response(200)
-        self.send_header("Content-Type", "text/plain; version=0.0.4")
+        kind = {"/html": "text/html", "/json": "application/json"}.get(self.path, "text/plain; version=0.0.4")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -153,6 +156,31 @@ def test_connection_refused_is_reported_in_words(capsys: pytest.CaptureFixture[s
     with pytest.raises(InputError) as err:
         run_metrics(MetricsInput.parse({"url": url}))
     assert err.value.problems[0].path == "url"
+
+
+@pytest.mark.parametrize(("path", "first"), [("/html", "<!DOCTYPE html>"), ("/json", '{"status"')])
+def test_a_body_that_is_not_a_prometheus_exposition_is_an_error_naming_the_url(
+    server: str, path: str, first: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"{server}{path}"
+    assert main(["metrics", url]) == 1
+    err = capsys.readouterr().err
+    assert f"{url}: the answer is not a Prometheus text exposition" in err
+    assert f"line 1 reads '{first}" in err and "/metrics" in err
+    with pytest.raises(InputError) as exc:
+        run_metrics(MetricsInput.parse({"url": url}))
+    assert exc.value.problems[0].path == "url"
+
+
+def test_a_server_that_never_answers_times_out_with_the_wait_in_words(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.socket() as listener:  # accepts connections (backlog) but never reads or writes
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/metrics"
+        assert main(["metrics", url, "--timeout", "0.3"]) == 1
+    assert f"{url}: no answer within 0.3s" in capsys.readouterr().err
 
 
 def test_a_url_that_is_not_http_is_refused_before_any_request(capsys: pytest.CaptureFixture[str]) -> None:
