@@ -75,7 +75,7 @@ def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
         from server.terminal_intake import ask_intake
 
         answers = ask_intake(sys.stdin, sys.stderr)
-        return to_intake(answers["environment"], answers["providers"], answers["details"], answers["routing"])
+        return to_intake(**answers)
     else:
         raise ValueError(
             "no intake: give a file (or - for stdin), --example NAME, or run in a terminal to be asked"

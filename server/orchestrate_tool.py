@@ -3,7 +3,8 @@
 Questions are asked with the SDK's resolver pattern, so the same code works on both protocol eras: push
 elicitation on 2025-11-25 handshakes, input-required round trips on 2026-07-28. A client that cannot elicit
 gets a structured "needs input" result (the remaining questions with their JSON schema and defaults) and
-calls again with `answers`. Decline or cancel: nothing is generated.
+calls again with `answers`. Decline or cancel: nothing is generated. The last round is optional (production features: token limits, canary,
+health check, client auth, observability): declining it, or choosing no feature, builds the bundle without them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import (
     AcceptedElicitation,
+    CancelledElicitation,
     Context,
+    DeclinedElicitation,
     Elicit,
     ElicitationResult,
     MCPServer,
@@ -24,10 +27,13 @@ from mcp.types import CallToolResult, EmbeddedResource, TextContent, TextResourc
 from pydantic import BaseModel, Field, ValidationError
 
 from orchestrator.questions import (
+    FEATURES,
     EnvironmentForm,
     Form,
     ProvidersForm,
     details_form,
+    features_form,
+    production_form,
     routing_form,
     shared_models,
 )
@@ -79,7 +85,11 @@ MESSAGES = {
     "providers": "Which model providers should the gateway connect to?",
     "details": "Models and credentials for each provider (keys stay in environment variables or files)",
     "routing": "Some models are served by several providers: fail over in order, or split traffic by weight?",
+    "features": "Optional production features: token limits, canary, health checks, client auth, observability "
+    "(choose none to skip)",
+    "production": "Details of the production features you chose (keys stay in environment variables)",
 }
+OPTIONAL_ROUNDS = ("features", "production")
 
 
 def _can_elicit(ctx: Context) -> bool:
@@ -176,6 +186,54 @@ async def ask_routing(
     return _answer(answers, "routing", form) or _ask(ctx, "routing", form)
 
 
+def _strategy(routing: Any) -> str | None:
+    return getattr(routing.data, "strategy", None) if isinstance(routing, AcceptedElicitation) else None
+
+
+async def ask_features(
+    ctx: Context,
+    providers: Annotated[ElicitationResult[Form], Resolve(ask_providers)],
+    details: Annotated[ElicitationResult[Form], Resolve(ask_details)],
+    routing: Annotated[ElicitationResult[Form], Resolve(ask_routing)],
+    answers: dict[str, Any] | None = None,
+) -> Any | Elicit[Form]:
+    blocked = _blocked(providers, details, routing)
+    if isinstance(blocked, _Given | _Stop):
+        return blocked
+    if isinstance(blocked, _Pending):
+        return _Pending("features", features_form(), MESSAGES["features"])
+    form = features_form(_strategy(routing))
+    answered = _answer(answers, "features", form)
+    if answered is None and answers and not _can_elicit(ctx):
+        return None  # a client answering as data skipped the optional round: no production features
+    return answered or _ask(ctx, "features", form)
+
+
+async def ask_production(
+    ctx: Context,
+    providers: Annotated[ElicitationResult[Form], Resolve(ask_providers)],
+    features: Annotated[ElicitationResult[Form], Resolve(ask_features)],
+    answers: dict[str, Any] | None = None,
+) -> Any | Elicit[Form]:
+    if isinstance(features, DeclinedElicitation):
+        return None  # declining the optional round skips it
+    blocked = _blocked(features)
+    if isinstance(blocked, _Given | _Stop):
+        return blocked
+    if isinstance(blocked, _Pending):
+        return _Pending(
+            "production",
+            production_form(list(FEATURES)),
+            MESSAGES["production"] + " — every feature's fields are shown; answer only those of the features "
+            "chosen in `features`",
+        )
+    chosen = list(getattr(features.data, "features", None) or [])  # type: ignore[union-attr]
+    if not chosen:
+        return None
+    form = production_form(chosen, list(providers.data.providers))  # type: ignore[union-attr]
+    return _answer(answers, "production", form) or _ask(ctx, "production", form)
+
+
 def _question(pending: _Pending) -> Question:
     from mcp.server.elicitation import render_elicitation_schema
 
@@ -207,6 +265,8 @@ async def aigw_orchestrate(
     providers: Annotated[ElicitationResult[Form], Resolve(ask_providers)],
     details: Annotated[ElicitationResult[Form], Resolve(ask_details)],
     routing: Annotated[ElicitationResult[Form], Resolve(ask_routing)],
+    features: Annotated[ElicitationResult[Form], Resolve(ask_features)],
+    production: Annotated[ElicitationResult[Form], Resolve(ask_production)],
     intake: Annotated[
         dict[str, Any] | None,
         Field(description="A complete intake (as in `aigw-skills init`): skips every question"),
@@ -217,19 +277,23 @@ async def aigw_orchestrate(
     ] = None,
 ) -> Annotated[CallToolResult, OrchestrateResult]:
     """Set up Envoy AI Gateway end to end: asks the intake questions (environment, providers, per-provider
-    models and credentials, routing) through the client, then returns a validated, apply-ready bundle
+    models and credentials, routing, then optional production features: token limits, canary, health checks,
+    client auth, observability) through the client, then returns a validated, apply-ready bundle
     (manifests.yaml, kustomization.yaml, install.sh, secrets.sh, README.md, report.json). Use this first when
     someone wants AI Gateway for one or more providers; use the atomic aigw_* tools to change one piece.
     Clients that cannot show forms get status needs_input with the questions: ask the user, then call again
     with `answers` (or with a complete `intake`)."""
-    outcomes: list[Any] = [env, providers, details, routing]
-    stop: Any = next((o for o in outcomes if not isinstance(o, AcceptedElicitation)), None)
-    stop = stop or next((o.data for o in outcomes if isinstance(o.data, _Stop)), None)
+    # Declining an optional round skips it; cancelling any round, or declining a required one, stops.
+    optional = [None if isinstance(o, DeclinedElicitation) else o for o in (features, production)]
+    outcomes: list[Any] = [env, providers, details, routing, *optional]
+    asked = [o for o in outcomes if o is not None]
+    stop: Any = next((o for o in asked if isinstance(o, DeclinedElicitation | CancelledElicitation)), None)
+    stop = stop or next((o.data for o in asked if isinstance(o.data, _Stop)), None)
     if stop is not None:
         done = {"decline": "declined", "cancel": "cancelled"}.get(stop.action, stop.action)
         text = f"Nothing generated: the questions were {done}. Call again when you want to continue."
         return _result(OrchestrateResult(status="cancelled", message=text), text)
-    pending = [o.data for o in outcomes if isinstance(o.data, _Pending)]
+    pending = [o.data for o in asked if isinstance(o.data, _Pending)]
     if pending:
         text = (
             "This client cannot show forms, so ask the user these questions in chat and call aigw_orchestrate "
@@ -248,21 +312,28 @@ async def _build(ctx: Context, intake: dict[str, Any] | None, outcomes: list[Any
     from server.crd_source import crd_source
     from skills.errors import InputError
 
-    if intake is None:
-        env, providers, details, routing = (o.data for o in outcomes)
-        intake = to_intake(
-            env.model_dump(),
-            list(providers.providers),
-            details.model_dump(),
-            routing.model_dump() if routing else None,
-        )
-    await ctx.report_progress(1, 3, "composing manifests")
-    version = str((intake.get("installation") or {}).get("version") or "v1.1.0")
-    crds, note = crd_source(version)
+    answered = intake is None
     try:
+        if intake is None:
+            env, providers, details, routing, features, production = (
+                o.data if o is not None else None for o in outcomes
+            )
+            assert env is not None and providers is not None and details is not None
+            chosen = {"features": list(features.features)} if features else {}
+            intake = to_intake(
+                env.model_dump(),
+                list(providers.providers),
+                details.model_dump(),
+                routing.model_dump() if routing else None,
+                chosen | production.model_dump() if chosen and production else None,
+            )
+        await ctx.report_progress(1, 3, "composing manifests")
+        version = str((intake.get("installation") or {}).get("version") or "v1.1.0")
+        crds, note = crd_source(version)
         bundle = build_bundle(intake, crds=crds, crds_note=note)
     except InputError as exc:
-        raise ToolError(f"{exc}\nFix these fields and call again with `intake` (or `answers`).") from None
+        error = _as_answers(exc) if answered else exc
+        raise ToolError(f"{error}\nFix these fields and call again with `intake` (or `answers`).") from None
     await ctx.report_progress(3, 3, "validated")
     resources = [
         EmbeddedResource(
@@ -282,6 +353,24 @@ async def _build(ctx: Context, intake: dict[str, Any] | None, outcomes: list[Any
     )
     text = bundle.summary() + "\n" + "\n".join(item.markdown() for item in bundle.checklist)
     return _result(result, text, resources)
+
+
+def _as_answers(exc: Any) -> Any:
+    """Problems in intake sections filled from the production round, renamed to the answer that set them."""
+    from dataclasses import replace
+
+    from orchestrator.questions import answer_path
+    from skills.errors import InputError
+
+    problems = []
+    for problem in exc.problems:
+        field = answer_path(problem.path)
+        if problem.path.startswith("production."):
+            problem = replace(problem, path=f"answers.{problem.path}")
+        elif field is not None:
+            problem = replace(problem, path=f"answers.production.{field} ({problem.path})")
+        problems.append(problem)
+    return InputError(problems, skill=exc.skill)
 
 
 def _mime(name: str) -> str:

@@ -7,7 +7,15 @@ from typing import Any, TextIO, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from orchestrator.questions import EnvironmentForm, ProvidersForm, details_form, routing_form, shared_models
+from orchestrator.questions import (
+    EnvironmentForm,
+    ProvidersForm,
+    details_form,
+    features_form,
+    production_form,
+    routing_form,
+    shared_models,
+)
 
 
 def _describe(info: Any) -> str:
@@ -25,6 +33,8 @@ def _convert(annotation: Any, text: str) -> Any:
         raise ValueError("answer yes or no")
     if annotation is int:
         return int(text)
+    if annotation is float:
+        return float(text)
     if origin is list:
         return [part.strip() for part in text.split(",") if part.strip()]
     return text.strip()
@@ -75,9 +85,22 @@ def ask_form(form: type[BaseModel], stdin: TextIO, stdout: TextIO) -> dict[str, 
 
 
 def ask_intake(stdin: TextIO, stdout: TextIO) -> dict[str, Any]:
-    """The four rounds, returning the raw answers (environment, providers, details, routing)."""
+    """The rounds, returning the raw answers (environment, providers, details, routing, production).
+
+    The last round is optional: Enter at "Production features" chooses none and skips it (production None).
+    """
     env = ask_form(EnvironmentForm, stdin, stdout)
     providers = ask_form(ProvidersForm, stdin, stdout)["providers"]
     details = ask_form(details_form(providers), stdin, stdout)
     routing = ask_form(routing_form(providers), stdin, stdout) if shared_models(providers, details) else None
-    return {"environment": env, "providers": providers, "details": details, "routing": routing}
+    chosen = ask_form(features_form(routing["strategy"] if routing else None), stdin, stdout)["features"]
+    production = (
+        {"features": chosen} | ask_form(production_form(chosen, providers), stdin, stdout) if chosen else None
+    )
+    return {
+        "environment": env,
+        "providers": providers,
+        "details": details,
+        "routing": routing,
+        "production": production,
+    }

@@ -136,7 +136,8 @@ def test_build_in_a_terminal_asks_the_questions_and_defaults_give_the_openai_ant
         env=subprocess_env(),
     )
     os.close(follower)
-    os.write(leader, b"\n" * 10)  # accept every default: 5 environment, 1 providers, 4 details questions
+    # Accept every default: 5 environment, 1 providers, 4 details questions, and no production feature.
+    os.write(leader, b"\n" * 11)
     _stdout, stderr = proc.communicate(timeout=120)
     os.close(leader)
     assert proc.returncode == 0, stderr.decode()[-2000:]

@@ -113,7 +113,7 @@ def _answering(answers: dict[str, Any], asked: list[str], action: str = "accept"
         if round_ == stop_at:
             return ElicitResult(action=action)
         schema = params.requested_schema
-        content = {k: v for k, v in answers[round_].items() if k in schema["properties"]}
+        content = {k: v for k, v in answers.get(round_, {}).items() if k in schema["properties"]}
         return ElicitResult(action="accept", content=content)
 
     return on_elicit
@@ -141,6 +141,7 @@ async def test_answered_scenario_builds_the_same_bundle_as_its_intake_file(serve
     expected_rounds = ["environment", "providers", "details"] + (
         ["routing"] if "routing" in SCENARIOS[scenario] else []
     )
+    expected_rounds.append("features")  # optional; answered with its default (no feature), so nothing changes
     assert asked == expected_rounds
     for name, text in _golden_files(scenario).items():
         assert data["files"][name] == text, f"{scenario}: {name} differs from the YAML-intake golden bundle"
@@ -172,11 +173,12 @@ async def test_client_without_elicitation_gets_questions_then_completes_on_the_s
         data = first.structured_content
         assert data["status"] == "needs_input"
         questions = {q["id"]: q for q in data["questions"]}
-        assert list(questions) == ["environment", "providers", "details", "routing"]
+        assert list(questions) == ["environment", "providers", "details", "routing", "features", "production"]
         assert questions["environment"]["defaults"]["namespace"] == "default"
         assert "providers" in questions["providers"]["json_schema"]["properties"]
         assert "openai__models" in questions["details"]["json_schema"]["properties"]
         scenario = SCENARIOS["openai-anthropic"]
+        # The optional production round is left unanswered: skipped, so today's bundle comes back.
         answers = {key: scenario[key] for key in ("environment", "providers", "details")}
         second = await client.call_tool("aigw_orchestrate", {"answers": answers})
     assert second.structured_content["status"] == "built"

@@ -1,6 +1,7 @@
 // Answers aigw_orchestrate's intake forms with the official TypeScript SDK client over stdio.
 //   node orchestrate.mjs ANSWERS.json -- COMMAND [ARGS...]
-// ANSWERS.json: {"messages": {"<form message>": "<round>"}, "answers": {"<round>": {...}}}
+// ANSWERS.json: {"messages": {"<form message>": "<round>"}, "answers": {"<round>": {...}}}; a round missing
+// from answers is accepted with its defaults (the optional production round: no feature).
 // Prints {"rounds": [...asked rounds...], "result": {...structuredContent...}, "isError": bool} as JSON.
 import { readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";

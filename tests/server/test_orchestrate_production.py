@@ -1,0 +1,311 @@
+"""aigw_orchestrate's optional production round (token limits, canary, health check, client auth,
+observability): answered through the client in both protocol eras, as data by a client that cannot elicit, and
+in the terminal, each giving the same bundle as the equivalent intake file. Declining or choosing nothing keeps
+today's bundle; bad answers name the answered field; keys are never echoed."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from mcp import Client
+
+from orchestrator.bundle import build_bundle
+from orchestrator.questions import to_intake
+from server.build_command import example_text
+from server.terminal_intake import ask_intake
+from tests.server.test_orchestrate_tool import ENV_DEFAULT, SCENARIOS, _answering, _golden_files
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "bundles"
+
+JWT_PRODUCTION = {
+    "client_auth": "jwt",
+    "jwt_issuer": "https://auth.example.com/realms/ai",
+    "jwt_jwks_uri": "https://auth.example.com/realms/ai/protocol/openid-connect/certs",
+    "jwt_audiences": "ai-gateway",
+    "access_logs": True,
+    "metrics": "annotations",
+    "tracing_endpoint": "http://otel-collector.monitoring:4317",
+    "trace_sample_ratio": 0.1,
+}
+TOKEN_LIMIT = {
+    "token_limit": 100000,
+    "token_limit_unit": "Hour",
+    "token_limit_header": "x-user-id",
+    "token_limit_type": "TotalToken",
+}
+
+# What a user types into each form; each scenario names the intake file whose bundle it must reproduce.
+PRODUCTION_SCENARIOS: dict[str, dict[str, Any]] = {
+    "failover-health-check": {
+        "environment": ENV_DEFAULT,
+        "providers": {"providers": ["openai", "aws-bedrock"]},
+        "details": {
+            "openai__models": "chat=gpt-4o-mini",
+            "aws_bedrock__models": "chat=us.amazon.nova-micro-v1:0",
+            "aws_bedrock__region": "us-east-1",
+        },
+        "routing": {"strategy": "failover"},
+        "features": {"features": ["health-check"]},
+        "production": {"health_check_consecutive_5xx": 3, "health_check_interval": "5s"},
+    },
+    "canary-split": {
+        "environment": ENV_DEFAULT,
+        "providers": {"providers": ["openai", "azure-openai"]},
+        "details": {
+            "openai__models": "gpt-4o-mini",
+            "azure_openai__models": "gpt-4o-mini",
+            "azure_openai__resource": "my-openai-resource",
+        },
+        "routing": {"strategy": "split"},
+        "features": {"features": ["canary"]},
+        "production": {"canary_backend": "azure-openai", "canary_stages": "5, 25, 50, 100"},
+    },
+    "jwt-client-auth": {
+        "environment": ENV_DEFAULT,
+        "providers": {"providers": ["openai"]},
+        "details": {"openai__models": "gpt-4o-mini, gpt-4.1"},
+        "features": {"features": ["client-auth", "observability"]},
+        "production": JWT_PRODUCTION,
+    },
+    "apikey-client-auth": {
+        "environment": ENV_DEFAULT,
+        "providers": {"providers": ["anthropic"]},
+        "details": {"anthropic__models": "claude-3-5-sonnet"},
+        "features": {"features": ["client-auth"]},
+        "production": {"client_auth": "apikey", "apikey_clients": "team-a, team-b=TEAM_B_GATEWAY_KEY"},
+    },
+    "token-limit-per-user": {
+        **SCENARIOS["openai-anthropic"],
+        "features": {"features": ["token-limits"]},
+        "production": TOKEN_LIMIT,
+    },
+}
+ROUNDS = ["environment", "providers", "details", "routing", "features", "production"]
+
+
+def expected_files(scenario: str, crds) -> dict[str, str]:
+    """The bundle of the equivalent intake file: the golden copy of a built-in example, or (for the one-limit
+    form) token-limits-per-user with only its first limit, which the form's answers describe."""
+    if (GOLDEN / scenario).is_dir():
+        return {p.name: p.read_text(encoding="utf-8") for p in (GOLDEN / scenario).iterdir()}
+    data = yaml.safe_load(example_text("token-limits-per-user"))
+    first = data["limits"]["token_limits"][0]
+    assert {k: first[k] for k in ("limit", "unit", "per_header", "type")} == {
+        "limit": TOKEN_LIMIT["token_limit"],
+        "unit": TOKEN_LIMIT["token_limit_unit"],
+        "per_header": TOKEN_LIMIT["token_limit_header"],
+        "type": TOKEN_LIMIT["token_limit_type"],
+    }
+    data["limits"] = {"token_limits": [first]}
+    return build_bundle(data, crds=crds).files
+
+
+@pytest.fixture(scope="module")
+def crds(shared_crds):
+    from orchestrator.crds import load_crds
+
+    return load_crds(shared_crds)
+
+
+@pytest.fixture(scope="module")
+def server(shared_crds):
+    from server.app import create_server
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AIGW_SKILLS_CRDS", str(shared_crds))
+        yield create_server(str(shared_crds))
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("scenario", sorted(PRODUCTION_SCENARIOS))
+async def test_answered_production_round_builds_the_same_bundle_as_the_intake_file(
+    server, mode, scenario, crds
+):
+    asked: list[str] = []
+    answers = PRODUCTION_SCENARIOS[scenario]
+    async with Client(server, mode=mode, elicitation_callback=_answering(answers, asked)) as client:
+        result = await client.call_tool("aigw_orchestrate", {})
+    assert not result.is_error, result.content
+    data = result.structured_content
+    assert data["status"] == "built" and data["valid"] is True, data["message"]
+    assert asked == [r for r in ROUNDS if r in answers]
+    expected = expected_files(scenario, crds)
+    assert sorted(data["files"]) == sorted(expected)
+    for name, text in expected.items():
+        assert data["files"][name] == text, f"{scenario}: {name} differs from the intake file's bundle"
+
+
+@pytest.mark.anyio
+async def test_the_feature_choice_offers_what_fits_the_routing_and_the_canary_lists_the_chosen_backends(
+    server, mode
+):
+    seen: dict[str, dict[str, Any]] = {}
+    answers = PRODUCTION_SCENARIOS["canary-split"]
+    asked: list[str] = []
+    answer = _answering(answers, asked)
+
+    async def on_elicit(ctx, params):
+        seen[params.message] = params.requested_schema
+        return await answer(ctx, params)
+
+    async with Client(server, mode=mode, elicitation_callback=on_elicit) as client:
+        await client.call_tool("aigw_orchestrate", {})
+    from server.orchestrate_tool import MESSAGES
+
+    features = seen[MESSAGES["features"]]["properties"]["features"]["items"]["enum"]
+    assert features == ["token-limits", "canary", "client-auth", "observability"]  # split: no health check
+    production = seen[MESSAGES["production"]]["properties"]
+    assert sorted(production) == ["canary_backend", "canary_stages"]
+    assert production["canary_backend"]["enum"] == ["openai", "azure-openai"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("stop_at", ["features", "production"])
+async def test_declining_the_optional_round_builds_todays_bundle(server, mode, stop_at):
+    asked: list[str] = []
+    answers = PRODUCTION_SCENARIOS["token-limit-per-user"]
+    callback = _answering(answers, asked, action="decline", stop_at=stop_at)
+    async with Client(server, mode=mode, elicitation_callback=callback) as client:
+        result = await client.call_tool("aigw_orchestrate", {})
+    data = result.structured_content
+    assert data["status"] == "built", data["message"]
+    assert asked[-1] == stop_at
+    for name, text in _golden_files("openai-anthropic").items():
+        assert data["files"][name] == text, name
+    assert "redis.yaml" not in data["files"]
+
+
+@pytest.mark.anyio
+async def test_cancelling_the_optional_round_generates_nothing(server, mode):
+    asked: list[str] = []
+    callback = _answering(
+        PRODUCTION_SCENARIOS["jwt-client-auth"], asked, action="cancel", stop_at="production"
+    )
+    async with Client(server, mode=mode, elicitation_callback=callback) as client:
+        result = await client.call_tool("aigw_orchestrate", {})
+    data = result.structured_content
+    assert data["status"] == "cancelled" and data["files"] == {}
+    assert "Nothing generated" in data["message"]
+
+
+@pytest.mark.anyio
+async def test_client_without_elicitation_answers_the_production_round_as_data(server, mode, crds):
+    scenario = PRODUCTION_SCENARIOS["token-limit-per-user"]
+    async with Client(server, mode=mode) as client:
+        first = await client.call_tool("aigw_orchestrate", {})
+        questions = {q["id"]: q for q in first.structured_content["questions"]}
+        assert questions["features"]["defaults"] == {"features": []}
+        offered = questions["features"]["json_schema"]["properties"]["features"]["items"]["enum"]
+        assert offered == ["token-limits", "canary", "health-check", "client-auth", "observability"]
+        fields = questions["production"]["json_schema"]["properties"]
+        assert {"token_limit", "canary_backend", "jwt_issuer", "apikey_clients", "tracing_endpoint"} <= set(
+            fields
+        )
+        assert questions["production"]["defaults"]["token_limit_header"] == "x-user-id"
+        answers = {
+            key: scenario[key] for key in ("environment", "providers", "details", "features", "production")
+        }
+        second = await client.call_tool("aigw_orchestrate", {"answers": answers})
+    assert not second.is_error, second.content
+    data = second.structured_content
+    assert data["status"] == "built" and data["valid"] is True
+    assert data["files"] == expected_files("token-limit-per-user", crds)
+    assert data["intake"]["limits"] == {
+        "token_limits": [{"type": "TotalToken", "limit": 100000, "unit": "Hour", "per_header": "x-user-id"}]
+    }
+
+
+@pytest.mark.anyio
+async def test_chosen_features_without_their_details_come_back_as_the_exact_form(server):
+    scenario = PRODUCTION_SCENARIOS["apikey-client-auth"]
+    answers = {key: scenario[key] for key in ("environment", "providers", "details", "features")}
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", {"answers": answers})
+    data = result.structured_content
+    assert data["status"] == "needs_input"
+    (question,) = data["questions"]
+    assert question["id"] == "production"
+    assert set(question["json_schema"]["properties"]) == {
+        "client_auth",
+        "jwt_issuer",
+        "jwt_jwks_uri",
+        "jwt_audiences",
+        "jwt_claim_to_headers",
+        "apikey_clients",
+    }
+
+
+def _answers_with(production: dict[str, Any], features: list[str]) -> dict[str, Any]:
+    base = {"canary": "canary-split", "health-check": "failover-health-check"}.get(features[0])
+    rounds = PRODUCTION_SCENARIOS[base] if base else SCENARIOS["openai-anthropic"]
+    return {**rounds, "features": {"features": features}, "production": production}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("features", "production", "field"),
+    [
+        (
+            ["client-auth"],
+            {"client_auth": "jwt", "jwt_jwks_uri": "https://idp.example.com/jwks"},
+            "jwt_issuer",
+        ),
+        (["client-auth"], {"client_auth": "apikey"}, "apikey_clients"),
+        (
+            ["client-auth"],
+            {"client_auth": "jwt", "jwt_issuer": "https://idp.example.com", "jwt_jwks_uri": "ftp://idp/keys"},
+            "jwt_jwks_uri",
+        ),
+        (["token-limits"], {"token_limit_header": "x user"}, "token_limit_header"),
+        (["token-limits"], {"token_limit": 0}, "token_limit"),
+        (["canary"], {"canary_backend": "openai", "canary_stages": "5, half, 100"}, "canary_stages"),
+        (["canary"], {"canary_backend": "openai", "canary_stages": "50, 25, 100"}, "canary_stages"),
+        (["observability"], {"tracing_endpoint": "otel:4317"}, "tracing_endpoint"),
+        (["health-check"], {"health_check_interval": "soon"}, "health_check_interval"),
+    ],
+)
+async def test_a_bad_production_answer_names_the_answered_field(server, features, production, field):
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", {"answers": _answers_with(production, features)})
+    assert result.is_error
+    text = result.content[0].text
+    assert f"answers.production.{field}" in text and "call again" in text
+
+
+@pytest.mark.anyio
+async def test_a_key_pasted_as_an_api_client_is_refused_and_not_echoed(server, mode):
+    key = "sk-proj-" + "Z9" * 24
+    answers = _answers_with({"client_auth": "apikey", "apikey_clients": f"team-a, {key}"}, ["client-auth"])
+    async with Client(server, mode=mode) as client:
+        result = await client.call_tool("aigw_orchestrate", {"answers": answers})
+    assert result.is_error
+    text = result.content[0].text
+    assert key not in text and "answers.production.apikey_clients" in text
+
+
+def test_terminal_asks_the_production_round_and_builds_the_intake_files_bundle(crds):
+    # environment (5), providers, details (openai: models, key variable), features, then the JWT fields.
+    lines = ["", "", "", "", "", "openai", "gpt-4o-mini, gpt-4.1", "", "client-auth, observability"]
+    lines += ["jwt", JWT_PRODUCTION["jwt_issuer"], JWT_PRODUCTION["jwt_jwks_uri"], "ai-gateway", ""]
+    # apikey clients, access logs, metrics (a bad answer, asked again: Enter keeps annotations), tracing.
+    lines += ["", "", "x", "", JWT_PRODUCTION["tracing_endpoint"], "0.1"]
+    shown = io.StringIO()
+    answers = ask_intake(io.StringIO("\n".join(lines) + "\n"), shown)
+    bundle = build_bundle(to_intake(**answers), crds=crds)
+    assert "Production features" in shown.getvalue() and "JWT issuer" in shown.getvalue()
+    assert (
+        "Input should be 'none', 'annotations', 'podmonitor' or 'prometheus'; try again" in shown.getvalue()
+    )
+    assert bundle.files == expected_files("jwt-client-auth", crds)
+
+
+def test_terminal_enter_at_the_feature_choice_keeps_todays_bundle():
+    # environment (5), providers, details (4), then Enter at the feature choice.
+    answers = ask_intake(io.StringIO("\n" * 11), io.StringIO())
+    assert answers["production"] is None
+    manifests = build_bundle(to_intake(**answers)).files["manifests.yaml"]
+    assert manifests == _golden_files("openai-anthropic")["manifests.yaml"]
