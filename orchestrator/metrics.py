@@ -277,16 +277,21 @@ def fetch(url: str, timeout: float = 10.0) -> str:
     return body.decode("utf-8", errors="replace")
 
 
-def read_summary(url: str, timeout: float = 10.0) -> MetricsSummary:
-    """Fetch and summarise; a body with no Prometheus sample at all (an HTML page, JSON) is a MetricsError."""
-    exposition = parse_exposition(fetch(url, timeout))
+def summarise_text(text: str, source: str) -> MetricsSummary:
+    """Parse and summarise; text with no Prometheus sample at all (an HTML page, JSON) is a MetricsError."""
+    exposition = parse_exposition(text)
     if exposition.problems and not exposition.samples:
         where, _, first = exposition.problems[0].partition(": not a Prometheus sample: ")
         raise MetricsError(
-            f"{url}: the answer is not a Prometheus text exposition (no line is a sample; {where} reads "
+            f"{source}: the answer is not a Prometheus text exposition (no line is a sample; {where} reads "
             f"{first[:60]!r}); point at the extproc admin port's /metrics, e.g. http://localhost:1064/metrics"
         )
-    return summarise(exposition, url)
+    return summarise(exposition, source)
+
+
+def read_summary(url: str, timeout: float = 10.0) -> MetricsSummary:
+    """Fetch `url` and summarise it."""
+    return summarise_text(fetch(url, timeout), url)
 
 
 def render_table(summary: MetricsSummary) -> str:

@@ -223,7 +223,8 @@ def metrics_spec() -> ToolSpec:
             "Reads an Envoy AI Gateway's Prometheus metrics endpoint (the extproc admin port's /metrics, e.g. "
             "http://localhost:1064/metrics through a port-forward) and summarises token usage, request counts, "
             "errors and latency (mean, p50, p95, time to first token) per model and backend from the gen_ai.* "
-            "OpenTelemetry metrics. Use to see what a running gateway is doing; the only tool that goes online."
+            "OpenTelemetry metrics. Use to see what a running gateway is doing; the only tool that goes online. "
+            "Next: aigw_explain on the gateway's manifests to see which route and provider each backend is."
         ),
         input_model="server.metrics_command:MetricsInput",
         output_model="orchestrator.metrics:MetricsSummary",

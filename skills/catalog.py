@@ -250,6 +250,21 @@ SKILLS: tuple[SkillEntry, ...] = (
         prompt_arguments=("request",),
     ),
     SkillEntry(
+        name="aigw-metrics",
+        title="Summarise a running gateway's metrics",
+        description=(
+            "Reads an Envoy AI Gateway's Prometheus endpoint (the extproc admin port's /metrics) and summarises "
+            "token usage by type, request counts, errors and latency (mean, p50, p95, time to first token) per "
+            "model and backend, as a table or JSON. Use to see what a running gateway is doing: which models "
+            "and providers carry the traffic, what it costs in tokens, where errors and slow answers come from."
+        ),
+        input_model="server.metrics_command:MetricsInput",
+        builder="server.metrics_command:run_metrics",
+        tool="aigw_metrics",
+        command="metrics",
+        prompt_arguments=("request",),
+    ),
+    SkillEntry(
         name="aigw-fundamentals",
         title="Envoy AI Gateway fundamentals",
         description=(

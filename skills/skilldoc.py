@@ -124,6 +124,7 @@ DOCS: dict[str, DocSpec] = {
         ("ai_gateway", "aigw_api_version", "backend_tls_policy_api_version", "route_filter_config")
     ),
     "aigw-explain": DocSpec(("ai_gateway", "aigw_api_version", "max_rules")),
+    "aigw-metrics": DocSpec(("ai_gateway", "envoy_gateway")),
     "aigw-fundamentals": DocSpec(
         ("ai_gateway", "envoy_gateway", "gateway_api", "aigw_api_version", "max_rules"),
         {"references/versions.md": {"matrix": lambda: version_matrix(default=DEFAULT_VERSION)}},

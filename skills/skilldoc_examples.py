@@ -170,6 +170,15 @@ EXAMPLES: dict[str, Example] = {
             fields_are_inputs=False,
         ),
         Example(
+            "aigw-metrics",
+            "metrics",
+            positional=("skills/aigw-metrics/assets/extproc-metrics.prom",),
+            input_files=("skills/aigw-metrics/assets/extproc-metrics.prom",),
+            language="text",
+            manifests=False,
+            fields_are_inputs=False,
+        ),
+        Example(
             "aigw-orchestrator",
             "build",
             {"example": "openai-anthropic"},

@@ -203,3 +203,46 @@ def test_aigw_metrics_tool_is_registered_as_open_world_and_answers_with_the_summ
     assert tool.parameters["required"] == ["url"]
     result = tool.fn({"url": f"{server}/metrics"})
     assert result.structured_content["totals"]["requests"] == 7
+
+
+def test_metrics_has_a_skill_a_prompt_and_a_cli_command_from_one_catalog_entry() -> None:
+    from server.prompts import render
+    from skills.catalog import BY_COMMAND, BY_TOOL
+
+    entry = BY_TOOL["aigw_metrics"]
+    assert entry is BY_COMMAND["metrics"] and entry.name == "aigw-metrics"
+    assert not entry.atomic  # served by metrics_spec, not a second generic tool
+    text = render(entry, {"request": "why is claude slow?"})
+    assert "gen_ai_client_token_usage_token_sum" in text and "why is claude slow?" in text
+
+
+def test_a_saved_scrape_is_read_from_a_file_or_stdin_with_the_same_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    saved = tmp_path / "scrape.prom"
+    saved.write_text(PAGES["/metrics"], encoding="utf-8")
+    assert main(["metrics", str(saved), "--format", "json"]) == 0
+    from_file = json.loads(capsys.readouterr().out)
+    assert from_file["source"] == str(saved) and from_file["totals"]["requests"] == 7
+    monkeypatch.setattr("sys.stdin", io.StringIO(PAGES["/metrics"]))
+    assert main(["metrics", "-", "--format", "json"]) == 0
+    from_stdin = json.loads(capsys.readouterr().out)
+    assert from_stdin["source"] == "stdin" and from_stdin["rows"] == from_file["rows"]
+
+
+def test_a_missing_file_is_bad_input_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope.prom"
+    assert main(["metrics", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "url: no such file" in err and str(missing) in err
+
+
+def test_a_saved_html_page_is_not_taken_for_metrics(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = tmp_path / "login.html"
+    saved.write_text(PAGES["/html"], encoding="utf-8")
+    assert main(["metrics", str(saved)]) == 1
+    assert "not a Prometheus text exposition" in capsys.readouterr().err
