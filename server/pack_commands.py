@@ -86,6 +86,10 @@ def run_index(args: argparse.Namespace) -> int:
         index_path = root / skilldoc.INDEX_FILE
         current = index_path.read_text(encoding="utf-8") if index_path.exists() else None
         stale |= _report(index_path, root, current, skilldoc.render_index(), args.check)
+        readme = root / skilldoc.README_FILE
+        if readme.exists():
+            text = readme.read_text(encoding="utf-8")
+            stale |= _report(readme, root, text, skilldoc.replace_readme_skills(text), args.check)
         if args.skills:
             runs = {name: run_example(example, root) for name, example in EXAMPLES.items()}
             docs = skilldoc.render_docs(lambda rel: (skills_dir / rel).read_text(encoding="utf-8"), runs)

@@ -316,6 +316,36 @@ def render_index(entries: Sequence[SkillEntry] = SKILLS) -> str:
     return "\n".join(lines) + "\n"
 
 
+README_FILE = "README.md"
+README_MARKERS = ("<!-- skills:start -->", "<!-- skills:end -->")
+
+
+def render_readme_skills(entries: Sequence[SkillEntry] = SKILLS) -> str:
+    """The README's table of skills: one row per catalog entry with its CLI command and MCP tool."""
+    lines = [
+        "<!-- Generated from skills/catalog.py by `aigw-skills index`; do not edit by hand. -->",
+        "",
+        "| skill | CLI | MCP tool | what it does |",
+        "|---|---|---|---|",
+    ]
+    for e in entries:
+        cli = f"`aigw-skills {e.command}`" if e.command else "—"
+        tool = f"`{e.tool}`" if e.tool else "—"
+        first = e.description.split(". ", 1)[0].rstrip(".") + "."
+        lines.append(f"| [{e.name}](skills/{e.name}/{SKILL_FILE}) | {cli} | {tool} | {first} |")
+    return "\n".join(lines)
+
+
+def replace_readme_skills(text: str, entries: Sequence[SkillEntry] = SKILLS) -> str:
+    """`text` (the README) with the skills table between its markers replaced; DocError without markers."""
+    start, end = README_MARKERS
+    if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
+        raise DocError(f"{README_FILE}: needs one {start} ... {end} pair around the skills table")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{render_readme_skills(entries)}\n{end}{tail}"
+
+
 # --- every generated file -------------------------------------------------------------------------------
 
 

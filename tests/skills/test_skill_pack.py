@@ -85,6 +85,20 @@ def test_index_is_fresh() -> None:
     assert main(["index", "--check"]) == 0
 
 
+def test_the_readme_skills_table_lists_every_catalog_entry_and_is_fresh() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert skilldoc.replace_readme_skills(text) == text, (
+        "README.md skills table is stale: run `aigw-skills index`"
+    )
+    for entry in SKILLS:
+        assert f"[{entry.name}](skills/{entry.name}/SKILL.md)" in text
+
+
+def test_a_readme_without_the_skills_markers_is_a_clear_error() -> None:
+    with pytest.raises(skilldoc.DocError, match="skills:start"):
+        skilldoc.replace_readme_skills("# a README without markers\n")
+
+
 def test_generated_sections_are_fresh(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["index", "--skills", "--check"])
     out = capsys.readouterr()
