@@ -156,7 +156,7 @@ def junk() -> st.SearchStrategy[Any]:
         st.sampled_from(FAKE_KEYS),
         st.text(max_size=40),
         st.integers(min_value=-(2**70), max_value=2**70),
-        st.floats(allow_nan=True),
+        st.floats(allow_nan=False, allow_infinity=False),  # MCP carries JSON: no NaN or Infinity
         st.booleans(),
         st.none(),
         st.lists(st.text(max_size=5), max_size=3),
@@ -186,7 +186,7 @@ def valid(node: dict[str, Any], defs: dict[str, Any], depth: int = 0) -> st.Sear
         elif kind == "integer":
             options.append(st.integers(alt.get("minimum", -(2**31)), alt.get("maximum", 2**31)))
         elif kind == "number":
-            options.append(st.floats(alt.get("minimum"), alt.get("maximum"), allow_nan=False))
+            options.append(st.floats(alt.get("minimum"), alt.get("maximum"), allow_nan=False, allow_infinity=False))
         elif kind == "boolean":
             options.append(st.booleans())
         elif kind == "null":
