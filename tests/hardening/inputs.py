@@ -186,7 +186,9 @@ def valid(node: dict[str, Any], defs: dict[str, Any], depth: int = 0) -> st.Sear
         elif kind == "integer":
             options.append(st.integers(alt.get("minimum", -(2**31)), alt.get("maximum", 2**31)))
         elif kind == "number":
-            options.append(st.floats(alt.get("minimum"), alt.get("maximum"), allow_nan=False, allow_infinity=False))
+            options.append(
+                st.floats(alt.get("minimum"), alt.get("maximum"), allow_nan=False, allow_infinity=False)
+            )
         elif kind == "boolean":
             options.append(st.booleans())
         elif kind == "null":
