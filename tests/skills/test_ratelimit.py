@@ -73,8 +73,11 @@ def test_token_ratelimit_equivalent_has_upstream_costs_and_rate_limit_rules():
     ]
 
 
-def test_token_ratelimit_equivalent_is_clean_under_the_engine_with_a_redis_backend(crd_set):
+def test_token_ratelimit_equivalent_matches_golden_and_is_clean_under_the_engine_with_a_redis_backend(
+    crd_set, golden
+):
     route, limits = token_ratelimit_equivalent()
+    golden("skills/ratelimit/upstream-token-ratelimit.yaml", route.yaml + "---\n" + limits.yaml)
     docs = route.manifests + limits.manifests
     context = LintContext(
         existing_gateways=frozenset({"default/ai-gateway"}),
@@ -85,16 +88,20 @@ def test_token_ratelimit_equivalent_is_clean_under_the_engine_with_a_redis_backe
     assert report.findings == [], [f.message for f in report.findings]
 
 
-def test_provider_fallback_equivalent_matches_upstream_route_and_retry(crd_set):
+def test_provider_fallback_equivalent_matches_upstream_route_and_retry_and_its_golden(crd_set, golden):
     theirs = upstream("provider_fallback", "base.yaml") + upstream("provider_fallback", "fallback.yaml")
-    ours = build_route(
+    result = build_route(
         {
             "rules": ["us.amazon.nova-micro-v1:0=failing@0,aws@1"],
             "create_gateway": False,
             "client_traffic_policy": False,
             "retry_status_codes": [500],
         }
-    ).manifests
+    )
+    golden("skills/route/upstream-provider-fallback.yaml", result.yaml)
+    ours = result.manifests
+    # The output says why the retry policy is there: priorities alone never fail over (upstream #1497).
+    assert any("it is what makes priority fallback happen (upstream #1497)" in n for n in result.notes)
     refs = of(ours, "AIGatewayRoute")["spec"]["rules"][0]["backendRefs"]
     their_refs = of(theirs, "AIGatewayRoute")["spec"]["rules"][0]["backendRefs"]
     assert [r["priority"] for r in refs] == [r["priority"] for r in their_refs]
@@ -245,9 +252,18 @@ def test_passive_health_check_rides_on_the_retry_policy(crd_set):
 def test_rate_limit_addon_deploys_redis_or_uses_the_given_url():
     plan = build_install({"addons": ["rate-limit"]})
     values = yaml.safe_load(plan.files["envoy-gateway-values.yaml"])
+    their_addon = yaml.safe_load(
+        shared_path("upstream-examples", "token_ratelimit", "envoy-gateway-values-addon.yaml").read_text()
+    )
+    # Same rate limit backend as upstream's addon values (we keep Envoy Gateway's own ratelimit image).
+    assert values["config"]["envoyGateway"]["rateLimit"] == their_addon["config"]["envoyGateway"]["rateLimit"]
     assert values["config"]["envoyGateway"]["rateLimit"] == {
         "backend": {"type": "Redis", "redis": {"url": "redis.redis-system.svc.cluster.local:6379"}}
     }
+    their_redis = upstream("token_ratelimit", "redis.yaml")
+    assert [(d["kind"], d["metadata"]["name"]) for d in their_redis] == [
+        (d["kind"], d["metadata"]["name"]) for d in yaml.safe_load_all(plan.files["redis.yaml"]) if d
+    ]
     redis = [d for d in yaml.safe_load_all(plan.files["redis.yaml"]) if d]
     assert [(d["kind"], d["metadata"].get("namespace")) for d in redis] == [
         ("Namespace", None),
