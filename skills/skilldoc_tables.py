@@ -286,6 +286,7 @@ PROFILE_LABELS: dict[str, str] = {
     "route_filter_config": "Route `filterConfig`",
     "global_llm_request_costs": "`globalLLMRequestCosts`",
     "mcp_route": "MCPRoute CRD",
+    "mcp_backend_extras": "MCPRoute `forwardHeaders`, `queryParam`, tool `exclude`",
 }
 
 

@@ -44,6 +44,9 @@ class VersionProfile:
     )
     global_llm_request_costs: bool = True  # GatewayConfig.spec.globalLLMRequestCosts (v0.6+)
     mcp_route: bool = True  # MCPRoute CRD served (v0.4+)
+    # MCPRoute backendRefs[].forwardHeaders, securityPolicy.apiKey.queryParam and toolSelector exclude/excludeRegex
+    # (v0.6+; until v0.5 a toolSelector took exactly one of include or includeRegex)
+    mcp_backend_extras: bool = True
 
     @property
     def chart_version(self) -> str:
@@ -92,6 +95,7 @@ PROFILES: dict[str, VersionProfile] = {
         docs="0.5",
         route_filter_config=True,
         global_llm_request_costs=False,
+        mcp_backend_extras=False,
     ),
     "v0.6.0": VersionProfile(
         ai_gateway="v0.6.0",
