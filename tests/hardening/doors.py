@@ -7,6 +7,7 @@ Calls are counted; AIGW_SKILLS_PROPERTY_COUNT_FILE receives the count when set (
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import json
@@ -35,6 +36,15 @@ def record(door: str) -> None:
 
 def flush_count(target: str) -> None:
     Path(target).write_text(json.dumps(dict(CALLS)), encoding="utf-8")
+
+
+def _flush_at_exit() -> None:
+    target = os.environ.get(COUNT_FILE_ENV)
+    if target and CALLS:
+        flush_count(target)
+
+
+atexit.register(_flush_at_exit)  # the exact total (record() only writes every 50 calls)
 
 
 @dataclass
