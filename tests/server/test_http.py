@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import anyio
 import httpx2
@@ -45,14 +46,18 @@ class Running:
     port: int
 
 
-def start(*args: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+def start(
+    *args: str, env: dict[str, str], stderr: IO[bytes] | int = subprocess.PIPE
+) -> tuple[subprocess.Popen[bytes], int]:
+    """The server on a free port, once it listens. Its stderr goes to a pipe read at stop(), or to `stderr`
+    (a file) for a test that makes it log more than a pipe buffers: a full pipe would block the server."""
     port = free_port()
     proc = subprocess.Popen(
         [*SERVE, "--http", "--port", str(port), *args],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
     )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -75,7 +80,7 @@ def stop(proc: subprocess.Popen[bytes]) -> bytes:
         proc.kill()
         _out, err = proc.communicate()
     assert _out == b"", "nothing but MCP (here: nothing at all) is written to stdout"
-    return err
+    return err or b""
 
 
 @pytest.fixture(scope="module")
@@ -245,3 +250,141 @@ def test_serve_refuses_options_that_cannot_work(args: list[str], message: str) -
     done = run_serve(*args)
     assert done.returncode == 2
     assert message in done.stderr and done.stdout == ""
+
+
+# --- misbehaving clients next to well-behaved ones ----------------------------------------------------------
+
+
+def raw_request(port: int, body: bytes, token: str = TOKEN) -> tuple[bytes, bytes]:
+    """The head and body of an authorized POST /mcp, as bytes a raw socket can dribble out."""
+    head = (
+        f"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n"
+        "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    return head, body
+
+
+class Misbehaving:
+    """Clients that hold the server's attention badly, each an anyio task running until `stop` is set."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.stop = anyio.Event()
+        self.slow_body_responses: list[bytes] = []
+        self.disconnects = 0
+
+    async def slow_headers(self) -> None:
+        """Slowloris: the request head, one byte every 50 ms, never finished while the test runs."""
+        head, _ = raw_request(self.port, json.dumps(INITIALIZE).encode())
+        async with await anyio.connect_tcp("127.0.0.1", self.port) as stream:
+            for byte in head[:-4]:
+                if self.stop.is_set():
+                    return
+                await stream.send(bytes([byte]))
+                await anyio.sleep(0.05)
+
+    async def slow_body(self) -> None:
+        """A complete head, then the body in 8-byte pieces every 100 ms; reads the answer at the end."""
+        head, body = raw_request(self.port, json.dumps(INITIALIZE).encode())
+        async with await anyio.connect_tcp("127.0.0.1", self.port) as stream:
+            await stream.send(head)
+            for start in range(0, len(body), 8):
+                await stream.send(body[start : start + 8])
+                await anyio.sleep(0.1)
+            with anyio.fail_after(10):
+                self.slow_body_responses.append(await stream.receive())
+
+    async def disconnect_mid_request(self) -> None:
+        """Over and over: the head and half the body, then the connection is dropped."""
+        head, body = raw_request(self.port, json.dumps(INITIALIZE).encode())
+        while not self.stop.is_set():
+            stream = await anyio.connect_tcp("127.0.0.1", self.port)
+            await stream.send(head + body[: len(body) // 2])
+            await anyio.sleep(0.02)
+            await stream.aclose()
+            self.disconnects += 1
+
+    async def disconnect_before_the_response(self) -> None:
+        """Over and over: a whole request, then the connection is dropped without reading the answer."""
+        head, body = raw_request(self.port, json.dumps(INITIALIZE).encode())
+        while not self.stop.is_set():
+            stream = await anyio.connect_tcp("127.0.0.1", self.port)
+            await stream.send(head + body)
+            await stream.aclose()
+            self.disconnects += 1
+            await anyio.sleep(0.02)
+
+    async def never_reads(self) -> None:
+        """Pipelines 300 requests with a tiny receive buffer and never reads a byte of the answers."""
+        head, body = raw_request(self.port, json.dumps(INITIALIZE).encode())
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+        sock.settimeout(5)
+        sock.connect(("127.0.0.1", self.port))
+        sock.setblocking(False)
+        try:
+            pending = (head + body) * 300
+            while pending and not self.stop.is_set():
+                try:
+                    sent = sock.send(pending)
+                    pending = pending[sent:]
+                except BlockingIOError:
+                    await anyio.sleep(0.05)
+            await self.stop.wait()
+        finally:
+            sock.close()
+
+
+@pytest.mark.anyio
+async def test_slow_stalled_and_disconnecting_clients_do_not_slow_down_or_break_other_clients(
+    tmp_path: Path,
+) -> None:
+    log = (tmp_path / "server.log").open("wb")
+    proc, port = start(env=subprocess_env(AI_GATEWAY_API_KEY=TOKEN), stderr=log)
+    url = f"http://127.0.0.1:{port}/mcp"
+    bad = Misbehaving(port)
+    failures: list[str] = []
+    latencies: list[float] = []
+    calls_per_client: list[int] = []
+
+    async def well_behaved(index: int) -> None:
+        calls = 0
+        try:
+            async with authed_client(url, "legacy" if index % 2 else "auto") as client:
+                deadline = time.monotonic() + 3
+                while time.monotonic() < deadline:
+                    began = time.monotonic()
+                    result = await client.call_tool(
+                        "aigw_backend", {"name": f"c{index}", "provider": "openai"}
+                    )
+                    latencies.append(time.monotonic() - began)
+                    calls += 1
+                    if result.is_error:
+                        failures.append(f"client {index}: tool error")
+        except Exception as exc:  # every failure is collected and reported below
+            failures.append(f"client {index}: {exc!r}")
+        calls_per_client.append(calls)
+
+    try:
+        with anyio.fail_after(40):
+            async with anyio.create_task_group() as outer:
+                outer.start_soon(bad.slow_headers)
+                outer.start_soon(bad.disconnect_mid_request)
+                outer.start_soon(bad.disconnect_before_the_response)
+                outer.start_soon(bad.never_reads)
+                async with anyio.create_task_group() as good:
+                    good.start_soon(bad.slow_body)
+                    await anyio.sleep(0.3)  # the misbehaving clients are connected before the others start
+                    for index in range(8):
+                        good.start_soon(well_behaved, index)
+                bad.stop.set()
+        assert proc.poll() is None, "the server is still running"
+    finally:
+        stop(proc)
+        log.close()
+    assert failures == []
+    assert len(calls_per_client) == 8 and min(calls_per_client) >= 3, calls_per_client
+    assert max(latencies) < 3.0, f"slowest call {max(latencies):.2f} s"
+    assert bad.disconnects >= 20, "the disconnecting clients really ran"
+    assert bad.slow_body_responses and bad.slow_body_responses[0].startswith(b"HTTP/1.1 200")
