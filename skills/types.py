@@ -63,10 +63,11 @@ Duration = Annotated[
     Field(description="Gateway API duration such as 60s, 2m, 1h30m or 500ms"),
 ]
 
-# Kubernetes resource quantity restricted to the binary/decimal suffixes that make sense for buffers.
+# Kubernetes resource quantity restricted to the binary/decimal suffixes that make sense for buffers; a buffer
+# limit is positive (Envoy Gateway's connection.bufferLimit pattern starts with [1-9], so "0" or "0Mi" is refused).
 Quantity = Annotated[
     str,
-    StringConstraints(pattern=r"^[0-9]+(Ki|Mi|Gi|k|M|G)?$"),
+    StringConstraints(pattern=r"^[1-9][0-9]*(Ki|Mi|Gi|k|M|G)?$"),
     Field(description="Kubernetes quantity, e.g. 50Mi, 1Gi or 65536"),
 ]
 
