@@ -107,7 +107,21 @@ def _check(inp: McpRouteInput) -> list[Problem]:
     return problems
 
 
+def direct_service(inp: McpRouteInput, b: McpBackend) -> bool:
+    """An in-cluster Service the MCPRoute can reference itself (kind Service with its port): in the route's
+    namespace (MCPRoute backendRefs are same-namespace only), named like the backend (the ref's name is both)
+    and plain HTTP. Any other server is reached through an Envoy Gateway Backend."""
+    return (
+        b.service is not None
+        and b.service_namespace in (None, inp.namespace)
+        and b.name == b.service
+        and not b.tls
+    )
+
+
 def _backend_objects(inp: McpRouteInput, b: McpBackend) -> list[tuple[dict[str, Any], str]]:
+    if direct_service(inp, b):
+        return []
     if b.hostname is not None:
         host, port = b.hostname, b.port or 443
     else:
@@ -179,7 +193,10 @@ def build_mcproute(data: McpRouteInput | dict[str, Any]) -> SkillResult:
                     used_by=f"MCPRoute/{inp.namespace}/{inp.name}",
                 )
             )
-        backends.append(b.model_dump() | {"selector": b.selector(), "api_key_secret": secret})
+        backends.append(
+            b.model_dump()
+            | {"selector": b.selector(), "api_key_secret": secret, "service_ref": direct_service(inp, b)}
+        )
     oauth = None
     if inp.oauth_issuer is not None:
         oauth = {

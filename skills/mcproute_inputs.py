@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from skills.errors import FieldValueError
 from skills.model import InputModel
 from skills.types import (
     CelExpression,
@@ -49,7 +50,11 @@ class McpBackend(InputModel):
     hostname: Hostname | None = Field(
         None, description="External MCP server host, e.g. api.githubcopilot.com"
     )
-    service: DNSLabel | None = Field(None, description="In-cluster Service name (instead of hostname)")
+    service: DNSLabel | None = Field(
+        None,
+        description="In-cluster Service name (instead of hostname); one in the route's namespace named like the "
+        "backend is referenced directly (kind Service, port), others through a Backend on its cluster DNS name",
+    )
     service_namespace: DNSLabel | None = Field(
         None, description="The Service's namespace (default: the route's)"
     )
@@ -83,21 +88,26 @@ class McpBackend(InputModel):
     @model_validator(mode="after")
     def _crd_rules(self) -> McpBackend:
         if (self.hostname is None) == (self.service is None):
-            raise ValueError("give exactly one of hostname (external server) or service (in-cluster Service)")
+            raise FieldValueError(
+                "hostname", "give exactly one of hostname (external server) or service (in-cluster Service)"
+            )
         if self.service is not None and self.port is None:
-            raise ValueError("Must have port for Service reference: set port")
+            raise FieldValueError("port", "Must have port for Service reference: set port")
         if self.service_namespace is not None and self.service is None:
-            raise ValueError("service_namespace is only used with service")
+            raise FieldValueError("service_namespace", "only used with service")
         if self.include and self.include_regex:
-            raise ValueError("include and includeRegex are mutually exclusive")
+            raise FieldValueError("include_regex", "include and includeRegex are mutually exclusive")
         if self.exclude and self.exclude_regex:
-            raise ValueError("exclude and excludeRegex are mutually exclusive")
+            raise FieldValueError("exclude_regex", "exclude and excludeRegex are mutually exclusive")
         if self.api_key_header and self.api_key_query_param:
-            raise ValueError(
-                "only one of header or queryParam can be set (api_key_header, api_key_query_param)"
+            raise FieldValueError(
+                "api_key_query_param",
+                "only one of header or queryParam can be set (api_key_header, api_key_query_param)",
             )
         if (self.api_key_header or self.api_key_query_param or self.api_key_secret) and not self.api_key_env:
-            raise ValueError("api_key_header, api_key_query_param and api_key_secret need api_key_env")
+            raise FieldValueError(
+                "api_key_env", "api_key_header, api_key_query_param and api_key_secret need api_key_env"
+            )
         return self
 
     def selector(self) -> dict[str, list[str]]:
@@ -151,7 +161,9 @@ class AuthorizationRule(InputModel):
     @model_validator(mode="after")
     def _crd_rules(self) -> AuthorizationRule:
         if any(c.name == "scope" for c in self.claims):
-            raise ValueError("'scope' claim name is reserved for OAuth scopes: list them in scopes")
+            raise FieldValueError(
+                "claims", "'scope' claim name is reserved for OAuth scopes: list them in scopes"
+            )
         if not (self.scopes or self.claims or self.tools or self.cel):
             raise ValueError("a rule needs scopes, claims, tools or cel, or it matches every request")
         return self

@@ -206,3 +206,46 @@ def test_mcproute_cel_rules_are_refused_at_input_time(change: dict[str, Any], wo
 def test_an_api_key_value_is_refused_as_input() -> None:
     with pytest.raises(InputError):
         build_mcproute({"backends": [{**KIWI, "api_key_secret": "ghp_" + "a" * 36}]})
+
+
+def test_a_service_in_the_route_namespace_is_referenced_directly_with_its_port(crd_set) -> None:
+    data = {
+        "backends": [
+            {"name": "search", "service": "search", "port": 8080, "include": ["web_search"]},
+            {"name": "wiki", "service": "wiki-mcp", "port": 3000},  # named apart: reached through a Backend
+            {"name": "ledger", "service": "ledger", "service_namespace": "finance", "port": 8080},
+        ],
+        "create_gateway": True,
+    }
+    result = build_mcproute(data)
+    (route,) = [m for m in result.manifests if m["kind"] == "MCPRoute"]
+    refs = {r["name"]: r for r in route["spec"]["backendRefs"]}
+    assert {k: refs["search"][k] for k in ("kind", "group", "port")} == {
+        "kind": "Service",
+        "group": "",
+        "port": 8080,
+    }
+    assert (refs["wiki"]["kind"], refs["ledger"]["kind"]) == ("Backend", "Backend")
+    backends = {m["metadata"]["name"]: m for m in result.manifests if m["kind"] == "Backend"}
+    assert set(backends) == {"wiki", "ledger"}
+    assert backends["ledger"]["spec"]["endpoints"] == [
+        {"fqdn": {"hostname": "ledger.finance.svc.cluster.local", "port": 8080}}
+    ]
+    report = validate_documents(result.manifests, crds=crd_set)
+    assert [f"{f.resource}: {f.message}" for f in report.findings] == []
+
+
+@pytest.mark.parametrize(
+    ("backend", "path"),
+    [
+        ({"name": "s", "service": "s"}, "backends[0].port"),
+        ({"name": "s"}, "backends[0].hostname"),
+        ({**KIWI, "service_namespace": "x"}, "backends[0].service_namespace"),
+        ({**KIWI, "include": ["a"], "include_regex": ["b.*"]}, "backends[0].include_regex"),
+        ({**KIWI, "api_key_secret": "s"}, "backends[0].api_key_env"),
+    ],
+)
+def test_backend_refusals_name_the_field_to_fix(backend: dict[str, Any], path: str) -> None:
+    with pytest.raises(InputError) as err:
+        build_mcproute({"backends": [backend]})
+    assert [p.path for p in err.value.problems] == [path]
