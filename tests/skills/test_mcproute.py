@@ -104,6 +104,18 @@ def test_same_objects_as_the_upstream_mcp_example(case: str) -> None:
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
+def test_upstream_equivalent_matches_its_golden_file_and_validates_clean(case: str, golden, crd_set) -> None:
+    result = build_mcproute(CASES[case])
+    golden(f"skills/mcproute/upstream-{case}", result.yaml)
+    context = LintContext(
+        external_secrets=frozenset(f"{s.namespace}/{s.name}" for s in result.secrets),
+        existing_resources=frozenset({"ConfigMap/default/jwks-configmap", "Gateway/default/aigw-run"}),
+    )
+    report = validate_documents(result.manifests, crds=crd_set, context=context)
+    assert [f"{f.resource}: {f.message}" for f in report.findings] == []
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
 def test_api_keys_come_from_secrets_created_at_apply_time_with_the_upstream_key(case: str) -> None:
     result = build_mcproute(CASES[case])
     upstream = sorted(
