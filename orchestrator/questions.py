@@ -489,7 +489,7 @@ def production_intake(production: dict[str, Any]) -> dict[str, Any]:
 
     Raises InputError naming `production.<field>` for answers that cannot work (e.g. JWT without an issuer).
     """
-    from skills.errors import InputError, Problem
+    from skills.errors import InputError, Problem, show_value
 
     features = list(production.get("features") or [])
     get = production.get
@@ -513,8 +513,8 @@ def production_intake(production: dict[str, Any]) -> dict[str, Any]:
                 problems.append(
                     Problem(
                         "production.canary_stages",
-                        f"{part!r} is not a whole percentage",
-                        None,
+                        "not a whole percentage",
+                        show_value(part),
                         "5, 25, 50, 100",
                     )
                 )

@@ -309,3 +309,41 @@ def test_terminal_enter_at_the_feature_choice_keeps_todays_bundle():
     assert answers["production"] is None
     manifests = build_bundle(to_intake(**answers)).files["manifests.yaml"]
     assert manifests == _golden_files("openai-anthropic")["manifests.yaml"]
+
+
+def _string_fields() -> list[tuple[str, str]]:
+    from orchestrator.questions import FEATURES, production_form
+
+    form = production_form(list(FEATURES))
+    strategy = {"canary": "canary", "health": "health-check", "jwt": "client-auth", "apikey": "client-auth"}
+    cases = []
+    for name, info in form.model_fields.items():
+        if info.annotation is str and name != "canary_backend":
+            prefix = name.split("_", 1)[0]
+            feature = {"token": "token-limits", "tracing": "observability"}.get(prefix, strategy.get(prefix))
+            cases.append((feature or "", name))
+    return cases
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("feature", "name"), _string_fields())
+async def test_a_key_in_any_production_answer_is_refused_and_not_echoed(server, feature, name):
+    from tests.hardening.inputs import FAKE_KEYS
+    from tests.hardening.test_secret_refusal import leaked
+
+    production = (
+        {"client_auth": "apikey" if name.startswith("apikey") else "jwt"} if feature == "client-auth" else {}
+    )
+    if name.startswith("jwt"):
+        production |= {
+            "jwt_issuer": "https://idp.example.com",
+            "jwt_jwks_uri": "https://idp.example.com/jwks",
+        }
+    for key in (FAKE_KEYS[0], FAKE_KEYS[2], FAKE_KEYS[5]):
+        answers = _answers_with(production | {name: key}, [feature])
+        async with Client(server, mode="auto") as client:
+            result = await client.call_tool("aigw_orchestrate", {"answers": answers})
+        text = "\n".join(getattr(c, "text", "") for c in result.content)
+        assert result.is_error, f"production.{name}: a key was accepted"
+        assert not leaked(key, text + str(result.structured_content))
+        assert f"answers.production.{name}" in text
