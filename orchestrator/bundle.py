@@ -175,13 +175,21 @@ def _report_json(bundle: Bundle) -> str:
 def write_bundle(bundle: Bundle, out_dir: str | os.PathLike[str], *, force: bool = False) -> list[Path]:
     """Write every file atomically into out_dir: all files appear together, or none do.
 
-    Refuses a non-empty out_dir unless force; never writes outside out_dir (file names are fixed).
+    Refuses a non-empty out_dir unless force, and even with force one holding anything but bundle files (so
+    `-o . --force` cannot delete a project); never writes outside out_dir (file names are fixed).
     """
     target = Path(out_dir).resolve()
     if target.exists() and not target.is_dir():
         raise BundleExistsError(f"{target} exists and is not a directory")
     if target.is_dir() and any(target.iterdir()) and not force:
         raise BundleExistsError(f"{target} is not empty; use --force to replace it")
+    if target.is_dir():  # --force replaces a previous bundle, never a directory holding the user's other files
+        foreign = sorted(p.name for p in target.iterdir() if p.name not in (*FILE_ORDER, *OPTIONAL_FILES))
+        if foreign:
+            raise BundleExistsError(
+                f"{target} holds files that are not part of a bundle ({', '.join(foreign[:5])}); --force only "
+                "replaces a previous bundle: choose a new or empty directory"
+            )
     for name in bundle.files:
         if Path(name).name != name or name in ("", ".", ".."):
             raise ValueError(f"refusing bundle file name {name!r}: it would escape {target}")
