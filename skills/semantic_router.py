@@ -158,6 +158,7 @@ def build_semantic_router(data: SemanticRouterInput | dict[str, Any]) -> SkillRe
         timeout=inp.timeout,
         request_body_mode=inp.request_body_mode,
         failure_mode_allow=inp.failure_mode_allow,
+        auto_model_name=inp.auto_model_name,
     )
     default_model = inp.default_model or inp.rules[0].models[0]
     _, values = render_object(

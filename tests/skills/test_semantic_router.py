@@ -90,6 +90,9 @@ def test_routes_match_the_selected_names_and_never_the_auto_name() -> None:
     (ctp,) = [m for m in result.manifests if m["kind"] == "ClientTrafficPolicy"]
     assert ctp["spec"]["connection"]["bufferLimit"] == "50Mi"
     assert any("'MoM'" in n and "Mixture-of-Models" in n for n in result.notes)
+    assert "Clients send model MoM (the auto model name, Mixture-of-Models)" in result.yaml
+    renamed = build_semantic_router({**UPSTREAM_LIKE, "auto_model_name": "vllm-sr/auto"})
+    assert "Clients send model vllm-sr/auto (" in renamed.yaml
     with pytest.raises(InputError, match="auto model name"):
         build_semantic_router({"rules": ["MoM=vllm"]})
 
