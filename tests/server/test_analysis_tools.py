@@ -49,7 +49,7 @@ async def test_migrate_tool_for_v0_5_keeps_filter_config_and_v1alpha1(mode: str)
     async with connect(mode) as client:
         result = await client.call_tool("aigw_migrate", {"manifests": V0_3, "target_version": "v0.5.0"})
     assert not result.is_error, text(result)
-    docs = [d for d in yaml.safe_load_all(result.structured_content["manifests"]) if d]  # type: ignore[index]
+    docs = [d for d in yaml.safe_load_all(result.structured_content["manifests"]) if d]
     (route,) = [d for d in docs if d["kind"] == "AIGatewayRoute"]
     assert route["apiVersion"] == "aigateway.envoyproxy.io/v1alpha1" and "filterConfig" in route["spec"]
 
@@ -57,7 +57,7 @@ async def test_migrate_tool_for_v0_5_keeps_filter_config_and_v1alpha1(mode: str)
 async def test_explain_tool_draws_the_migrated_setup(mode: str) -> None:
     async with connect(mode) as client:
         migrated = await client.call_tool("aigw_migrate", {"manifests": V0_3})
-        manifests = migrated.structured_content["manifests"]  # type: ignore[index]
+        manifests = migrated.structured_content["manifests"]
         result = await client.call_tool("aigw_explain", {"manifests": manifests})
     assert not result.is_error, text(result)
     data = result.structured_content
