@@ -9,6 +9,8 @@ when the model servers want an API key.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -248,6 +250,21 @@ def _rule(pool: PoolSpec) -> dict[str, Any]:
     return rule
 
 
+def _our_path(problem: Problem, pools: int) -> Problem:
+    """A route problem about rules[i] named by this skill's input: pools[i], then other_rules[i - pools]."""
+    match = re.match(r"^rules\[(\d+)\](.*)$", problem.path)
+    if match is None:
+        return problem
+    index, rest = int(match[1]), match[2]
+    path = f"pools[{index}]{rest}" if index < pools else f"other_rules[{index - pools}]{rest}"
+    message = re.sub(
+        r"rules\[(\d+)\]",
+        lambda m: f"pools[{m[1]}]" if int(m[1]) < pools else f"other_rules[{int(m[1]) - pools}]",
+        problem.message,
+    )
+    return dataclasses.replace(problem, path=path, message=message)
+
+
 def build_inferencepool(data: InferencePoolInput | dict[str, Any]) -> SkillResult:
     """InferencePools (+ EPPs, objectives), their route rules and any pool BackendSecurityPolicy."""
     inp = InferencePoolInput.parse(data, skill=SKILL)
@@ -276,7 +293,7 @@ def build_inferencepool(data: InferencePoolInput | dict[str, Any]) -> SkillResul
                 }
             )
         except InputError as exc:
-            raise InputError(exc.problems, skill=SKILL) from None
+            raise InputError([_our_path(p, len(inp.pools)) for p in exc.problems], skill=SKILL) from None
         manifests += routed.manifests
         texts.append(routed.yaml)
         notes += routed.notes

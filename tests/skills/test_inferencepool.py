@@ -206,3 +206,35 @@ def test_inference_pool_addon_adds_backend_resources_and_the_crds_step() -> None
     assert plan.steps[0].command.startswith(
         "kubectl apply --server-side -f https://github.com/kubernetes-sigs/"
     )
+
+
+def test_route_problems_are_named_by_this_skill_fields_not_the_generated_route_rules() -> None:
+    pool = UPSTREAM_LIKE["pools"][1]
+    with pytest.raises(InputError) as err:
+        build_inferencepool({"pools": [pool, {**pool, "name": "mistral-2"}]})
+    assert [p.path for p in err.value.problems] == ["pools[1].models"]
+    assert "already matched by pools[0]" in str(err.value)
+    with pytest.raises(InputError) as err:
+        build_inferencepool({"pools": [pool], "other_rules": ["mistral:latest=some-backend"]})
+    assert [p.path for p in err.value.problems] == ["other_rules[0].models"]
+    mixed = {"models": ["m"], "backends": [{"name": "p", "kind": "InferencePool"}, {"name": "a"}]}
+    with pytest.raises(InputError) as err:
+        build_inferencepool({"pools": [pool], "other_rules": [mixed]})
+    assert [p.path for p in err.value.problems] == ["other_rules[0]"]
+    assert "cannot mix InferencePool and AIServiceBackend" in str(err.value)
+
+
+@pytest.mark.parametrize("version", ["v0.5.0", "v1.1.0"])
+def test_crds_and_endpoint_picker_follow_the_inference_extension_of_the_target(version: str) -> None:
+    from skills.versions import profile
+
+    gie = profile(version).inference_extension
+    plan = install(addons=["inference-pool"], version=version)
+    assert plan.steps[0].command == (
+        "kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api-inference-extension/"
+        f"releases/download/{gie}/manifests.yaml"
+    )
+    result = build_inferencepool({"pools": [UPSTREAM_LIKE["pools"][1]], "target_version": version})
+    (deployment,) = [m for m in result.manifests if m["kind"] == "Deployment"]
+    image = deployment["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert image == f"registry.k8s.io/gateway-api-inference-extension/epp:{gie}"
