@@ -9,6 +9,7 @@ Prints a markdown table of medians (and the per-provider slope and its linear-fi
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import time
@@ -52,6 +53,21 @@ def median_ms(data: dict[str, Any], crds: Any, repeat: int) -> float:
     return statistics.median(samples)
 
 
+def interleaved_medians_ms(intakes: list[dict[str, Any]], crds: Any, rounds: int) -> list[float]:
+    """Median build time of each intake, measured round-robin (one build of each per round), so load from
+    other processes shifts every size alike instead of bending the curve."""
+    for data in intakes:
+        build_bundle(data, crds=crds)  # warm
+    samples: list[list[float]] = [[] for _ in intakes]
+    for _ in range(rounds):
+        for i, data in enumerate(intakes):
+            gc.collect()  # each sample starts from the same heap state, not a predecessor's garbage
+            start = time.perf_counter()
+            build_bundle(data, crds=crds)
+            samples[i].append((time.perf_counter() - start) * 1000)
+    return [statistics.median(s) for s in samples]
+
+
 def linear_fit(xs: list[int], ys: list[float]) -> tuple[float, float, float]:
     mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
     sxx = sum((x - mean_x) ** 2 for x in xs)
@@ -74,7 +90,7 @@ def main() -> int:
     pair = median_ms(PAIR, crds, args.repeat)
     twenty = median_ms(intake(20), crds, args.repeat)
     sizes = [1, 5, 10, 20, 30, 40, 50]
-    curve = [median_ms(intake(n), crds, max(5, args.repeat // 3)) for n in sizes]
+    curve = interleaved_medians_ms([intake(n) for n in sizes], crds, max(7, args.repeat // 2))
     slope, intercept, r2 = linear_fit(sizes, curve)
     print("| benchmark | median | target | ratio to target |")
     print("|---|---|---|---|")

@@ -1,12 +1,14 @@
 """Run every benchmark in one process tree and write the results table into README.md.
 
-    python benchmarks/run_all.py [--quick] [--shared ../shared] [--no-write]
+    python benchmarks/run_all.py [--quick] [--properties] [--shared ../shared] [--no-write]
 
 Runs startup_bench (cold start to the first tools/list against a bare one-tool MCPServer), bundle_bench (warm
 bundle build + validation) and validate_bench (1,000 manifests against check-jsonschema), each as a child
 process, parses the medians and ratios they print and replaces the text between the README's benchmark
 markers with one table (every target, its measured median and ratio, met or missed) plus each benchmark's own
-table. Benchmarks that need the upstream CRDs are skipped, with the reason, when ../shared/crds is absent.
+table. With --properties it also runs benchmarks/property_run.py (>= 10,000 hypothesis-generated calls to every
+atomic MCP tool and CLI command) and reports the call count and time as one more target. Benchmarks that need
+the upstream CRDs are skipped, with the reason, when ../shared/crds is absent.
 Exits 1 when a target is missed, 2 when a benchmark fails to run.
 """
 
@@ -24,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
 START, END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
-COMMAND = "python benchmarks/run_all.py"
+COMMAND = "python benchmarks/run_all.py --properties"
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Target:
     baseline: str  # the target or the baseline's median
     ratio: float | None  # measured / limit (<= 1.0 meets the target)
     met: bool
+    key: str = ""  # which NEXT_STEPS entry explains a miss
     why: str = ""  # for a miss: the reason and the next step
 
 
@@ -44,6 +47,9 @@ NEXT_STEPS = {
     "twenty": "profile with `python -m cProfile benchmarks/bundle_bench.py`; look for per-provider quadratic work",
     "linear": "compare per-provider cost at 10 and 50 providers; look for lint passes over all pairs",
     "validate": "profile `validate_documents` on the corpus; schema compilation and CEL dominate",
+    "properties": "read the failing example in the pytest log property_run.py names, fix the tool (or the "
+    "strategy, if the input is one no client can send) and rerun; a short count means hypothesis exhausted a "
+    "small input space: raise --examples",
 }
 
 
@@ -80,6 +86,7 @@ def startup(quick: bool) -> tuple[list[Target], str]:
         f"bare {bare:.0f} ms",
         ratio / 1.15,
         ratio <= 1.15,
+        "startup",
     )
     target.measured += f" ({ratio:.2f}× bare)"
     return [target], out
@@ -98,6 +105,7 @@ def bundle(quick: bool, crds: Path) -> tuple[list[Target], str]:
             "30 ms",
             pair / 30,
             pair <= 30,
+            "pair",
         ),
         Target(
             "20 providers, built + validated, warm (≤ 150 ms)",
@@ -105,6 +113,7 @@ def bundle(quick: bool, crds: Path) -> tuple[list[Target], str]:
             "150 ms",
             twenty / 150,
             twenty <= 150,
+            "twenty",
         ),
         Target(
             "1 → 50 providers grows linearly (linear fit R² ≥ 0.95)",
@@ -112,6 +121,7 @@ def bundle(quick: bool, crds: Path) -> tuple[list[Target], str]:
             "R² 0.95",
             0.95 / r2 if r2 else None,
             r2 >= 0.95,
+            "linear",
         ),
     ], out
 
@@ -130,8 +140,28 @@ def validate(quick: bool, shared: Path) -> tuple[list[Target], str]:
             f"check-jsonschema {theirs * 1000:.0f} ms",
             ours / theirs,
             ours <= theirs,
+            "validate",
         )
     ], out
+
+
+def properties(quick: bool) -> tuple[list[Target], str]:
+    calls = 1_000 if quick else 10_000
+    out, _ = run("property_run.py", "--calls", str(calls))
+    count = _number(r"\*\*generated calls: ([0-9,]+) in", out, "property_run")
+    seconds = _number(r"\*\*generated calls: [0-9,]+ in ([0-9.]+) s", out, "property_run")
+    summary = re.search(r"\| ([^|]*(?:passed|failed|error)[^|]*) \|\s*$", out, re.M)
+    result = summary.group(1).strip() if summary else "no pytest summary"
+    failed = re.search(r"\d+ (failed|error)", result) is not None
+    target = Target(
+        f"Property tests: ≥ {calls:,} generated calls to every atomic MCP tool and CLI command, 0 failures",
+        f"{count:,.0f} calls in {seconds:.0f} s ({result})",
+        f"{calls:,} calls",
+        calls / count if count else None,
+        count >= calls and not failed,
+        "properties",
+    )
+    return [target], out
 
 
 def section(targets: list[Target], details: list[tuple[str, str]], skipped: list[str], quick: bool) -> str:
@@ -139,7 +169,7 @@ def section(targets: list[Target], details: list[tuple[str, str]], skipped: list
         "Run every benchmark and rewrite this section (medians and ratios from the same run):",
         "",
         "```sh",
-        f"{COMMAND}            # --quick: fewer repetitions",
+        f"{COMMAND}    # --quick: fewer repetitions; without --properties: no property run (~4 min)",
         "```",
         "",
         f"Measured {time.strftime('%Y-%m-%d')} on {platform.system()} {platform.machine()}, Python "
@@ -176,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="the ../shared folder")
     parser.add_argument("--no-write", action="store_true", help="print the section instead of writing README")
+    parser.add_argument(
+        "--properties", action="store_true", help="also run benchmarks/property_run.py (>= 10,000 calls)"
+    )
     args = parser.parse_args(argv)
     crds = args.shared / "crds"
     targets: list[Target] = []
@@ -198,12 +231,16 @@ def main(argv: list[str] | None = None) -> int:
                 "(pass --shared PATH)."
             )
             print(f"run_all: {crds} is absent; skipping bundle_bench and validate_bench", file=sys.stderr)
+        if args.properties:
+            found, out = properties(args.quick)
+            targets += found
+            details.append(("property_run.py", out))
     except RuntimeError as exc:
         print(f"run_all: {exc}", file=sys.stderr)
         return 2
-    for t, key in zip(targets, ["startup", "pair", "twenty", "linear", "validate"], strict=False):
-        if not t.met:
-            t.why = NEXT_STEPS.get(key, "profile it with cProfile")
+    for t in targets:
+        if not t.met and not t.why:
+            t.why = NEXT_STEPS.get(t.key, "profile it with cProfile")
     body = section(targets, details, skipped, args.quick)
     if args.no_write:
         print(body)
