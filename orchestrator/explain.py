@@ -1,7 +1,8 @@
 """Explain a set of AI Gateway manifests: a text summary and a Mermaid flowchart of how they connect.
 
-Gateway → AIGatewayRoute → rules → AIServiceBackend → Backend → provider endpoint, with the policies that attach
-to them (BackendSecurityPolicy, BackendTLSPolicy, ClientTrafficPolicy, BackendTrafficPolicy, GatewayConfig).
+Gateway → AIGatewayRoute → rules → AIServiceBackend → Backend → provider endpoint (or InferencePool → pods), and
+Gateway → MCPRoute → MCP servers, with the policies that attach to them (BackendSecurityPolicy, BackendTLSPolicy,
+ClientTrafficPolicy, BackendTrafficPolicy, GatewayConfig, EnvoyPatchPolicy).
 Node ids are generated (n1, n2, ...) and every label is entity-encoded, so no object name, model name or
 hostname can change the diagram's syntax. Pure: parsed objects in, text out.
 """
@@ -12,6 +13,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
+from orchestrator import explain_platform
 from skills.versions import MODEL_HEADER
 
 SAFE = frozenset(string.ascii_letters + string.digits + " .,_:/@=+-()")
@@ -30,6 +32,7 @@ POLICY_KINDS = (
     "ClientTrafficPolicy",
     "BackendTrafficPolicy",
     "GatewayConfig",
+    "EnvoyPatchPolicy",
 )
 
 
@@ -110,6 +113,7 @@ class _Explainer:
         }
         self.g = _Graph()
         self.summary: list[str] = []
+        self.drawn: set[tuple[str, str]] = set()  # (Backend node, endpoint) edges already drawn
 
     def of(self, kind: str) -> list[dict[str, Any]]:
         return [d for d in self.docs if d.get("kind") == kind]
@@ -136,11 +140,15 @@ class _Explainer:
             self.route(route)
         for asb in self.of("AIServiceBackend"):
             self.backend(asb)
+        for pool in self.of("InferencePool"):
+            explain_platform.inference_pool(self, pool)
+        for mcp in self.of("MCPRoute"):
+            explain_platform.mcp_route(self, mcp)
         for kind in POLICY_KINDS:
             for doc in self.of(kind):
                 self.policy(doc)
         if not self.summary:
-            self.summary.append("No Gateway, AIGatewayRoute, AIServiceBackend or policy found.")
+            self.summary.append("No Gateway, AIGatewayRoute, MCPRoute, AIServiceBackend or policy found.")
         return Explanation(self.summary, self.g.render())
 
     def route(self, route: dict[str, Any]) -> None:
@@ -189,11 +197,7 @@ class _Explainer:
         if ref.get("kind", "Service") == "Backend":
             backend = self.g.node("Backend", ref_ns, ref_name, f"{ref_ns}/{ref_name}", "backend")
             self.g.edge(node, backend)
-            eg = self.by_kind.get(("Backend", ref_ns, ref_name)) or {}
-            for ep in (eg.get("spec") or {}).get("endpoints") or []:
-                addr = ep.get("fqdn") or ep.get("ip") or {}
-                where = f"{addr.get('hostname') or addr.get('address')}:{addr.get('port')}"
-                self.g.edge(backend, self.g.node("Provider", "", where, where, "provider"))
+            for where in self.endpoints(backend, ref_ns, ref_name):
                 target = where
         else:
             svc = self.g.node("Service", ref_ns, ref_name, f"{ref_ns}/{ref_name}", "provider")
@@ -201,6 +205,19 @@ class _Explainer:
             target = f"Service {ref_ns}/{ref_name}"
         schema = (spec.get("schema") or {}).get("name", "?")
         self.summary.append(f"AIServiceBackend {ns}/{name}: schema {schema} -> {target}")
+
+    def endpoints(self, backend: str, ns: str, name: str) -> list[str]:
+        """Draw Backend → each endpoint (once per Backend node) and return them as host:port."""
+        eg = self.by_kind.get(("Backend", ns, name)) or {}
+        out = []
+        for ep in (eg.get("spec") or {}).get("endpoints") or []:
+            addr = ep.get("fqdn") or ep.get("ip") or {}
+            where = f"{addr.get('hostname') or addr.get('address')}:{addr.get('port')}"
+            if (backend, where) not in self.drawn:
+                self.drawn.add((backend, where))
+                self.g.edge(backend, self.g.node("Provider", "", where, where, "provider"))
+            out.append(where)
+        return out
 
     def policy(self, doc: dict[str, Any]) -> None:
         kind = str(doc["kind"])
@@ -216,6 +233,9 @@ class _Explainer:
             if "retry" in spec
             else ("rateLimit" if "rateLimit" in spec else "traffic"),
             "GatewayConfig": "extproc settings",
+            "EnvoyPatchPolicy": explain_platform.patch_policy(self, doc)
+            if kind == "EnvoyPatchPolicy"
+            else "",
         }[kind]
         attached = []
         for target in self._targets(doc):
@@ -236,7 +256,8 @@ class _Explainer:
                 == name
             ]
         out = []
-        for ref in (doc.get("spec") or {}).get("targetRefs") or []:
+        spec = doc.get("spec") or {}
+        for ref in spec.get("targetRefs") or ([spec["targetRef"]] if spec.get("targetRef") else []):
             kind, ref_name = str(ref.get("kind")), str(ref.get("name"))
             if kind == "AIServiceBackend":
                 out.append((self.service_backend(ns, ref_name), f"AIServiceBackend {ref_name}"))

@@ -34,9 +34,10 @@ def analysis_specs(crds_path: str | None) -> list[ToolSpec]:
             title="Explain AI Gateway manifests",
             description=(
                 "Summarizes Kubernetes manifests for Envoy AI Gateway and draws their topology as a Mermaid "
-                "flowchart: Gateway → AIGatewayRoute → rules (models) → AIServiceBackend → Backend → provider, "
-                "with BackendSecurityPolicy, BackendTLSPolicy, ClientTrafficPolicy, BackendTrafficPolicy and "
-                "GatewayConfig attached. Use to review generated or existing manifests before applying them. Next: aigw_validate on the same manifests."
+                "flowchart: Gateway → AIGatewayRoute → rules (models) → AIServiceBackend → Backend → provider "
+                "(or InferencePool → pods), Gateway → MCPRoute → MCP servers, with BackendSecurityPolicy, "
+                "BackendTLSPolicy, ClientTrafficPolicy, BackendTrafficPolicy, GatewayConfig and EnvoyPatchPolicy "
+                "attached. Use to review generated or existing manifests before applying them. Next: aigw_validate on the same manifests."
             ),
             input_model="server.analysis_models:ExplainInput",
             output_model="server.analysis_models:ExplanationOut",

@@ -151,3 +151,86 @@ def test_explain_cli_prints_summary_and_fenced_mermaid(capsys: pytest.CaptureFix
     args = build_parser(("server.explain_command",)).parse_args(["explain", str(path), "--format", "mermaid"])
     assert args.handler(args) == 0
     assert capsys.readouterr().out.startswith("flowchart LR\n")
+
+
+def platform_manifests() -> list[dict[str, Any]]:
+    """An InferencePool route, an MCPRoute (external server + in-cluster Service, OAuth) and the Semantic Router."""
+    from skills.api import backend
+    from skills.inferencepool import build_inferencepool
+    from skills.mcproute import build_mcproute
+    from skills.semantic_router import build_semantic_router
+
+    pool = {
+        "name": "llama",
+        "models": ["llama-3"],
+        "selector": {"app": "vllm-llama"},
+        "failure_mode": "FailOpen",
+    }
+    parts = [
+        build_inferencepool({"pools": [pool], "gateway_name": "platform", "route_name": "pools"}),
+        build_mcproute(
+            {
+                "gateway_name": "platform",
+                "backends": [
+                    {
+                        "name": "github",
+                        "hostname": "api.githubcopilot.com",
+                        "include": ["list_issues"],
+                        "api_key_env": "GH",
+                    },
+                    {"name": "search", "service": "search", "port": 8080},
+                ],
+                "oauth_issuer": "https://idp.example.com",
+                "oauth_jwks_uri": "https://idp.example.com/jwks",
+                "oauth_resource": "https://gw.example.com/mcp",
+                "authorization_rules": [{"scopes": ["read"], "tools": ["github/list_issues"]}],
+            }
+        ),
+        build_semantic_router({"rules": ["math-expert=vllm-base"]}),
+        backend(name="vllm-base", schema_name="OpenAI", service={"name": "vllm-base", "port": 8000}),
+    ]
+    return [m for p in parts for m in p.manifests]
+
+
+def test_platform_kinds_explain_to_a_golden_summary_and_diagram(golden: Any) -> None:
+    explanation = explain_documents(platform_manifests())
+    assert_well_formed(explanation.mermaid)
+    golden("explain/platform.md", explanation.text())
+
+
+def test_inference_pool_mcp_route_and_patch_policy_are_drawn_where_they_attach() -> None:
+    explanation = explain_documents(platform_manifests())
+    nodes = {
+        label: node
+        for node, label in re.findall(r'^    (n[0-9]+)\["(.*)"\]$', explanation.mermaid, re.MULTILINE)
+    }
+    edges = set(
+        re.findall(r"^    (n[0-9]+) -(?:->|\.->)(?:\|\"(.*)\"\|)? (n[0-9]+)$", explanation.mermaid, re.M)
+    )
+
+    def edge(a: str, b: str, label: str = "") -> bool:
+        return (nodes[a], label, nodes[b]) in edges
+
+    gateway, mcp = nodes["Gateway<br/>default/platform"], nodes["MCPRoute<br/>default/mcp-route /mcp"]
+    assert (gateway, "", mcp) in edges
+    assert edge("MCPRoute<br/>default/mcp-route /mcp", "Backend<br/>default/github", "include list_issues")
+    assert edge("Backend<br/>default/github", "Provider<br/>api.githubcopilot.com:443")
+    assert edge("MCPRoute<br/>default/mcp-route /mcp", "Service<br/>default/search:8080")
+    assert edge("OAuth<br/>https://idp.example.com", "MCPRoute<br/>default/mcp-route /mcp", "client tokens")
+    assert edge("InferencePool<br/>default/llama", "Pods<br/>app=vllm-llama :8000")
+    assert edge(
+        "EndpointPicker<br/>default/llama-epp:9002",
+        "InferencePool<br/>default/llama",
+        "picks the pod, FailOpen",
+    )
+    patch = "EnvoyPatchPolicy<br/>default/semantic-router-sr-extproc"
+    assert edge(
+        patch,
+        "Gateway<br/>default/semantic-router",
+        "adds first filter semantic-router-extproc, cluster semantic-router",
+    )
+    assert (
+        "  github: /mcp -> api.githubcopilot.com:443 (include list_issues; API key from Secret github-mcp-api-key)"
+        in (explanation.summary)
+    )
+    assert "  search: /mcp -> Service default/search:8080" in explanation.summary
