@@ -12,9 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from orchestrator.migrate_backends import rewrite_backend
+from orchestrator.migrate_pools import report_model, rewrite_pool
 from orchestrator.migrate_routes import rewrite_route
 from orchestrator.migrate_state import (
     AIGW_GROUP,
+    GIE_OLD_GROUP,
     GWAPI_GROUP,
     Change,
     Migration,
@@ -98,6 +100,10 @@ def migrate_documents(docs: list[dict[str, Any]], target_version: str = DEFAULT_
             rewrite_route(state, i, doc)
         elif doc.get("kind") == "BackendTLSPolicy" and doc.get("apiVersion") in OLD_BTLS:
             _tls_policy(state, doc)
+        elif doc.get("kind") == "InferencePool" and group(doc) == GIE_OLD_GROUP:
+            rewrite_pool(state, doc)
+        elif doc.get("kind") == "InferenceModel" and group(doc) == GIE_OLD_GROUP:
+            report_model(state, doc)
     for doc in state.docs:
         _api_version(state, doc)
     return Migration(prof.ai_gateway, state.output(), state.changes, state.warnings)

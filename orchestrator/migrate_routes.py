@@ -69,8 +69,8 @@ def _rule(state: MigrationState, doc: dict[str, Any], r: int, rule: dict[str, An
                 f"spec.rules[{r}].backendRefs[{b}].group",
                 GIE_OLD_GROUP,
                 GIE_GROUP,
-                "since v0.4 only the v1 InferencePool (inference.networking.k8s.io) is accepted; migrate the "
-                "InferencePool object itself to inference.networking.k8s.io/v1 too",
+                "since v0.4 only the v1 InferencePool (inference.networking.k8s.io) is accepted; the InferencePool "
+                "object moves to inference.networking.k8s.io/v1 too",
             )
     if "timeouts" in rule or not state.backend_timeouts:
         return

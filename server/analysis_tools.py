@@ -21,7 +21,7 @@ def analysis_specs(crds_path: str | None) -> list[ToolSpec]:
                 "release: targetRefs → parentRefs, route schema and filterConfig (→ GatewayConfig) removed, "
                 "backendSecurityPolicyRef → policy targetRefs, OpenAI schema.version → prefix, Service backendRefs "
                 "→ Envoy Gateway Backends, backend timeouts → rule timeouts, BackendTLSPolicy v1alpha3 → v1, "
-                "v1alpha1 → v1beta1. Returns the new YAML, every change with its reason, warnings for what needs "
+                "alpha InferencePools → v1, v1alpha1 → v1beta1. Returns the new YAML, every change with its reason, warnings for what needs "
                 "a human, and the validation of the result. Next: review the changes, then aigw_explain."
             ),
             input_model="server.analysis_models:MigrateInput",

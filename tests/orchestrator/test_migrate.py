@@ -118,6 +118,37 @@ def test_target_v0_5_keeps_v1alpha1_and_filter_config_which_that_release_still_s
     assert not [d for d in docs if d["kind"] == "GatewayConfig"]
 
 
+def test_v0_3_alpha_inference_pool_becomes_the_v1_pool_its_route_rule_points_at() -> None:
+    docs = migrate_documents(fixture_docs("v0.3"), "v1.1.0").documents
+    pool = find(docs, "InferencePool", "vllm-llama3")
+    assert pool["apiVersion"] == "inference.networking.k8s.io/v1"
+    assert pool["spec"] == {
+        "selector": {"matchLabels": {"app": "vllm-llama3"}},
+        "targetPorts": [{"number": 8000}],
+        "endpointPickerRef": {
+            "name": "vllm-llama3-epp",
+            "port": {"number": 9002},
+            "failureMode": "FailClose",
+        },
+    }
+    rule = find(docs, "AIGatewayRoute", "ai-gateway")["spec"]["rules"][2]
+    assert rule["backendRefs"] == [
+        {"name": "vllm-llama3", "group": "inference.networking.k8s.io", "kind": "InferencePool"}
+    ]
+
+
+def test_an_inference_model_is_reported_not_guessed_at() -> None:
+    model = {
+        "apiVersion": "inference.networking.x-k8s.io/v1alpha2",
+        "kind": "InferenceModel",
+        "metadata": {"name": "llama", "namespace": "default"},
+        "spec": {"modelName": "llama", "criticality": "Critical", "poolRef": {"name": "vllm-llama3"}},
+    }
+    migration = migrate_documents([model], "v1.1.0")
+    assert migration.documents == [model] and migration.changes == []
+    assert migration.warnings[0].startswith("InferenceModel/default/llama: InferenceModel was removed")
+
+
 def test_quota_policy_stays_v1alpha1_and_is_refused_for_a_target_without_it() -> None:
     quota = {
         "apiVersion": "aigateway.envoyproxy.io/v1alpha1",
@@ -199,7 +230,7 @@ def test_cli_writes_migrated_yaml_and_reports_changes_on_stderr(
     assert stdout == ""
     assert (
         "spec.targetRefs" in stderr
-        and "Validation of the result: 11 documents, 0 errors, 0 warnings" in stderr
+        and "Validation of the result: 12 documents, 0 errors, 0 warnings" in stderr
     )
     kinds = [d["kind"] for d in yaml.safe_load_all(out.read_text()) if d]
     assert "GatewayConfig" in kinds and kinds.count("Backend") == 2
