@@ -15,6 +15,7 @@ Exits 1 when a target is missed, 2 when a benchmark fails to run.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import re
 import subprocess
@@ -169,10 +170,11 @@ def section(targets: list[Target], details: list[tuple[str, str]], skipped: list
         "Run every benchmark and rewrite this section (medians and ratios from the same run):",
         "",
         "```sh",
-        f"{COMMAND}    # --quick: fewer repetitions; without --properties: no property run (~4 min)",
+        f"{COMMAND}    # --quick: fewer repetitions; without --properties: no property run (2-4 min)",
         "```",
         "",
-        f"Measured {time.strftime('%Y-%m-%d')} on {platform.system()} {platform.machine()}, Python "
+        f"Measured {time.strftime('%Y-%m-%d')} on {platform.system()} {platform.machine()} "
+        f"({os.cpu_count()} CPUs), Python "
         f"{platform.python_version()}{' (--quick)' if quick else ''}.",
         "",
         "| target | measured (median) | baseline / limit | ratio to limit | met |",
