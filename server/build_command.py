@@ -35,7 +35,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument(
         "-o", "--output", default="aigw-bundle", help="output directory [default: aigw-bundle]"
     )
-    build.add_argument("--force", action="store_true", help="replace a non-empty output directory")
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a previous bundle in the output directory (a directory holding other files is refused)",
+    )
     build.add_argument(
         "--crds", metavar="PATH", help="CRD directory or file for schema checks (env AIGW_SKILLS_CRDS)"
     )
