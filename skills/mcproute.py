@@ -27,7 +27,7 @@ def _version_problems(inp: McpRouteInput) -> list[Problem]:
     """Fields the target release's MCPRoute CRD does not have yet."""
     prof = profile(inp.target_version)
     problems: list[Problem] = []
-    if inp.hostnames and not prof.rule_names:
+    if inp.hostnames and not prof.mcp_hostnames:
         problems.append(
             Problem("hostnames", f"MCPRoute hostnames need AI Gateway v1.1.0+ (target {inp.target_version})")
         )

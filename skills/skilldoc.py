@@ -110,7 +110,13 @@ DOCS: dict[str, DocSpec] = {
     "aigw-ratelimit": DocSpec(("ai_gateway", "quota_policy", "global_llm_request_costs", "envoy_gateway")),
     "aigw-inferencepool": DocSpec(("ai_gateway", "envoy_gateway", "inference_extension", "aigw_api_version")),
     "aigw-mcproute": DocSpec(
-        ("ai_gateway", "aigw_api_version", "backend_tls_policy_api_version", "mcp_backend_extras")
+        (
+            "ai_gateway",
+            "aigw_api_version",
+            "backend_tls_policy_api_version",
+            "mcp_backend_extras",
+            "mcp_hostnames",
+        )
     ),
     "aigw-semantic-router": DocSpec(("ai_gateway", "envoy_gateway", "aigw_api_version")),
     "aigw-clientauth": DocSpec(("ai_gateway", "envoy_gateway")),

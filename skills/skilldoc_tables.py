@@ -287,6 +287,7 @@ PROFILE_LABELS: dict[str, str] = {
     "global_llm_request_costs": "`globalLLMRequestCosts`",
     "mcp_route": "MCPRoute CRD",
     "mcp_backend_extras": "MCPRoute `forwardHeaders`, `queryParam`, tool `exclude`",
+    "mcp_hostnames": "MCPRoute `hostnames`",
 }
 
 

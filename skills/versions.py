@@ -47,6 +47,7 @@ class VersionProfile:
     # MCPRoute backendRefs[].forwardHeaders, securityPolicy.apiKey.queryParam and toolSelector exclude/excludeRegex
     # (v0.6+; until v0.5 a toolSelector took exactly one of include or includeRegex)
     mcp_backend_extras: bool = True
+    mcp_hostnames: bool = True  # MCPRoute.spec.hostnames and backendSelector (v1.1+)
 
     @property
     def chart_version(self) -> str:
@@ -93,6 +94,7 @@ PROFILES: dict[str, VersionProfile] = {
         gcp_adc=False,
         credential_override=False,
         docs="0.5",
+        mcp_hostnames=False,
         route_filter_config=True,
         global_llm_request_costs=False,
         mcp_backend_extras=False,
@@ -113,6 +115,7 @@ PROFILES: dict[str, VersionProfile] = {
         gcp_adc=True,
         credential_override=False,
         docs="0.6",
+        mcp_hostnames=False,
     ),
     "v0.7.0": VersionProfile(
         ai_gateway="v0.7.0",
@@ -130,6 +133,7 @@ PROFILES: dict[str, VersionProfile] = {
         gcp_adc=True,
         credential_override=False,
         docs="0.7",
+        mcp_hostnames=False,
     ),
     "v1.0.0": VersionProfile(
         ai_gateway="v1.0.0",
@@ -147,6 +151,7 @@ PROFILES: dict[str, VersionProfile] = {
         gcp_adc=True,
         credential_override=False,
         docs="1.0",
+        mcp_hostnames=False,
     ),
     "v1.1.0": VersionProfile(
         ai_gateway="v1.1.0",

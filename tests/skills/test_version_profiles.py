@@ -254,3 +254,19 @@ def test_mcproute_fields_of_v0_6_are_refused_for_v0_5_naming_the_field() -> None
         if m["kind"] == "MCPRoute"
     ]
     assert route["apiVersion"] == "aigateway.envoyproxy.io/v1alpha1"
+
+
+def test_mcproute_hostnames_follow_their_own_column_of_the_table() -> None:
+    from skills.mcproute import build_mcproute
+
+    assert [profile(v).mcp_hostnames for v in VERSIONS] == [False, False, False, False, True]
+    server = {"name": "kiwi", "hostname": "mcp.kiwi.com"}
+    for version in VERSIONS:
+        data = {"backends": [server], "hostnames": ["mcp.example.com"], "target_version": version}
+        if profile(version).mcp_hostnames:
+            (route,) = [m for m in build_mcproute(data).manifests if m["kind"] == "MCPRoute"]
+            assert route["spec"]["hostnames"] == ["mcp.example.com"]
+        else:
+            with pytest.raises(InputError) as exc:
+                build_mcproute(data)
+            assert [p.path for p in exc.value.problems] == ["hostnames"]
