@@ -16,6 +16,7 @@ from pydantic import Field
 
 from skills.auth import secret_command
 from skills.errors import InputError, Problem
+from skills.extproc_resources import ExtProcResources
 from skills.model import InputModel
 from skills.render import render_object
 from skills.result import SecretShape, SkillResult
@@ -145,6 +146,10 @@ class ObservabilityInput(InputModel):
         description="OTEL_METRICS_EXPORTER: true=otlp (push metrics to tracing_endpoint too), false=none (for "
         "trace-only collectors), unset: AI Gateway's default",
     )
+    extproc_resources: ExtProcResources | None = Field(
+        None,
+        description="Requests/limits of the extproc sidecar (GatewayConfig extProc.kubernetes.resources)",
+    )
     target_version: AIGatewayVersion = Field(
         DEFAULT_VERSION, description="AI Gateway version to generate for"
     )
@@ -173,9 +178,20 @@ def _check(inp: ObservabilityInput) -> list[Problem]:
         )
     if inp.access_log_headers and not inp.access_logs:
         problems.append(Problem("access_log_headers", "only used with access_logs"))
-    if not (inp.access_logs or inp.metrics != "none" or inp.tracing_endpoint):
-        problems.append(Problem("access_logs", "nothing to generate: enable access_logs, metrics or tracing"))
+    if not (inp.access_logs or inp.metrics != "none" or inp.tracing_endpoint or inp.extproc_resources):
+        problems.append(
+            Problem(
+                "access_logs",
+                "nothing to generate: enable access_logs, metrics, tracing or extproc_resources",
+            )
+        )
+    if inp.extproc_resources is not None and not inp.extproc_resources.block():
+        problems.append(Problem("extproc_resources", "set at least one of cpu/memory request/limit"))
     wants_config = inp.tracing_endpoint is not None or (inp.token_costs and inp.access_logs)
+    if inp.extproc_resources is not None and not prof.gateway_config:
+        problems.append(
+            Problem("extproc_resources", f"GatewayConfig needs AI Gateway v0.5.0+ ({prof.ai_gateway})")
+        )
     if wants_config and not prof.gateway_config:
         problems.append(
             Problem("tracing_endpoint", f"GatewayConfig needs AI Gateway v0.5.0+ ({prof.ai_gateway})")
@@ -223,7 +239,11 @@ def gateway_links(inp: ObservabilityInput) -> tuple[str | None, str | None]:
     """(EnvoyProxy name for parametersRef, GatewayConfig name for the annotation) this input produces."""
     name = inp.name or f"{inp.gateway_name}-telemetry"
     envoy_proxy = name if inp.access_logs or inp.metrics == "annotations" else None
-    config = name if inp.tracing_endpoint or (inp.token_costs and inp.access_logs) else None
+    config = (
+        name
+        if inp.tracing_endpoint or (inp.token_costs and inp.access_logs) or inp.extproc_resources
+        else None
+    )
     return envoy_proxy, config
 
 
@@ -282,7 +302,8 @@ def build_observability(data: ObservabilityInput | dict[str, Any]) -> SkillResul
         if inp.token_costs and inp.access_logs and prof.global_llm_request_costs
     ]
     env = _env(inp, secrets[0] if secrets else None)
-    if config and (env or costs):
+    resources = inp.extproc_resources.block() if inp.extproc_resources else {}
+    if config and (env or costs or resources):
         rendered.append(
             render_object(
                 SKILL,
@@ -291,6 +312,7 @@ def build_observability(data: ObservabilityInput | dict[str, Any]) -> SkillResul
                 name=config,
                 namespace=inp.namespace,
                 env=env,
+                resources=resources,
                 costs=costs,
             )
         )
