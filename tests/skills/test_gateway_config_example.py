@@ -122,7 +122,7 @@ def test_bad_extproc_resources_are_refused_naming_the_field(resources: dict[str,
     assert [p.path for p in err.value.problems] == [path]
 
 
-def test_extproc_resources_alone_make_a_gateway_config_but_not_before_v0_5() -> None:
+def test_extproc_resources_alone_make_a_gateway_config_with_only_them() -> None:
     result = build_observability(
         {"access_logs": False, "metrics": "none", "extproc_resources": {"memory_limit": "1Gi"}}
     )
