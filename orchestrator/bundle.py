@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -42,6 +43,13 @@ FILE_ORDER = (
 EXECUTABLE = {"install.sh", "secrets.sh"}
 # Extra install-plan files, present only when an addon needs them (the rate-limit addon's Redis).
 OPTIONAL_FILES = ("redis.yaml",)
+# The AIGatewayRoute at each canary stage (aigw-route's stage files), present only with a canary.
+STAGE_FILE = re.compile(r"^canary-stage-[0-9]+-[0-9]+pct\.yaml$")
+
+
+def is_bundle_file(name: str) -> bool:
+    """A name a bundle may contain: what --force may replace."""
+    return name in FILE_ORDER or name in OPTIONAL_FILES or bool(STAGE_FILE.match(name))
 
 
 class BundleExistsError(FileExistsError):
@@ -82,6 +90,16 @@ def _namespaces(comp: Composition) -> list[tuple[dict[str, Any], str]]:
     )
     names = sorted({n for n in wanted if n and n != "default"})
     return [render_object(SKILL, "namespace.yaml.j2", name=name) for name in names]
+
+
+def _stage_files(comp: Composition) -> dict[str, str]:
+    """The canary's per-stage AIGatewayRoute files, as aigw-route wrote them (empty without a canary)."""
+    route = comp.parts.get("route")
+    return {name: text for name, text in (route.files if route else {}).items() if STAGE_FILE.match(name)}
+
+
+def _stage_key(name: str) -> int:
+    return int(name.split("-")[2])
 
 
 def _existing_gateways(comp: Composition) -> frozenset[str]:
@@ -126,6 +144,7 @@ def build_bundle(data: Intake | dict[str, Any], *, crds: Any = None, crds_note: 
         "install.sh": render_script(comp.install, embed_files=False),
         VALUES_FILE: comp.install.files[VALUES_FILE],
         **{name: comp.install.files[name] for name in OPTIONAL_FILES if name in comp.install.files},
+        **_stage_files(comp),
         "secrets.sh": render_secrets_script(comp.secrets),
     }
     inst = comp.intake.installation
@@ -154,6 +173,7 @@ def build_bundle(data: Intake | dict[str, Any], *, crds: Any = None, crds_note: 
     files["README.md"] = render_readme(bundle)
     files["report.json"] = _report_json(bundle)
     ordered = {name: files[name] for name in (*FILE_ORDER, *OPTIONAL_FILES) if name in files}
+    ordered |= {name: files[name] for name in sorted(filter(STAGE_FILE.match, files), key=_stage_key)}
     return Bundle(ordered, report, checklist, comp)
 
 
@@ -183,8 +203,10 @@ def write_bundle(bundle: Bundle, out_dir: str | os.PathLike[str], *, force: bool
         raise BundleExistsError(f"{target} exists and is not a directory")
     if target.is_dir() and any(target.iterdir()) and not force:
         raise BundleExistsError(f"{target} is not empty; use --force to replace it")
-    if target.is_dir():  # --force replaces a previous bundle, never a directory holding the user's other files
-        foreign = sorted(p.name for p in target.iterdir() if p.name not in (*FILE_ORDER, *OPTIONAL_FILES))
+    if (
+        target.is_dir()
+    ):  # --force replaces a previous bundle, never a directory holding the user's other files
+        foreign = sorted(p.name for p in target.iterdir() if not is_bundle_file(p.name))
         if foreign:
             raise BundleExistsError(
                 f"{target} holds files that are not part of a bundle ({', '.join(foreign[:5])}); --force only "

@@ -448,8 +448,9 @@ def build_route(data: RouteInput | dict) -> SkillResult:
         )
     if canary:
         notes.append(
-            f"Canary {canary.backend} at {canary.current}%. Advance one stage at a time (canary.percent, or the "
-            "canary-stage-*.yaml route files), checking errors and latency in between: "
+            f"Canary {canary.backend} at {canary.current}%. Advance one stage at a time (raise canary.percent and "
+            "regenerate, or `kubectl apply -f` the next canary-stage-*.yaml route file), checking errors and "
+            "latency in between: "
             + " | ".join(stage_weights(rules, canary))
         )
     return SkillResult.from_rendered(SKILL, rendered, notes=notes, files=files)

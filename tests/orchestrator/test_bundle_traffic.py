@@ -35,7 +35,10 @@ def test_traffic_scenario_bundle_is_valid_and_matches_golden(scenario, crd_set, 
     assert bundle.report.checks_skipped == []
     assert bundle.valid, bundle.summary()
     assert all(item.passed for item in bundle.checklist), [i.title for i in bundle.checklist if not i.passed]
-    extra = ["redis.yaml"] if scenario == "token-limits-per-user" else []
+    extra = {
+        "token-limits-per-user": ["redis.yaml"],
+        "canary-split": [f"canary-stage-{n}-{p}pct.yaml" for n, p in enumerate([5, 25, 50, 100], start=1)],
+    }.get(scenario, [])
     assert list(bundle.files) == [*FILE_ORDER, *extra]
     for name, text in bundle.files.items():
         golden(f"bundles/{scenario}/{name}", text)
@@ -73,6 +76,32 @@ def test_canary_scenario_starts_at_the_first_stage_and_lists_every_stage():
         ("azure-openai", 5),
     ]
     assert "stage 4 (100%): gpt-4o-mini: openai=0, azure-openai=100" in bundle.files["README.md"]
+
+
+def test_canary_bundle_carries_each_stage_route_and_each_validates_in_place_of_the_current_route(crd_set):
+    from orchestrator.validate import validate_documents
+
+    bundle = bundle_of("canary-split")
+    docs = [d for d in yaml.safe_load_all(bundle.files["manifests.yaml"]) if d]
+    baseline = [
+        f.message for f in validate_documents(docs, crds=crd_set).errors
+    ]  # Secrets made by secrets.sh
+    weights = []
+    for name in [n for n in bundle.files if n.startswith("canary-stage-")]:
+        (stage,) = [d for d in yaml.safe_load_all(bundle.files[name]) if d]
+        assert stage["kind"] == "AIGatewayRoute"
+        swapped = [stage if d["kind"] == "AIGatewayRoute" else d for d in docs]
+        report = validate_documents(swapped, crds=crd_set)
+        assert [f.message for f in report.errors] == baseline, name
+        weights.append([r["weight"] for r in stage["spec"]["rules"][0]["backendRefs"]])
+    assert weights == [[95, 5], [75, 25], [50, 50], [0, 100]]
+
+
+def test_force_replaces_a_previous_canary_bundle_stage_files_included(tmp_path):
+    bundle = bundle_of("canary-split")
+    write_bundle(bundle, tmp_path / "b")
+    write_bundle(bundle, tmp_path / "b", force=True)
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == sorted(bundle.files)
 
 
 def test_token_limit_scenario_installs_redis_and_lints_clean_only_with_it(crd_set):
