@@ -82,7 +82,8 @@ class DocSpec:
 
     version_columns: tuple[str, ...]
     references: Mapping[str, Mapping[str, Callable[[], str]]] = field(default_factory=dict)
-    inputs_reference: str | None = None  # full nested tables go to this reference file (long models)
+    inputs_reference: str | None = None  # nested tables go to this reference file (long models): SKILL.md shows
+    # the top-level fields only, so it stays under the Agent Skills 500-line budget
 
 
 DOCS: dict[str, DocSpec] = {
@@ -196,7 +197,7 @@ def inputs(entry: SkillEntry) -> str:
         return "This skill takes no inputs."
     ref = DOCS[entry.name].inputs_reference if entry.name in DOCS else None
     if ref:
-        return inputs_tables(model, depth=1) + f"\n\nDeeper nested objects, field by field: [{ref}]({ref})."
+        return inputs_tables(model, depth=0) + f"\n\nEvery nested object, field by field: [{ref}]({ref})."
     return inputs_tables(model)
 
 
