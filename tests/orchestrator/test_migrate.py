@@ -110,6 +110,13 @@ def test_openai_schema_version_becomes_prefix_and_tls_policy_moves_to_v1() -> No
     assert find(docs, "BackendTLSPolicy", "gemini-tls")["apiVersion"] == "gateway.networking.k8s.io/v1"
 
 
+def test_v0_5_mcp_route_only_changes_api_version() -> None:
+    before = find(fixture_docs("v0.5"), "MCPRoute", "mcp")
+    after = find(migrate_documents(fixture_docs("v0.5"), "v1.1.0").documents, "MCPRoute", "mcp")
+    assert after["apiVersion"] == "aigateway.envoyproxy.io/v1beta1"
+    assert after["spec"] == before["spec"]
+
+
 def test_target_v0_5_keeps_v1alpha1_and_filter_config_which_that_release_still_serves() -> None:
     docs = migrate_documents(fixture_docs("v0.3"), "v0.5.0").documents
     route = find(docs, "AIGatewayRoute", "ai-gateway")
