@@ -64,6 +64,10 @@ def read_token(token_file: str | None, environ: dict[str, str] | None = None) ->
     return token
 
 
+MAX_CONNECTIONS = 128  # open connections before new requests are answered 503
+IDLE_SECONDS = 15  # an idle keep-alive connection is closed after this long
+
+
 @dataclass(frozen=True)
 class HttpSettings:
     host: str = "127.0.0.1"
@@ -72,9 +76,12 @@ class HttpSettings:
     no_auth: bool = False
     allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
     max_body_bytes: int = MAX_BODY_BYTES
+    max_connections: int = MAX_CONNECTIONS
 
     def check(self) -> None:
         """Refuse unsafe combinations before anything binds."""
+        if self.max_connections < 2:
+            raise ServeError(f"--max-connections must be at least 2, got {self.max_connections}")
         if self.token and self.no_auth:
             raise ServeError(
                 f"--no-auth conflicts with a token ({TOKEN_ENV} or --token-file); drop one of them"
@@ -182,4 +189,14 @@ def serve(mcp: MCPServer, settings: HttpSettings) -> None:
         f"Host allowed: {', '.join(settings.host_allow_list())})",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=log_config(), lifespan="on")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=log_config(),
+        lifespan="on",
+        # Beyond this many open connections (slow or stalled clients included) new requests get 503 at once,
+        # so a flood of idle sockets cannot exhaust the process.
+        limit_concurrency=settings.max_connections,
+        timeout_keep_alive=IDLE_SECONDS,
+    )

@@ -39,6 +39,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="extra Host header value to accept with --http, e.g. mcp.example.internal (repeatable)",
     )
     parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --http: open connections (slow clients included) before new requests get 503 [default: 128]",
+    )
+    parser.add_argument(
         "--crds",
         metavar="PATH",
         help="CRD schemas (file or directory) for aigw_validate [default: env AIGW_SKILLS_CRDS, else cached]",
@@ -58,14 +65,15 @@ def run(args: argparse.Namespace) -> int:
                 token=None if args.no_auth and not args.token_file else read_token(args.token_file),
                 no_auth=args.no_auth,
                 allowed_hosts=tuple(args.allowed_host),
+                **({"max_connections": args.max_connections} if args.max_connections is not None else {}),
             )
             settings.check()
         except ServeError as exc:
             print(f"aigw-skills serve: {exc}", file=sys.stderr)
             return 2
-    elif args.no_auth or args.token_file or args.allowed_host:
+    elif args.no_auth or args.token_file or args.allowed_host or args.max_connections is not None:
         print(
-            "aigw-skills serve: --no-auth, --token-file and --allowed-host only apply with --http",
+            "aigw-skills serve: --no-auth, --token-file, --allowed-host and --max-connections only apply with --http",
             file=sys.stderr,
         )
         return 2

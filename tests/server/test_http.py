@@ -243,7 +243,12 @@ def test_a_token_file_replaces_the_environment_variable(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--crds", "/nonexistent/crds"], "--crds /nonexistent/crds: no such file or directory"),
-        (["--no-auth"], "--no-auth, --token-file and --allowed-host only apply with --http"),
+        (
+            ["--no-auth"],
+            "--no-auth, --token-file, --allowed-host and --max-connections only apply with --http",
+        ),
+        (["--max-connections", "8"], "only apply with --http"),
+        (["--http", "--no-auth", "--max-connections", "1"], "--max-connections must be at least 2, got 1"),
     ],
 )
 def test_serve_refuses_options_that_cannot_work(args: list[str], message: str) -> None:
@@ -388,3 +393,29 @@ async def test_slow_stalled_and_disconnecting_clients_do_not_slow_down_or_break_
     assert max(latencies) < 3.0, f"slowest call {max(latencies):.2f} s"
     assert bad.disconnects >= 20, "the disconnecting clients really ran"
     assert bad.slow_body_responses and bad.slow_body_responses[0].startswith(b"HTTP/1.1 200")
+
+
+def test_past_max_connections_requests_get_503_and_service_returns_when_sockets_close() -> None:
+    proc, port = start("--max-connections", "4", env=subprocess_env(AI_GATEWAY_API_KEY=TOKEN))
+    running = Running(f"http://127.0.0.1:{port}/mcp", port)
+    body = json.dumps(INITIALIZE).encode()
+    idle: list[socket.socket] = []
+    try:
+        assert post(running, body, authorization=f"Bearer {TOKEN}").status_code == 200
+        for _ in range(6):  # stalled clients: connected, never send a byte
+            idle.append(socket.create_connection(("127.0.0.1", port), timeout=2))
+        time.sleep(0.3)
+        assert post(running, body, authorization=f"Bearer {TOKEN}").status_code == 503
+        for sock in idle:
+            sock.close()
+        idle.clear()
+        deadline = time.monotonic() + 5
+        status = 0
+        while time.monotonic() < deadline and status != 200:
+            status = post(running, body, authorization=f"Bearer {TOKEN}").status_code
+            time.sleep(0.1)
+        assert status == 200, "service did not come back after the stalled sockets closed"
+    finally:
+        for sock in idle:
+            sock.close()
+        stop(proc)
