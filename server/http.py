@@ -13,6 +13,7 @@ import copy
 import hmac
 import ipaddress
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,6 +166,28 @@ def build_app(mcp: MCPServer, settings: HttpSettings) -> ASGIApp:
     return app if settings.token is None else BearerAuth(app, settings.token)
 
 
+class DisconnectFilter(logging.Filter):
+    """A client that goes away mid-request is routine on a network: log one line, not the SDK's traceback
+    (~25 lines each), so a client that keeps disconnecting cannot flood the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and type(exc).__name__ in DISCONNECTS:
+            record.msg = f"{record.getMessage()}: client disconnected ({type(exc).__name__})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+# Exception types that mean "the peer went away" (starlette, anyio, the OS).
+DISCONNECTS = frozenset(
+    {"ClientDisconnect", "ClosedResourceError", "BrokenResourceError", "ConnectionResetError"}
+)
+SDK_HTTP_LOGGER = "mcp.server.streamable_http"
+
+
 def log_config() -> dict[str, Any]:
     """uvicorn's logging config with the access log moved from stdout to stderr."""
     from uvicorn.config import LOGGING_CONFIG
@@ -182,6 +205,7 @@ def serve(mcp: MCPServer, settings: HttpSettings) -> None:
     import uvicorn
 
     settings.check()
+    logging.getLogger(SDK_HTTP_LOGGER).addFilter(DisconnectFilter())
     app = build_app(mcp, settings)
     auth = "no authentication (loopback only)" if settings.token is None else "bearer token required"
     print(

@@ -393,6 +393,9 @@ async def test_slow_stalled_and_disconnecting_clients_do_not_slow_down_or_break_
     assert max(latencies) < 3.0, f"slowest call {max(latencies):.2f} s"
     assert bad.disconnects >= 20, "the disconnecting clients really ran"
     assert bad.slow_body_responses and bad.slow_body_responses[0].startswith(b"HTTP/1.1 200")
+    logged = (tmp_path / "server.log").read_text(errors="replace")
+    assert "Traceback" not in logged, "a disconnecting client is one log line, not a traceback"
+    assert "client disconnected (ClientDisconnect)" in logged
 
 
 def test_past_max_connections_requests_get_503_and_service_returns_when_sockets_close() -> None:
