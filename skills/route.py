@@ -450,7 +450,6 @@ def build_route(data: RouteInput | dict) -> SkillResult:
         notes.append(
             f"Canary {canary.backend} at {canary.current}%. Advance one stage at a time (raise canary.percent and "
             "regenerate, or `kubectl apply -f` the next canary-stage-*.yaml route file), checking errors and "
-            "latency in between: "
-            + " | ".join(stage_weights(rules, canary))
+            "latency in between: " + " | ".join(stage_weights(rules, canary))
         )
     return SkillResult.from_rendered(SKILL, rendered, notes=notes, files=files)

@@ -82,7 +82,9 @@ class DocSpec:
 
     version_columns: tuple[str, ...]
     references: Mapping[str, Mapping[str, Callable[[], str]]] = field(default_factory=dict)
-    inputs_reference: str | None = None  # nested tables go to this reference file (long models): SKILL.md shows
+    inputs_reference: str | None = (
+        None  # nested tables go to this reference file (long models): SKILL.md shows
+    )
     # the top-level fields only, so it stays under the Agent Skills 500-line budget
 
 
