@@ -10,6 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from skills.versions import DEFAULT_VERSION, PROFILES
+
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
@@ -44,6 +46,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--crds", metavar="PATH", help="CRD directory or file for schema checks (env AIGW_SKILLS_CRDS)"
     )
     build.add_argument("--cluster", action="store_true", help="read CRDs from the current kubectl context")
+    build.add_argument(
+        "--target-version",
+        choices=list(PROFILES),
+        metavar="VERSION",
+        help=f"AI Gateway release to build for ({', '.join(PROFILES)}); overrides the intake's installation.version",
+    )
     build.add_argument("--format", choices=["text", "json"], default="text", help="summary format on stdout")
     build.set_defaults(handler=run_build)
 
@@ -104,7 +112,11 @@ def run_build(args: argparse.Namespace) -> int:
         data = _load_intake(args)
     except (ValueError, EOFError) as exc:
         return _fail(str(exc))
-    version = str((data.get("installation") or {}).get("version") or "v1.1.0")
+    if args.target_version:
+        installation = data.get("installation")
+        data = data | {"installation": ({**installation} if isinstance(installation, dict) else {})}
+        data["installation"]["version"] = args.target_version
+    version = str((data.get("installation") or {}).get("version") or DEFAULT_VERSION)
     try:
         crds, note = resolve_crd_source(
             args.crds or os.environ.get("AIGW_SKILLS_CRDS"), version, args.cluster

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.server.conftest import REPO, subprocess_env
 
@@ -147,3 +148,25 @@ def test_build_in_a_terminal_asks_the_questions_and_defaults_give_the_openai_ant
     )
     expected = (GOLDEN / "openai-anthropic" / "manifests.yaml").read_text()
     assert (out / "manifests.yaml").read_text() == expected
+
+
+def test_target_version_overrides_the_intake_and_builds_that_release(tmp_path):
+    done = run(
+        "build", "--example", "openai-anthropic", "--target-version", "v0.5.0", "-o", str(tmp_path / "b")
+    )
+    assert done.returncode == 0, done.stderr
+    install = (tmp_path / "b" / "install.sh").read_text()
+    assert "ai-gateway-helm --version v0.5.0" in install and "gateway-helm --version v1.6.0" in install
+    docs = [d for d in yaml.safe_load_all((tmp_path / "b" / "manifests.yaml").read_text()) if d]
+    assert {d["apiVersion"] for d in docs if d["kind"] == "AIGatewayRoute"} == {
+        "aigateway.envoyproxy.io/v1alpha1"
+    }
+    assert "no CRDs for AI Gateway v0.5.0" in done.stdout + done.stderr
+
+
+def test_an_unknown_target_version_is_a_usage_error_listing_the_choices(tmp_path):
+    done = run(
+        "build", "--example", "openai-anthropic", "--target-version", "v2.0.0", "-o", str(tmp_path / "b")
+    )
+    assert done.returncode == 2 and "v1.1.0" in done.stderr
+    assert not (tmp_path / "b").exists()
