@@ -52,17 +52,10 @@ def run_explain(args: argparse.Namespace) -> int:
         text = explanation.mermaid
     else:
         text = explanation.text()
-    if args.output:
-        from server.safe_write import WriteRefused, write_text_atomic
+    from server.safe_write import emit
 
-        try:
-            write_text_atomic(args.output, text, force=args.force)
-        except WriteRefused as exc:
-            print(f"aigw-skills explain: cannot write {exc}", file=sys.stderr)
-            return 2
-        except OSError as exc:
-            print(f"aigw-skills explain: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
-            return 2
-    else:
-        sys.stdout.write(text)
+    problem = emit(text, args.output, force=args.force)
+    if problem:
+        print(f"aigw-skills explain: {problem}", file=sys.stderr)
+        return 2
     return 0

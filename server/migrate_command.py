@@ -82,17 +82,11 @@ def run_migrate(args: argparse.Namespace) -> int:
         context=LintContext(external_secrets=frozenset(args.external_secret)),
     )
     text = render(result, args.format)
-    if args.output:
-        from server.safe_write import WriteRefused, write_text_atomic
+    from server.safe_write import emit
 
-        try:
-            write_text_atomic(args.output, text, force=args.force)
-        except WriteRefused as exc:
-            return _fail(f"cannot write {exc}")
-        except OSError as exc:
-            return _fail(f"cannot write {args.output}: {exc.strerror}")
-    else:
-        sys.stdout.write(text)
+    problem = emit(text, args.output, force=args.force)
+    if problem:
+        return _fail(problem)
     if args.format == "yaml" or args.output:
         sys.stderr.write(render_changes(result))
     return EXIT_OK if result.ok else EXIT_FINDINGS

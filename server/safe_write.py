@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -50,3 +51,18 @@ def write_text_atomic(
             os.unlink(temp)
         raise
     return target
+
+
+def emit(text: str, output: str | None, *, force: bool) -> str | None:
+    """The CLI's `-o FILE` convention: write `text` atomically to `output`, or to stdout when there is none.
+    Returns what went wrong (for the caller to print after its command name), or None."""
+    if not output:
+        sys.stdout.write(text)
+        return None
+    try:
+        write_text_atomic(output, text, force=force)
+    except WriteRefused as exc:
+        return f"cannot write {exc}"
+    except OSError as exc:
+        return f"cannot write {output}: {exc.strerror or exc}"
+    return None

@@ -51,19 +51,12 @@ def run_skill(entry: SkillEntry, args: argparse.Namespace) -> int:
         print(f"See `aigw-skills {entry.command} --help` for the fields and formats.", file=sys.stderr)
         return 2
     text = render_result(result, args.format)
-    if args.output:
-        from server.safe_write import WriteRefused, write_text_atomic
+    from server.safe_write import emit
 
-        try:
-            write_text_atomic(args.output, text, force=args.force)
-        except WriteRefused as exc:
-            print(f"aigw-skills {entry.command}: cannot write {exc}", file=sys.stderr)
-            return 2
-        except OSError as exc:
-            print(f"aigw-skills {entry.command}: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
-            return 2
-    else:
-        sys.stdout.write(text)
+    problem = emit(text, args.output, force=args.force)
+    if problem:
+        print(f"aigw-skills {entry.command}: {problem}", file=sys.stderr)
+        return 2
     if args.format == "yaml":
         for secret in result.secrets:
             print(
