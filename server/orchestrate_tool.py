@@ -26,17 +26,15 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, EmbeddedResource, TextContent, TextResourceContents, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError
 
+from orchestrator.forms import Form
 from orchestrator.questions import (
-    FEATURES,
     EnvironmentForm,
-    Form,
     ProvidersForm,
     details_form,
-    features_form,
-    production_form,
     routing_form,
     shared_models,
 )
+from orchestrator.questions_production import FEATURES, features_form, production_form
 
 
 @dataclass(frozen=True)
@@ -359,7 +357,7 @@ def _as_answers(exc: Any) -> Any:
     """Problems in intake sections filled from the production round, renamed to the answer that set them."""
     from dataclasses import replace
 
-    from orchestrator.questions import answer_path
+    from orchestrator.questions_production import answer_path
     from skills.errors import InputError
 
     problems = []

@@ -11,11 +11,10 @@ from orchestrator.questions import (
     EnvironmentForm,
     ProvidersForm,
     details_form,
-    features_form,
-    production_form,
     routing_form,
     shared_models,
 )
+from orchestrator.questions_production import features_form, production_form
 
 
 def _describe(info: Any) -> str:

@@ -312,7 +312,7 @@ def test_terminal_enter_at_the_feature_choice_keeps_todays_bundle():
 
 
 def _string_fields() -> list[tuple[str, str]]:
-    from orchestrator.questions import FEATURES, production_form
+    from orchestrator.questions_production import FEATURES, production_form
 
     form = production_form(list(FEATURES))
     strategy = {"canary": "canary", "health": "health-check", "jwt": "client-auth", "apikey": "client-auth"}
