@@ -21,7 +21,8 @@ from skills.errors import InputError, Problem
 from skills.model import InputModel
 from skills.render import render_object
 from skills.result import SkillResult
-from skills.route import RouteRule, build_route
+from skills.route import build_route
+from skills.route_rules import RouteRule
 from skills.types import (
     ContainerImage,
     DNSLabel,
