@@ -7,8 +7,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 from typing_extensions import TypeAliasType
 
-from server.tool_models import MAX_MANIFEST_CHARS, FindingsReport, SecretRef
+from server.tool_models import MAX_MANIFEST_CHARS, FindingsReport
 from skills.model import InputModel
+from skills.types import SecretRef
 from skills.versions import DEFAULT_VERSION, AIGatewayVersion
 
 

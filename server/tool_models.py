@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import functools
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 
 from skills.model import InputModel
 from skills.providers import ProviderId
+from skills.types import SecretRef
 from skills.versions import DEFAULT_VERSION, AIGatewayVersion
 
 MAX_MANIFEST_CHARS = 1_000_000
-
-SecretRef = Annotated[
-    str,
-    StringConstraints(
-        min_length=1,
-        max_length=317,
-        pattern=r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
-    ),
-    Field(description="Secret name, or namespace/name"),
-]
 
 
 class ValidateInput(InputModel):

@@ -292,6 +292,18 @@ RedisAddress = Annotated[
 ]
 
 
+# A Secret named as name or namespace/name (Secrets created outside the manifests, e.g. external_secrets).
+SecretRef = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=317,
+        pattern=r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+    ),
+    Field(description="Secret name, or namespace/name"),
+]
+
+
 def _pattern_descriptions() -> dict[str, str]:
     """Map each constrained type's regex to its description, so errors explain formats in words."""
     out: dict[str, str] = {}
