@@ -19,8 +19,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from orchestrator.bundle import build_bundle  # noqa: E402
-from orchestrator.crds import load_crds  # noqa: E402
+from orchestrator.compose.bundle import build_bundle  # noqa: E402
+from orchestrator.engine.crds import load_crds  # noqa: E402
 
 
 def intake(providers: int) -> dict[str, Any]:

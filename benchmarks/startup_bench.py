@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     ours = shlex.split(args.command)
-    app_only = [sys.executable, "-c", "from server.app import create_server; create_server().run()"]
+    app_only = [sys.executable, "-c", "from server.mcp.app import create_server; create_server().run()"]
     with tempfile.TemporaryDirectory() as tmp:
         bare_script = Path(tmp) / "bare_server.py"
         bare_script.write_text(BARE_SERVER, encoding="utf-8")
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         labels = {
             "bare": "bare MCPServer, 1 tool (baseline)",
             "ours": f"`aigw-skills serve` (CLI), {count} tools",
-            "app": f"`server.app` alone (no CLI parser), {count} tools",
+            "app": f"`server.mcp.app` alone (no CLI parser), {count} tools",
         }
         commands = {
             labels["bare"]: [sys.executable, str(bare_script)],

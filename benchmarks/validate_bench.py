@@ -27,9 +27,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from orchestrator.crds import CRDSet, load_crds  # noqa: E402
-from orchestrator.schema import to_json_schema  # noqa: E402
-from orchestrator.validate import load_documents, validate_documents  # noqa: E402
+from orchestrator.engine.crds import CRDSet, load_crds  # noqa: E402
+from orchestrator.engine.schema import to_json_schema  # noqa: E402
+from orchestrator.engine.validate import load_documents, validate_documents  # noqa: E402
 
 
 def strict_json_schema(node: Any) -> dict[str, Any]:

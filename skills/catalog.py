@@ -213,8 +213,8 @@ SKILLS: tuple[SkillEntry, ...] = (
             "into one validated, apply-ready bundle (manifests, kustomization, install and secrets scripts). "
             "Use when someone says 'set up AI Gateway for OpenAI and Anthropic' or wants a complete deployment."
         ),
-        input_model="orchestrator.intake:Intake",
-        builder="orchestrator.compose:compose_bundle",
+        input_model="orchestrator.intake.model:Intake",
+        builder="orchestrator.compose.composer:compose_bundle",
         tool="aigw_orchestrate",
         command="build",
         prompt_arguments=("providers", "version", "request"),
@@ -229,8 +229,8 @@ SKILLS: tuple[SkillEntry, ...] = (
             "BackendTLSPolicy v1alpha3 to v1), reports every change with its reason and validates the result. "
             "Use when upgrading AI Gateway or when an old guide's YAML fails admission."
         ),
-        input_model="server.analysis_models:MigrateInput",
-        builder="orchestrator.migrate_report:migrate_and_validate",
+        input_model="server.mcp.analysis_models:MigrateInput",
+        builder="orchestrator.analysis.migrate.report:migrate_and_validate",
         tool="aigw_migrate",
         command="migrate",
         prompt_arguments=("target_version", "request"),
@@ -243,8 +243,8 @@ SKILLS: tuple[SkillEntry, ...] = (
             "rules (models), AIServiceBackends, Backends and provider endpoints, with the security, TLS, client "
             "and traffic policies attached. Use to review a bundle or existing YAML before applying or debugging it."
         ),
-        input_model="server.analysis_models:ExplainInput",
-        builder="orchestrator.explain:explain_documents",
+        input_model="server.mcp.analysis_models:ExplainInput",
+        builder="orchestrator.analysis.explain:explain_documents",
         tool="aigw_explain",
         command="explain",
         prompt_arguments=("request",),
@@ -258,8 +258,8 @@ SKILLS: tuple[SkillEntry, ...] = (
             "model and backend, as a table or JSON. Use to see what a running gateway is doing: which models "
             "and providers carry the traffic, what it costs in tokens, where errors and slow answers come from."
         ),
-        input_model="server.metrics_command:MetricsInput",
-        builder="server.metrics_command:run_metrics",
+        input_model="server.cli.metrics:MetricsInput",
+        builder="server.cli.metrics:run_metrics",
         tool="aigw_metrics",
         command="metrics",
         prompt_arguments=("request",),

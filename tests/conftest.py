@@ -57,6 +57,6 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def crd_set(shared_crds: Path):  # type: ignore[no-untyped-def]
     """The upstream CRDs in ../shared/crds, loaded once per session (their compiled validators are cached)."""
-    from orchestrator.crds import load_crds
+    from orchestrator.engine.crds import load_crds
 
     return load_crds(shared_crds)

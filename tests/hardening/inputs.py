@@ -237,7 +237,7 @@ def arguments(entry: SkillEntry) -> st.SearchStrategy[dict[str, Any]]:
 
 def base_input(entry: SkillEntry) -> dict[str, Any]:
     """A known-good input: the skill's worked example, or the minimal value of its schema."""
-    from skills.skilldoc_examples import EXAMPLES
+    from server.pack.skilldoc_examples import EXAMPLES
 
     example = EXAMPLES.get(entry.name)
     if example is not None and example.fields_are_inputs:

@@ -1,8 +1,8 @@
 """Every output the product writes is scanned for credentials, and the scan provably trips on a planted key.
 
-Outputs: each skill's worked example (skills/skilldoc_examples.py) run through the CLI in process (stdout,
+Outputs: each skill's worked example (server/pack/skilldoc_examples.py) run through the CLI in process (stdout,
 stderr and every file it writes) and, for atomic skills, through its MCP tool; every bundle file of every
-orchestrator/examples/*.yaml intake (and the intake itself, as `init` writes it), built in process; every golden file under tests/golden; every file of the
+orchestrator/intake/examples/*.yaml intake (and the intake itself, as `init` writes it), built in process; every golden file under tests/golden; every file of the
 skill pack (skills/*/ and SKILL_INDEX.md). Each line goes through the product's own detector
 (skills.credentials.describe_credential) and through independent common key patterns. Findings name the output,
 the line and the kind of credential, never the value.
@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 import yaml
 
+from server.pack.skilldoc_examples import EXAMPLES, Example
 from skills.credentials import describe_credential
-from skills.skilldoc_examples import EXAMPLES, Example
 from tests.hardening.doors import McpDoor
 from tests.hardening.inputs import FAKE_KEYS
 
@@ -67,7 +67,7 @@ def report(findings: list[Finding]) -> str:
 
 
 def run_cli(argv: list[str]) -> tuple[int, str, str]:
-    from server.cli import main
+    from server.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -114,9 +114,9 @@ def mcp_example_outputs() -> Iterator[tuple[str, str]]:
 
 
 def bundle_outputs() -> Iterator[tuple[str, str]]:
-    from orchestrator.bundle import build_bundle
+    from orchestrator.compose.bundle import build_bundle
 
-    for intake in sorted((REPO / "orchestrator" / "examples").glob("*.yaml")):
+    for intake in sorted((REPO / "orchestrator" / "intake" / "examples").glob("*.yaml")):
         text = intake.read_text(encoding="utf-8")
         yield f"intake {intake.stem} (what `init --example` writes)", text
         bundle = build_bundle(yaml.safe_load(text))
@@ -156,7 +156,7 @@ def test_every_atomic_tool_answers_its_worked_example_without_a_credential() -> 
 
 def test_every_example_intake_and_every_file_of_its_bundle_are_free_of_credentials() -> None:
     outputs = dict(bundle_outputs())
-    intakes = list((REPO / "orchestrator" / "examples").glob("*.yaml"))
+    intakes = list((REPO / "orchestrator" / "intake" / "examples").glob("*.yaml"))
     assert len({w.split("/")[0] for w in outputs if w.startswith("bundle ")}) == len(intakes) > 0
     assert scan(outputs) == [], report(scan(outputs))
 

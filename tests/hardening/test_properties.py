@@ -40,7 +40,7 @@ IDS = [e.command or e.name for e in ENTRIES]
 
 @pytest.fixture(scope="module")
 def crds(shared_crds: Path) -> Any:
-    from orchestrator.crds import load_crds
+    from orchestrator.engine.crds import load_crds
 
     return load_crds(shared_crds)
 

@@ -21,15 +21,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orchestrator.bundle import build_bundle, is_bundle_file, write_bundle
+from orchestrator.compose.bundle import build_bundle, is_bundle_file, write_bundle
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((REPO / "orchestrator" / "examples").glob("*.yaml"))
+EXAMPLES = sorted((REPO / "orchestrator" / "intake" / "examples").glob("*.yaml"))
 
 
 def cli(*argv: str, cwd: Path | None = None) -> tuple[int, str, str]:
     """`aigw-skills ARGV` in this process (optionally from `cwd`): exit code, stdout, stderr."""
-    from server.cli import main
+    from server.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.ExitStack() as stack:
@@ -62,7 +62,9 @@ def test_bundle_file_names_are_the_fixed_set_whatever_the_intake_names(intake: P
 def test_a_bundle_file_name_that_could_escape_is_refused_before_anything_is_written(
     tmp_path: Path, name: str
 ) -> None:
-    bundle = build_bundle(yaml.safe_load((REPO / "orchestrator/examples/openai-anthropic.yaml").read_text()))
+    bundle = build_bundle(
+        yaml.safe_load((REPO / "orchestrator/intake/examples/openai-anthropic.yaml").read_text())
+    )
     bundle.files[name] = "x: 1\n"
     with pytest.raises(ValueError, match="would escape"):
         write_bundle(bundle, tmp_path / "out")
@@ -181,7 +183,7 @@ WRITER_LOOP = textwrap.dedent(
     import sys, yaml
     from pathlib import Path
     sys.path.insert(0, {repo!r})
-    from orchestrator.bundle import build_bundle, write_bundle
+    from orchestrator.compose.bundle import build_bundle, write_bundle
     from server.safe_write import write_text_atomic
     out, file = Path(sys.argv[1]), Path(sys.argv[2])
     bundles = [build_bundle(yaml.safe_load(Path(p).read_text())) for p in sys.argv[3:5]]

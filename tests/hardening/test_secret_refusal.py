@@ -14,8 +14,8 @@ import yaml
 from mcp import Client
 from mcp.types import ElicitResult
 
-from orchestrator.intake import Intake
-from server.app import create_server
+from orchestrator.intake.model import Intake
+from server.mcp.app import create_server
 from skills.catalog import SkillEntry
 from skills.errors import InputError
 from tests.hardening.doors import McpDoor, call_cli, call_mcp
@@ -30,7 +30,7 @@ from tests.hardening.inputs import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-INTAKE = yaml.safe_load((REPO / "orchestrator" / "examples" / "openai-anthropic.yaml").read_text())
+INTAKE = yaml.safe_load((REPO / "orchestrator" / "intake" / "examples" / "openai-anthropic.yaml").read_text())
 INTAKE_SCHEMA = Intake.model_json_schema()
 INTAKE_PATHS = [path for path, _ in schema_string_paths(INTAKE_SCHEMA)]
 KEY_IDS = ["sk", "sk-proj", "sk-ant", "akia", "pem", "jwt", "hex32", "github", "slack"]
@@ -87,7 +87,7 @@ def test_every_cli_subcommand_refuses_a_key_in_every_string_input_with_exit_2(
 
 @pytest.mark.parametrize("key", FAKE_KEYS, ids=KEY_IDS)
 def test_the_intake_refuses_a_key_in_every_string_field(key: str) -> None:
-    from orchestrator.bundle import build_bundle
+    from orchestrator.compose.bundle import build_bundle
 
     for path in INTAKE_PATHS:
         with pytest.raises(InputError) as refused:
@@ -102,7 +102,7 @@ def test_the_intake_refuses_a_key_in_every_string_field(key: str) -> None:
 def test_build_refuses_an_intake_file_holding_a_key_and_never_prints_it(
     index: int, path: tuple[str | int, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from server.cli import main
+    from server.cli.main import main
 
     key = FAKE_KEYS[index % len(FAKE_KEYS)]
     intake = tmp_path / "intake.yaml"

@@ -10,7 +10,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from orchestrator.lint import LintContext
+from orchestrator.engine.lint.linter import LintContext
 
 Docs = list[dict[str, Any]]
 Case = tuple[Callable[[Docs], Docs], LintContext]

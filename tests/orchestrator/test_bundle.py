@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orchestrator.bundle import FILE_ORDER, BundleExistsError, build_bundle, write_bundle
-from server.build_command import example_text, examples
+from orchestrator.compose.bundle import FILE_ORDER, BundleExistsError, build_bundle, write_bundle
+from server.cli.build import example_text, examples
 
 SCENARIOS = [
     "openai-anthropic",
@@ -26,7 +26,7 @@ SCENARIOS = [
 
 @pytest.fixture(scope="module")
 def crds(shared_crds):
-    from orchestrator.crds import load_crds
+    from orchestrator.engine.crds import load_crds
 
     return load_crds(shared_crds)
 
@@ -176,6 +176,6 @@ def test_example_intake_paths_are_package_data():
         Path(__file__)
         .resolve()
         .parents[2]
-        .joinpath("orchestrator", "examples", "openai-anthropic.yaml")
+        .joinpath("orchestrator", "intake", "examples", "openai-anthropic.yaml")
         .exists()
     )

@@ -9,9 +9,9 @@ import subprocess
 import pytest
 import yaml
 
-from orchestrator.bundle import build_bundle, write_bundle
-from orchestrator.compose import compose
-from server.build_command import example_text, examples
+from orchestrator.compose.bundle import build_bundle, write_bundle
+from orchestrator.compose.composer import compose
+from server.cli.build import example_text, examples
 from skills.errors import InputError
 
 SCENARIOS = ["jwt-client-auth", "apikey-client-auth"]
@@ -19,7 +19,7 @@ SCENARIOS = ["jwt-client-auth", "apikey-client-auth"]
 
 @pytest.fixture(scope="module")
 def crds(shared_crds):
-    from orchestrator.crds import load_crds
+    from orchestrator.engine.crds import load_crds
 
     return load_crds(shared_crds)
 

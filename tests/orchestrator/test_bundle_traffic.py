@@ -10,8 +10,8 @@ import subprocess
 import pytest
 import yaml
 
-from orchestrator.bundle import FILE_ORDER, build_bundle, write_bundle
-from server.build_command import example_text, examples
+from orchestrator.compose.bundle import FILE_ORDER, build_bundle, write_bundle
+from server.cli.build import example_text, examples
 
 SCENARIOS = ["failover-health-check", "canary-split", "token-limits-per-user"]
 
@@ -79,7 +79,7 @@ def test_canary_scenario_starts_at_the_first_stage_and_lists_every_stage():
 
 
 def test_canary_bundle_carries_each_stage_route_and_each_validates_in_place_of_the_current_route(crd_set):
-    from orchestrator.validate import validate_documents
+    from orchestrator.engine.validate import validate_documents
 
     bundle = bundle_of("canary-split")
     docs = [d for d in yaml.safe_load_all(bundle.files["manifests.yaml"]) if d]
@@ -110,7 +110,7 @@ def test_token_limit_scenario_installs_redis_and_lints_clean_only_with_it(crd_se
     assert "kubectl apply -f redis.yaml" in bundle.files["install.sh"]
     assert "type: Redis" in bundle.files["envoy-gateway-values.yaml"]
     assert {"BackendTrafficPolicy", "QuotaPolicy"} <= set(kinds(bundle))
-    from orchestrator.lint import LintContext, lint_documents
+    from orchestrator.engine.lint.linter import LintContext, lint_documents
 
     docs = [d for d in yaml.safe_load_all(bundle.files["manifests.yaml"]) if d]
     assert "AIGW-L030" in {f.rule for f in lint_documents(docs, LintContext())}

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 import yaml
 
-from orchestrator.cel import build_plan
-from orchestrator.cel_eval import CelRuntimeError, CelUnsupported
-from orchestrator.cel_library import CEL_RESERVED, CompileFailure, compile_rule
-from orchestrator.crds import CRDSet
-from orchestrator.validate import validate_documents
+from orchestrator.engine.cel import build_plan
+from orchestrator.engine.cel_eval import CelRuntimeError, CelUnsupported
+from orchestrator.engine.cel_library import CEL_RESERVED, CompileFailure, compile_rule
+from orchestrator.engine.crds import CRDSet
+from orchestrator.engine.validate import validate_documents
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 
@@ -323,8 +323,8 @@ def test_evaluator_agrees_with_cel_python_on_every_rule_the_upstream_objects_rea
         pytest.skip("../shared/upstream-examples is not available")
     import celpy
 
-    from orchestrator.cel import plan_for
-    from orchestrator.schema import validate_structure
+    from orchestrator.engine.cel import plan_for
+    from orchestrator.engine.schema import validate_structure
 
     inputs: dict[tuple[str, str], tuple[str, Any]] = {}
     files = sorted((SHARED / "upstream-examples").rglob("*.yaml")) + sorted(

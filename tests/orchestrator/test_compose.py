@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator.compose import KIND_ORDER, compose, plan_rules
-from orchestrator.intake import Intake
+from orchestrator.compose.composer import KIND_ORDER, compose, plan_rules
+from orchestrator.intake.model import Intake
 from skills.errors import InputError
 
 

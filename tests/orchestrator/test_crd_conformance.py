@@ -50,7 +50,7 @@ def _params() -> list[Any]:
 
 
 def _error_texts(case: str, crd_set: Any) -> list[str]:
-    from orchestrator.validate import validate_documents
+    from orchestrator.engine.validate import validate_documents
 
     docs = [d for d in yaml.safe_load_all((CASES_DIR / case).read_text(encoding="utf-8")) if d]
     report = validate_documents(docs, crds=crd_set, lint=False)
@@ -88,7 +88,7 @@ def test_missing_tenant_id_is_rejected_as_required_when_applied_as_written(crd_s
 
 
 def test_empty_tenant_id_is_rejected_with_the_min_length_message(crd_set: Any) -> None:
-    from orchestrator.validate import validate_documents
+    from orchestrator.engine.validate import validate_documents
 
     bsp = {
         "apiVersion": "aigateway.envoyproxy.io/v1beta1",

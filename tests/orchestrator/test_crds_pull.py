@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from orchestrator.crd_cache import (
+from orchestrator.engine.crd_cache import (
     SOURCES_FILE,
     list_cached,
     load_cached_crds,
@@ -22,7 +22,7 @@ from orchestrator.crd_cache import (
     remote_files,
     version_dir,
 )
-from orchestrator.crds import CRDSourceError, resolve_crd_source
+from orchestrator.engine.crds import CRDSourceError, resolve_crd_source
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 CRDS = SHARED / "crds"
@@ -185,7 +185,7 @@ def test_older_versions_take_gateway_api_from_the_envoy_gateway_release() -> Non
 
 
 def _cli(argv: list[str]) -> int:
-    from server.validate_command import register
+    from server.cli.validate import register
 
     parser = argparse.ArgumentParser(prog="aigw-skills")
     register(parser.add_subparsers())
@@ -291,7 +291,7 @@ def kubeconfig(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fake
 
 
 def test_cluster_crds_come_from_kubectl_get_crd(kubeconfig: FakeApiServer) -> None:
-    from orchestrator.crds import load_cluster_crds
+    from orchestrator.engine.crds import load_cluster_crds
 
     crds = load_cluster_crds()
     assert crds.origin.startswith("cluster")
@@ -304,7 +304,7 @@ def test_unreachable_cluster_is_a_crd_source_error(tmp_path: Path, monkeypatch: 
 
     if shutil.which("kubectl") is None:
         pytest.skip("kubectl is not installed")
-    from orchestrator.crds import load_cluster_crds
+    from orchestrator.engine.crds import load_cluster_crds
 
     config = tmp_path / "kubeconfig"
     config.write_text(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from orchestrator.explain import escape, explain_documents
+from orchestrator.analysis.explain import escape, explain_documents
 
 GOLDEN_BUNDLES = Path(__file__).resolve().parents[1] / "golden" / "bundles"
 SCENARIOS = [
@@ -141,14 +141,14 @@ def test_escape_keeps_safe_characters_and_encodes_everything_else() -> None:
 
 
 def test_explain_cli_prints_summary_and_fenced_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
-    from server.cli import build_parser
+    from server.cli.main import build_parser
 
     path = GOLDEN_BUNDLES / "openai-anthropic" / "manifests.yaml"
-    args = build_parser(("server.explain_command",)).parse_args(["explain", str(path)])
+    args = build_parser(("server.cli.explain",)).parse_args(["explain", str(path)])
     assert args.handler(args) == 0
     out = capsys.readouterr().out
     assert out == explain_documents(manifests("openai-anthropic")).text()
-    args = build_parser(("server.explain_command",)).parse_args(["explain", str(path), "--format", "mermaid"])
+    args = build_parser(("server.cli.explain",)).parse_args(["explain", str(path), "--format", "mermaid"])
     assert args.handler(args) == 0
     assert capsys.readouterr().out.startswith("flowchart LR\n")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from orchestrator.lint import RULES, LintContext, lint_documents
+from orchestrator.engine.lint.linter import RULES, LintContext, lint_documents
 
 EG = "gateway.envoyproxy.io/v1alpha1"
 AIGW = "aigateway.envoyproxy.io/v1beta1"
@@ -432,10 +432,10 @@ QUIET: dict[str, dict[str, tuple[Callable[[Docs], Docs], LintContext]]] = {
 
 # The rules these tests cover; other modules plug more rules into the same registry and test them themselves.
 MODULES = (
-    "orchestrator.lint_refs",
-    "orchestrator.lint_policies",
-    "orchestrator.lint_routes",
-    "orchestrator.lint_secrets",
+    "orchestrator.engine.lint.refs",
+    "orchestrator.engine.lint.policies",
+    "orchestrator.engine.lint.routes",
+    "orchestrator.engine.lint.secrets",
 )
 OURS = sorted(r for r, rule in RULES.items() if rule.check.__module__ in MODULES)
 
@@ -455,7 +455,7 @@ def test_clean_bundle_has_no_lint_findings() -> None:
 
 
 def test_clean_bundle_passes_schema_and_cel_too(crd_set: Any) -> None:
-    from orchestrator.validate import validate_documents
+    from orchestrator.engine.validate import validate_documents
 
     report = validate_documents(base(), crds=crd_set, lint=False)
     assert report.findings == [], [f"{f.resource} {f.path}: {f.message}" for f in report.findings]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from orchestrator.lint import RULES, lint_documents
+from orchestrator.engine.lint.linter import RULES, lint_documents
 from tests.orchestrator.edge_lint_cases import EDGE_QUIET, EDGE_TRIPS
 from tests.orchestrator.test_lint import base
 
@@ -19,7 +19,7 @@ def cases(table: dict[str, dict[str, Any]]) -> list[Any]:
 
 
 def test_every_edge_rule_has_a_tripping_and_a_quiet_case() -> None:
-    ours = sorted(r for r, rule in RULES.items() if rule.check.__module__ == "orchestrator.lint_edge")
+    ours = sorted(r for r, rule in RULES.items() if rule.check.__module__ == "orchestrator.engine.lint.edge")
     assert ours == sorted(EDGE_TRIPS) == sorted(EDGE_QUIET)
 
 

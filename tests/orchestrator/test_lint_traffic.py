@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from orchestrator.lint import LintContext, lint_documents
+from orchestrator.engine.lint.linter import LintContext, lint_documents
 from tests.orchestrator.test_lint import EG, Docs, base, find, obj
 
 Case = tuple[Callable[[Docs], Docs], LintContext]
@@ -147,7 +147,9 @@ def test_priority_finding_points_at_the_fallback_backend_ref() -> None:
 
 
 def test_every_traffic_rule_has_a_tripping_and_a_quiet_case() -> None:
-    from orchestrator.lint import RULES
+    from orchestrator.engine.lint.linter import RULES
 
-    ours = sorted(r for r, rule in RULES.items() if rule.check.__module__ == "orchestrator.lint_traffic")
+    ours = sorted(
+        r for r, rule in RULES.items() if rule.check.__module__ == "orchestrator.engine.lint.traffic"
+    )
     assert ours == sorted(TRIPS) == sorted(QUIET) == ["AIGW-L030", "AIGW-L031", "AIGW-L032"]

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from orchestrator.lint import LintContext
-from orchestrator.migrate import migrate_documents
-from orchestrator.migrate_report import migrate_and_validate, render_changes, render_manifests
-from orchestrator.validate import load_documents
+from orchestrator.analysis.migrate.report import migrate_and_validate, render_changes, render_manifests
+from orchestrator.analysis.migrate.rewrite import migrate_documents
+from orchestrator.engine.lint.linter import LintContext
+from orchestrator.engine.validate import load_documents
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrate"
 SECRETS = {
@@ -210,9 +210,9 @@ def test_migration_does_not_modify_its_input_and_a_second_run_changes_nothing() 
 
 def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     """Run `aigw-skills migrate ...` through the real argument parser and handler; (exit code, stdout, stderr)."""
-    from server.cli import build_parser
+    from server.cli.main import build_parser
 
-    parsed = build_parser(("server.migrate_command",)).parse_args(list(args))
+    parsed = build_parser(("server.cli.migrate",)).parse_args(list(args))
     code = parsed.handler(parsed)
     out, err = capsys.readouterr()
     return int(code), out, err

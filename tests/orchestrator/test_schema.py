@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from orchestrator.crds import CRDSet
-from orchestrator.schema import compiled_validator, to_json_schema, validate_structure
-from orchestrator.validate import validate_documents
+from orchestrator.engine.crds import CRDSet
+from orchestrator.engine.schema import compiled_validator, to_json_schema, validate_structure
+from orchestrator.engine.validate import validate_documents
 
 
 def make_crds(spec: dict[str, Any], *, deprecated: bool = False, scope: str = "Namespaced") -> CRDSet:

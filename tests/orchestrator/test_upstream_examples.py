@@ -48,7 +48,7 @@ def example_files() -> list[Any]:
 
 
 def _report(name: str, crd_set: Any) -> Any:
-    from orchestrator.validate import load_documents, validate_documents
+    from orchestrator.engine.validate import load_documents, validate_documents
 
     loaded = load_documents([EXAMPLES / name])
     assert loaded.findings == [], "YAML syntax errors in an upstream example"
@@ -92,7 +92,7 @@ def test_known_defects_table_names_three_files_that_exist() -> None:
 def test_no_cel_rule_goes_unevaluated_across_all_examples(crd_set: Any) -> None:
     if not EXAMPLES.is_dir():
         pytest.skip(f"{EXAMPLES} is not available")
-    from orchestrator.validate import load_documents, validate_documents
+    from orchestrator.engine.validate import load_documents, validate_documents
 
     loaded = load_documents([EXAMPLES])
     report = validate_documents(loaded.documents, crds=crd_set, sources=loaded.sources, lint=False)
@@ -104,7 +104,7 @@ def test_no_cel_rule_goes_unevaluated_across_all_examples(crd_set: Any) -> None:
 
 
 def test_every_rule_in_every_crd_compiles(crd_set: Any) -> None:
-    from orchestrator.cel_library import CompileFailure, compile_rule
+    from orchestrator.engine.cel_library import CompileFailure, compile_rule
 
     rules: set[str] = set()
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from orchestrator.findings import Finding, Report, Skipped, exit_code
-from orchestrator.report_format import render, render_text, summary_line
-from orchestrator.validate import InputError, load_documents, load_text, validate_documents
+from orchestrator.engine.findings import Finding, Report, Skipped, exit_code
+from orchestrator.engine.report_format import render, render_text, summary_line
+from orchestrator.engine.validate import InputError, load_documents, load_text, validate_documents
 
 
 def meta(kind: str, name: str, api: str = "v1", **extra: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from server.validate_command import register
+from server.cli.validate import register
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 
@@ -87,7 +87,7 @@ def crds_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shared = (SHARED / "crds").resolve()
     if not shared.is_dir():
         pytest.skip(f"{shared} is not available")
-    from orchestrator.crd_cache import pull_crds, remote_files
+    from orchestrator.engine.crd_cache import pull_crds, remote_files
 
     by_source = {"ai-gateway": "ai-gateway", "envoy-gateway": "envoy-gateway", "gateway-api": "gateway-api"}
     by_source["inference-extension"] = "inference-extension"
@@ -315,6 +315,6 @@ def test_crds_without_a_subcommand_is_a_usage_error(capsys: pytest.CaptureFixtur
 def test_the_installed_cli_dispatches_validate(
     crds_dir: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cli_module = pytest.importorskip("server.cli")
+    cli_module = pytest.importorskip("server.cli.main")
     assert cli_module.main(["validate", "--crds", str(crds_dir), str(files["clean.yaml"])]) == 0
     assert capsys.readouterr().out.startswith("6 documents, 0 errors")

@@ -34,7 +34,7 @@ def test_build_of_a_built_in_example_writes_the_golden_bundle(tmp_path, shared_c
 
 
 def test_build_reads_an_intake_file_or_stdin(tmp_path, shared_crds):
-    intake = (REPO / "orchestrator" / "examples" / "failover-three.yaml").read_text()
+    intake = (REPO / "orchestrator" / "intake" / "examples" / "failover-three.yaml").read_text()
     (tmp_path / "intake.yaml").write_text(intake)
     from_file = run(
         "build", str(tmp_path / "intake.yaml"), "-o", str(tmp_path / "a"), "--crds", str(shared_crds)

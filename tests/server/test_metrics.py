@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.metrics import parse_exposition, summarise
-from server.cli import main
-from server.metrics_command import MetricsInput, run_metrics
+from orchestrator.analysis.metrics import parse_exposition, summarise
+from server.cli.main import main
+from server.cli.metrics import MetricsInput, run_metrics
 from skills.errors import InputError
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "metrics" / "aigw-extproc.prom"
@@ -196,7 +196,7 @@ def test_label_values_with_escapes_and_special_values_parse() -> None:
 
 
 def test_aigw_metrics_tool_is_registered_as_open_world_and_answers_with_the_summary(server: str) -> None:
-    from server.tools import skill_tools
+    from server.mcp.tools import skill_tools
 
     tool = {t.name: t for t in skill_tools()}["aigw_metrics"]
     assert tool.annotations is not None and tool.annotations.open_world_hint is True
@@ -206,7 +206,7 @@ def test_aigw_metrics_tool_is_registered_as_open_world_and_answers_with_the_summ
 
 
 def test_metrics_has_a_skill_a_prompt_and_a_cli_command_from_one_catalog_entry() -> None:
-    from server.prompts import render
+    from server.mcp.prompts import render
     from skills.catalog import BY_COMMAND, BY_TOOL
 
     entry = BY_TOOL["aigw_metrics"]

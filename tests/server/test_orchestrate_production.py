@@ -13,10 +13,10 @@ import pytest
 import yaml
 from mcp import Client
 
-from orchestrator.bundle import build_bundle
-from orchestrator.questions import to_intake
-from server.build_command import example_text
-from server.terminal_intake import ask_intake
+from orchestrator.compose.bundle import build_bundle
+from orchestrator.intake.questions import to_intake
+from server.cli.build import example_text
+from server.cli.terminal_intake import ask_intake
 from tests.server.test_orchestrate_tool import ENV_DEFAULT, SCENARIOS, _answering, _golden_files
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "bundles"
@@ -106,14 +106,14 @@ def expected_files(scenario: str, crds) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def crds(shared_crds):
-    from orchestrator.crds import load_crds
+    from orchestrator.engine.crds import load_crds
 
     return load_crds(shared_crds)
 
 
 @pytest.fixture(scope="module")
 def server(shared_crds):
-    from server.app import create_server
+    from server.mcp.app import create_server
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AIGW_SKILLS_CRDS", str(shared_crds))
@@ -154,7 +154,7 @@ async def test_the_feature_choice_offers_what_fits_the_routing_and_the_canary_li
 
     async with Client(server, mode=mode, elicitation_callback=on_elicit) as client:
         await client.call_tool("aigw_orchestrate", {})
-    from server.orchestrate_tool import MESSAGES
+    from server.mcp.orchestrate import MESSAGES
 
     features = seen[MESSAGES["features"]]["properties"]["features"]["items"]["enum"]
     assert features == ["token-limits", "canary", "client-auth", "observability"]  # split: no health check
@@ -312,7 +312,7 @@ def test_terminal_enter_at_the_feature_choice_keeps_todays_bundle():
 
 
 def _string_fields() -> list[tuple[str, str]]:
-    from orchestrator.questions_production import FEATURES, production_form
+    from orchestrator.intake.production import FEATURES, production_form
 
     form = production_form(list(FEATURES))
     strategy = {"canary": "canary", "health": "health-check", "jwt": "client-auth", "apikey": "client-auth"}

@@ -9,8 +9,8 @@ import pytest
 from mcp import Client
 from mcp.types import ElicitResult
 
-from server.app import create_server
-from server.orchestrate_tool import MESSAGES
+from server.mcp.app import create_server
+from server.mcp.orchestrate import MESSAGES
 
 GOLDEN_FILES = (
     "manifests.yaml",
@@ -192,7 +192,7 @@ async def test_client_without_elicitation_gets_questions_then_completes_on_the_s
 async def test_a_complete_intake_skips_every_question(server):
     import yaml
 
-    from server.build_command import example_text
+    from server.cli.build import example_text
 
     intake = yaml.safe_load(example_text("weighted-split"))
     async with Client(server, mode="auto") as client:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from mcp import MCPError
 
-from server import resources
-from server.prompts import render, strip_frontmatter
+from server.mcp import resources
+from server.mcp.prompts import render, strip_frontmatter
 from skills.catalog import SKILLS, skill
 from tests.server.conftest import REPO, connect
 

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from mcp import Client, StdioServerParameters
 
-from server.cli import build_parser
+from server.cli.main import build_parser
 from tests.server.conftest import REPO, subprocess_env
 
 SNIPPET = re.compile(r"<!-- client: (?P<name>[\w-]+) -->\n```(?P<lang>\w+)\n(?P<body>.*?)\n```", re.S)
@@ -53,8 +53,8 @@ def test_each_stdio_snippet_runs_aigw_skills_serve(name: str) -> None:
 
 def test_aigw_skills_is_the_console_script_of_the_cli() -> None:
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
-    assert scripts["aigw-skills"] == "server.cli:main"
-    assert build_parser().parse_args(["serve"]).handler.__module__ == "server.serve_command"
+    assert scripts["aigw-skills"] == "server.cli.main:main"
+    assert build_parser().parse_args(["serve"]).handler.__module__ == "server.cli.serve"
 
 
 @pytest.mark.anyio

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from server import schema_cache, tools
-from server.analysis_tools import analysis_specs
-from server.schema_cache import CACHE_ENV
+from server.mcp import schema_cache, tools
+from server.mcp.analysis_tools import analysis_specs
+from server.mcp.schema_cache import CACHE_ENV
 from tests.server.conftest import subprocess_env
 
 
@@ -69,10 +69,10 @@ def test_an_unwritable_cache_location_only_costs_time(
 def test_starting_the_server_imports_neither_models_nor_templates_nor_the_validator(cache: Path) -> None:
     tools.skill_tools()  # warm the cache, as any earlier start would
     probe = (
-        "import sys; from server.app import create_server; create_server(); "
+        "import sys; from server.mcp.app import create_server; create_server(); "
         "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('jinja2', 'yaml', 'jsonschema', 'celpy') or m in ('skills.backend', 'skills.auth', 'skills.route', "
-        "'skills.install', 'skills.result', 'orchestrator.validate', 'server.tool_models'))))"
+        "'skills.install', 'skills.result', 'orchestrator.engine.validate', 'server.mcp.tool_models'))))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],

@@ -49,7 +49,9 @@ def install_client() -> None:
 
 
 def plan() -> dict[str, Any]:
-    intake = yaml.safe_load((REPO / "orchestrator" / "examples" / "openai-anthropic.yaml").read_text())
+    intake = yaml.safe_load(
+        (REPO / "orchestrator" / "intake" / "examples" / "openai-anthropic.yaml").read_text()
+    )
     calls = [{"name": name, "arguments": arguments} for name, arguments in VALID_INPUTS.items()]
     calls += [
         {"name": "aigw_providers", "arguments": {"provider": "openai"}},

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from mcp.types import CallToolResult
 
-from server.tools import atomic_entries
+from server.mcp.tools import atomic_entries
 from skills.catalog import SKILLS
 from skills.providers import PRESETS, catalog
 from tests.server.conftest import connect

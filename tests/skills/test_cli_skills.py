@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from server.cli import main
+from server.cli.main import main
 from skills.api import auth, backend, install, route
 from tests.conftest import REPO
 

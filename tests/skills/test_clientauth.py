@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import yaml
 
-from orchestrator.lint import LintContext
-from orchestrator.validate import validate_documents
+from orchestrator.engine.lint.linter import LintContext
+from orchestrator.engine.validate import validate_documents
 from skills.clientauth import build_clientauth
 from skills.errors import InputError
 

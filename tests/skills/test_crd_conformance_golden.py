@@ -161,15 +161,17 @@ def test_schema_check_rejects_unknown_fields_and_bad_enums() -> None:
     assert any("too long" in e.message for e in route.iter_errors(too_many))
 
 
-# --- The validation engine (schema + x-kubernetes-validations CEL), once orchestrator.validate is available.
+# --- The validation engine (schema + x-kubernetes-validations CEL), once orchestrator.engine.validate is available.
 
 GOLDEN_FILES = sorted({path for path, _, _ in MANIFESTS})
 
 
 @functools.cache
 def _engine() -> tuple[Any, Any]:
-    validate = pytest.importorskip("orchestrator.validate", reason="the validation engine has not landed yet")
-    crds = pytest.importorskip("orchestrator.crds").load_crds(shared_path("crds"))
+    validate = pytest.importorskip(
+        "orchestrator.engine.validate", reason="the validation engine has not landed yet"
+    )
+    crds = pytest.importorskip("orchestrator.engine.crds").load_crds(shared_path("crds"))
     return validate.validate_documents, crds
 
 
@@ -187,7 +189,7 @@ def test_pair_bundle_passes_cross_resource_lint_with_its_secrets_external() -> N
     import json
 
     validate_documents, crds = _engine()
-    from orchestrator.lint import LintContext
+    from orchestrator.engine.lint.linter import LintContext
 
     docs = list(yaml.safe_load_all((GOLDEN_SKILLS / "pair" / "openai-anthropic.yaml").read_text()))
     secrets = json.loads((GOLDEN_SKILLS / "pair" / "openai-anthropic.secrets.json").read_text())

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from orchestrator.lint import LintContext
-from orchestrator.validate import validate_documents
+from orchestrator.engine.lint.linter import LintContext
+from orchestrator.engine.validate import validate_documents
 from skills.backend import build_backend
 from skills.errors import InputError
 from skills.observability import build_observability

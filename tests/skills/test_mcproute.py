@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from orchestrator.lint_index import LintContext
-from orchestrator.validate import validate_documents
+from orchestrator.engine.lint.index import LintContext
+from orchestrator.engine.validate import validate_documents
 from skills.errors import InputError
 from skills.mcproute import build_mcproute
 from tests.conftest import shared_path

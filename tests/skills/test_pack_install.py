@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from server.cli import main
-from skills import pack
+from server.cli.main import main
+from server.pack import installer as pack
 from skills.catalog import SKILLS
 
 CLIENT_DIRS = {

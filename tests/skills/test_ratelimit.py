@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from orchestrator.lint import LintContext
-from orchestrator.validate import validate_documents
+from orchestrator.engine.lint.linter import LintContext
+from orchestrator.engine.validate import validate_documents
 from skills.errors import InputError
 from skills.install import build_install
 from skills.ratelimit import COSTS_PATCH_FILE, build_ratelimit, cel_problem

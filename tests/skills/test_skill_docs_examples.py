@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from server.pack.skilldoc_examples import EXAMPLES, cli_executable, hermetic_env
 from skills.catalog import SKILLS
-from skills.skilldoc_examples import EXAMPLES, cli_executable, hermetic_env
 from tests.conftest import shared_path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -122,9 +122,9 @@ def test_example_manifests_pass_the_validation_engine(skill: str, workdirs: dict
         pytest.skip(f"{skill}'s example output is a script, not manifests")
     crds_dir = shared_path("crds")
     try:
-        from orchestrator.crds import load_crds
-        from orchestrator.lint import LintContext
-        from orchestrator.validate import validate_documents
+        from orchestrator.engine.crds import load_crds
+        from orchestrator.engine.lint.linter import LintContext
+        from orchestrator.engine.validate import validate_documents
     except ModuleNotFoundError as exc:
         pytest.skip(f"the validation engine is not available yet ({exc.name})")
     # The atomic skills' examples are one setup (openai backend, its key, a route to it): validate them

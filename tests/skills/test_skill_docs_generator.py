@@ -7,11 +7,11 @@ from dataclasses import fields
 import pytest
 from pydantic import Field
 
-from skills import skilldoc
+from server.pack import skilldoc
+from server.pack.skilldoc_examples import Example, cli_args
+from server.pack.skilldoc_tables import PROFILE_LABELS, inputs_tables
 from skills.catalog import SkillEntry
 from skills.model import InputModel
-from skills.skilldoc_examples import Example, cli_args
-from skills.skilldoc_tables import PROFILE_LABELS, inputs_tables
 from skills.types import DNSLabel, Duration
 from skills.versions import VersionProfile
 

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from skills_ref import validate as skills_ref_validate
 
-from server.cli import main
-from skills import skilldoc
+from server.cli.main import main
+from server.pack import skilldoc
 from skills.catalog import SKILLS, SkillEntry
 
 REPO = Path(__file__).resolve().parents[2]

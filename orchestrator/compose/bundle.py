@@ -1,0 +1,244 @@
+"""The bundle: composed manifests, validated, plus the scripts and README that make them apply-ready."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from orchestrator.compose.checklist import (
+    CheckItem,
+    check_backend_refs,
+    check_buffer_limit,
+    check_failover,
+    check_rule_limit,
+    check_secrets_absent,
+    check_tls,
+    check_values,
+)
+from orchestrator.compose.checklist_edge import edge_checks
+from orchestrator.compose.composer import Composition, compose
+from orchestrator.compose.readme import render_readme, render_secrets_script
+from orchestrator.compose.traffic import rate_limit_backend
+from orchestrator.engine.findings import Report
+from orchestrator.intake.model import Intake
+from skills.install import VALUES_FILE, render_script
+from skills.render import join_documents, render_object, render_text
+
+SKILL = "aigw-orchestrator"
+FILE_ORDER = (
+    "README.md",
+    "manifests.yaml",
+    "kustomization.yaml",
+    "install.sh",
+    VALUES_FILE,
+    "secrets.sh",
+    "report.json",
+)
+EXECUTABLE = {"install.sh", "secrets.sh"}
+# Extra install-plan files, present only when an addon needs them (the rate-limit addon's Redis).
+OPTIONAL_FILES = ("redis.yaml",)
+# The AIGatewayRoute at each canary stage (aigw-route's stage files), present only with a canary.
+STAGE_FILE = re.compile(r"^canary-stage-[0-9]+-[0-9]+pct\.yaml$")
+
+
+def is_bundle_file(name: str) -> bool:
+    """A name a bundle may contain: what --force may replace."""
+    return name in FILE_ORDER or name in OPTIONAL_FILES or bool(STAGE_FILE.match(name))
+
+
+class BundleExistsError(FileExistsError):
+    """The output directory already holds files and --force was not given."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """An apply-ready bundle: files by name (in FILE_ORDER), the validation report and the checklist."""
+
+    files: dict[str, str]
+    report: Report
+    checklist: list[CheckItem]
+    composition: Composition
+
+    @property
+    def valid(self) -> bool:
+        """No error finding and every checklist item that could be checked passed."""
+        return self.report.ok and all(item.passed is not False for item in self.checklist)
+
+    @property
+    def fully_checked(self) -> bool:
+        return not self.report.checks_skipped
+
+    def summary(self) -> str:
+        errors, warnings = len(self.report.errors), len(self.report.warnings)
+        state = "valid" if self.valid else "NOT valid"
+        if self.valid and not self.fully_checked:
+            state = "valid as far as checked (CRD schema checks skipped)"
+        docs = self.report.documents
+        return f"Bundle {state}: {docs} manifests, {errors} errors, {warnings} warnings."
+
+
+def _namespaces(comp: Composition) -> list[tuple[dict[str, Any], str]]:
+    env = comp.intake.environment
+    wanted = [env.namespace] + (
+        [env.gateway_namespace] if env.gateway_namespace and env.create_gateway else []
+    )
+    names = sorted({n for n in wanted if n and n != "default"})
+    return [render_object(SKILL, "namespace.yaml.j2", name=name) for name in names]
+
+
+def _stage_files(comp: Composition) -> dict[str, str]:
+    """The canary's per-stage AIGatewayRoute files, as aigw-route wrote them (empty without a canary)."""
+    route = comp.parts.get("route")
+    return {name: text for name, text in (route.files if route else {}).items() if STAGE_FILE.match(name)}
+
+
+def _stage_key(name: str) -> int:
+    return int(name.split("-")[2])
+
+
+def _existing_gateways(comp: Composition) -> frozenset[str]:
+    env = comp.intake.environment
+    if env.create_gateway:
+        return frozenset()
+    return frozenset({f"{env.gateway_namespace or env.namespace}/{env.gateway_name}"})
+
+
+def _validate(docs: list[dict[str, Any]], comp: Composition, crds: Any, crds_note: str | None) -> Report:
+    from orchestrator.engine.lint.linter import LintContext
+    from orchestrator.engine.validate import validate_documents
+
+    env = comp.intake.environment
+    external = frozenset(f"{s.namespace}/{s.name}" for s in comp.secrets)
+    gateways = (
+        frozenset()
+        if env.create_gateway
+        else frozenset({f"{env.gateway_namespace or env.namespace}/{env.gateway_name}"})
+    )
+    context = LintContext(
+        external_secrets=external,
+        existing_gateways=gateways,
+        rate_limit_backend=rate_limit_backend(comp.intake),
+    )
+    report = validate_documents(docs, crds=crds, context=context)
+    if crds is None and crds_note:
+        # The caller's sentence says where it looked for CRDs; it replaces the engine's generic one.
+        report = report.model_copy(update={"checks_skipped": [crds_note]})
+    return report
+
+
+def build_bundle(data: Intake | dict[str, Any], *, crds: Any = None, crds_note: str | None = None) -> Bundle:
+    """Compose, validate and render every bundle file. Pure: nothing is written."""
+    comp = compose(data)
+    pairs = _namespaces(comp) + comp.documents
+    docs = [obj for obj, _ in pairs]
+    report = _validate(docs, comp, crds, crds_note)
+    files: dict[str, str] = {
+        "manifests.yaml": join_documents([text for _, text in pairs]),
+        "kustomization.yaml": render_text(SKILL, "kustomization.yaml.j2", resources=["manifests.yaml"]),
+        "install.sh": render_script(comp.install, embed_files=False),
+        VALUES_FILE: comp.install.files[VALUES_FILE],
+        **{name: comp.install.files[name] for name in OPTIONAL_FILES if name in comp.install.files},
+        **_stage_files(comp),
+        "secrets.sh": render_secrets_script(comp.secrets),
+    }
+    inst = comp.intake.installation
+    checklist = [
+        CheckItem(
+            f"Manifests accepted by the CRD schemas and CEL rules of AI Gateway {inst.version}",
+            None if crds is None else not any(f.rule in ("schema", "cel") for f in report.errors),
+            " ".join(report.checks_skipped) if crds is None else "",
+        ),
+        CheckItem(
+            "Cross-resource lint: references resolve, one policy per target, no dead rules",
+            not any(f.rule not in ("schema", "cel") for f in report.errors),
+        ),
+        check_buffer_limit(docs),
+        check_backend_refs(docs),
+        check_tls(docs),
+        check_rule_limit(docs, inst.version),
+        check_values(files[VALUES_FILE], inst.ai_gateway_namespace),
+    ]
+    failover = check_failover(docs)
+    if failover:
+        checklist.append(failover)
+    checklist += edge_checks(docs, _existing_gateways(comp))
+    checklist.append(check_secrets_absent(files))
+    bundle = Bundle(files, report, checklist, comp)
+    files["README.md"] = render_readme(bundle)
+    files["report.json"] = _report_json(bundle)
+    ordered = {name: files[name] for name in (*FILE_ORDER, *OPTIONAL_FILES) if name in files}
+    ordered |= {name: files[name] for name in sorted(filter(STAGE_FILE.match, files), key=_stage_key)}
+    return Bundle(ordered, report, checklist, comp)
+
+
+def _report_json(bundle: Bundle) -> str:
+    comp = bundle.composition
+    data = {
+        "valid": bundle.valid,
+        "fully_checked": bundle.fully_checked,
+        "ai_gateway_version": comp.intake.installation.version,
+        "summary": bundle.summary(),
+        "checklist": [item.to_dict() for item in bundle.checklist],
+        "validation": bundle.report.to_dict(),
+        "secrets": [s.model_dump(exclude={"command"}) for s in comp.secrets],
+        "notes": comp.notes,
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+def write_bundle(bundle: Bundle, out_dir: str | os.PathLike[str], *, force: bool = False) -> list[Path]:
+    """Write every file atomically into out_dir: all files appear together, or none do.
+
+    Refuses a non-empty out_dir unless force, and even with force one holding anything but bundle files (so
+    `-o . --force` cannot delete a project); never writes outside out_dir (file names are fixed).
+    """
+    target = Path(out_dir).resolve()
+    if target.exists() and not target.is_dir():
+        raise BundleExistsError(f"{target} exists and is not a directory")
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise BundleExistsError(f"{target} is not empty; use --force to replace it")
+    if (
+        target.is_dir()
+    ):  # --force replaces a previous bundle, never a directory holding the user's other files
+        foreign = sorted(p.name for p in target.iterdir() if not is_bundle_file(p.name))
+        if foreign:
+            raise BundleExistsError(
+                f"{target} holds files that are not part of a bundle ({', '.join(foreign[:5])}); --force only "
+                "replaces a previous bundle: choose a new or empty directory"
+            )
+    for name in bundle.files:
+        if Path(name).name != name or name in ("", ".", ".."):
+            raise ValueError(f"refusing bundle file name {name!r}: it would escape {target}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        for name, text in bundle.files.items():
+            path = staging / name
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(path, 0o755 if name in EXECUTABLE else 0o644)
+        os.chmod(staging, 0o755)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            old.rmdir()
+            os.replace(target, old)
+            try:
+                os.replace(staging, target)
+            except OSError:
+                os.replace(old, target)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return [target / name for name in bundle.files]

@@ -1,0 +1,203 @@
+"""Compose an intake into one ordered set of manifests by calling the same core functions as the atomic tools."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from orchestrator.compose.edge import compose_edge
+from orchestrator.compose.traffic import install_extras, ratelimit_parts, route_extras
+from orchestrator.intake.model import Intake, ProviderIntake
+from skills.auth import build_auth
+from skills.backend import build_backend
+from skills.errors import InputError, Problem
+from skills.install import build_install
+from skills.providers import PRESETS
+from skills.result import SecretShape, SkillResult
+from skills.route import build_route
+
+# Apply order: cluster-scoped class first, then the Gateway and its policy, backends, credentials, routes.
+KIND_ORDER = (
+    "GatewayClass",
+    "EnvoyProxy",
+    "GatewayConfig",
+    "Gateway",
+    "ClientTrafficPolicy",
+    "Backend",
+    "AIServiceBackend",
+    "BackendTLSPolicy",
+    "BackendSecurityPolicy",
+    "AIGatewayRoute",
+    "SecurityPolicy",
+    "BackendTrafficPolicy",
+    "QuotaPolicy",
+    "ReferenceGrant",
+)
+
+
+@dataclass(frozen=True)
+class Composition:
+    """Everything the bundle is made of, before validation."""
+
+    intake: Intake
+    install: SkillResult
+    documents: list[tuple[dict[str, Any], str]]
+    secrets: list[SecretShape]
+    notes: list[str] = field(default_factory=list)
+    parts: dict[str, SkillResult] = field(default_factory=dict)
+
+
+def _prefixed(exc: InputError, prefix: str) -> list[Problem]:
+    return [
+        Problem(f"{prefix}.{p.path}" if p.path else prefix, p.message, p.value, p.expected)
+        for p in exc.problems
+    ]
+
+
+def _backend_input(p: ProviderIntake, intake: Intake) -> dict[str, Any]:
+    overrides = p.model_dump(
+        exclude_none=True,
+        exclude={"provider", "name", "models", "weight", "auth", "auth_type"},
+        exclude_unset=True,
+    )
+    return overrides | {
+        "name": p.backend_name,
+        "namespace": intake.environment.namespace,
+        "provider": p.provider,
+        "target_version": intake.installation.version,
+    }
+
+
+def _auth_input(p: ProviderIntake, intake: Intake) -> dict[str, Any] | None:
+    kind = p.policy_type()
+    if kind == "none":
+        return None
+    preset = PRESETS[p.provider]
+    data: dict[str, Any] = p.auth.model_dump(exclude_unset=True) if p.auth else {}
+    data |= {
+        "type": kind,
+        "targets": [p.backend_name],
+        "namespace": intake.environment.namespace,
+        "target_version": intake.installation.version,
+    }
+    if kind in ("APIKey", "AzureAPIKey", "AnthropicAPIKey") and not data.get("secret_file"):
+        data.setdefault("secret_env", preset.secret_env or None)
+    region = p.region or preset.default_region
+    if kind == "AWSCredentials":
+        data.setdefault("aws_region", region)
+    if kind == "GCPCredentials":
+        data.setdefault("gcp_region", region)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def plan_rules(intake: Intake) -> list[dict[str, Any]]:
+    """Route rules from the providers' model lists and the routing strategy.
+
+    A model served by one provider goes straight to it; one served by several becomes a single rule whose
+    backends are ordered as the providers are (priorities for failover, weights for split). Models whose
+    backend lists are identical share a rule, which keeps well under the 15-rule limit.
+    """
+    serving: dict[str, list[tuple[ProviderIntake, str | None]]] = {}
+    for provider in intake.providers:
+        for client, upstream in provider.model_pairs():
+            serving.setdefault(client, []).append((provider, upstream))
+    strategy = intake.routing.strategy
+    problems: list[Problem] = []
+    grouped: dict[str, dict[str, Any]] = {}
+    for model, entries in serving.items():
+        refs: list[dict[str, Any]] = []
+        if len(entries) > 1 and strategy == "by-model":
+            names = ", ".join(p.backend_name for p, _ in entries)
+            problems.append(
+                Problem(
+                    "routing.strategy",
+                    f"model {model!r} is served by several providers ({names})",
+                    "'by-model'",
+                    "failover (providers in the listed order) or split (by weight)",
+                )
+            )
+            continue
+        for rank, (provider, upstream) in enumerate(entries):
+            ref: dict[str, Any] = {"name": provider.backend_name}
+            if upstream:
+                ref["model_name_override"] = upstream
+            if len(entries) > 1 and strategy == "failover":
+                ref["priority"] = rank
+            if len(entries) > 1 and strategy == "split":
+                ref["weight"] = provider.weight if provider.weight is not None else 1
+            refs.append(ref)
+        key = json.dumps(refs, sort_keys=True)
+        rule = grouped.setdefault(key, {"models": [], "backends": refs})
+        rule["models"].append(model)
+    if problems:
+        raise InputError(problems, skill="aigw-orchestrator")
+    rules = list(grouped.values())
+    if intake.routing.request_timeout:
+        for rule in rules:
+            rule["request_timeout"] = intake.routing.request_timeout
+    return rules
+
+
+def compose(data: Intake | dict[str, Any]) -> Composition:
+    """Install plan → Gateway and ClientTrafficPolicy → per provider backend and auth → AIGatewayRoute."""
+    intake = Intake.parse(data, skill="aigw-orchestrator")
+    env, inst = intake.environment, intake.installation
+    problems: list[Problem] = []
+    install = build_install(inst.model_dump() | install_extras(intake))
+    parts: dict[str, SkillResult] = {"install": install}
+    for index, provider in enumerate(intake.providers):
+        try:
+            parts[f"backend:{provider.backend_name}"] = build_backend(_backend_input(provider, intake))
+        except InputError as exc:
+            problems += _prefixed(exc, f"providers[{index}]")
+        auth = _auth_input(provider, intake)
+        if auth is None:
+            continue
+        try:
+            parts[f"auth:{provider.backend_name}"] = build_auth(auth)
+        except InputError as exc:
+            problems += _prefixed(exc, f"providers[{index}].auth")
+    edge_parts, edge_problems, gateway_links = compose_edge(intake)
+    problems += edge_problems
+    traffic_parts, traffic_problems = ratelimit_parts(intake)
+    problems += traffic_problems
+    try:
+        rules, route_fields = route_extras(intake, plan_rules(intake))
+        parts["route"] = build_route(
+            {
+                "rules": rules,
+                "name": env.route_name,
+                "namespace": env.namespace,
+                "gateway_name": env.gateway_name,
+                "gateway_namespace": env.gateway_namespace,
+                "create_gateway": env.create_gateway,
+                "buffer_limit": env.buffer_limit,
+                "target_version": inst.version,
+                **gateway_links,
+                **route_fields,
+            }
+        )
+    except InputError as exc:
+        problems += _prefixed(exc, "routing") if exc.skill != "aigw-orchestrator" else list(exc.problems)
+    if problems:
+        raise InputError(problems, skill="aigw-orchestrator")
+    parts.update(edge_parts)
+    parts.update(traffic_parts)
+    rendered = [pair for name, part in parts.items() if name != "install" for pair in _pairs(part)]
+    rendered.sort(key=lambda pair: KIND_ORDER.index(pair[0]["kind"]) if pair[0]["kind"] in KIND_ORDER else 99)
+    secrets = [s for part in parts.values() for s in part.secrets]
+    notes: list[str] = []
+    for part in parts.values():
+        notes += [n for n in part.notes if n not in notes]
+    return Composition(intake, install, rendered, secrets, notes, parts)
+
+
+def _pairs(result: SkillResult) -> list[tuple[dict[str, Any], str]]:
+    """Split a result's YAML stream back into (object, text) pairs; the text parses to the object."""
+    texts = result.yaml.split("---\n") if result.yaml else []
+    if len(texts) != len(result.manifests):
+        raise RuntimeError(
+            f"{result.skill}: {len(texts)} YAML documents for {len(result.manifests)} manifests"
+        )
+    return list(zip(result.manifests, texts, strict=True))

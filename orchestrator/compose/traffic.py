@@ -1,0 +1,107 @@
+"""Composition of the traffic features: token limits, quotas, canary weights and passive health checks.
+
+Called from orchestrator.compose.composer; the logic lives in the skills (skills.ratelimit, skills.traffic), this only
+maps the intake onto their inputs and keeps route, install plan and policies consistent with each other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orchestrator.intake.model import Intake
+from skills.errors import InputError, Problem
+from skills.ratelimit import build_ratelimit, request_costs
+from skills.result import SkillResult
+
+RATE_LIMIT_ADDON = "rate-limit"
+
+
+def install_extras(intake: Intake) -> dict[str, Any]:
+    """Install input additions: limits and quotas need Envoy Gateway's rate limit service (and Redis)."""
+    limits = intake.limits
+    if limits is None or not (limits.token_limits or limits.quotas):
+        return {}
+    addons = sorted({*intake.installation.addons, RATE_LIMIT_ADDON})
+    return {"addons": addons, "redis_url": limits.redis_url}
+
+
+def route_extras(intake: Intake, rules: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """(rules, extra route fields): quota backends get an explicit modelNameOverride, costs, canary, health check."""
+    extras: dict[str, Any] = {}
+    routing = intake.routing
+    if routing.canary is not None:
+        extras["canary"] = routing.canary.model_dump()
+    if routing.health_check is not None:
+        extras["health_check"] = routing.health_check.model_dump()
+    limits = intake.limits
+    if limits is None:
+        return rules, extras
+    costs = request_costs(limits.token_limits, [])
+    if costs:
+        extras["llm_request_costs"] = [
+            {"type": c["type"], "metadata_key": c["metadataKey"], **({"cel": c["cel"]} if "cel" in c else {})}
+            for c in costs
+        ]
+    quota_backends = {q.backend for q in limits.quotas}
+    if not quota_backends:
+        return rules, extras
+    # QuotaPolicy modelName must equal the backendRef's modelNameOverride, so spell the override out.
+    with_overrides = []
+    for rule in rules:
+        if len(rule["models"]) > 1 and any(r["name"] in quota_backends for r in rule["backends"]):
+            with_overrides += [rule | {"models": [m]} for m in rule["models"]]
+        else:
+            with_overrides.append(rule)
+    out = []
+    for rule in with_overrides:
+        refs = [
+            ref
+            if ref["name"] not in quota_backends or ref.get("model_name_override")
+            else ref | {"model_name_override": rule["models"][0]}
+            for ref in rule["backends"]
+        ]
+        out.append(rule | {"backends": refs})
+    return out, extras
+
+
+def ratelimit_parts(intake: Intake) -> tuple[dict[str, SkillResult], list[Problem]]:
+    """The aigw-ratelimit result for the intake's limits (the costs themselves go on the route)."""
+    limits = intake.limits
+    if limits is None or not (limits.token_limits or limits.quotas):
+        return {}, []
+    names = {p.backend_name for p in intake.providers}
+    problems = [
+        Problem(
+            f"limits.quotas[{i}].backend",
+            f"no provider has the backend name {q.backend!r}",
+            q.backend,
+            ", ".join(sorted(names)),
+        )
+        for i, q in enumerate(limits.quotas)
+        if q.backend not in names
+    ]
+    try:
+        result = build_ratelimit(
+            {
+                "route_name": intake.environment.route_name,
+                "namespace": intake.environment.namespace,
+                "token_limits": [t.model_dump(exclude_none=True) for t in limits.token_limits],
+                "quotas": [q.model_dump(exclude_none=True) for q in limits.quotas],
+                "target_version": intake.installation.version,
+            }
+        )
+    except InputError as exc:
+        return {}, problems + [
+            Problem(f"limits.{p.path}" if p.path else "limits", p.message, p.value, p.expected)
+            for p in exc.problems
+        ]
+    # The route already carries the costs: drop the patch file and the note about applying it.
+    result = result.model_copy(
+        update={"files": {}, "notes": [n for n in result.notes if "must record the costs" not in n]}
+    )
+    return {"ratelimit": result}, problems
+
+
+def rate_limit_backend(intake: Intake) -> bool:
+    """Whether the install plan gives Envoy Gateway a rate limit backend (for lint rule AIGW-L030)."""
+    return RATE_LIMIT_ADDON in install_extras(intake).get("addons", intake.installation.addons)

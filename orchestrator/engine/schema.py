@@ -1,0 +1,214 @@
+"""Structural validation of one custom object against its CRD version, as the API server does on create.
+
+Order, as in the API server: prune unknown fields and apply defaults (on a copy, :mod:`orchestrator.engine.structural`),
+then the OpenAPI v3 value validations. Those run through ``jsonschema``: each CRD version's schema is converted
+to JSON Schema once and its validator compiled once, both cached on the :class:`~orchestrator.engine.crds.CRDSet`.
+Errors are rendered in the API server's words, e.g. ``Too many: 16: must have at most 15 items``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from orchestrator.engine.crds import CRDSet, CRDVersion
+from orchestrator.engine.formats import FORMAT_CHECKS, pattern_matches
+from orchestrator.engine.object_meta import FieldError, format_field_path, go_quote, metadata_errors
+from orchestrator.engine.structural import apply_structure
+
+_VALUE_KEYWORDS = (
+    "enum",
+    "required",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "multipleOf",
+    "uniqueItems",
+)
+# Field error types that make the API server skip CEL rules (apiextensions hasBlockingErr).
+_BLOCKING = frozenset({"enum", "required", "maxLength", "maxItems", "maxProperties", "type"})
+CEL_SKIPPED_MESSAGE = (
+    "some validation rules were not checked because the object was invalid; correct the existing errors to "
+    "complete validation"
+)
+
+
+@dataclass(frozen=True)
+class SchemaResult:
+    """The defaulted object (what CEL rules see) and the structural errors, in API server form."""
+
+    defaulted: dict[str, Any]
+    errors: tuple[FieldError, ...]
+
+    @property
+    def blocking(self) -> bool:
+        return any(e.blocking for e in self.errors)
+
+
+def to_json_schema(node: Any) -> dict[str, Any]:
+    """Convert an OpenAPI v3 structural schema node into an equivalent JSON Schema (draft 7) node."""
+    if not isinstance(node, dict):
+        return {}
+    out: dict[str, Any] = {}
+    if node.get("x-kubernetes-int-or-string"):
+        out["type"] = ["integer", "string"]
+    elif "type" in node:
+        out["type"] = [node["type"], "null"] if node.get("nullable") else node["type"]
+    for key in _VALUE_KEYWORDS:
+        if key in node:
+            out[key] = node[key]
+    for bound, exclusive in (("maximum", "exclusiveMaximum"), ("minimum", "exclusiveMinimum")):
+        if node.get(exclusive) is True and bound in node:
+            out[exclusive] = out.pop(bound)
+    if isinstance(node.get("properties"), dict):
+        out["properties"] = {k: to_json_schema(v) for k, v in node["properties"].items()}
+    if isinstance(node.get("additionalProperties"), dict):
+        out["additionalProperties"] = to_json_schema(node["additionalProperties"])
+    if "items" in node:
+        out["items"] = to_json_schema(node["items"])
+    for junctor in ("allOf", "anyOf", "oneOf"):
+        if isinstance(node.get(junctor), list):
+            out[junctor] = [to_json_schema(x) for x in node[junctor]]
+    if "not" in node:
+        out["not"] = to_json_schema(node["not"])
+    return out
+
+
+def root_json_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema for a whole custom object; ``metadata`` is checked separately as ObjectMeta."""
+    converted = to_json_schema(schema)
+    props = dict(converted.get("properties") or {})
+    props.pop("metadata", None)
+    converted["properties"] = props
+    return converted
+
+
+_VALIDATOR_CLASS: Any = None
+
+
+def validator_class() -> Any:
+    """Draft 7 with RE2 ``pattern``, structured ``required`` errors and the API server's formats."""
+    global _VALIDATOR_CLASS
+    if _VALIDATOR_CLASS is None:
+        from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
+
+        def pattern(validator: Any, patrn: str, instance: Any, schema: Any) -> Iterator[Any]:
+            if isinstance(instance, str) and not pattern_matches(patrn, instance):
+                yield ValidationError(f"{instance!r} does not match {patrn!r}")
+
+        def required(validator: Any, names: list[str], instance: Any, schema: Any) -> Iterator[Any]:
+            if isinstance(instance, dict):
+                for name in names:
+                    if name not in instance:
+                        yield ValidationError("Required value", path=[name])
+
+        checker = FormatChecker(formats=())
+        for fmt, check in FORMAT_CHECKS.items():
+            checker.checks(fmt)(check)
+        cls = validators.extend(Draft7Validator, {"pattern": pattern, "required": required})
+        _VALIDATOR_CLASS = (cls, checker)
+    return _VALIDATOR_CLASS
+
+
+def compiled_validator(crd: CRDVersion, crdset: CRDSet) -> Any:
+    """The jsonschema validator for one CRD version, built once per CRDSet."""
+    key = ("jsonschema", crd.gvk)
+    found = crdset.cache.get(key)
+    if found is None:
+        cls, checker = validator_class()
+        found = cls(root_json_schema(dict(crd.schema)), format_checker=checker)
+        crdset.cache[key] = found
+    return found
+
+
+def _count(value: Any) -> int:
+    return len(value) if isinstance(value, list | dict | str) else 0
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _message(kind: str, limit: Any, value: Any, path: str) -> str:
+    """The API server's text for one failed OpenAPI keyword (after ``<path>: ``)."""
+    body = f"Invalid value: {go_quote(value)}: {path} in body"
+    if kind == "type":
+        expected = ",".join(limit) if isinstance(limit, list) else limit
+        actual = _type_name(value)
+        return f'Invalid value: "{actual}": {path} in body must be of type {expected}: "{actual}"'
+    if kind == "enum":
+        return f"Unsupported value: {go_quote(value)}: supported values: " + ", ".join(
+            go_quote(v) for v in limit
+        )
+    if kind == "maxLength":
+        return f"Too long: may not be more than {limit} bytes"
+    if kind in ("maxItems", "maxProperties"):
+        return f"Too many: {_count(value)}: must have at most {limit} items"
+    texts = {
+        "minLength": f"should be at least {limit} chars long",
+        "minItems": f"should have at least {limit} items",
+        "minProperties": f"should have at least {limit} properties",
+        "minimum": f"should be greater than or equal to {limit}",
+        "maximum": f"should be less than or equal to {limit}",
+        "exclusiveMinimum": f"should be greater than {limit}",
+        "exclusiveMaximum": f"should be less than {limit}",
+        "pattern": f"should match '{limit}'",
+        "format": f"must be of type {limit}: {go_quote(value)}",
+        "multipleOf": f"should be a multiple of {limit}",
+        "uniqueItems": "shouldn't contain duplicates",
+        "anyOf": "must validate at least one schema (anyOf)",
+        "oneOf": "must validate one and only one schema (oneOf)",
+        "not": "must not validate the schema (not)",
+    }
+    if kind == "minItems" or kind == "minProperties":
+        body = f"Invalid value: {_count(value)}: {path} in body"
+    return f"{body} {texts.get(kind, 'is invalid')}"
+
+
+def _field_errors(validator: Any, obj: dict[str, Any], schema: dict[str, Any]) -> list[FieldError]:
+    errs: list[FieldError] = []
+    for err in validator.iter_errors(obj):
+        path = format_field_path(list(err.absolute_path), schema)
+        kind = err.validator
+        if kind == "required":
+            errs.append(FieldError(path, "Required value", blocking=True))
+            continue
+        if kind == "additionalProperties":
+            continue  # never generated: unknown fields come from the structural pass
+        errs.append(
+            FieldError(path, _message(kind, err.validator_value, err.instance, path), kind in _BLOCKING)
+        )
+    return errs
+
+
+def validate_structure(obj: dict[str, Any], crd: CRDVersion, crdset: CRDSet) -> SchemaResult:
+    """Prune, default and validate one object of ``crd``'s kind. ``obj`` is not modified.
+
+    With a status subresource the API server resets ``status`` on create, so it is not validated.
+    """
+    if crd.status_subresource and "status" in obj:
+        obj = {k: v for k, v in obj.items() if k != "status"}
+    schema = dict(crd.schema)
+    defaulted, structural = apply_structure(obj, schema)
+    errors = list(structural)
+    errors.extend(metadata_errors(obj.get("metadata"), namespaced=crd.namespaced))
+    errors.extend(_field_errors(compiled_validator(crd, crdset), defaulted, schema))
+    return SchemaResult(defaulted=defaulted, errors=tuple(errors))

@@ -1,0 +1,349 @@
+"""Entry points: read manifests, validate them (schema + CEL per object, then cross-resource lint), report.
+
+``load_documents`` reads files, directories (recursive ``*.yaml``/``*.yml``/``*.json``) and ``-`` (stdin). YAML is
+read as ``kubectl`` reads it: timestamps stay strings, duplicate keys are errors, ``kind: List`` is expanded.
+Documents that are not Kubernetes objects (Helm values, recipes) are skipped with a reason; syntax errors become
+findings with file and line. Sources are ``file.yaml#N`` with N the 1-based document number in the file.
+"""
+
+from __future__ import annotations
+
+import base64
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+
+from orchestrator.engine.core_kinds import core_errors, has_light_checks, is_core
+from orchestrator.engine.crds import CRDSet, how_to_enable
+from orchestrator.engine.findings import Checked, Finding, Report, Severity, Skipped
+from orchestrator.engine.lint.linter import DEPRECATED_API_VERSIONS, LintContext, lint_documents
+from orchestrator.engine.object_meta import FieldError, metadata_errors
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+STDIN = "-"
+
+
+class InputError(Exception):
+    """A path to validate does not exist or cannot be read."""
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader without timestamp resolution and with duplicate-key detection."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, list | dict) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f'mapping key "{key}" already defined at line {seen[key] + 1}',
+                    key_node.start_mark,
+                )
+            if not isinstance(key, list | dict):
+                seen[key] = key_node.start_mark.line
+        mapping = super().construct_mapping(node, deep=deep)
+        return {str(k) if not isinstance(k, str) else k: v for k, v in mapping.items()}
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+
+
+@dataclass
+class LoadResult:
+    documents: list[Any] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _expand(paths: Sequence[str | Path]) -> list[str | Path]:
+    out: list[str | Path] = []
+    for raw in paths:
+        if str(raw) == STDIN:
+            out.append(STDIN)
+            continue
+        p = Path(raw).expanduser()
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in MANIFEST_SUFFIXES))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise InputError(f"{p}: no such file or directory")
+    return out
+
+
+def _yaml_error(name: str, exc: yaml.YAMLError) -> Finding:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    where = f" (line {line}, column {mark.column + 1})" if mark is not None else ""
+    return Finding(
+        rule="yaml",
+        severity="error",
+        kind="",
+        name="",
+        message=f"YAML syntax error: {problem}{where}",
+        hint="Fix the YAML; documents after the error in this file were not read.",
+        source=f"{name}:{line}" if line else name,
+    )
+
+
+def json_value(value: Any) -> Any:
+    """JSON data as kubectl would send it: timestamps and dates (from ``yaml.safe_load``) become the strings they
+    were written as, ``!!binary`` becomes base64, keys become strings."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    if isinstance(value, datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+def _add_document(result: LoadResult, doc: Any, source: str) -> None:
+    if doc is None:
+        return
+    if (
+        isinstance(doc, dict)
+        and str(doc.get("kind", "")).endswith("List")
+        and isinstance(doc.get("items"), list)
+    ):
+        for i, item in enumerate(doc["items"]):
+            _add_document(result, item, f"{source}.items[{i}]")
+        return
+    if not isinstance(doc, dict):
+        result.skipped.append(
+            Skipped(source=source, reason=f"not a Kubernetes object: a YAML {type(doc).__name__}")
+        )
+    elif not doc.get("apiVersion") or not doc.get("kind"):
+        result.skipped.append(
+            Skipped(
+                source=source,
+                reason="not a Kubernetes object: no apiVersion/kind (e.g. Helm values, an agent recipe)",
+            )
+        )
+    else:
+        result.documents.append(doc)
+        result.sources.append(source)
+
+
+def load_text(text: str, name: str, result: LoadResult | None = None) -> LoadResult:
+    """Read the documents of one YAML/JSON text into ``result`` (a new one by default)."""
+    out = result if result is not None else LoadResult()
+    number = 0
+    try:
+        for doc in yaml.load_all(text, Loader=_Loader):
+            number += 1
+            _add_document(out, doc, f"{name}#{number}")
+    except yaml.YAMLError as exc:
+        out.findings.append(_yaml_error(name, exc))
+    return out
+
+
+def load_documents(paths: Sequence[str | Path], *, stdin: Any = None) -> LoadResult:
+    """Read every document from ``paths`` (files, directories, ``-`` for stdin)."""
+    result = LoadResult()
+    for path in _expand(paths):
+        if path == STDIN:
+            load_text((stdin or sys.stdin).read(), "<stdin>", result)
+            continue
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}: {exc}") from exc
+        load_text(text, str(path), result)
+    return result
+
+
+def _identity(doc: dict[str, Any]) -> tuple[str, str | None, str]:
+    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    assert isinstance(meta, dict)
+    ns = meta.get("namespace")
+    return str(doc.get("kind", "")), ns if isinstance(ns, str) and ns else None, str(meta.get("name") or "")
+
+
+def _finding(
+    doc: dict[str, Any],
+    source: str,
+    rule: str,
+    severity: Severity,
+    path: str,
+    message: str,
+    hint: str | None = None,
+) -> Finding:
+    kind, ns, name = _identity(doc)
+    return Finding(
+        rule=rule,
+        severity=severity,
+        kind=kind,
+        namespace=ns,
+        name=name,
+        path=path,
+        message=message,
+        hint=hint,
+        source=source,
+    )
+
+
+def _field_findings(
+    doc: dict[str, Any], source: str, errors: Sequence[FieldError], hint: str | None
+) -> list[Finding]:
+    return [
+        _finding(doc, source, "schema", "error", e.path, e.message, hint if e.unknown_field else None)
+        for e in errors
+    ]
+
+
+def _validate_custom(doc: dict[str, Any], source: str, crds: CRDSet) -> list[Finding] | None:
+    """Schema + CEL findings for a kind the CRDSet serves; None when it does not serve it."""
+    from orchestrator.engine.cel import evaluate_rules
+    from orchestrator.engine.schema import CEL_SKIPPED_MESSAGE, validate_structure
+
+    api_version, kind = str(doc["apiVersion"]), str(doc["kind"])
+    crd = crds.get(api_version, kind)
+    if crd is None:
+        return None
+    result = validate_structure(doc, crd, crds)
+    hint = (
+        f"{kind} {api_version} has no such field in the CRDs from {crds.origin}; check spelling and version."
+    )
+    out = _field_findings(doc, source, result.errors, hint)
+    if result.blocking:
+        out.append(_finding(doc, source, "cel", "info", "", CEL_SKIPPED_MESSAGE))
+    else:
+        for v in evaluate_rules(result.defaulted, crd, crds):
+            if v.unsupported:
+                hint = "Check this rule with a server-side dry run (kubectl apply --dry-run=server)."
+                out.append(_finding(doc, source, "cel-unsupported", "warning", v.path, v.message, hint))
+            else:
+                out.append(_finding(doc, source, "cel", "error", v.path, v.message))
+    group, _, version = api_version.rpartition("/")
+    if crd.deprecated and (group, version, kind) not in DEPRECATED_API_VERSIONS:
+        out.append(
+            _finding(
+                doc, source, "deprecated-version", "warning", "apiVersion", crd.deprecation_warning or ""
+            )
+        )
+    return out
+
+
+def _unknown_kind(doc: dict[str, Any], source: str, crds: CRDSet) -> Finding:
+    api_version, kind = str(doc["apiVersion"]), str(doc["kind"])
+    group = api_version.rpartition("/")[0]
+    served = crds.served_versions(group, kind)
+    if served:
+        hint = f"{kind} is served as " + ", ".join(f"{group}/{v}" for v in served) + "."
+    else:
+        hint = f"Kinds of {group} in the loaded CRDs: {', '.join(crds.kinds(group)) or 'none'}."
+    msg = f'no matches for kind "{kind}" in version "{api_version}"'
+    return _finding(doc, source, "schema", "error", "apiVersion", msg, hint)
+
+
+def _check_object(doc: dict[str, Any], source: str, crds: CRDSet | None) -> tuple[list[Finding], bool]:
+    """Findings for one object, and whether it had no schema to check against (metadata only)."""
+    custom = _validate_custom(doc, source, crds) if crds is not None else None
+    if custom is not None:
+        return custom, False
+    api_version = str(doc["apiVersion"])
+    if crds is not None and crds.knows_group(api_version.rpartition("/")[0]):
+        return [_unknown_kind(doc, source, crds)], False
+    core = is_core(api_version)
+    errors = core_errors(doc) if core else metadata_errors(doc.get("metadata"))
+    light = has_light_checks(api_version, str(doc["kind"]))
+    return _field_findings(doc, source, errors, None), not light and (crds is not None or core)
+
+
+def validate_documents(
+    docs: list[Any],
+    *,
+    crds: CRDSet | None,
+    context: LintContext | None = None,
+    sources: list[str] | None = None,
+    lint: bool = True,
+    crds_note: str | None = None,
+    target_version: str = "v1.1.0",
+) -> Report:
+    """Validate Kubernetes objects: schema + CEL for kinds the CRDSet serves, light checks for core kinds, lint.
+
+    ``crds_note`` is the sentence :func:`orchestrator.engine.crds.resolve_crd_source` returned when no CRDs were found.
+    """
+    names = sources if sources is not None else [f"<input>#{i + 1}" for i in range(len(docs))]
+    loaded = LoadResult()
+    for doc, source in zip(docs, names, strict=True):
+        _add_document(loaded, json_value(doc), source)
+    findings: list[Finding] = []
+    unchecked: Counter[str] = Counter()
+    checked: list[Checked] = []
+    for doc, source in zip(loaded.documents, loaded.sources, strict=True):
+        kind, ns, name = _identity(doc)
+        checked.append(Checked(source=source, kind=kind, namespace=ns, name=name))
+        found, without_schema = _check_object(doc, source, crds)
+        findings.extend(found)
+        if without_schema:
+            unchecked[f"{doc['apiVersion']} {kind}"] += 1
+    if lint:
+        findings.extend(lint_documents(loaded.documents, context, loaded.sources))
+    order = {s: i for i, s in enumerate(loaded.sources)}
+    findings.sort(key=lambda f: order.get(f.source or "", len(order)))
+    checks = (
+        [
+            crds_note
+            or ("Schema and CEL checks did not run: no CRDs were given. " + how_to_enable(target_version))
+        ]
+        if crds is None
+        else []
+    )
+    checks += [
+        f"No schema for {gvk} ({n} document{'s' if n > 1 else ''}): only metadata was checked; "
+        "use a server-side dry run (kubectl apply --dry-run=server) for full validation."
+        for gvk, n in sorted(unchecked.items())
+    ]
+    return Report(
+        findings=findings,
+        skipped=loaded.skipped,
+        checks_skipped=checks,
+        documents=len(checked),
+        checked=checked,
+    )
+
+
+def validate_paths(
+    paths: Sequence[str | Path],
+    *,
+    crds: CRDSet | None,
+    context: LintContext | None = None,
+    crds_note: str | None = None,
+    target_version: str = "v1.1.0",
+    stdin: Any = None,
+) -> Report:
+    """``load_documents`` + ``validate_documents``, with syntax errors and skipped documents in the report."""
+    loaded = load_documents(paths, stdin=stdin)
+    report = validate_documents(
+        loaded.documents,
+        crds=crds,
+        context=context,
+        sources=loaded.sources,
+        crds_note=crds_note,
+        target_version=target_version,
+    )
+    return report.model_copy(
+        update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}
+    )

@@ -1,0 +1,266 @@
+"""The intake questions as flat forms, asked in rounds: environment → providers → details → routing, then an
+optional production round (features → their details).
+
+The same forms drive MCP elicitation, the "needs input" answer for clients that cannot elicit, and the
+terminal questions of `aigw-skills build`. Forms are flat (primitive fields only) as elicitation requires;
+`to_intake` turns the answers into the typed `Intake`, which does the real validation.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, create_model
+
+from orchestrator.intake.forms import Form
+from orchestrator.intake.production import production_intake
+from skills.providers import PRESETS, ProviderId
+from skills.versions import DEFAULT_VERSION, AIGatewayVersion
+
+ROUNDS = ("environment", "providers", "details", "routing", "features", "production")
+
+
+class EnvironmentForm(Form):
+    """Round 1: where the gateway goes and what is installed already."""
+
+    namespace: str = Field("default", description="Namespace for routes, backends and Secrets")
+    create_gateway: bool = Field(True, description="Create a new Gateway (no: attach to an existing one)")
+    gateway_name: str = Field("ai-gateway", description="Gateway name")
+    envoy_gateway_installed: bool = Field(False, description="Is Envoy Gateway already installed?")
+    version: AIGatewayVersion = Field(DEFAULT_VERSION, description="Envoy AI Gateway version")
+
+
+def _default_providers() -> list[ProviderId]:
+    return ["openai", "anthropic"]
+
+
+class ProvidersForm(Form):
+    """Round 2: which providers to connect."""
+
+    providers: list[ProviderId] = Field(
+        default_factory=_default_providers, min_length=1, description="Providers to connect"
+    )
+
+
+def _key(provider: str, field: str) -> str:
+    return f"{provider.replace('-', '_')}__{field}"
+
+
+def details_form(providers: list[str]) -> type[Form]:
+    """Round 3: per-provider models and credentials, one flat form for all chosen providers."""
+    fields: dict[str, Any] = {}
+    for pid in providers:
+        preset = PRESETS[pid]
+        title = preset.title
+        fields[_key(pid, "models")] = (
+            str,
+            Field(
+                ", ".join(preset.example_models[:1]),
+                title=f"{title} models",
+                description=f"{title}: model names clients send, comma-separated ('client=upstream' renames)",
+            ),
+        )
+        if "region" in preset.parameters:
+            fields[_key(pid, "region")] = (
+                str,
+                Field(preset.default_region or "", title=f"{title} region", description=f"{title}: region"),
+            )
+        if "resource" in preset.parameters:
+            fields[_key(pid, "resource")] = (
+                str,
+                Field(
+                    title=f"{title} resource",
+                    description=f"{title}: resource name (<resource>.openai.azure.com)",
+                ),
+            )
+        if preset.in_cluster:
+            fields[_key(pid, "service")] = (
+                str,
+                Field(pid, title=f"{title} Service", description=f"{title}: in-cluster Service name"),
+            )
+            fields[_key(pid, "port")] = (
+                int,
+                Field(
+                    preset.port, ge=1, le=65535, title=f"{title} port", description=f"{title}: Service port"
+                ),
+            )
+        if pid == "azure-openai":
+            fields[_key(pid, "auth")] = (
+                Literal["AzureAPIKey", "AzureCredentials"],
+                Field(
+                    "AzureAPIKey",
+                    title=f"{title} auth",
+                    description=f"{title}: API key, or Entra ID client secret",
+                ),
+            )
+            fields[_key(pid, "azure_client_id")] = (
+                str,
+                Field(
+                    "",
+                    title=f"{title} client ID",
+                    description=f"{title}: Entra ID client ID (AzureCredentials)",
+                ),
+            )
+            fields[_key(pid, "azure_tenant_id")] = (
+                str,
+                Field(
+                    "",
+                    title=f"{title} tenant ID",
+                    description=f"{title}: Entra ID tenant ID (AzureCredentials)",
+                ),
+            )
+        if preset.auth in ("APIKey", "AnthropicAPIKey", "AzureAPIKey"):
+            fields[_key(pid, "secret_env")] = (
+                str,
+                Field(
+                    preset.secret_env or "",
+                    title=f"{title} key variable",
+                    description=f"{title}: environment variable holding the API key",
+                ),
+            )
+        elif preset.auth == "AWSCredentials":
+            fields[_key(pid, "aws_mode")] = (
+                Literal["default-chain", "credentials-file"],
+                Field(
+                    "default-chain",
+                    title=f"{title} credentials",
+                    description=f"{title}: IRSA/Pod Identity (default-chain) or a credentials file",
+                ),
+            )
+            fields[_key(pid, "secret_file")] = (
+                str,
+                Field(
+                    "",
+                    title=f"{title} credentials file",
+                    description=f"{title}: credentials file path (credentials-file)",
+                ),
+            )
+        elif preset.auth == "GCPCredentials":
+            fields[_key(pid, "gcp_project")] = (
+                str,
+                Field(title=f"{title} project", description=f"{title}: GCP project ID"),
+            )
+            fields[_key(pid, "gcp_mode")] = (
+                Literal["credentials-file", "adc"],
+                Field(
+                    "credentials-file",
+                    title=f"{title} credentials",
+                    description=f"{title}: service-account key file, or ADC (GKE workload identity)",
+                ),
+            )
+            fields[_key(pid, "secret_file")] = (
+                str,
+                Field(
+                    "./service-account.json",
+                    title=f"{title} key file",
+                    description=f"{title}: service-account key file (credentials-file)",
+                ),
+            )
+    return create_model("DetailsForm", __base__=Form, __doc__="Models and credentials per provider", **fields)
+
+
+def shared_models(providers: list[str], details: dict[str, Any]) -> list[str]:
+    """Client model names that more than one chosen provider serves."""
+    seen: dict[str, int] = {}
+    for pid in providers:
+        for item in str(details.get(_key(pid, "models"), "")).split(","):
+            client = item.split("=", 1)[0].strip()
+            if client:
+                seen[client] = seen.get(client, 0) + 1
+    return sorted(m for m, count in seen.items() if count > 1)
+
+
+def routing_form(providers: list[str]) -> type[Form]:
+    """Round 4 (only when a model is served by several providers): failover order or weighted split."""
+    fields: dict[str, Any] = {
+        "strategy": (
+            Literal["failover", "split"],
+            Field("failover", description="failover: providers in the order chosen; split: share by weight"),
+        ),
+        "request_timeout": (
+            str,
+            Field("", description="Request timeout such as 120s (empty: AI Gateway's 60s)"),
+        ),
+    }
+    for pid in providers:
+        fields[_key(pid, "weight")] = (
+            int,
+            Field(
+                1,
+                ge=0,
+                le=1000,
+                title=f"{PRESETS[pid].title} weight",
+                description=f"{PRESETS[pid].title}: weight for split",
+            ),
+        )
+    return create_model("RoutingForm", __base__=Form, __doc__="How shared models are routed", **fields)
+
+
+def _provider_entry(
+    pid: str, details: dict[str, Any], env: dict[str, Any], routing: dict[str, Any]
+) -> dict[str, Any]:
+    preset = PRESETS[pid]
+    get = lambda field: details.get(_key(pid, field))  # noqa: E731
+    models = [m.strip() for m in str(get("models") or "").split(",") if m.strip()]
+    entry: dict[str, Any] = {"provider": pid, "models": models}
+    for field in ("region", "resource"):
+        if get(field):
+            entry[field] = get(field)
+    if preset.in_cluster and get("service"):
+        entry["service"] = {"name": get("service"), "port": get("port") or preset.port}
+    auth: dict[str, Any] = {}
+    if get("secret_env"):
+        auth["secret_env"] = get("secret_env")
+    if get("auth") == "AzureCredentials":
+        entry["auth_type"] = "AzureCredentials"
+        auth |= {
+            "azure_client_id": get("azure_client_id") or None,
+            "azure_tenant_id": get("azure_tenant_id") or None,
+        }
+    if preset.auth == "AWSCredentials":
+        auth["aws_mode"] = get("aws_mode") or "default-chain"
+        if auth["aws_mode"] == "credentials-file":
+            auth["secret_file"] = get("secret_file")
+    if preset.auth == "GCPCredentials":
+        auth |= {"gcp_project": get("gcp_project"), "gcp_mode": get("gcp_mode") or "credentials-file"}
+        if auth["gcp_mode"] == "credentials-file":
+            auth["secret_file"] = get("secret_file")
+    if auth:
+        entry["auth"] = auth
+    weight = routing.get(_key(pid, "weight"))
+    if routing.get("strategy") == "split" and weight is not None:
+        entry["weight"] = weight
+    return entry
+
+
+def to_intake(
+    environment: dict[str, Any],
+    providers: list[str],
+    details: dict[str, Any],
+    routing: dict[str, Any] | None,
+    production: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The answers of the rounds as raw Intake data (validated by Intake.parse); `production` is the optional
+    round ({features: [...], <production form fields>}), None or no features: none of them."""
+    env = environment
+    routing = routing or {}
+    data: dict[str, Any] = {
+        "environment": {
+            "namespace": env.get("namespace", "default"),
+            "create_gateway": env.get("create_gateway", True),
+            "gateway_name": env.get("gateway_name", "ai-gateway"),
+        },
+        "installation": {
+            "envoy_gateway_installed": env.get("envoy_gateway_installed", False),
+            "version": env.get("version", DEFAULT_VERSION),
+        },
+        "providers": [_provider_entry(pid, details, env, routing) for pid in providers],
+    }
+    if routing.get("strategy"):
+        data["routing"] = {"strategy": routing["strategy"]}
+        if routing.get("request_timeout"):
+            data["routing"]["request_timeout"] = routing["request_timeout"]
+    extra = production_intake(production) if production else {}
+    if "routing" in extra:
+        data["routing"] = data.get("routing", {}) | extra.pop("routing")
+    return data | extra

@@ -1,0 +1,177 @@
+"""`aigw-skills build` and `aigw-skills init`: the orchestrator from a script, CI or a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from skills.versions import DEFAULT_VERSION, PROFILES
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def examples() -> list[str]:
+    folder = resources.files("orchestrator.intake") / "examples"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def example_text(name: str) -> str:
+    return (resources.files("orchestrator.intake") / "examples" / f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    build = subparsers.add_parser(
+        "build",
+        help="Build a validated, apply-ready bundle from an intake file (or answer questions in a terminal)",
+        description="Compose install plan, Gateway, backends, credentials and routes into one validated bundle.",
+    )
+    build.add_argument(
+        "intake", nargs="?", help="intake YAML file, or - for stdin (omit in a terminal to be asked)"
+    )
+    build.add_argument("--example", choices=examples(), help="build a built-in example intake instead")
+    build.add_argument(
+        "-o", "--output", default="aigw-bundle", help="output directory [default: aigw-bundle]"
+    )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a previous bundle in the output directory (a directory holding other files is refused)",
+    )
+    build.add_argument(
+        "--crds", metavar="PATH", help="CRD directory or file for schema checks (env AIGW_SKILLS_CRDS)"
+    )
+    build.add_argument("--cluster", action="store_true", help="read CRDs from the current kubectl context")
+    build.add_argument(
+        "--target-version",
+        choices=list(PROFILES),
+        metavar="VERSION",
+        help=f"AI Gateway release to build for ({', '.join(PROFILES)}); overrides the intake's installation.version",
+    )
+    build.add_argument("--format", choices=["text", "json"], default="text", help="summary format on stdout")
+    build.set_defaults(handler=run_build)
+
+    init = subparsers.add_parser("init", help="Write a commented example intake file to start from")
+    init.add_argument("-o", "--output", default="intake.yaml", help="file to write, or - for stdout")
+    init.add_argument("--example", choices=examples(), default="openai-anthropic", help="which example")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.set_defaults(handler=run_init)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"aigw-skills build: {message}", file=sys.stderr)
+    return code
+
+
+def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
+    import yaml
+
+    from orchestrator.intake.questions import to_intake
+
+    if args.example and args.intake:
+        raise ValueError("give an intake file or --example, not both")
+    if args.example:
+        text, where = example_text(args.example), f"example {args.example}"
+    elif args.intake == "-":
+        text, where = sys.stdin.read(), "stdin"
+    elif args.intake:
+        try:
+            text, where = Path(args.intake).read_text(encoding="utf-8"), args.intake
+        except OSError as exc:
+            raise ValueError(f"cannot read {args.intake}: {exc.strerror}") from None
+    elif sys.stdin.isatty():
+        from server.cli.terminal_intake import ask_intake
+
+        answers = ask_intake(sys.stdin, sys.stderr)
+        return to_intake(**answers)
+    else:
+        raise ValueError(
+            "no intake: give a file (or - for stdin), --example NAME, or run in a terminal to be asked"
+        )
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ValueError(f"{where}: invalid YAML{at}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{where}: an intake is a mapping with at least 'providers'; see `aigw-skills init`")
+    return data
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from orchestrator.compose.bundle import BundleExistsError, build_bundle, write_bundle
+    from orchestrator.engine.crds import CRDSourceError, resolve_crd_source
+    from skills.errors import InputError
+
+    try:
+        data = _load_intake(args)
+    except (ValueError, EOFError) as exc:
+        return _fail(str(exc))
+    if args.target_version:
+        installation = data.get("installation")
+        data = data | {"installation": ({**installation} if isinstance(installation, dict) else {})}
+        data["installation"]["version"] = args.target_version
+    version = str((data.get("installation") or {}).get("version") or DEFAULT_VERSION)
+    try:
+        crds, note = resolve_crd_source(
+            args.crds or os.environ.get("AIGW_SKILLS_CRDS"), version, args.cluster
+        )
+    except CRDSourceError as exc:
+        return _fail(f"CRDs: {exc}")
+    try:
+        bundle = build_bundle(data, crds=crds, crds_note=note)
+    except InputError as exc:
+        return _fail(f"{exc}\nFix the intake (see `aigw-skills init` for a commented example) and run again.")
+    try:
+        written = write_bundle(bundle, args.output, force=args.force)
+    except (BundleExistsError, OSError, ValueError) as exc:
+        return _fail(str(exc))
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "output": str(Path(args.output).resolve()),
+                    "files": [p.name for p in written],
+                    "valid": bundle.valid,
+                    "report": json.loads(bundle.files["report.json"]),
+                },
+                indent=2,
+            )
+        )
+    else:
+        print(bundle.summary())
+        for item in bundle.checklist:
+            print(item.markdown())
+        for finding in bundle.report.findings:
+            print(f"{finding.severity}: {finding.resource}: {finding.path}: {finding.message}")
+        for text in bundle.report.checks_skipped:
+            print(f"skipped: {text}")
+        print(f"Wrote {len(written)} files to {Path(args.output)}: {', '.join(p.name for p in written)}")
+        print(f"Next: cd {Path(args.output)} && ./install.sh && ./secrets.sh && kubectl apply -k .")
+    return EXIT_OK if bundle.valid else EXIT_INVALID
+
+
+def run_init(args: argparse.Namespace) -> int:
+    text = example_text(args.example)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    from server.safe_write import WriteRefused, write_text_atomic
+
+    path = Path(args.output)
+    if path.exists() and not args.force:
+        print(f"aigw-skills init: {path} exists; use --force to overwrite", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        write_text_atomic(path, text, force=args.force)
+    except OSError as exc:
+        reason = str(exc) if isinstance(exc, WriteRefused) else f"{path}: {exc.strerror}"
+        print(f"aigw-skills init: cannot write {reason}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Wrote {path}. Edit it, then: aigw-skills build {path} -o aigw-bundle")
+    return EXIT_OK

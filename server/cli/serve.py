@@ -1,0 +1,96 @@
+"""`aigw-skills serve`: the MCP server over stdio (default) or streamable HTTP (--http)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+CRDS_ENV = "AIGW_SKILLS_CRDS"
+TOKEN_HELP = "bearer token for --http in FILE (default: env AI_GATEWAY_API_KEY)"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="Run the MCP server (stdio, or --http)",
+        description=(
+            "Serve the aigw-skills tools, prompts and resources over MCP: stdio by default (for Claude Code, "
+            "Cursor, VS Code, ...), or streamable HTTP at /mcp with --http (a bearer token is required)."
+        ),
+    )
+    parser.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp instead of stdio")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind with --http [default: 127.0.0.1]"
+    )
+    parser.add_argument("--port", type=int, default=8765, help="port for --http [default: 8765]")
+    parser.add_argument("--token-file", metavar="FILE", help=TOKEN_HELP)
+    parser.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="serve --http without a token (only allowed on a loopback address; for local testing)",
+    )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="extra Host header value to accept with --http, e.g. mcp.example.internal (repeatable)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --http: open connections (slow clients included) before new requests get 503 [default: 128]",
+    )
+    parser.add_argument(
+        "--crds",
+        metavar="PATH",
+        help="CRD schemas (file or directory) for aigw_validate [default: env AIGW_SKILLS_CRDS, else cached]",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from server.mcp.http import HttpSettings, ServeError, read_token
+
+    settings = None
+    if args.http:
+        try:
+            settings = HttpSettings(
+                host=args.host,
+                port=args.port,
+                token=None if args.no_auth and not args.token_file else read_token(args.token_file),
+                no_auth=args.no_auth,
+                allowed_hosts=tuple(args.allowed_host),
+                **({"max_connections": args.max_connections} if args.max_connections is not None else {}),
+            )
+            settings.check()
+        except ServeError as exc:
+            print(f"aigw-skills serve: {exc}", file=sys.stderr)
+            return 2
+    elif args.no_auth or args.token_file or args.allowed_host or args.max_connections is not None:
+        print(
+            "aigw-skills serve: --no-auth, --token-file, --allowed-host and --max-connections only apply with --http",
+            file=sys.stderr,
+        )
+        return 2
+
+    if args.crds:
+        if not Path(args.crds).exists():
+            print(f"aigw-skills serve: --crds {args.crds}: no such file or directory", file=sys.stderr)
+            return 2
+        os.environ[CRDS_ENV] = args.crds  # the orchestrator's validation reads it too
+
+    from server.mcp.app import create_server
+
+    mcp = create_server(crds_path=args.crds)
+    if settings is None:
+        mcp.run()
+    else:
+        from server.mcp.http import serve
+
+        serve(mcp, settings)
+    return 0

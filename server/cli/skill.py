@@ -1,0 +1,69 @@
+"""CLI subcommands for the atomic skills: install, backend, auth, route (one generic handler, catalog-driven)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from server.cli.options import OptionError, add_model_options, collect_fields
+from skills.catalog import SkillEntry, atomic_skills
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    for entry in atomic_skills():
+        if not entry.command:  # atomic entries always have one; this keeps the type checker informed
+            continue
+        parser = subparsers.add_parser(entry.command, help=entry.title, description=entry.description)
+        add_model_options(parser, entry.load_model())
+        parser.add_argument(
+            "--format",
+            choices=["yaml", "json"],
+            default="yaml",
+            help="yaml: manifests (install: a runnable script); json: the full result",
+        )
+        parser.add_argument(
+            "-o", "--output", metavar="FILE", help="write to FILE instead of stdout (atomically)"
+        )
+        parser.add_argument("--force", action="store_true", help="overwrite an existing output FILE")
+        parser.set_defaults(handler=lambda args, entry=entry: run_skill(entry, args))
+
+
+def render_result(result: Any, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(result.model_dump(mode="json"), indent=2, sort_keys=False) + "\n"
+    if result.skill == "aigw-install":
+        from skills.install import render_script
+
+        return render_script(result)
+    return str(result.yaml)
+
+
+def run_skill(entry: SkillEntry, args: argparse.Namespace) -> int:
+    from skills.errors import InputError
+
+    try:
+        data = collect_fields(args, entry.load_model(), sys.stdin)
+        result = entry.load_builder()(data)
+    except (OptionError, InputError) as exc:
+        print(f"aigw-skills {entry.command}: {exc}", file=sys.stderr)
+        print(f"See `aigw-skills {entry.command} --help` for the fields and formats.", file=sys.stderr)
+        return 2
+    text = render_result(result, args.format)
+    from server.safe_write import emit
+
+    problem = emit(text, args.output, force=args.force)
+    if problem:
+        print(f"aigw-skills {entry.command}: {problem}", file=sys.stderr)
+        return 2
+    if args.format == "yaml":
+        for secret in result.secrets:
+            print(
+                f"# Secret {secret.namespace}/{secret.name} (key {secret.key}) from {secret.source}:\n"
+                f"#   {secret.command}",
+                file=sys.stderr,
+            )
+        for note in result.notes:
+            print(f"# note: {note}", file=sys.stderr)
+    return 0

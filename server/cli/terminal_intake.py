@@ -1,0 +1,105 @@
+"""Ask the intake questions in a terminal: the same forms and rounds as MCP elicitation."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any, TextIO, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from orchestrator.intake.production import features_form, production_form
+from orchestrator.intake.questions import (
+    EnvironmentForm,
+    ProvidersForm,
+    details_form,
+    routing_form,
+    shared_models,
+)
+
+
+def _describe(info: Any) -> str:
+    return info.description or info.title or ""
+
+
+def _convert(annotation: Any, text: str) -> Any:
+    origin = get_origin(annotation)
+    if annotation is bool:
+        lowered = text.strip().lower()
+        if lowered in ("y", "yes", "true", "1"):
+            return True
+        if lowered in ("n", "no", "false", "0"):
+            return False
+        raise ValueError("answer yes or no")
+    if annotation is int:
+        return int(text)
+    if annotation is float:
+        return float(text)
+    if origin is list:
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text.strip()
+
+
+def _choices(annotation: Any) -> list[str]:
+    if get_origin(annotation) is list:
+        annotation = get_args(annotation)[0]
+    return [str(v) for v in get_args(annotation)] if get_origin(annotation) is typing.Literal else []
+
+
+def ask_form(form: type[BaseModel], stdin: TextIO, stdout: TextIO) -> dict[str, Any]:
+    """Ask every field of `form` in turn; Enter keeps the default; a bad answer is asked again."""
+    if form.__doc__:
+        stdout.write(f"\n{form.__doc__.strip().splitlines()[0]}\n")
+    answers: dict[str, Any] = {}
+    for name, info in form.model_fields.items():
+        default = info.get_default(call_default_factory=True)
+        choices = _choices(info.annotation)
+        while True:
+            shown = ", ".join(default) if isinstance(default, list) else default
+            hint = f" ({'/'.join(choices)})" if choices and len(choices) <= 8 else ""
+            if choices and len(choices) > 8:
+                hint = f"\n  choices: {', '.join(choices)}\n "
+            prompt = f"- {_describe(info)}{hint} [{'' if shown is None else shown}]: "
+            stdout.write(prompt)
+            stdout.flush()
+            line = stdin.readline()
+            if not line:
+                raise EOFError("input ended before every question was answered")
+            text = line.rstrip("\n")
+            if not text.strip():
+                if default is None and info.is_required():
+                    stdout.write("  an answer is required\n")
+                    continue
+                answers[name] = default
+                break
+            try:
+                value = _convert(info.annotation, text)
+                form.__pydantic_validator__.validate_assignment(form.model_construct(), name, value)
+            except (ValueError, ValidationError) as exc:
+                message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+                stdout.write(f"  {message}; try again\n")
+                continue
+            answers[name] = value
+            break
+    return answers
+
+
+def ask_intake(stdin: TextIO, stdout: TextIO) -> dict[str, Any]:
+    """The rounds, returning the raw answers (environment, providers, details, routing, production).
+
+    The last round is optional: Enter at "Production features" chooses none and skips it (production None).
+    """
+    env = ask_form(EnvironmentForm, stdin, stdout)
+    providers = ask_form(ProvidersForm, stdin, stdout)["providers"]
+    details = ask_form(details_form(providers), stdin, stdout)
+    routing = ask_form(routing_form(providers), stdin, stdout) if shared_models(providers, details) else None
+    chosen = ask_form(features_form(routing["strategy"] if routing else None), stdin, stdout)["features"]
+    production = (
+        {"features": chosen} | ask_form(production_form(chosen, providers), stdin, stdout) if chosen else None
+    )
+    return {
+        "environment": env,
+        "providers": providers,
+        "details": details,
+        "routing": routing,
+        "production": production,
+    }

@@ -1,0 +1,241 @@
+"""`aigw-skills validate` and `aigw-skills crds pull|list`.
+
+Exit codes: ``validate`` returns 0 when no finding is an error (warnings too fail with ``--strict``), 1 when there
+are error findings, 2 for usage errors and unreadable input or CRDs. ``crds pull`` returns 0 on success, 1 when
+a download or its content check fails, 2 for usage errors. Results go to stdout, diagnostics to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+CRDS_ENV = "AIGW_SKILLS_CRDS"
+DEFAULT_VERSION = "v1.1.0"
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    _register_validate(subparsers)
+    _register_crds(subparsers)
+
+
+def _register_validate(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "validate",
+        help="Validate Kubernetes manifests: CRD schema, CEL rules and AI Gateway lint",
+        description=(
+            "Validate manifests as the API server would on create (structural schema with defaults and strict "
+            "fields, x-kubernetes-validations CEL rules) and lint them across resources. CRDs come from --crds, "
+            f"${CRDS_ENV}, --cluster, or the cache filled by `aigw-skills crds pull`."
+        ),
+        epilog=(
+            "Exit status: 0 when no finding is an error (warnings too fail with --strict), 1 when there are "
+            "errors, 2 for usage errors and unreadable input or CRDs."
+        ),
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (recursive), '-' for stdin")
+    p.add_argument("--crds", metavar="PATH", help=f"CRD directory or file [default: ${CRDS_ENV}, else cache]")
+    p.add_argument(
+        "--cluster", action="store_true", help="read the CRDs installed in the current kubectl context"
+    )
+    p.add_argument(
+        "--target-version",
+        default=DEFAULT_VERSION,
+        metavar="VERSION",
+        help="AI Gateway version [%(default)s]",
+    )
+    p.add_argument(
+        "--external-secret",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Secret created outside these manifests (name or namespace/name); repeatable",
+    )
+    p.add_argument(
+        "--existing-gateway",
+        action="append",
+        default=[],
+        metavar="NS/NAME",
+        help="a Gateway that already runs; repeatable",
+    )
+    p.add_argument(
+        "--existing-gateway-class",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an existing GatewayClass; repeatable",
+    )
+    p.add_argument(
+        "--existing",
+        action="append",
+        default=[],
+        metavar="KIND/NS/NAME",
+        help="any other object that already exists, e.g. Backend/default/openai; repeatable",
+    )
+    p.add_argument(
+        "--format", choices=("text", "json", "junit"), default="text", help="output format [%(default)s]"
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument("--no-lint", action="store_true", help="schema and CEL only, no cross-resource lint")
+    p.set_defaults(handler=run_validate)
+
+
+def _register_crds(subparsers: argparse._SubParsersAction) -> None:
+    crds = subparsers.add_parser("crds", help="Fetch and list the CRD schemas validation uses")
+    sub = crds.add_subparsers(dest="crds_command", metavar="SUBCOMMAND")
+    pull = sub.add_parser(
+        "pull",
+        help="Download the CRDs for an AI Gateway version into the cache (the only network access)",
+        description=(
+            "Download the AI Gateway, Envoy Gateway, Gateway API (experimental channel) and Inference Extension "
+            "CRDs pinned for an AI Gateway version, record their sha256 in SOURCES.json and validate offline "
+            "afterwards. Cache: $AIGW_SKILLS_CACHE, else $XDG_CACHE_HOME/aigw-skills, else ~/.cache/aigw-skills."
+        ),
+    )
+    pull.add_argument("--version", default=DEFAULT_VERSION, help="AI Gateway version [%(default)s]")
+    pull.add_argument(
+        "--base-url",
+        action="append",
+        default=[],
+        metavar="SOURCE=URL",
+        help="override a source's base URL (ai-gateway, envoy-gateway, gateway-api, inference-extension)",
+    )
+    pull.add_argument("--dest", metavar="DIR", help="write into DIR instead of the cache")
+    pull.add_argument("--timeout", type=float, default=60.0, help="seconds per download [%(default)s]")
+    pull.set_defaults(handler=run_crds_pull)
+    listing = sub.add_parser("list", help="Show the cached CRD versions and where they came from")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.set_defaults(handler=run_crds_list)
+    crds.set_defaults(handler=lambda args: _usage(crds))
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"aigw-skills: {message}", file=sys.stderr)
+    return code
+
+
+def _context(args: argparse.Namespace) -> Any:
+    from orchestrator.engine.lint.linter import LintContext
+
+    return LintContext(
+        external_secrets=frozenset(args.external_secret),
+        existing_gateways=frozenset(args.existing_gateway),
+        existing_gateway_classes=frozenset(args.existing_gateway_class),
+        existing_resources=frozenset(args.existing),
+    )
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from orchestrator.engine.crds import CRDSourceError, resolve_crd_source
+    from orchestrator.engine.findings import exit_code
+    from orchestrator.engine.report_format import render
+    from orchestrator.engine.validate import InputError, load_documents, validate_documents
+
+    try:
+        crds, note = resolve_crd_source(
+            args.crds or os.environ.get(CRDS_ENV) or None, args.target_version, args.cluster
+        )
+    except CRDSourceError as exc:
+        return _fail(f"CRDs: {exc}")
+    try:
+        loaded = load_documents(args.paths)
+    except InputError as exc:
+        return _fail(str(exc))
+    if not loaded.documents and not loaded.skipped and not loaded.findings:
+        return _fail("no YAML or JSON documents found in " + " ".join(args.paths))
+    report = validate_documents(
+        loaded.documents,
+        crds=crds,
+        context=_context(args),
+        sources=loaded.sources,
+        lint=not args.no_lint,
+        crds_note=note,
+        target_version=args.target_version,
+    )
+    report = report.model_copy(
+        update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}
+    )
+    text = render(report, args.format)
+    if args.output:
+        from server.safe_write import write_text_atomic
+
+        try:
+            write_text_atomic(args.output, text)
+        except OSError as exc:
+            return _fail(f"cannot write {args.output}: {exc}")
+        from orchestrator.engine.report_format import summary_line
+
+        print(f"{summary_line(report)}; report written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return exit_code(report, strict=args.strict)
+
+
+def _base_urls(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        source, sep, url = pair.partition("=")
+        if not sep or not source or not url:
+            raise ValueError(f"--base-url expects SOURCE=URL, got {pair!r}")
+        out[source] = url
+    return out
+
+
+def run_crds_pull(args: argparse.Namespace) -> int:
+    from orchestrator.engine.crd_cache import VERSION_PINS, pull_crds
+    from orchestrator.engine.crds import CRDSourceError
+
+    if args.version not in VERSION_PINS:
+        return _fail(f"no CRD pins for AI Gateway {args.version}; known: {', '.join(VERSION_PINS)}")
+    try:
+        urls = _base_urls(args.base_url)
+        result = pull_crds(
+            args.version, base_urls=urls, dest=Path(args.dest) if args.dest else None, timeout=args.timeout
+        )
+    except ValueError as exc:
+        return _fail(str(exc))
+    except CRDSourceError as exc:
+        unknown_source = "unknown CRD source" in str(exc) or "base URL" in str(exc)
+        return _fail(f"crds pull: {exc}", EXIT_USAGE if unknown_source else EXIT_FINDINGS)
+    except OSError as exc:
+        return _fail(f"crds pull: cannot write the cache: {exc}", EXIT_FINDINGS)
+    for f in result.files:
+        print(f"{f.source:<20} {f.crds:>2} CRDs  sha256:{f.sha256[:16]}  {f.url}")
+    print(f"AI Gateway {result.version} CRDs cached in {result.dest}; validation now works offline.")
+    return EXIT_OK
+
+
+def run_crds_list(args: argparse.Namespace) -> int:
+    from orchestrator.engine.crd_cache import VERSION_PINS, cache_root, list_cached
+
+    cached = list_cached()
+    if args.format == "json":
+        data = [
+            {"version": c.version, "path": str(c.path), "fetched_at": c.fetched_at, "files": list(c.files)}
+            for c in cached
+        ]
+        print(
+            json.dumps({"cache": str(cache_root()), "versions": data, "known": list(VERSION_PINS)}, indent=2)
+        )
+        return EXIT_OK
+    if not cached:
+        print(f"No CRDs cached in {cache_root()}; run `aigw-skills crds pull --version {DEFAULT_VERSION}`.")
+    for c in cached:
+        print(f"{c.version}  {c.path}  (fetched {c.fetched_at})")
+        for f in c.files:
+            print(
+                f"  {f.get('source', '?'):<20} {f.get('crds', '?'):>2} CRDs  sha256:{str(f.get('sha256'))[:16]}  {f.get('url')}"
+            )
+    print("Versions with known pins: " + ", ".join(VERSION_PINS))
+    return EXIT_OK

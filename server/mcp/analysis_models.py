@@ -1,0 +1,105 @@
+"""Models and bodies of aigw_migrate and aigw_explain; imported on the first call, never at server start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+from typing_extensions import TypeAliasType
+
+from server.mcp.tool_models import MAX_MANIFEST_CHARS, FindingsReport
+from skills.model import InputModel
+from skills.types import SecretRef
+from skills.versions import DEFAULT_VERSION, AIGatewayVersion
+
+
+class MigrateInput(InputModel):
+    """Manifests written for an older AI Gateway release, and the release to migrate them to."""
+
+    manifests: str = Field(
+        min_length=1,
+        max_length=MAX_MANIFEST_CHARS,
+        description="Kubernetes manifests as YAML text: one document or a multi-document stream (---)",
+    )
+    target_version: AIGatewayVersion = Field(DEFAULT_VERSION, description="AI Gateway release to migrate to")
+    external_secrets: list[SecretRef] = Field(
+        default_factory=list,
+        description="Secrets that exist at apply time but are not in these manifests, as name or namespace/name",
+    )
+
+
+# A manifest field's value: any JSON value, spelled out (recursively) so the output schema says what it is.
+FieldValue = TypeAliasType(
+    "FieldValue", "str | int | float | bool | list[FieldValue] | dict[str, FieldValue] | None"
+)
+
+
+class ChangeOut(BaseModel):
+    """One edit the migration made."""
+
+    resource: str = Field(description="Kind/namespace/name of the object changed or created")
+    path: str = Field(description="Field path; empty for an object the migration created")
+    before: FieldValue = Field(None, description="The old value (null when the field did not exist)")
+    after: FieldValue = Field(None, description="The new value (null when the field was removed)")
+    why: str = Field(description="The upstream change that requires it")
+
+
+class MigrationOut(BaseModel):
+    """The migrated manifests, every change, what could not be rewritten, and the validation of the result."""
+
+    target_version: str
+    ok: bool = Field(description="The migrated manifests validate without errors")
+    manifests: str = Field(description="The migrated manifests as one YAML stream")
+    changes: list[ChangeOut]
+    warnings: list[str] = Field(description="Things left for a human: not rewritten automatically")
+    validation: FindingsReport
+
+
+class ExplainInput(InputModel):
+    """Manifests to describe."""
+
+    manifests: str = Field(
+        min_length=1,
+        max_length=MAX_MANIFEST_CHARS,
+        description="Kubernetes manifests as YAML text: one document or a multi-document stream (---)",
+    )
+
+
+class ExplanationOut(BaseModel):
+    """What the manifests set up, in words and as a Mermaid flowchart."""
+
+    summary: list[str] = Field(description="One line per Gateway, route, rule, backend and policy")
+    mermaid: str = Field(description="Mermaid flowchart source (wrap it in a ```mermaid fence to render)")
+
+
+def _load(text: str) -> list[Any]:
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    from orchestrator.engine.validate import load_text
+
+    loaded = load_text(text, "manifests")
+    if loaded.findings:
+        raise ToolError("the manifests are not valid YAML: " + "; ".join(f.message for f in loaded.findings))
+    return list(loaded.documents)
+
+
+def run_migrate(inp: MigrateInput, crds_path: str | None) -> MigrationOut:
+    from orchestrator.analysis.migrate.report import migrate_and_validate
+    from orchestrator.engine.lint.linter import LintContext
+    from server.mcp.tool_models import crd_source
+
+    crds, note = crd_source(crds_path, inp.target_version)
+    result = migrate_and_validate(
+        _load(inp.manifests),
+        inp.target_version,
+        crds=crds,
+        crds_note=note,
+        context=LintContext(external_secrets=frozenset(inp.external_secrets)),
+    )
+    return MigrationOut.model_validate(result.to_dict())
+
+
+def run_explain(inp: ExplainInput) -> ExplanationOut:
+    from orchestrator.analysis.explain import explain_documents
+
+    return ExplanationOut.model_validate(explain_documents(_load(inp.manifests)).to_dict())

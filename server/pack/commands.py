@@ -1,0 +1,165 @@
+"""CLI for the skill pack: `aigw-skills index` (generated docs) and `aigw-skills skills install`.
+
+Exit codes: 0 done (or up to date), 1 stale docs or an install refused, 2 usage or a doc that cannot be
+generated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    index = subparsers.add_parser(
+        "index",
+        help="Regenerate SKILL_INDEX.md (and, with --skills, every generated section of the skill docs)",
+        description="Regenerate SKILL_INDEX.md from the catalog. --skills also regenerates the frontmatter and "
+        "generated sections of every SKILL.md and reference file, running each worked example.",
+    )
+    index.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is stale")
+    index.add_argument("--skills", action="store_true", help="also the SKILL.md files and their references")
+    index.add_argument("--root", type=Path, default=REPO, help="repository root (default: this checkout)")
+    index.set_defaults(handler=run_index)
+
+    skills = subparsers.add_parser("skills", help="Install the skill pack for an agent client")
+    sub = skills.add_subparsers(dest="skills_command", metavar="SUBCOMMAND")
+    install = sub.add_parser(
+        "install",
+        help="Copy the skill folders where a client looks for skills",
+        description="Copy the aigw-* skill folders into the client's skills directory. A skill already there "
+        "with the same content is left alone; a different skill of the same name is refused unless --force.",
+    )
+    install.add_argument(
+        "--client",
+        required=True,
+        choices=["claude", "cursor", "codex", "cline", "agents"],
+        help="agent client",
+    )
+    scope = install.add_mutually_exclusive_group()
+    scope.add_argument("--user", action="store_true", help="install for the user (under $HOME)")
+    scope.add_argument(
+        "--project",
+        type=Path,
+        metavar="DIR",
+        help="install into project DIR (default: the current directory)",
+    )
+    install.add_argument("--skill", action="append", metavar="NAME", help="only this skill (repeatable)")
+    install.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    install.add_argument("--force", action="store_true", help="replace different skills of the same name")
+    install.set_defaults(handler=run_install)
+    skills.set_defaults(handler=lambda args: _usage(skills))
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+# --- index ----------------------------------------------------------------------------------------------
+
+
+def _report(path: Path, root: Path, old: str | None, new: str, check: bool) -> bool:
+    """Print what happens to one file; write it unless checking. Returns True when it was stale."""
+    name = path.relative_to(root) if path.is_relative_to(root) else path
+    if old == new:
+        return False
+    if check:
+        print(f"stale: {name}")
+    else:
+        path.write_text(new, encoding="utf-8")
+        print(f"updated: {name}")
+    return True
+
+
+def run_index(args: argparse.Namespace) -> int:
+    from server.pack import skilldoc
+    from server.pack.skilldoc_examples import EXAMPLES, ExampleError, run_example
+
+    root: Path = args.root.resolve()
+    skills_dir = root / "skills"
+    stale = False
+    try:
+        index_path = root / skilldoc.INDEX_FILE
+        current = index_path.read_text(encoding="utf-8") if index_path.exists() else None
+        stale |= _report(index_path, root, current, skilldoc.render_index(), args.check)
+        readme = root / skilldoc.README_FILE
+        if readme.exists():
+            text = readme.read_text(encoding="utf-8")
+            stale |= _report(readme, root, text, skilldoc.replace_readme_skills(text), args.check)
+        if args.skills:
+            runs = {name: run_example(example, root) for name, example in EXAMPLES.items()}
+            docs = skilldoc.render_docs(lambda rel: (skills_dir / rel).read_text(encoding="utf-8"), runs)
+            for relative, text in docs.items():
+                path = skills_dir / relative
+                stale |= _report(path, root, path.read_text(encoding="utf-8"), text, args.check)
+    except (skilldoc.DocError, ExampleError, OSError) as exc:
+        print(f"aigw-skills index: {exc}", file=sys.stderr)
+        return 2
+    if stale and args.check:
+        flags = " --skills" if args.skills else ""
+        print(
+            f"Generated docs are stale: run `aigw-skills index{flags}` and commit the result.",
+            file=sys.stderr,
+        )
+        return 1
+    if not stale:
+        print("up to date")
+    return 0
+
+
+# --- skills install -------------------------------------------------------------------------------------
+
+_VERBS = {
+    "install": ("installed", "would install"),
+    "replace": ("replaced", "would replace"),
+    "unchanged": ("unchanged", "unchanged"),
+    "refuse": ("refused", "would refuse"),
+}
+
+
+def run_install(args: argparse.Namespace) -> int:
+    from server.pack import installer as pack
+
+    try:
+        sources = pack.read_pack(pack.SKILLS_DIR, args.skill)
+    except KeyError as exc:
+        print(f"aigw-skills skills install: {exc.args[0]}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"aigw-skills skills install: {exc}", file=sys.stderr)
+        return 2
+    if args.user:
+        root = pack.target_root(args.client, home=Path.home())
+    else:
+        root = pack.target_root(args.client, project=(args.project or Path.cwd()).resolve())
+    plan = pack.plan_install(
+        sources, root, pack.read_existing(root, sources), force=args.force, client=args.client
+    )
+    scope = "user" if args.user else "project"
+    print(f"{args.client} skills directory ({scope}): {root}")
+    for item in plan.items:
+        verb = _VERBS[item.action][1 if args.dry_run else 0]
+        if item.action == "refuse":
+            verb = "refused"
+        print(f"  {verb}: {item.name} ({item.reason})")
+    if plan.refused:
+        print(
+            f"Nothing written: {len(plan.refused)} skill(s) would overwrite a different skill. "
+            "Re-run with --force to replace them, or pick others with --skill.",
+            file=sys.stderr,
+        )
+        return 1
+    if args.dry_run:
+        print(f"Dry run: nothing written ({len(plan.changes)} change(s) planned).")
+        return 0
+    try:
+        done = pack.apply_plan(plan, sources)
+    except OSError as exc:
+        print(f"aigw-skills skills install: cannot write {root}: {exc}", file=sys.stderr)
+        return 1
+    print(f"Done: {len(done)} written, {len(plan.items) - len(done)} unchanged.")
+    return 0

@@ -1,0 +1,269 @@
+"""Worked examples for the SKILL.md files: what to run, and a runner that really runs it.
+
+Each example is declared once here. The SKILL.md shows the command exactly as `command_line()` spells it,
+and the output the runner captured, so the doc can only drift from the code by failing a test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CLI = "aigw-skills"
+
+
+class ExampleError(RuntimeError):
+    """A worked example could not be run (its command failed): the docs cannot be generated."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """One worked example. Atomic skills give `fields` (the same input feeds the CLI and the MCP tool)."""
+
+    skill: str
+    command: str  # the CLI subcommand, e.g. "backend"
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    positional: tuple[str, ...] = ()  # e.g. the intake file of `build`
+    output_dir: str | None = None  # `-o DIR` for commands that write a directory
+    output_file: str | None = None  # the file inside output_dir the doc shows
+    input_files: tuple[str, ...] = ()  # repository files the command reads, shown in the doc
+    language: str = "yaml"  # fence language of the shown output
+    manifests: bool = True  # the output is Kubernetes YAML the validation engine can check
+    show_stderr: bool = True  # notes and Secret commands go to stderr; show them in the doc
+    fields_are_inputs: bool = True  # the flags are the skill's input model fields (atomic skills)
+
+    def argv(self) -> list[str]:
+        args = [self.command, *self.positional, *cli_args(self.fields)]
+        if self.output_dir:
+            args += ["-o", self.output_dir]
+        return args
+
+    def command_line(self) -> str:
+        return shlex.join([CLI, *self.argv()])
+
+    def output_source(self) -> str:
+        """'stdout', or the path (as the command names it) of the file the doc shows."""
+        if self.output_dir and self.output_file:
+            return f"{self.output_dir}/{self.output_file}"
+        return "stdout"
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def cli_args(fields: Mapping[str, Any]) -> list[str]:
+    """Flags for `fields`, as server/cli/options.py reads them: --x-y, --flag/--no-flag, repeated list flags."""
+    args: list[str] = []
+    for name, value in fields.items():
+        if isinstance(value, bool):
+            args.append(_flag(name) if value else "--no-" + name.replace("_", "-"))
+        elif isinstance(value, list | tuple):
+            singular = name[:-1] if name.endswith("s") and len(name) > 2 else name
+            for item in value:
+                text = item if isinstance(item, str) else json.dumps(item, separators=(",", ":"))
+                args += [_flag(singular), text]
+        elif isinstance(value, dict):
+            args += [_flag(name), json.dumps(value, separators=(",", ":"))]
+        else:
+            args += [_flag(name), str(value)]
+    return args
+
+
+EXAMPLES: dict[str, Example] = {
+    e.skill: e
+    for e in (
+        Example("aigw-install", "install", {"version": "v1.1.0"}, language="bash", manifests=False),
+        Example("aigw-backend", "backend", {"name": "openai", "provider": "openai"}),
+        Example(
+            "aigw-auth", "auth", {"type": "APIKey", "targets": ["openai"], "secret_env": "OPENAI_API_KEY"}
+        ),
+        Example("aigw-route", "route", {"rules": ["gpt-4o-mini,gpt-4.1=openai"]}),
+        Example(
+            "aigw-ratelimit",
+            "ratelimit",
+            {
+                "route_name": "ai-gateway",
+                "token_limits": [{"limit": 100000, "unit": "Hour", "per_header": "x-user-id"}],
+                "quotas": [
+                    {"backend": "openai", "model_name": "gpt-4o-mini", "limit": 5000000, "duration": "1d"}
+                ],
+            },
+        ),
+        Example(
+            "aigw-inferencepool",
+            "inferencepool",
+            {
+                "pools": [
+                    {
+                        "name": "llama3-8b",
+                        "models": ["meta-llama/Llama-3.1-8B-Instruct"],
+                        "selector": {"app": "vllm-llama3-8b"},
+                    }
+                ],
+            },
+        ),
+        Example(
+            "aigw-mcproute",
+            "mcproute",
+            {
+                "backends": [
+                    {
+                        "name": "github",
+                        "hostname": "api.githubcopilot.com",
+                        "path": "/mcp/x/issues/readonly",
+                        "include": ["issue_read", "list_issues"],
+                        "api_key_env": "GITHUB_MCP_TOKEN",
+                    }
+                ]
+            },
+        ),
+        Example(
+            "aigw-semantic-router",
+            "semantic-router",
+            {"rules": ["math-expert,general-expert=vllm-llama3-8b-instruct"], "create_gateway": False},
+            # Its EnvoyPatchPolicy is not in ../shared/crds and its backend comes from aigw-backend; the
+            # manifests are validated in tests/skills/test_semantic_router.py instead.
+            manifests=False,
+        ),
+        Example(
+            "aigw-clientauth",
+            "clientauth",
+            {
+                "type": "jwt",
+                "issuer": "https://auth.example.com",
+                "jwks_uri": "https://auth.example.com/.well-known/jwks.json",
+                "audiences": ["ai-gateway"],
+            },
+        ),
+        Example(
+            "aigw-observability",
+            "observability",
+            {"tracing_endpoint": "http://otel-collector.monitoring:4317", "trace_sample_ratio": 0.1},
+        ),
+        Example(
+            "aigw-migrate",
+            "migrate",
+            {"external_secret": "gemini-apikey"},
+            positional=("skills/aigw-migrate/assets/v0.5-gemini.yaml",),
+            input_files=("skills/aigw-migrate/assets/v0.5-gemini.yaml",),
+            fields_are_inputs=False,
+        ),
+        Example(
+            "aigw-explain",
+            "explain",
+            positional=("skills/aigw-explain/assets/openai-anthropic.yaml",),
+            input_files=("skills/aigw-explain/assets/openai-anthropic.yaml",),
+            language="text",
+            manifests=False,
+            fields_are_inputs=False,
+        ),
+        Example(
+            "aigw-metrics",
+            "metrics",
+            positional=("skills/aigw-metrics/assets/extproc-metrics.prom",),
+            input_files=("skills/aigw-metrics/assets/extproc-metrics.prom",),
+            language="text",
+            manifests=False,
+            fields_are_inputs=False,
+        ),
+        Example(
+            "aigw-orchestrator",
+            "build",
+            {"example": "openai-anthropic"},
+            output_dir="bundle",
+            output_file="manifests.yaml",
+            input_files=("orchestrator/intake/examples/openai-anthropic.yaml",),
+            show_stderr=False,
+            fields_are_inputs=False,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ExampleRun:
+    """What running an example produced."""
+
+    example: Example
+    output: str  # stdout, or the shown file's text
+    stderr: str
+    produced: tuple[str, ...] = ()  # files in output_dir, sorted
+    inputs: Mapping[str, str] = field(default_factory=dict)  # input file → its text
+
+
+def cli_executable() -> list[str]:
+    """The `aigw-skills` next to this interpreter (a venv), else on PATH, else `python -m server`."""
+    local = Path(sys.executable).parent / CLI
+    if local.exists():
+        return [str(local)]
+    found = shutil.which(CLI)
+    return [found] if found else [sys.executable, "-m", "server"]
+
+
+def stage_inputs(example: Example, repo: Path, workdir: Path) -> None:
+    """Make the example's input files reachable from `workdir` under the names the command uses."""
+    for name in example.input_files:
+        top = Path(name).parts[0]
+        link = workdir / top
+        if not link.exists():
+            link.symlink_to(repo / top, target_is_directory=(repo / top).is_dir())
+
+
+def hermetic_env(workdir: Path) -> dict[str, str]:
+    """The caller's environment minus anything that changes what a command prints: no CRD directory, an empty
+    CRD cache, so the docs read the same on every machine."""
+    env = {k: v for k, v in os.environ.items() if k not in ("AIGW_SKILLS_CRDS", "AIGW_SKILLS_CACHE")}
+    env["AIGW_SKILLS_CACHE"] = str(workdir / ".no-cache")
+    return env
+
+
+def run_example(example: Example, repo: Path) -> ExampleRun:
+    """Run the example's command in a scratch directory; raise ExampleError if it fails."""
+    missing = [name for name in example.input_files if not (repo / name).is_file()]
+    if missing:
+        raise ExampleError(f"{example.skill}: example input(s) missing: {', '.join(missing)}")
+    with tempfile.TemporaryDirectory(prefix="aigw-skilldoc-") as tmp:
+        workdir = Path(tmp)
+        stage_inputs(example, repo, workdir)
+        proc = subprocess.run(
+            [*cli_executable(), *example.argv()],
+            cwd=workdir,
+            env=hermetic_env(workdir),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise ExampleError(
+                f"{example.skill}: `{example.command_line()}` exited {proc.returncode}:\n{proc.stderr.strip()}"
+            )
+        produced: tuple[str, ...] = ()
+        output = proc.stdout
+        if example.output_dir:
+            out = workdir / example.output_dir
+            produced = tuple(sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()))
+            if example.output_file:
+                target = out / example.output_file
+                if not target.is_file():
+                    raise ExampleError(f"{example.skill}: `{example.command_line()}` wrote no {target.name}")
+                output = target.read_text(encoding="utf-8")
+        inputs = {name: (repo / name).read_text(encoding="utf-8") for name in example.input_files}
+        return ExampleRun(example, output, proc.stderr, produced, inputs)
+
+
+def yaml_documents(text: str) -> list[dict[str, Any]]:
+    """The non-empty documents of a YAML stream."""
+    return [d for d in yaml.safe_load_all(text) if d]
