@@ -233,6 +233,12 @@ def _validate_custom(doc: dict[str, Any], source: str, crds: CRDSet) -> list[Fin
             if v.unsupported:
                 hint = "Check this rule with a server-side dry run (kubectl apply --dry-run=server)."
                 out.append(_finding(doc, source, "cel-unsupported", "warning", v.path, v.message, hint))
+            elif v.cost:
+                hint = (
+                    "The API server limits the cost of validation rules; make the lists or strings this rule "
+                    "walks shorter, or check the object with a server-side dry run (kubectl apply --dry-run=server)."
+                )
+                out.append(_finding(doc, source, "cel-cost", "error", v.path, v.message, hint))
             else:
                 out.append(_finding(doc, source, "cel", "error", v.path, v.message))
     group, _, version = api_version.rpartition("/")
