@@ -12,7 +12,7 @@ import base64
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -306,7 +306,8 @@ def validate_documents(
         if without_schema:
             unchecked[f"{doc['apiVersion']} {kind}"] += 1
     if lint:
-        findings.extend(lint_documents(loaded.documents, context, loaded.sources))
+        lint_context = replace(context or LintContext(), target_version=target_version)
+        findings.extend(lint_documents(loaded.documents, lint_context, loaded.sources))
     order = {s: i for i, s in enumerate(loaded.sources)}
     findings.sort(key=lambda f: order.get(f.source or "", len(order)))
     checks = (
