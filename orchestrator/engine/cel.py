@@ -92,19 +92,20 @@ def _rule_specs(schema: dict[str, Any]) -> tuple[RuleSpec, ...]:
     return tuple(specs)
 
 
-def build_plan(schema: dict[str, Any]) -> CelNode | None:
+def build_plan(schema: dict[str, Any], views: dict[int, ViewPlan | None] | None = None) -> CelNode | None:
     """The rule-carrying skeleton of ``schema``, or None when no rule is reachable from it."""
+    views = {} if views is None else views
     node = CelNode(schema=schema, rules=_rule_specs(schema))
     if node.rules:
-        node.view = view_plan(schema)
+        node.view = view_plan(schema, views)
     for name, prop in (schema.get("properties") or {}).items():
-        child = build_plan(prop) if isinstance(prop, dict) else None
+        child = build_plan(prop, views) if isinstance(prop, dict) else None
         if child is not None:
             node.props[name] = child
     if isinstance(schema.get("items"), dict):
-        node.items = build_plan(schema["items"])
+        node.items = build_plan(schema["items"], views)
     if isinstance(schema.get("additionalProperties"), dict):
-        node.additional = build_plan(schema["additionalProperties"])
+        node.additional = build_plan(schema["additionalProperties"], views)
     if node.rules or node.props or node.items or node.additional:
         return node
     return None
@@ -176,7 +177,9 @@ def _check_node(raw: Any, node: CelNode, path: str, out: list[CelViolation], bud
 
 def _charge(program: Program, raw: Any, type_name: str, path: str, budget: _Budget) -> CelViolation | None:
     """Take the rule's cost bound from the budget; a violation that stops the object when it does not fit."""
-    cost, _ = program.cost({"self": measure(raw, budget.sizes)})
+    cost = program.cost.constant
+    if cost is None:
+        cost = program.cost(measure(raw, budget.sizes))
     if cost <= PER_CALL_LIMIT and cost <= budget.remaining:
         budget.remaining -= cost
         return None

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from orchestrator.engine.cel_cost import Bound, WireError, bound, expression_tree
+from orchestrator.engine.cel_cost import RuleCost, WireError, expression_tree
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class CompileFailure:
 class Program:
     rule: str
     expression: Any  # cel_expr_python.cel.Expression
-    cost: Bound
+    cost: RuleCost
 
 
 class EvalError(Exception):
@@ -48,6 +48,7 @@ class IterationLimit(Exception):
 
 
 _ENV: Any = None
+_ERROR: Any = None  # cel_expr_python.cel.Type.ERROR, once the runtime is loaded
 _PROGRAMS: dict[str, Program | CompileFailure] = {}
 _STATUS = re.compile(r"^[A-Z_]+: (?:ERROR: <input>:-?\d+:-?\d+: )?")
 _SUFFIX = re.compile(r"\s*\[[A-Z_]+\]\s*$")
@@ -62,12 +63,13 @@ _GO_WORDING: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def environment() -> Any:
     """The shared compile/run environment, built on first use (cheap: under a millisecond)."""
-    global _ENV
+    global _ENV, _ERROR
     if _ENV is None:
         from cel_expr_python import cel
         from cel_expr_python.ext import ext_strings
 
         _ENV = cel.NewEnv(variables={"self": cel.Type.DYN}, extensions=[ext_strings.ExtStrings()])
+        _ERROR = cel.Type.ERROR
     return _ENV
 
 
@@ -87,7 +89,7 @@ def compile_rule(rule: str) -> Program | CompileFailure:
     if found is None:
         try:
             expression = environment().compile(rule)
-            found = Program(rule, expression, bound(expression_tree(expression.serialize())))
+            found = Program(rule, expression, RuleCost(expression_tree(expression.serialize())))
         except (RuntimeError, ValueError) as exc:  # cel-cpp reports every compile error as RuntimeError
             found = CompileFailure(rule, clean_message(str(exc)))
         except (WireError, RecursionError) as exc:
@@ -108,11 +110,12 @@ def run(program: Program, bindings: Any) -> Any:
         result = program.expression.eval(bindings)
     except RuntimeError as exc:
         raise _classify(str(exc)) from None
-    from cel_expr_python import cel
-
-    if result.type() == cel.Type.ERROR:
-        raise _classify(str(result.value()))
-    return result.plain_value()
+    value = result.plain_value()
+    if isinstance(value, bool):  # the common case: no type check needed
+        return value
+    if result.type() == _ERROR:
+        raise _classify(str(value))
+    return value
 
 
 def _classify(raw: str) -> Exception:

@@ -48,22 +48,30 @@ class ViewPlan:
     additional: ViewPlan | None = None
 
 
-def view_plan(schema: Any) -> ViewPlan | None:
-    """The :class:`ViewPlan` of ``schema``, or None when its values are their own CEL view."""
+def view_plan(schema: Any, memo: dict[int, ViewPlan | None] | None = None) -> ViewPlan | None:
+    """The :class:`ViewPlan` of ``schema``, or None when its values are their own CEL view (``memo``: plans
+    already made for sub-schemas, by identity, so nested rule nodes do not walk the same schema again)."""
     if not isinstance(schema, dict):
         return None
+    memo = {} if memo is None else memo
+    if id(schema) not in memo:
+        memo[id(schema)] = _plan(schema, memo)
+    return memo[id(schema)]
+
+
+def _plan(schema: dict[str, Any], memo: dict[int, ViewPlan | None]) -> ViewPlan | None:
     plan = ViewPlan(double=schema.get("type") == "number")
     aliases = []
     for name, prop in (schema.get("properties") or {}).items():
         escaped = escape_property(name)
         if escaped is not None and escaped != name:
             aliases.append((escaped, name))
-        child = view_plan(prop)
+        child = view_plan(prop, memo)
         if child is not None:
             plan.props[name] = child
     plan.aliases = tuple(aliases)
-    plan.items = view_plan(schema.get("items"))
-    plan.additional = view_plan(schema.get("additionalProperties"))
+    plan.items = view_plan(schema.get("items"), memo)
+    plan.additional = view_plan(schema.get("additionalProperties"), memo)
     if plan.aliases or plan.double or plan.props or plan.items or plan.additional:
         return plan
     return None
