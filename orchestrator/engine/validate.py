@@ -12,7 +12,7 @@ import base64
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -266,6 +266,12 @@ def _validate_custom(doc: dict[str, Any], source: str, crds: CRDSet) -> list[Fin
             if v.unsupported:
                 hint = "Check this rule with a server-side dry run (kubectl apply --dry-run=server)."
                 out.append(_finding(doc, source, "cel-unsupported", "warning", v.path, v.message, hint))
+            elif v.cost:
+                hint = (
+                    "The API server limits the cost of validation rules; make the lists or strings this rule "
+                    "walks shorter, or check the object with a server-side dry run (kubectl apply --dry-run=server)."
+                )
+                out.append(_finding(doc, source, "cel-cost", "error", v.path, v.message, hint))
             else:
                 out.append(_finding(doc, source, "cel", "error", v.path, v.message))
     group, _, version = api_version.rpartition("/")
@@ -333,7 +339,8 @@ def validate_documents(
         if without_schema:
             unchecked[f"{doc['apiVersion']} {kind}"] += 1
     if lint:
-        findings.extend(lint_documents(loaded.documents, context, loaded.sources))
+        lint_context = replace(context or LintContext(), target_version=target_version)
+        findings.extend(lint_documents(loaded.documents, lint_context, loaded.sources))
     order = {s: i for i, s in enumerate(loaded.sources)}
     findings.sort(key=lambda f: order.get(f.source or "", len(order)))
     checks = (

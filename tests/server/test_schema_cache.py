@@ -71,7 +71,7 @@ def test_starting_the_server_imports_neither_models_nor_templates_nor_the_valida
     probe = (
         "import sys; from server.mcp.app import create_server; create_server(); "
         "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('jinja2', 'yaml', 'jsonschema', 'celpy') or m in ('skills.backend', 'skills.auth', 'skills.route', "
+        "('jinja2', 'yaml', 'jsonschema', 'cel_expr_python') or m in ('skills.backend', 'skills.auth', 'skills.route', "
         "'skills.install', 'skills.result', 'orchestrator.engine.validate', 'server.mcp.tool_models'))))"
     )
     done = subprocess.run(

@@ -13,6 +13,7 @@ from typing import Any
 
 from orchestrator.engine.core_kinds import CLUSTER_SCOPED
 from orchestrator.engine.findings import Finding, Severity
+from skills.versions import DEFAULT_VERSION
 
 AIGW_GROUP = "aigateway.envoyproxy.io"
 EG_GROUP = "gateway.envoyproxy.io"
@@ -39,6 +40,7 @@ class LintContext:
     rate_limit_backend: bool = (
         False  # Envoy Gateway runs its rate limit service with Redis (rate-limit addon)
     )
+    target_version: str = DEFAULT_VERSION  # the AI Gateway release the manifests are for
 
     @staticmethod
     def _named(entries: frozenset[str], namespace: str | None, name: str) -> bool:
