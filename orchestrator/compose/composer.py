@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orchestrator.compose.edge import compose_edge
+from orchestrator.compose.policies import merge_policies
 from orchestrator.compose.traffic import install_extras, ratelimit_parts, route_extras
 from orchestrator.intake.model import Intake, ProviderIntake
 from skills.auth import build_auth
@@ -186,8 +187,8 @@ def compose(data: Intake | dict[str, Any]) -> Composition:
     parts.update(traffic_parts)
     rendered = [pair for name, part in parts.items() if name != "install" for pair in _pairs(part)]
     rendered.sort(key=lambda pair: KIND_ORDER.index(pair[0]["kind"]) if pair[0]["kind"] in KIND_ORDER else 99)
+    rendered, notes = merge_policies(rendered)
     secrets = [s for part in parts.values() for s in part.secrets]
-    notes: list[str] = []
     for part in parts.values():
         notes += [n for n in part.notes if n not in notes]
     return Composition(intake, install, rendered, secrets, notes, parts)
