@@ -86,7 +86,7 @@ def test_policies_on_different_targets_stay_apart() -> None:
 
 def test_two_parts_setting_the_same_field_differently_are_not_merged_silently() -> None:
     pairs = [_btp("a", "one", retry={"numRetries": 1}), _btp("b", "one", retry={"numRetries": 2})]
-    with pytest.raises(ValueError, match="spec.retry differs"):
+    with pytest.raises(ValueError, match=r"spec\.retry differs"):
         merge_policies(pairs)
 
 

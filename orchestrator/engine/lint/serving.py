@@ -24,7 +24,14 @@ from orchestrator.engine.lint.index import (
     as_list,
     lint_rule,
 )
-from skills.endpoints import CHAT_SCHEMAS_HINT, ENDPOINTS, citation, served_endpoints
+from skills.endpoints import (
+    CHAT_SCHEMAS_HINT,
+    ENDPOINTS,
+    Endpoint,
+    citation,
+    served_endpoints,
+    shared_endpoint,
+)
 from skills.versions import DEFAULT_VERSION, PROFILES, profile
 
 AZURE_RESPONSES_ISSUE = "envoyproxy/ai-gateway#2110"
@@ -77,6 +84,8 @@ def rule_endpoints(index: ResourceIndex, ctx: LintContext) -> Iterator[Issue]:
             if not gaps:
                 continue
             azure = any(s == "AzureOpenAI" and "responses" in missing for (_, s, _), missing in gaps)
+            main = _main_endpoint(known, version)
+            degraded = main is not None and any(main.id in missing for _, missing in gaps)
             yield Issue(
                 route,
                 path,
@@ -93,7 +102,20 @@ def rule_endpoints(index: ResourceIndex, ctx: LintContext) -> Iterator[Issue]:
                 + ", ".join(ENDPOINTS[e].path for e in ENDPOINTS if e in shared),
                 f"Send this rule's models only to the shared endpoints, or give the other backends a schema that "
                 f"serves them (for chat: {CHAT_SCHEMAS_HINT}).",
+                # A warning when the first attempt's own main endpoint (chat for OpenAI, messages for Anthropic)
+                # cannot fail over or split; gaps on other endpoints are a note.
+                severity="warning" if degraded else "info",
             )
+
+
+def _priority(ref: dict[str, Any]) -> int:
+    value = ref.get("priority", 0)
+    return value if isinstance(value, int) else 0
+
+
+def _main_endpoint(known: list[tuple[dict[str, Any], str]], version: str) -> Endpoint | None:
+    top = min(_priority(r) for r, _ in known)
+    return shared_endpoint([s for r, s in known if _priority(r) == top], version)
 
 
 def _gaps(
@@ -105,20 +127,16 @@ def _gaps(
     priority) lacks what every first-attempt backend serves, so the failover fails for exactly those endpoints.
     """
 
-    def priority(ref: dict[str, Any]) -> int:
-        value = ref.get("priority", 0)
-        return value if isinstance(value, int) else 0
-
-    top = min(priority(r) for r, _ in known)
-    primaries = [(r, s) for r, s in known if priority(r) == top]
+    top = min(_priority(r) for r, _ in known)
+    primaries = [(r, s) for r, s in known if _priority(r) == top]
     primary_any = set.union(*(served[id(r)] for r, _ in primaries))
     primary_all = set.intersection(*(served[id(r)] for r, _ in primaries))
     out = []
     for r, s in known:
-        if priority(r) == top:
+        if _priority(r) == top:
             missing, role = primary_any - served[id(r)], "the split share"
         else:
-            missing, role = primary_all - served[id(r)], f"the priority {priority(r)} fallback"
+            missing, role = primary_all - served[id(r)], f"the priority {_priority(r)} fallback"
         if missing:
             out.append(((r, s, role), missing))
     return out
