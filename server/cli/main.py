@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "server.cli.metrics",
     "server.cli.migrate",
     "server.cli.explain",
+    "server.cli.trace",
 )
 
 

@@ -8,13 +8,13 @@ client SecurityPolicy → upstream). Each step says what happened, which object 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from skills.model import InputModel
-from skills.types import HeaderName
 from skills.versions import DEFAULT_VERSION, MODEL_HEADER, AIGatewayVersion
 
 Stage = Literal[
@@ -32,6 +32,17 @@ Stage = Literal[
 Status = Literal["ok", "info", "warn", "fail"]
 Actor = Literal["client", "envoy", "ai-gateway", "provider"]
 CredentialKind = Literal["none", "api-key", "jwt", "basic"]
+_HEADER_LINE = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+: ?[\x20-\x7e]*$")
+
+
+def _header_line(value: str) -> str:
+    if not _HEADER_LINE.match(value):
+        raise ValueError("must look like 'Name: value' (a header name, a colon, printable text)")
+    return value
+
+
+# One request header as "Name: value" (RFC 7230 token name, printable single-line value).
+HeaderLine = Annotated[str, StringConstraints(min_length=2, max_length=4096), AfterValidator(_header_line)]
 
 
 class TraceRequest(InputModel):
@@ -50,12 +61,12 @@ class TraceRequest(InputModel):
         max_length=256,
         description=f"The body's model field; the gateway copies it into the {MODEL_HEADER} header before routing",
     )
-    headers: dict[HeaderName, str] = Field(
-        default_factory=dict,
+    headers: list[HeaderLine] = Field(
+        default_factory=list,
         max_length=32,
-        description=f"Request headers that matter for matching, e.g. {{{MODEL_HEADER}: gpt-4o-mini}} or a "
-        "per-user header; values are used for header matches only and never printed. Give * for a value you "
-        "would rather not type (an API key): it matches any condition on that header",
+        description=f"Request headers as 'Name: value', e.g. '{MODEL_HEADER}: gpt-4o-mini' or 'x-user-id: alice'; "
+        "values serve header matches only and are never printed. Give * as the value of a header you would "
+        "rather not type (an API key): it matches any condition on that header",
     )
     host: str | None = Field(
         None,
@@ -81,17 +92,30 @@ class TraceRequest(InputModel):
         DEFAULT_VERSION, description="AI Gateway release the cluster runs"
     )
 
+    @field_validator("headers", mode="before")
+    @classmethod
+    def _mapping(cls, value: Any) -> Any:
+        """A mapping {name: value} is accepted too (API callers) and becomes 'name: value' lines."""
+        if isinstance(value, dict):
+            return [f"{name}: {text}" for name, text in value.items()]
+        return value
+
+    def header_map(self) -> dict[str, str]:
+        """Header names (lower case) to values; a later line with the same name wins."""
+        out: dict[str, str] = {}
+        for line in self.headers:
+            name, _, value = line.partition(":")
+            out[name.strip().lower()] = value.strip()
+        return out
+
     def model_header(self) -> str | None:
         """The model the gateway routes on: an explicit header wins over the body's model field."""
-        for name, value in self.headers.items():
-            if name.lower() == MODEL_HEADER:
-                return value
-        return self.model
+        return self.header_map().get(MODEL_HEADER, self.model)
 
     def header(self, name: str) -> str | None:
         if name.lower() == MODEL_HEADER:
             return self.model_header()
-        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
+        return self.header_map().get(name.lower())
 
     def describe(self) -> str:
         model = self.model_header()
@@ -133,7 +157,7 @@ class Leg:
     def to_dict(self) -> dict[str, Any]:
         return {
             "backend": self.backend,
-            "schema": self.schema,
+            "schema_name": self.schema,
             "priority": self.priority,
             "weight": self.weight,
             "share_percent": self.share,
@@ -177,7 +201,7 @@ class Trace:
     def to_dict(self) -> dict[str, Any]:
         return {
             "request": self.request.model_dump(exclude={"headers"})
-            | {"headers": sorted(self.request.headers)},
+            | {"headers": sorted(self.request.header_map())},
             "reaches_backend": self.reaches_backend,
             "verdict": self.verdict(),
             "backend": self.backend or None,
