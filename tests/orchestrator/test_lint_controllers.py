@@ -285,3 +285,37 @@ def test_unserved_field_names_the_release() -> None:
     assert (
         finding.path == "spec.rules[0].name" and "v1.1.0" in finding.message and "v1.0.0" in finding.message
     )
+
+
+def test_a_kind_the_clusters_crds_no_longer_serve_is_an_error_naming_the_release() -> None:
+    from orchestrator.engine.crds import CRDSet
+    from orchestrator.engine.validate import validate_documents
+
+    # A cluster whose Inference Extension serves another x-k8s.io kind but no longer InferenceObjective.
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "inferencemodelrewrites.inference.networking.x-k8s.io"},
+        "spec": {
+            "group": "inference.networking.x-k8s.io",
+            "names": {"kind": "InferenceModelRewrite", "plural": "inferencemodelrewrites"},
+            "scope": "Namespaced",
+            "versions": [
+                {
+                    "name": "v1alpha2",
+                    "served": True,
+                    "storage": True,
+                    "schema": {"openAPIV3Schema": {"type": "object"}},
+                }
+            ],
+        },
+    }
+    crds = CRDSet.from_documents([crd], "the current kubectl context")
+    objective = obj(
+        "inference.networking.x-k8s.io/v1alpha2", "InferenceObjective", "o", {"poolRef": {"name": "p"}}
+    )
+    report = validate_documents([objective], crds=crds, lint=False, target_version="v1.0.0")
+    (finding,) = report.findings
+    assert finding.severity == "error" and "InferenceObjective" in finding.message
+    assert "AI Gateway v1.0.0" in finding.message and "the current kubectl context" in finding.message
+    assert "InferenceModelRewrite" in (finding.hint or "")
