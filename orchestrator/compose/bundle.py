@@ -127,7 +127,9 @@ def _validate(docs: list[dict[str, Any]], comp: Composition, crds: Any, crds_not
         existing_gateways=gateways,
         rate_limit_backend=rate_limit_backend(comp.intake),
     )
-    report = validate_documents(docs, crds=crds, context=context)
+    report = validate_documents(
+        docs, crds=crds, context=context, target_version=comp.intake.installation.version
+    )
     if crds is None and crds_note:
         # The caller's sentence says where it looked for CRDs; it replaces the engine's generic one.
         report = report.model_copy(update={"checks_skipped": [crds_note]})
