@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from orchestrator.analysis.trace.backend import credential_step, leg_steps, model_step, upstream_step
+from orchestrator.analysis.trace.backend import leg_steps, model_step, upstream_step
+from orchestrator.analysis.trace.credentials import credential_step
 from orchestrator.analysis.trace.gateway import enter, match_rule
 from orchestrator.analysis.trace.model import Step, Trace, TraceRequest
 from orchestrator.analysis.trace.policies import client_auth_steps, traffic_steps
