@@ -38,6 +38,7 @@ COMMAND_MODULE: dict[str, str] = {
     "metrics": "server.cli.metrics",
     "migrate": "server.cli.migrate",
     "explain": "server.cli.explain",
+    "trace": "server.cli.trace",
 }
 
 
