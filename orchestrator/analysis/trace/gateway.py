@@ -22,7 +22,7 @@ from orchestrator.engine.lint.index import (
     ResourceIndex,
     as_dict,
     as_list,
-    ref_namespace,
+    parent_listeners,
 )
 from skills.versions import MODEL_HEADER
 
@@ -51,21 +51,6 @@ class Match:
     generated: bool  # True for an AIGatewayRoute (through its generated HTTPRoute)
 
 
-def _parents(route: Resource) -> list[tuple[str, str, str | None]]:
-    out = []
-    for ref in as_list(route.spec.get("parentRefs")):
-        if isinstance(ref, dict) and ref.get("kind", "Gateway") == "Gateway":
-            section = ref.get("sectionName")
-            out.append(
-                (
-                    ref_namespace(ref, route),
-                    str(ref.get("name")),
-                    section if isinstance(section, str) else None,
-                )
-            )
-    return out
-
-
 def routes(index: ResourceIndex) -> list[Resource]:
     """AIGatewayRoutes and plain HTTPRoutes, in Envoy Gateway's order (creation time, namespace, name)."""
     found = index.of_kind("AIGatewayRoute", AIGW_GROUP) + index.of_kind("HTTPRoute", GWAPI_GROUP)
@@ -82,7 +67,7 @@ def _host_matches(pattern: str, host: str) -> bool:
 
 def enter(index: ResourceIndex, req: TraceRequest) -> tuple[Entry | None, list[Step]]:
     """Pick the Gateway and listener (step ``listener``)."""
-    attached = {(ns, name) for r in routes(index) for ns, name, _ in _parents(r)}
+    attached = {(ns, name) for r in routes(index) for ns, name, _ in parent_listeners(r)}
     if req.gateway:
         ns, _, name = req.gateway.rpartition("/")
         candidates = [
@@ -221,7 +206,7 @@ def _attached(route: Resource, entry: Entry) -> bool:
         ns == entry.namespace
         and name == entry.name
         and (section is None or entry.listener in (None, section))
-        for ns, name, section in _parents(route)
+        for ns, name, section in parent_listeners(route)
     )
 
 

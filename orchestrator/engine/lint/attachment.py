@@ -20,12 +20,12 @@ from orchestrator.engine.lint.index import (
     GWAPI_GROUP,
     Issue,
     LintContext,
+    Listener,
     Resource,
     ResourceIndex,
     as_dict,
-    as_list,
     lint_rule,
-    ref_namespace,
+    parent_listeners,
     targets,
 )
 
@@ -160,25 +160,16 @@ def one_policy_per_target(index: ResourceIndex, ctx: LintContext) -> Iterator[Is
                 )
 
 
-def _route_parents(index: ResourceIndex, target: Target) -> set[tuple[str, str, str | None]]:
+def _route_parents(index: ResourceIndex, target: Target) -> set[Listener]:
     """(namespace, Gateway name, sectionName) the route attaches to; an HTTPRoute may be an AIGatewayRoute's."""
-    parents: set[tuple[str, str, str | None]] = set()
+    parents: set[Listener] = set()
     candidates = [index.get(target.kind, target.namespace, target.name, GWAPI_GROUP)]
     if target.kind == "HTTPRoute":  # AI Gateway generates the HTTPRoute with the AIGatewayRoute's name
         candidates.append(index.get("AIGatewayRoute", target.namespace, target.name, AIGW_GROUP))
     for route in candidates:
         if route is None:
             continue
-        for ref in as_list(route.spec.get("parentRefs")):
-            if isinstance(ref, dict) and ref.get("kind", "Gateway") == "Gateway":
-                section = ref.get("sectionName")
-                parents.add(
-                    (
-                        ref_namespace(ref, route),
-                        str(ref.get("name")),
-                        section if isinstance(section, str) else None,
-                    )
-                )
+        parents.update(parent_listeners(route))
     return parents
 
 

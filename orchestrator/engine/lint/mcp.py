@@ -21,26 +21,11 @@ from orchestrator.engine.lint.index import (
     as_dict,
     as_list,
     lint_rule,
-    ref_namespace,
+    parent_listeners,
 )
 
 DEFAULT_PATH = "/mcp"
 WELL_KNOWN = "/.well-known/oauth-protected-resource"
-
-
-def _listeners(route: Resource) -> set[tuple[str, str, str | None]]:
-    out = set()
-    for ref in as_list(route.spec.get("parentRefs")):
-        if isinstance(ref, dict) and ref.get("kind", "Gateway") == "Gateway":
-            section = ref.get("sectionName")
-            out.add(
-                (
-                    ref_namespace(ref, route),
-                    str(ref.get("name")),
-                    section if isinstance(section, str) else None,
-                )
-            )
-    return out
 
 
 def _share_listener(a: set[tuple[str, str, str | None]], b: set[tuple[str, str, str | None]]) -> str | None:
@@ -81,7 +66,7 @@ def oauth_well_known_clash(index: ResourceIndex, ctx: LintContext) -> Iterator[I
         for earlier in oauth[:i]:
             if _path(route) != _path(earlier) or not _hosts_overlap(route, earlier):
                 continue
-            where = _share_listener(_listeners(route), _listeners(earlier))
+            where = _share_listener(set(parent_listeners(route)), set(parent_listeners(earlier)))
             if where is None:
                 continue
             yield Issue(
