@@ -34,6 +34,7 @@ def test_chat_request_reaches_openai_with_its_credential_and_path() -> None:
     assert t.upstream == "https://api.openai.com:443/v1/chat/completions"
     assert [s.stage for s in t.steps] == [
         "listener",
+        "listener",
         "endpoint",
         "route",
         "backends",
@@ -64,7 +65,7 @@ def test_explicit_model_header_wins_over_the_body_model() -> None:
 
 def test_unregistered_path_is_a_404_from_the_filter() -> None:
     t = trace(base(), path="/v1/chat")
-    assert failing(t) == ["endpoint"] and "unsupported path" in t.steps[1].summary
+    assert failing(t) == ["endpoint"] and "unsupported path" in step(t, "endpoint").summary
 
 
 def test_path_newer_than_the_target_release_is_not_served() -> None:
@@ -271,3 +272,10 @@ def test_mermaid_escapes_names_and_stops_at_the_first_failure() -> None:
     assert not any(s.startswith("participant Z") for s in statements)
     assert ";" not in re.sub(r"#[0-9]+;", "", mermaid)  # Mermaid reads ';' as a statement break
     assert mermaid.rstrip().endswith("E-->>C: request fails at route")
+
+
+def test_buffer_limit_comes_from_the_gateways_client_traffic_policy() -> None:
+    assert "up to 50Mi (ClientTrafficPolicy buffer)" in trace(base()).steps[1].summary
+    docs = [d for d in base() if d["kind"] != "ClientTrafficPolicy"]
+    warn = trace(docs).steps[1]
+    assert warn.status == "warn" and "413" in warn.summary and "#827" in warn.reason

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from orchestrator.analysis.trace.model import Step, TraceRequest
-from orchestrator.engine.lint.attachment import order_key
+from orchestrator.engine.lint.attachment import Target, attachments, order_key
 from orchestrator.engine.lint.index import (
     AIGW_GROUP,
     GWAPI_GROUP,
@@ -145,7 +145,9 @@ def enter(index: ResourceIndex, req: TraceRequest) -> tuple[Entry | None, list[S
                 actor="envoy",
             )
         )
-        return Entry(ns, name, gateway, str(listener.get("name"))), steps
+        entry = Entry(ns, name, gateway, str(listener.get("name")))
+        steps.append(buffer_step(index, entry))
+        return entry, steps
     wanted = (
         f"listener {req.listener}" if req.listener else f"host {req.host}" if req.host else "HTTP traffic"
     )
@@ -161,6 +163,35 @@ def enter(index: ResourceIndex, req: TraceRequest) -> tuple[Entry | None, list[S
         )
     )
     return None, steps
+
+
+def buffer_step(index: ResourceIndex, entry: Entry) -> Step:
+    """The request body limit on this listener: the ClientTrafficPolicy that applies, or Envoy's 32 KiB default."""
+    found = {a.target: a for a in attachments(index, "ClientTrafficPolicy")}
+    for target in (
+        Target("Gateway", entry.namespace, entry.name, entry.listener),
+        Target("Gateway", entry.namespace, entry.name, None),
+    ):
+        if target in found:
+            policy = found[target].winner
+            limit = as_dict(policy.spec.get("connection")).get("bufferLimit")
+            if limit:
+                return Step(
+                    "listener",
+                    "ok",
+                    f"request bodies up to {limit} (ClientTrafficPolicy {policy.name})",
+                    f"ClientTrafficPolicy/{policy.namespace}/{policy.name} spec.connection.bufferLimit",
+                    actor="envoy",
+                )
+    return Step(
+        "listener",
+        "warn",
+        "no ClientTrafficPolicy raises the buffer limit: request bodies over 32 KiB (long prompts, images) get 413",
+        f"Gateway/{entry.namespace}/{entry.name}",
+        "Envoy's default per-connection buffer; envoyproxy/ai-gateway#827",
+        "Attach a ClientTrafficPolicy with spec.connection.bufferLimit (e.g. 50Mi) to the Gateway.",
+        actor="envoy",
+    )
 
 
 def _gateways(index: ResourceIndex) -> set[tuple[str, str]]:
