@@ -57,18 +57,27 @@ def _path(route: Resource) -> str:
 
 @lint_rule("AIGW-L073", "OAuth MCPRoutes on one listener publish distinct well-known paths", "error")
 def oauth_well_known_clash(index: ResourceIndex, ctx: LintContext) -> Iterator[Issue]:
-    oauth = [
-        r
-        for r in index.of_kind("MCPRoute", AIGW_GROUP)
-        if as_dict(as_dict(r.spec.get("securityPolicy")).get("oauth"))
-    ]
-    for i, route in enumerate(oauth):
-        for earlier in oauth[:i]:
-            if _path(route) != _path(earlier) or not _hosts_overlap(route, earlier):
+    # Only routes with the same path can clash, so routes are compared within one bucket per path.
+    by_path: dict[str, list[Resource]] = {}
+    for r in index.of_kind("MCPRoute", AIGW_GROUP):
+        if as_dict(as_dict(r.spec.get("securityPolicy")).get("oauth")):
+            by_path.setdefault(_path(r), []).append(r)
+    for routes in by_path.values():
+        for i, route in enumerate(routes):
+            clash = next(
+                (
+                    (earlier, where)
+                    for earlier in routes[:i]
+                    if _hosts_overlap(route, earlier)
+                    and (
+                        where := _share_listener(set(parent_listeners(route)), set(parent_listeners(earlier)))
+                    )
+                ),
+                None,
+            )
+            if clash is None:
                 continue
-            where = _share_listener(set(parent_listeners(route)), set(parent_listeners(earlier)))
-            if where is None:
-                continue
+            earlier, where = clash
             yield Issue(
                 route,
                 "spec.securityPolicy.oauth",
