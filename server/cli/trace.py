@@ -64,7 +64,7 @@ def run_trace(args: argparse.Namespace) -> int:
         return fail(str(exc))
     if loaded.findings or not loaded.documents:
         return fail("; ".join(f.message for f in loaded.findings) or "no Kubernetes objects found")
-    trace = trace_documents(loaded.documents, request)
+    trace = trace_documents(loaded.documents, request, loaded.sources)
     if args.format == "json":
         text = to_json([trace])
     elif args.format == "mermaid":

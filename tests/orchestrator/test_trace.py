@@ -279,3 +279,13 @@ def test_buffer_limit_comes_from_the_gateways_client_traffic_policy() -> None:
     docs = [d for d in base() if d["kind"] != "ClientTrafficPolicy"]
     warn = trace(docs).steps[1]
     assert warn.status == "warn" and "413" in warn.summary and "#827" in warn.reason
+
+
+def test_a_route_defined_twice_is_traced_as_first_defined_and_the_others_are_named() -> None:
+    docs = base()
+    stage = {**find(docs, "AIGatewayRoute", "route")}
+    sources = [f"manifests.yaml#{i + 1}" for i in range(len(docs))] + ["canary-stage-1.yaml#1"]
+    t = trace_documents([*docs, stage], {"model": "gpt-4o-mini"}, sources)
+    warn = next(s for s in t.steps if s.stage == "route" and s.status == "warn")
+    assert "defined 2 times" in warn.summary and "canary-stage-1.yaml#1" in warn.summary
+    assert t.reaches_backend

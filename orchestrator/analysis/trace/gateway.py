@@ -52,9 +52,34 @@ class Match:
 
 
 def routes(index: ResourceIndex) -> list[Resource]:
-    """AIGatewayRoutes and plain HTTPRoutes, in Envoy Gateway's order (creation time, namespace, name)."""
+    """AIGatewayRoutes and plain HTTPRoutes, in Envoy Gateway's order (creation time, namespace, name); an object
+    defined more than once counts once, as its first definition (see :func:`duplicate_step`)."""
     found = index.of_kind("AIGatewayRoute", AIGW_GROUP) + index.of_kind("HTTPRoute", GWAPI_GROUP)
-    return sorted(found, key=order_key)
+    first: dict[tuple[str, str | None, str], Resource] = {}
+    for route in found:
+        first.setdefault((route.kind, route.namespace, route.name), route)
+    return sorted(first.values(), key=order_key)
+
+
+def duplicate_step(index: ResourceIndex, route: Resource) -> Step | None:
+    """A warning when the input defines the matched route more than once (e.g. a bundle's canary stage files)."""
+    same = [
+        r
+        for r in index.of_kind(route.kind, route.group)
+        if (r.namespace, r.name) == (route.namespace, route.name)
+    ]
+    if len(same) < 2:
+        return None
+    others = ", ".join(r.source for r in same[1:])
+    return Step(
+        "route",
+        "warn",
+        f"{route.kind} {route.namespace}/{route.name} is defined {len(same)} times in the input; traced as "
+        f"defined in {route.source} (also in {others})",
+        f"{route.kind}/{route.namespace}/{route.name}",
+        fix="Trace the files that are applied together (e.g. manifests.yaml, not the canary stage files too).",
+        actor="envoy",
+    )
 
 
 def _host_matches(pattern: str, host: str) -> bool:
@@ -327,7 +352,9 @@ def match_rule(
     where = f"{found.match_path or f'spec.rules[{found.rule_index}]'}"
     name = found.rule.get("name")
     label = f"rule {found.rule_index}" + (f" ({name})" if isinstance(name, str) else "")
+    duplicate = duplicate_step(index, route)
     return found, [
+        *([duplicate] if duplicate else []),
         Step(
             "route",
             "ok",
@@ -335,5 +362,5 @@ def match_rule(
             f"{route.kind}/{route.namespace}/{route.name} {where}",
             reason,
             actor="envoy",
-        )
+        ),
     ]

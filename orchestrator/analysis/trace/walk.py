@@ -17,13 +17,13 @@ from orchestrator.engine.lint.index import ResourceIndex, resource_of
 from skills.endpoints import ENDPOINTS, PATHS_SOURCE, endpoint_at
 
 
-def _index(docs: Sequence[Any]) -> ResourceIndex:
-    objects = [
-        d
-        for d in docs
+def _index(docs: Sequence[Any], sources: Sequence[str] | None) -> ResourceIndex:
+    names = list(sources) if sources is not None else [f"<input>#{i + 1}" for i in range(len(docs))]
+    return ResourceIndex(
+        resource_of(d, name)
+        for d, name in zip(docs, names, strict=True)
         if isinstance(d, dict) and isinstance(d.get("apiVersion"), str) and isinstance(d.get("kind"), str)
-    ]
-    return ResourceIndex(resource_of(d, f"<input>#{i + 1}") for i, d in enumerate(objects))
+    )
 
 
 def _endpoint_step(req: TraceRequest, version: str) -> tuple[Any, Step]:
@@ -58,12 +58,14 @@ def _endpoint_step(req: TraceRequest, version: str) -> tuple[Any, Step]:
     )
 
 
-def trace_documents(docs: Sequence[Any], request: TraceRequest | dict[str, Any]) -> Trace:
+def trace_documents(
+    docs: Sequence[Any], request: TraceRequest | dict[str, Any], sources: Sequence[str] | None = None
+) -> Trace:
     """Walk ``request`` through ``docs``: listener, endpoint, rule, backends, translation, model, credentials,
-    traffic policy, client auth, upstream."""
+    traffic policy, client auth, upstream. ``sources`` name where each document came from (file#N)."""
     req = TraceRequest.parse(request, skill="aigw-trace")
     version = req.target_version
-    index = _index(docs)
+    index = _index(docs, sources)
     entry, steps = enter(index, req)
     if entry is None:
         return Trace(req, tuple(steps))
