@@ -289,3 +289,53 @@ def test_a_route_defined_twice_is_traced_as_first_defined_and_the_others_are_nam
     warn = next(s for s in t.steps if s.stage == "route" and s.status == "warn")
     assert "defined 2 times" in warn.summary and "canary-stage-1.yaml#1" in warn.summary
     assert t.reaches_backend
+
+
+def test_malformed_fields_are_read_as_absent_not_a_crash() -> None:
+    weird = [
+        obj(
+            "gateway.networking.k8s.io/v1",
+            "Gateway",
+            "gw",
+            {"listeners": [None, "x", {"name": "h", "protocol": "HTTP", "port": 80}]},
+        ),
+        obj("aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute", "r", {"parentRefs": "gw", "rules": "x"}),
+        obj(
+            "aigateway.envoyproxy.io/v1beta1",
+            "AIGatewayRoute",
+            "r2",
+            {
+                "parentRefs": [{"name": "gw"}],
+                "rules": [
+                    {
+                        "matches": [
+                            {
+                                "headers": [
+                                    {"name": "x-ai-eg-model", "value": "(", "type": "RegularExpression"}
+                                ]
+                            }
+                        ]
+                    },
+                    {"backendRefs": [{"name": "b", "priority": "high", "weight": None}]},
+                ],
+            },
+        ),
+        obj(
+            "aigateway.envoyproxy.io/v1beta1",
+            "AIServiceBackend",
+            "b",
+            {"schema": "OpenAI", "backendRef": "x"},
+        ),
+        obj(
+            EG,
+            "BackendTrafficPolicy",
+            "p",
+            {
+                "targetRefs": [{"kind": "HTTPRoute", "name": "r2"}],
+                "rateLimit": {"type": "Global", "global": {"rules": "x"}},
+            },
+        ),
+        obj(EG, "SecurityPolicy", "s", {"targetRefs": [GATEWAY], "apiKeyAuth": {"extractFrom": "x"}}),
+    ]
+    t = trace(weird, model="m")
+    assert t.failures and "(none)" in t.failures[0].summary and to_text(t)

@@ -219,3 +219,15 @@ def test_inference_pool_example_without_the_key_header_matches_no_rule() -> None
         {"model": "meta-llama/Llama-3.1-8B-Instruct"},
     )
     assert [s.stage for s in t.failures] == ["route"]
+
+
+def test_every_upstream_example_traces_any_endpoint_without_crashing() -> None:
+    from orchestrator.analysis.trace import to_json, to_mermaid, to_text
+    from skills.endpoints import ENDPOINTS
+
+    root = shared_path("upstream-examples")
+    for path in sorted(root.rglob("*.yaml")):
+        docs = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
+        for endpoint in ENDPOINTS.values():
+            t = trace_documents(docs, {"path": endpoint.path, "model": "x", "credentials": "none"})
+            assert t.steps and to_text(t) and to_mermaid(t) and to_json([t]), path

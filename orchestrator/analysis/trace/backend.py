@@ -142,7 +142,7 @@ def leg_steps(
                 Step(
                     "translation",
                     "fail" if primary else "warn",
-                    f"{r.label} has schema {r.schema}, which cannot serve {endpoint.path}: {role} answers "
+                    f"{r.label} has schema {r.schema or '(none)'}, which cannot serve {endpoint.path}: {role} answers "
                     f'"unsupported API schema" instead of reaching the provider',
                     f"{r.label} spec.schema.name",
                     f"{endpoint.title} has translators for {fits} only ({citation(version)})",
