@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from mcp.server.mcpserver import Context
+from mcp.shared.exceptions import MCPDeprecationWarning
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
@@ -82,7 +83,7 @@ async def _root(ctx: Context) -> Path | None:
         return None
     try:
         with warnings.catch_warnings():  # deprecated only on 2026-07-28, where this is never reached
-            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", MCPDeprecationWarning)
             roots = (await ctx.session.list_roots()).roots
     except Exception:  # a client that declares roots but fails to list them: resolve as if it had none
         return None
