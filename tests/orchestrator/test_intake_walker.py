@@ -68,6 +68,7 @@ def test_the_openai_anthropic_sentence_prefilled_needs_two_forms() -> None:
     assert _ids(group) == ["production"]
     asked = set(group_form(group).model_fields)
     assert {"jwt_issuer", "jwt_jwks_uri"} <= asked and "token_limit" not in asked
+    assert "apikey_clients" not in asked, "client_auth jwt is known: the API key fields are moot"
     done = walk(answered | {"production": JWT}, SENTENCE)
     assert done.complete
     intake = Intake.parse(to_intake(done.answers))
