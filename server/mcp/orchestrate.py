@@ -14,9 +14,9 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from mcp.server.mcpserver import Context
-from mcp.shared.exceptions import MCPDeprecationWarning
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
+from mcp.shared.exceptions import MCPDeprecationWarning
 from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
 
 from server.mcp.tools import RawArguments, coerce_json_strings
