@@ -9,20 +9,21 @@ import pytest
 
 from orchestrator.intake.form_schema import answer_from_form, form_schema
 from orchestrator.intake.model import Intake
+from orchestrator.intake.prefill import orchestrate_input, prefill_rounds
 from orchestrator.intake.rounds import ROUND_IDS, ROUNDS
 from orchestrator.intake.walker import group_form, split_answer, to_intake, walk
 from skills.providers import PRESETS
 
-SENTENCE = {  # "OpenAI and Anthropic, JWT auth, 10k tokens per user per hour", as typed prefill
-    "providers": {"providers": ["openai", "anthropic"]},
-    "features": {"features": ["token-limits", "client-auth"]},
-    "production": {
-        "token_limit": 10000,
-        "token_limit_unit": "Hour",
-        "token_limit_header": "x-user-id",
-        "client_auth": "jwt",
-    },
+# "OpenAI and Anthropic, JWT auth, 10k tokens per user per hour", as a model maps it onto aigw_orchestrate.
+SENTENCE_ARGUMENTS = {
+    "providers": ["openai", "anthropic"],
+    "features": ["token-limits", "client-auth"],
+    "token_limit": 10000,
+    "token_limit_unit": "Hour",
+    "token_limit_header": "x-user-id",
+    "client_auth": "jwt",
 }
+SENTENCE = prefill_rounds(orchestrate_input().parse(SENTENCE_ARGUMENTS))
 JWT = {"jwt_issuer": "https://auth.example.com", "jwt_jwks_uri": "https://auth.example.com/jwks"}
 
 
@@ -55,6 +56,21 @@ def test_a_fresh_intake_asks_environment_and_providers_together_and_the_rest_wai
     assert _ids(state.open) == list(ROUND_IDS)
     assert [item.ready for item in state.open] == [True, True, False, False, False, False]
     assert _ids(state.next_group()) == ["environment", "providers"]
+
+
+def test_the_sentence_prefill_lands_in_the_rounds_that_ask_it() -> None:
+    assert SENTENCE == {
+        "providers": {"providers": ["openai", "anthropic"]},
+        "features": {"features": ["token-limits", "client-auth"]},
+        "production": {
+            "token_limit": 10000,
+            "token_limit_unit": "Hour",
+            "token_limit_header": "x-user-id",
+            "client_auth": "jwt",
+        },
+    }
+    models = prefill_rounds(orchestrate_input().parse({"models": {"aws-bedrock": ["a", "b"]}}))
+    assert models == {"details": {"aws_bedrock__models": "a, b"}}
 
 
 def test_the_openai_anthropic_sentence_prefilled_needs_two_forms() -> None:

@@ -17,6 +17,7 @@ from mcp.types import ElicitResult
 
 from orchestrator.intake.rounds import ROUNDS
 from server.mcp.app import create_server
+from tests.orchestrator.test_intake_walker import SENTENCE_ARGUMENTS
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "bundles"
 GOLDEN_FILES = (
@@ -99,15 +100,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     },
 }
 
-# "Envoy AI Gateway with OpenAI and Anthropic, JWT auth, 10k tokens per user per hour", as a model maps it.
-SENTENCE = {
-    "providers": ["openai", "anthropic"],
-    "features": ["token-limits", "client-auth"],
-    "token_limit": 10000,
-    "token_limit_unit": "Hour",
-    "token_limit_header": "x-user-id",
-    "client_auth": "jwt",
-}
+SENTENCE = SENTENCE_ARGUMENTS  # "OpenAI and Anthropic, JWT auth, 10k tokens per user per hour"
 JWT = {"jwt_issuer": "https://auth.example.com/realms/ai", "jwt_jwks_uri": "https://auth.example.com/jwks"}
 
 
