@@ -12,6 +12,8 @@ skill pack's agent-led script):
 - `orchestrator.intake.walker.walk(answers, prefill)` is the one function that gives the open rounds for a
   partial intake; `walker.answer_round` validates one round's answer; `walker.to_intake` turns the answers into
   intake data. Answers are `{round id: {field: value}}`; an optional round that was skipped is `None`.
+- `orchestrator.intake.questions_text.round_catalog(answers)` lists every round with its fields as data (for a
+  document that walks through the whole intake); `open_questions(walk(...))` gives just the next question.
 - Every field's type, default, allowed values (with titles), pattern and bounds live on the form model; read
   them with `orchestrator.intake.form_schema.form_schema(form)` (JSON Schema) rather than re-stating them.
 """

@@ -193,3 +193,16 @@ def test_a_key_in_any_round_is_refused_even_where_its_form_would_accept_it() -> 
     assert environment.problems[0].path == "answers.environment.namespace"
     assert "looks like" in environment.message() and key not in environment.message()
     assert "environment" not in state.answers
+
+
+def test_the_round_catalog_lists_every_round_with_its_fields_for_the_answers_given() -> None:
+    from orchestrator.intake.questions_text import round_catalog
+
+    fresh = {entry["id"]: entry for entry in round_catalog()}
+    assert list(fresh) == list(ROUND_IDS)
+    assert [f["name"] for f in fresh["providers"]["fields"]] == ["providers"]
+    assert fresh["details"]["fields"] == [] and fresh["details"]["needs"] == ["providers"]
+    chosen = {entry["id"]: entry for entry in round_catalog({"providers": {"providers": ["aws-bedrock"]}})}
+    assert chosen["providers"]["answered"] is True and chosen["providers"]["fields"][0]["name"] == "providers"
+    assert "aws_bedrock__region" in [f["name"] for f in chosen["details"]["fields"]]
+    assert chosen["features"]["optional"] is True and chosen["features"]["why"]
