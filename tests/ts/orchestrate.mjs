@@ -1,6 +1,8 @@
 // Answers aigw_orchestrate's intake forms with the official TypeScript SDK client over stdio.
 //   node orchestrate.mjs PLAN.json -- COMMAND [ARGS...]
 // PLAN.json: {"arguments": {...tool arguments...}, "fields": {"<form field>": value, ...},
+//             "sequence": {"<form field>": [first answer, second answer, ...]} (optional: a person correcting
+//             an answer; each form showing the field takes the next one),
 //             "decline": "<text of a form message to decline>" (optional)}
 // Each form is answered with the plan's values for the fields it shows (a list becomes one boolean per choice
 // or comma-separated text when the form asks for that); fields not in the plan keep the form's defaults.
@@ -19,9 +21,15 @@ const plan = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const [command, ...args] = process.argv.slice(separator + 1);
 const fields = plan.fields ?? {};
 
+const sequence = plan.sequence ?? {};
+
 function contentFor(schema) {
   const content = {};
   for (const [name, prop] of Object.entries(schema?.properties ?? {})) {
+    if (Array.isArray(sequence[name]) && sequence[name].length > 0) {
+      content[name] = sequence[name].shift();
+      continue;
+    }
     if (name in fields) {
       const value = fields[name];
       content[name] = Array.isArray(value) && prop.type === "string" ? value.join(", ") : value;
