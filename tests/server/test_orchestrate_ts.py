@@ -88,3 +88,17 @@ def test_ts_client_a_bad_namespace_is_asked_again_in_its_round_with_the_rest_kep
     assert (
         seen["result"]["status"] == "built" and seen["result"]["intake"]["environment"]["namespace"] == "ai"
     )
+
+
+def test_ts_client_speaking_2025_06_18_gets_only_primitive_form_fields(tmp_path, shared_crds):
+    answers = SCENARIOS["openai-anthropic"] | {"features": {"features": ["observability"]}}
+    plan = {"fields": _fields(answers), "protocolVersion": "2025-06-18"}
+    seen = drive(plan, tmp_path, shared_crds)
+    assert seen["protocolVersion"] == "2025-06-18"
+    assert seen["result"]["status"] == "built", seen["text"]
+    assert "providers__openai" not in seen["forms"][0]["properties"]  # 22 choices: comma-separated text
+    properties = {name for form in seen["forms"] for name in form["properties"]}
+    assert (
+        "features__observability" in properties and "features" not in properties
+    )  # 5 choices: one boolean each
+    assert seen["result"]["intake"]["observability"]["access_logs"] is True

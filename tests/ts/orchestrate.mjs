@@ -3,7 +3,8 @@
 // PLAN.json: {"arguments": {...tool arguments...}, "fields": {"<form field>": value, ...},
 //             "sequence": {"<form field>": [first answer, second answer, ...]} (optional: a person correcting
 //             an answer; each form showing the field takes the next one),
-//             "decline": "<text of a form message to decline>" (optional)}
+//             "decline": "<text of a form message to decline>" (optional),
+//             "protocolVersion": "2025-06-18" (optional: offer this version in initialize, as an older client does)}
 // Each form is answered with the plan's values for the fields it shows (a list becomes one boolean per choice
 // or comma-separated text when the form asks for that); fields not in the plan keep the form's defaults.
 // Prints {"forms": [{"message", "properties"}], "isError": bool, "text": "...", "result": {...structuredContent...}}.
@@ -57,6 +58,20 @@ client.setRequestHandler(ElicitRequestSchema, async (request) => {
 });
 
 const transport = new StdioClientTransport({ command, args, env: process.env, stderr: "inherit" });
+if (plan.protocolVersion) {
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) =>
+    send(
+      message.method === "initialize"
+        ? { ...message, params: { ...message.params, protocolVersion: plan.protocolVersion } }
+        : message,
+      options,
+    );
+}
+let negotiated = null;
+transport.setProtocolVersion = (version) => {
+  negotiated = version; // the client reports the version the server chose (stdio has no header to set)
+};
 await client.connect(transport);
 const result = await client.callTool({ name: "aigw_orchestrate", arguments: plan.arguments ?? {} });
 await client.close();
@@ -65,6 +80,7 @@ process.stdout.write(
     forms,
     isError: result.isError ?? false,
     text: result.content?.[0]?.text ?? "",
+    protocolVersion: negotiated,
     result: result.structuredContent ?? null,
   }) + "\n",
 );
