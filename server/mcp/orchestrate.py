@@ -196,6 +196,8 @@ def orchestrate_tool() -> Tool:
 
         built: dict[str, Any] = compact(orchestrate_input().model_json_schema())
         built.pop("description", None)
+        # compact() drops null arms, but a round's answer may be null (an optional round skipped).
+        built["properties"]["answers"]["additionalProperties"] = {"type": ["object", "null"]}
         return built
 
     schema = schema_cache.load_or_build(compute, name="orchestrate-schema")
