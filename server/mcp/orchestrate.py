@@ -197,7 +197,9 @@ def orchestrate_tool() -> Tool:
         built: dict[str, Any] = compact(orchestrate_input().model_json_schema())
         built.pop("description", None)
         # compact() drops null arms, but a round's answer may be null (an optional round skipped).
-        built["properties"]["answers"]["additionalProperties"] = {"type": ["object", "null"]}
+        built["properties"]["answers"]["additionalProperties"] = {
+            "anyOf": [{"type": "object"}, {"type": "null"}]
+        }
         return built
 
     schema = schema_cache.load_or_build(compute, name="orchestrate-schema")
