@@ -28,8 +28,8 @@ DESCRIPTION = (
     "what the user already said as arguments: providers, models, namespace, strategy, features and their "
     "settings (e.g. 'OpenAI and Anthropic, JWT auth, 10k tokens per user per hour' → providers [openai, "
     "anthropic], features [token-limits, client-auth], token_limit 10000, token_limit_unit Hour, "
-    "token_limit_header x-user-id, client_auth jwt). Give output_dir to write the files; use the atomic aigw_* "
-    "tools to change one piece."
+    "token_limit_header x-user-id, client_auth jwt). Give output_dir to write the files. To change one piece "
+    "later, the atomic aigw_* tools are served with `aigw-skills serve --tools all`."
 )
 CALL = f"call {NAME} again with the same arguments"
 NEXT_COMMAND = "cd {dir} && ./install.sh && ./secrets.sh && kubectl apply -k ."
