@@ -20,7 +20,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from orchestrator.engine.cel_cost import PER_CALL_LIMIT, RUNTIME_BUDGET, Size, measure
+from orchestrator.engine.cel_cost import (
+    DECLARED_CHARGE_LIMIT,
+    PER_CALL_LIMIT,
+    RUNTIME_BUDGET,
+    Size,
+    declared_size,
+    measure,
+)
 from orchestrator.engine.cel_runtime import (
     CompileFailure,
     EvalError,
@@ -57,6 +64,7 @@ class CelNode:
     items: CelNode | None = None
     additional: CelNode | None = None
     view: ViewPlan | None = None  # how ``self`` differs from the JSON value here (only where rules run)
+    declared: Size | None = None  # the largest value the schema allows here, when it bounds every part
 
     @property
     def type_name(self) -> str:
@@ -98,6 +106,7 @@ def build_plan(schema: dict[str, Any], views: dict[int, ViewPlan | None] | None 
     node = CelNode(schema=schema, rules=_rule_specs(schema))
     if node.rules:
         node.view = view_plan(schema, views)
+        node.declared = declared_size(schema)
     for name, prop in (schema.get("properties") or {}).items():
         child = build_plan(prop, views) if isinstance(prop, dict) else None
         if child is not None:
@@ -165,7 +174,7 @@ def _check_node(raw: Any, node: CelNode, path: str, out: list[CelViolation], bud
         if isinstance(program, CompileFailure):
             out.append(_unsupported(path, spec.rule, program.reason))
             continue
-        stop = _charge(program, raw, node.type_name, path, budget)
+        stop = _charge(program, raw, node, path, budget)
         if stop is not None:
             out.append(stop)
             return
@@ -175,11 +184,15 @@ def _check_node(raw: Any, node: CelNode, path: str, out: list[CelViolation], bud
             out.append(violation)
 
 
-def _charge(program: Program, raw: Any, type_name: str, path: str, budget: _Budget) -> CelViolation | None:
+def _charge(program: Program, raw: Any, node: CelNode, path: str, budget: _Budget) -> CelViolation | None:
     """Take the rule's cost bound from the budget; a violation that stops the object when it does not fit."""
     cost = program.cost.constant
+    if cost is None and node.declared is not None:
+        cost = program.cost(node.declared)
+        cost = cost if cost <= DECLARED_CHARGE_LIMIT else None
     if cost is None:
         cost = program.cost(measure(raw, budget.sizes))
+    type_name = node.type_name
     if cost <= PER_CALL_LIMIT and cost <= budget.remaining:
         budget.remaining -= cost
         return None
@@ -264,5 +277,5 @@ def check_rule(spec: RuleSpec, value: Any, type_name: str, path: str) -> CelViol
     program = compile_rule(spec.rule)
     if isinstance(program, CompileFailure):
         return _unsupported(path, spec.rule, program.reason)
-    stop = _charge(program, value, type_name, path, _Budget())
+    stop = _charge(program, value, CelNode(schema={"type": type_name}), path, _Budget())
     return stop or _decide(spec, program, activation(value), type_name, path)

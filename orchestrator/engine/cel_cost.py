@@ -274,6 +274,46 @@ class RuleCost:
         return found
 
 
+# A bound the schema itself guarantees is charged without measuring the object when it is at most this (so
+# even 10,000 rule runs in one object stay within RuntimeCELCostBudget); above it the object is measured.
+DECLARED_CHARGE_LIMIT = 1_000
+
+
+def declared_size(schema: Any) -> Size | None:
+    """The largest :class:`Size` a value valid against ``schema`` can have (``maxItems``, ``maxLength``, enums),
+    or None when the schema leaves a list, map or string unbounded. CEL runs only on objects that passed the
+    schema, so this bound holds for them without looking at the object (what the API server's static cost
+    estimate relies on)."""
+    if not isinstance(schema, dict) or schema.get("x-kubernetes-preserve-unknown-fields"):
+        return None
+    if schema.get("x-kubernetes-int-or-string"):
+        return Size(0, schema["maxLength"]) if isinstance(schema.get("maxLength"), int) else None
+    kind = schema.get("type")
+    if kind in ("integer", "number", "boolean"):
+        return _SCALAR
+    if kind == "string":
+        if isinstance(schema.get("enum"), list) and schema["enum"]:
+            return Size(0, max(len(str(v)) for v in schema["enum"]))
+        return Size(0, schema["maxLength"]) if isinstance(schema.get("maxLength"), int) else None
+    if kind == "array":
+        child = declared_size(schema.get("items"))
+        limit = schema.get("maxItems")
+        if child is None or not isinstance(limit, int):
+            return None
+        return Size(max(limit, child.items), child.chars)
+    if kind == "object" and not schema.get("additionalProperties"):
+        size = Size(
+            len(schema.get("properties") or {}), max(map(len, schema.get("properties") or {}), default=0)
+        )
+        for prop in (schema.get("properties") or {}).values():
+            child = declared_size(prop)
+            if child is None:
+                return None
+            size = size.join(child)
+        return size
+    return None
+
+
 def measure(value: Any, memo: dict[int, Size]) -> Size:
     """The :class:`Size` of a JSON value (memoized by identity for one document's walk)."""
     if isinstance(value, str):

@@ -498,3 +498,26 @@ def test_upstream_example_objects_stay_far_below_the_cost_limits(crd_set: Any) -
             if plan is not None:
                 walk(validate_structure(doc, crd, crd_set).defaulted, plan)
     assert 0 < worst < PER_CALL_LIMIT / 100
+
+
+def test_sizes_a_schema_guarantees_are_charged_without_measuring_the_object() -> None:
+    from orchestrator.engine.cel_cost import Size, declared_size
+
+    bounded = {
+        "type": "array",
+        "maxItems": 16,
+        "items": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "maxLength": 63},
+                "kind": {"type": "string", "enum": ["Gateway", "Service"]},
+                "port": {"type": "integer"},
+            },
+        },
+    }
+    assert declared_size(bounded) == Size(items=16, chars=63)
+    unbounded_string = {**bounded, "items": {"type": "object", "properties": {"path": {"type": "string"}}}}
+    assert declared_size(unbounded_string) is None
+    assert declared_size({**bounded, "maxItems": None}) is None
+    assert declared_size({"type": "object", "additionalProperties": {"type": "integer"}}) is None  # map keys
+    assert declared_size({"type": "object", "x-kubernetes-preserve-unknown-fields": True}) is None
