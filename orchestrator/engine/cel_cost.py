@@ -301,7 +301,8 @@ def declared_size(schema: Any) -> Size | None:
         if child is None or not isinstance(limit, int):
             return None
         return Size(max(limit, child.items), child.chars)
-    if kind == "object" and not schema.get("additionalProperties"):
+    # An object without declared properties is ObjectMeta (``metadata``) or free-form: not bounded here.
+    if kind == "object" and schema.get("properties") and not schema.get("additionalProperties"):
         size = Size(
             len(schema.get("properties") or {}), max(map(len, schema.get("properties") or {}), default=0)
         )

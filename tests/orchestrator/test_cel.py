@@ -521,3 +521,4 @@ def test_sizes_a_schema_guarantees_are_charged_without_measuring_the_object() ->
     assert declared_size({**bounded, "maxItems": None}) is None
     assert declared_size({"type": "object", "additionalProperties": {"type": "integer"}}) is None  # map keys
     assert declared_size({"type": "object", "x-kubernetes-preserve-unknown-fields": True}) is None
+    assert declared_size({"type": "object"}) is None  # metadata: ObjectMeta is kept whole
