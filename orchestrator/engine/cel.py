@@ -17,6 +17,7 @@ checks with a ``cost=True`` violation worded as the API server words it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,19 +180,35 @@ def _check_node(raw: Any, node: CelNode, path: str, out: list[CelViolation], bud
             out.append(stop)
             return
         bindings = bindings if bindings is not None else activation(value)
-        violation = _decide(spec, program, bindings, node.type_name, path)
+        violation = _decide(
+            spec, program, bindings, node.type_name, path, lambda p: _affordable(p, raw, node, budget)
+        )
         if violation is not None:
             out.append(violation)
 
 
-def _charge(program: Program, raw: Any, node: CelNode, path: str, budget: _Budget) -> CelViolation | None:
-    """Take the rule's cost bound from the budget; a violation that stops the object when it does not fit."""
+def _cost(program: Program, raw: Any, node: CelNode, budget: _Budget) -> float:
+    """The cost bound of running ``program`` on ``raw`` at ``node``: constant, guaranteed by the schema, or from
+    the object's measured sizes."""
     cost = program.cost.constant
     if cost is None and node.declared is not None:
         cost = program.cost(node.declared)
         cost = cost if cost <= DECLARED_CHARGE_LIMIT else None
-    if cost is None:
-        cost = program.cost(measure(raw, budget.sizes))
+    return cost if cost is not None else program.cost(measure(raw, budget.sizes))
+
+
+def _affordable(program: Program, raw: Any, node: CelNode, budget: _Budget) -> bool:
+    """Whether ``program`` fits the per-call limit and what is left of the budget (then it is taken)."""
+    cost = _cost(program, raw, node, budget)
+    if cost <= PER_CALL_LIMIT and cost <= budget.remaining:
+        budget.remaining -= cost
+        return True
+    return False
+
+
+def _charge(program: Program, raw: Any, node: CelNode, path: str, budget: _Budget) -> CelViolation | None:
+    """Take the rule's cost bound from the budget; a violation that stops the object when it does not fit."""
+    cost = _cost(program, raw, node, budget)
     type_name = node.type_name
     if cost <= PER_CALL_LIMIT and cost <= budget.remaining:
         budget.remaining -= cost
@@ -211,9 +228,14 @@ def _charge(program: Program, raw: Any, node: CelNode, path: str, budget: _Budge
 
 
 def _decide(
-    spec: RuleSpec, program: Program, bindings: Any, type_name: str, path: str
+    spec: RuleSpec,
+    program: Program,
+    bindings: Any,
+    type_name: str,
+    path: str,
+    affordable: Callable[[Program], bool],
 ) -> CelViolation | None:
-    """Run one rule; None when it holds."""
+    """Run one rule; None when it holds (``affordable`` says whether its messageExpression may run too)."""
     try:
         result = run(program, bindings)
     except EvalError as exc:
@@ -227,7 +249,7 @@ def _decide(
             path, spec.rule, "over cel-cpp's limit of 10000 comprehension iterations per rule"
         )
     if isinstance(result, bool):
-        return None if result else _failure(spec, type_name, path, _detail(spec, bindings))
+        return None if result else _failure(spec, type_name, path, _detail(spec, bindings, affordable))
     return _unsupported(path, spec.rule, f"result is {type(result).__name__}, not bool")
 
 
@@ -243,10 +265,12 @@ def _field_path(path: str, field_path: str | None) -> str:
     return join_path(path, rel) if not rel.startswith("[") else path + rel
 
 
-def _detail(spec: RuleSpec, bindings: Any) -> str:
+def _detail(spec: RuleSpec, bindings: Any, affordable: Callable[[Program], bool]) -> str:
+    """The failure message: the messageExpression's result when it runs within the cost limits and yields text,
+    else ``message``, else the rule (as the API server falls back)."""
     if spec.message_expression:
         program = compile_rule(spec.message_expression)
-        if isinstance(program, Program):
+        if isinstance(program, Program) and affordable(program):
             try:
                 result = run(program, bindings)
             except (EvalError, EvalUnsupported, IterationLimit):
@@ -277,5 +301,10 @@ def check_rule(spec: RuleSpec, value: Any, type_name: str, path: str) -> CelViol
     program = compile_rule(spec.rule)
     if isinstance(program, CompileFailure):
         return _unsupported(path, spec.rule, program.reason)
-    stop = _charge(program, value, CelNode(schema={"type": type_name}), path, _Budget())
-    return stop or _decide(spec, program, activation(value), type_name, path)
+    node, budget = CelNode(schema={"type": type_name}), _Budget()
+    stop = _charge(program, value, node, path, budget)
+    if stop is not None:
+        return stop
+    return _decide(
+        spec, program, activation(value), type_name, path, lambda p: _affordable(p, value, node, budget)
+    )

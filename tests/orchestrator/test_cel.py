@@ -409,6 +409,25 @@ def test_rules_that_each_fit_stop_when_the_objects_budget_runs_out() -> None:
     ]
 
 
+def test_a_message_expression_over_the_cost_limit_falls_back_to_the_message() -> None:
+    # 3,600 iterations (under cel-cpp's own limit) over 50,000-character strings: a bound over PerCallLimit.
+    expensive = "self.all(a, self.all(b, a.s.contains(b.s))) ? 'it ran' : 'it ran'"
+    rule = {"rule": "self.size() < 2", "message": "too many", "messageExpression": expensive}
+    item = {"type": "object", "properties": {"s": {"type": "string"}}}
+    crds = _crd(
+        {
+            "type": "object",
+            "properties": {"items": {"type": "array", "items": item, "x-kubernetes-validations": [rule]}},
+        }
+    )
+    assert _texts(crds, {"items": [{"s": "x" * 50_000}] * 60}) == [
+        ("cel", "error", 'spec.items: Invalid value: "array": too many')
+    ]
+    assert _texts(crds, {"items": [{"s": "x"}] * 3}) == [
+        ("cel", "error", 'spec.items: Invalid value: "array": it ran')
+    ]
+
+
 def test_over_cel_cpps_iteration_limit_within_the_cost_limit_is_not_checked_rather_than_failed() -> None:
     crds = _list_crd("self.all(a, self.all(b, true))")
     items = [{"n": i} for i in range(120)]  # 14,400 iterations, a cost bound of about 60,000
