@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from orchestrator.engine.cel_cost import RuleCost, WireError, expression_tree
+from skills.cost_cel import cel_message
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,6 @@ class IterationLimit(Exception):
 _ENV: Any = None
 _ERROR: Any = None  # cel_expr_python.cel.Type.ERROR, once the runtime is loaded
 _PROGRAMS: dict[str, Program | CompileFailure] = {}
-_STATUS = re.compile(r"^[A-Z_]+: (?:ERROR: <input>:-?\d+:-?\d+: )?")
-_SUFFIX = re.compile(r"\s*\[[A-Z_]+\]\s*$")
 # cel-cpp's runtime error texts -> the wording cel-go (and so the API server) uses.
 _GO_WORDING: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r'Key not found in map : "?(.*?)"?$'), r"no such key: \1"),
@@ -74,9 +73,8 @@ def environment() -> Any:
 
 
 def clean_message(raw: str) -> str:
-    """A cel-cpp status message without its status code, source position and caret diagram."""
-    first = raw.strip().splitlines()[0] if raw.strip() else raw
-    text = _SUFFIX.sub("", _STATUS.sub("", first)).strip()
+    """A cel-cpp message as the API server would word it (see :func:`skills.cost_cel.cel_message`)."""
+    text = cel_message(raw)
     for pattern, replacement in _GO_WORDING:
         if pattern.search(text):
             return pattern.sub(replacement, text)
