@@ -16,6 +16,7 @@ checks with a ``cost=True`` violation worded as the API server words it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from orchestrator.engine.cel_runtime import (
     activation,
     compile_rule,
     run,
+    run_together,
 )
 from orchestrator.engine.cel_values import ViewPlan, cel_view, view_plan
 from orchestrator.engine.crds import CRDSet, CRDVersion
@@ -168,23 +170,32 @@ def _walk(raw: Any, node: CelNode, path: str, out: list[CelViolation], budget: _
 
 
 def _check_node(raw: Any, node: CelNode, path: str, out: list[CelViolation], budget: _Budget) -> None:
-    value = cel_view(raw, node.view)
-    bindings = None
+    """Run the node's rules in order, each charged first; findings keep the rules' order."""
+    slots: list[CelViolation | None] = []
+    ready: list[tuple[int, RuleSpec, Program]] = []
+    stop = None
     for spec in node.rules:
         program = compile_rule(spec.rule)
         if isinstance(program, CompileFailure):
-            out.append(_unsupported(path, spec.rule, program.reason))
+            slots.append(_unsupported(path, spec.rule, program.reason))
             continue
         stop = _charge(program, raw, node, path, budget)
         if stop is not None:
-            out.append(stop)
-            return
-        bindings = bindings if bindings is not None else activation(value)
-        violation = _decide(
-            spec, program, bindings, node.type_name, path, lambda p: _affordable(p, raw, node, budget)
-        )
-        if violation is not None:
-            out.append(violation)
+            break
+        ready.append((len(slots), spec, program))
+        slots.append(None)
+    if ready:
+        bindings = activation(cel_view(raw, node.view))
+        verdicts = run_together(tuple(p for _, _, p in ready), bindings) if len(ready) > 1 else None
+        for n, (slot, spec, program) in enumerate(ready):
+            affordable = functools.partial(_affordable, raw=raw, node=node, budget=budget)
+            if verdicts is None:
+                slots[slot] = _decide(spec, program, bindings, node.type_name, path, affordable)
+            elif not verdicts[n]:
+                slots[slot] = _failure(spec, node.type_name, path, _detail(spec, bindings, affordable))
+    out.extend(v for v in slots if v is not None)
+    if stop is not None:
+        out.append(stop)
 
 
 def _cost(program: Program, raw: Any, node: CelNode, budget: _Budget) -> float:
@@ -305,6 +316,5 @@ def check_rule(spec: RuleSpec, value: Any, type_name: str, path: str) -> CelViol
     stop = _charge(program, value, node, path, budget)
     if stop is not None:
         return stop
-    return _decide(
-        spec, program, activation(value), type_name, path, lambda p: _affordable(p, value, node, budget)
-    )
+    affordable = functools.partial(_affordable, raw=value, node=node, budget=budget)
+    return _decide(spec, program, activation(value), type_name, path, affordable)

@@ -96,6 +96,32 @@ def compile_rule(rule: str) -> Program | CompileFailure:
     return found
 
 
+_GROUPS: dict[tuple[str, ...], Any] = {}
+
+
+def run_together(programs: tuple[Program, ...], bindings: Any) -> list[bool] | None:
+    """Every program's boolean result from one evaluation (``[r1, r2, …]``), or None when any of them errs, is
+    not a bool, or the group cannot be compiled: then each must run on its own, as errors are per rule. One
+    call instead of several is most of the saving: a cel-cpp evaluation costs microseconds of overhead."""
+    rules = tuple(p.rule for p in programs)
+    group: Any = _GROUPS.get(rules)
+    if group is None:
+        try:  # a newline after each rule ends any // comment in it
+            group = environment().compile("[" + ",".join(f"({r}\n)" for r in rules) + "]")
+        except RuntimeError:
+            group = False
+        _GROUPS[rules] = group
+    if group is False:
+        return None
+    try:
+        values = group.eval(bindings).plain_value()
+    except RuntimeError:
+        return None
+    if isinstance(values, list) and len(values) == len(rules) and all(isinstance(v, bool) for v in values):
+        return values
+    return None
+
+
 def activation(value: Any) -> Any:
     """Bindings for ``self`` = ``value``, converted once for every rule at one place in an object."""
     return environment().Activation({"self": value})

@@ -541,3 +541,28 @@ def test_sizes_a_schema_guarantees_are_charged_without_measuring_the_object() ->
     assert declared_size({"type": "object", "additionalProperties": {"type": "integer"}}) is None  # map keys
     assert declared_size({"type": "object", "x-kubernetes-preserve-unknown-fields": True}) is None
     assert declared_size({"type": "object"}) is None  # metadata: ObjectMeta is kept whole
+
+
+def test_rules_of_one_node_run_together_yet_fail_and_err_one_by_one() -> None:
+    crds = _crd(
+        {
+            "type": "object",
+            "x-kubernetes-preserve-unknown-fields": True,
+            "x-kubernetes-validations": [
+                {"rule": "self.a > 0 // a comment ends the rule's line", "message": "a"},
+                {"rule": "self.missing == 1", "message": "never shown"},
+                {"rule": "self.b > 0", "message": "b"},
+                {"rule": "has(self.a)", "message": "holds"},
+            ],
+        }
+    )
+    assert _texts(crds, {"a": 0, "b": 0}) == [
+        ("cel", "error", 'spec: Invalid value: "object": a'),
+        (
+            "cel",
+            "error",
+            'spec: Invalid value: "object": no such key: missing evaluating rule: self.missing == 1',
+        ),
+        ("cel", "error", 'spec: Invalid value: "object": b'),
+    ]
+    assert _texts(crds, {"a": 1, "b": 1, "missing": 1}) == []
