@@ -225,16 +225,17 @@ def _comprehension(body: bytes) -> Bound:
         inner = {**scope, iter_var: range_size, accu_var: init_size}
         if iter_var2:
             inner[iter_var2] = range_size
-        # What one step adds to the accumulator (a list for map/filter, nothing for all/exists), times the loops.
-        _, first = step(inner)
+        # One step, sized with the initial accumulator. Macros name the accumulator once in their step (map:
+        # @result + [f(x)], filter: p(x) ? @result + [x] : @result, all/exists: @result && p(x)), so a step on
+        # the grown accumulator costs at most what it adds. Each sub-expression is bounded once: nested
+        # comprehensions stay linear in the rule's size.
+        step_cost, first = step(inner)
         growth = max(0, first.items - init_size.items)
         accu = Size(init_size.items + loops * growth, max(init_size.chars, first.chars))
-        inner[accu_var] = accu
-        condition_cost, _ = condition(inner)
-        step_cost, step_size = step(inner)
-        result_cost, result_size = result({**scope, accu_var: accu.join(step_size)})
-        cost = range_cost + init_cost + loops * (condition_cost + step_cost + 1.0) + result_cost
-        return cost, result_size
+        condition_cost, _ = condition({**inner, accu_var: accu})
+        result_cost, result_size = result({**scope, accu_var: accu})
+        per_loop = condition_cost + step_cost + loops * growth + 1.0
+        return range_cost + init_cost + loops * per_loop + result_cost, result_size
 
     return run
 

@@ -437,6 +437,14 @@ def test_over_cel_cpps_iteration_limit_within_the_cost_limit_is_not_checked_rath
     assert "10000 comprehension iterations" in finding[2]
 
 
+def test_a_deeply_nested_hostile_rule_is_refused_by_its_bound_without_running() -> None:
+    depth = 30  # 3**30 iterations on a 3-item list; bounding it must stay linear in the rule's size
+    nested = "".join(f"self.all(x{i}, " for i in range(depth)) + "true" + ")" * depth
+    (finding,) = _texts(_list_crd(nested), {"items": [{"n": 1}, {"n": 2}, {"n": 3}]})[1:]
+    assert finding[:2] == ("cel-cost", "error")
+    assert "call cost exceeds limit for rule" in finding[2]
+
+
 def test_cost_bound_grows_with_the_values_a_rule_walks() -> None:
     from orchestrator.engine.cel_cost import Size
 
