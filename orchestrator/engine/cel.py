@@ -187,8 +187,8 @@ def _check_node(raw: Any, node: CelNode, path: str, out: list[CelViolation], bud
     if ready:
         bindings = activation(cel_view(raw, node.view))
         verdicts = run_together(tuple(p for _, _, p in ready), bindings) if len(ready) > 1 else None
+        affordable = functools.partial(_affordable, raw=raw, node=node, budget=budget)
         for n, (slot, spec, program) in enumerate(ready):
-            affordable = functools.partial(_affordable, raw=raw, node=node, budget=budget)
             if verdicts is None:
                 slots[slot] = _decide(spec, program, bindings, node.type_name, path, affordable)
             elif not verdicts[n]:

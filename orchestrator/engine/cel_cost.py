@@ -9,8 +9,9 @@ functions add a tenth of the string length, list concatenation adds the length o
 the accumulator of ``map``/``filter``). A rule over small values costs what its syntax costs.
 
 The units follow cel-go's (``checker/cost.go``): 1 per variable, field or call, 0.1 per string character
-traversed. The bound is never lower than the real work, so a rule that passes the check cannot hang validation;
-cel-cpp's own limit of 10,000 comprehension iterations per evaluation stays on as a second guard.
+traversed. The bound is built to stay above the real work (every comprehension is charged its full length, every
+string function the longest string in reach), so a rule that passes the check cannot run away; cel-cpp's own
+limit of 10,000 comprehension iterations per evaluation stays on as a second guard.
 """
 
 from __future__ import annotations
