@@ -26,6 +26,8 @@ from orchestrator.engine.cel_cost import (
     DECLARED_CHARGE_LIMIT,
     PER_CALL_LIMIT,
     RUNTIME_BUDGET,
+    GroupCost,
+    RuleCost,
     Size,
     declared_size,
     measure,
@@ -68,6 +70,14 @@ class CelNode:
     additional: CelNode | None = None
     view: ViewPlan | None = None  # how ``self`` differs from the JSON value here (only where rules run)
     declared: Size | None = None  # the largest value the schema allows here, when it bounds every part
+    compiled: tuple[Program | CompileFailure, ...] | None = None  # the rules' programs, on first use
+    group_cost: GroupCost | None = None  # their summed cost bound
+
+    def programs(self) -> tuple[Program | CompileFailure, ...]:
+        if self.compiled is None:
+            self.compiled = tuple(compile_rule(spec.rule) for spec in self.rules)
+            self.group_cost = GroupCost(tuple(p.cost for p in self.compiled if isinstance(p, Program)))
+        return self.compiled
 
     @property
     def type_name(self) -> str:
@@ -133,11 +143,10 @@ def plan_for(crd: CRDVersion, crdset: CRDSet) -> CelNode | None:
 
 @dataclass
 class _Budget:
-    """What is left of the object's cost budget, and the sizes measured in this object so far."""
+    """What is left of the object's cost budget."""
 
     remaining: float = RUNTIME_BUDGET
     stopped: bool = False
-    sizes: dict[int, Size] = field(default_factory=dict)
 
 
 def evaluate_rules(obj: dict[str, Any], crd: CRDVersion, crdset: CRDSet) -> list[CelViolation]:
@@ -171,15 +180,20 @@ def _walk(raw: Any, node: CelNode, path: str, out: list[CelViolation], budget: _
 
 def _check_node(raw: Any, node: CelNode, path: str, out: list[CelViolation], budget: _Budget) -> None:
     """Run the node's rules in order, each charged first; findings keep the rules' order."""
+    programs = node.programs()
+    assert node.group_cost is not None
+    together = _cost(node.group_cost, raw, node, len(programs))
+    fits = together <= PER_CALL_LIMIT and together <= budget.remaining
+    if fits:  # the usual case: every rule fits, so charge them all at once
+        budget.remaining -= together
     slots: list[CelViolation | None] = []
     ready: list[tuple[int, RuleSpec, Program]] = []
     stop = None
-    for spec in node.rules:
-        program = compile_rule(spec.rule)
+    for spec, program in zip(node.rules, programs, strict=True):
         if isinstance(program, CompileFailure):
             slots.append(_unsupported(path, spec.rule, program.reason))
             continue
-        stop = _charge(program, raw, node, path, budget)
+        stop = None if fits else _charge(program, raw, node, path, budget)
         if stop is not None:
             break
         ready.append((len(slots), spec, program))
@@ -198,19 +212,19 @@ def _check_node(raw: Any, node: CelNode, path: str, out: list[CelViolation], bud
         out.append(stop)
 
 
-def _cost(program: Program, raw: Any, node: CelNode, budget: _Budget) -> float:
-    """The cost bound of running ``program`` on ``raw`` at ``node``: constant, guaranteed by the schema, or from
-    the object's measured sizes."""
-    cost = program.cost.constant
-    if cost is None and node.declared is not None:
-        cost = program.cost(node.declared)
-        cost = cost if cost <= DECLARED_CHARGE_LIMIT else None
-    return cost if cost is not None else program.cost(measure(raw, budget.sizes))
+def _cost(cost: RuleCost | GroupCost, raw: Any, node: CelNode, rules: int = 1) -> float:
+    """The bound of running rules with ``cost`` on ``raw`` at ``node``: constant, guaranteed by the schema (when
+    small), or from the value's measured sizes."""
+    found = cost.constant
+    if found is None and node.declared is not None:
+        found = cost(node.declared)
+        found = found if found <= DECLARED_CHARGE_LIMIT * rules else None
+    return found if found is not None else cost(measure(raw))
 
 
 def _affordable(program: Program, raw: Any, node: CelNode, budget: _Budget) -> bool:
     """Whether ``program`` fits the per-call limit and what is left of the budget (then it is taken)."""
-    cost = _cost(program, raw, node, budget)
+    cost = _cost(program.cost, raw, node)
     if cost <= PER_CALL_LIMIT and cost <= budget.remaining:
         budget.remaining -= cost
         return True
@@ -219,7 +233,7 @@ def _affordable(program: Program, raw: Any, node: CelNode, budget: _Budget) -> b
 
 def _charge(program: Program, raw: Any, node: CelNode, path: str, budget: _Budget) -> CelViolation | None:
     """Take the rule's cost bound from the budget; a violation that stops the object when it does not fit."""
-    cost = _cost(program, raw, node, budget)
+    cost = _cost(program.cost, raw, node)
     type_name = node.type_name
     if cost <= PER_CALL_LIMIT and cost <= budget.remaining:
         budget.remaining -= cost

@@ -276,6 +276,27 @@ class RuleCost:
         return found
 
 
+class GroupCost:
+    """The summed bounds of the rules that run on one value (one check per schema node instead of per rule)."""
+
+    def __init__(self, costs: tuple[RuleCost, ...]) -> None:
+        self.costs = costs
+        constants = [c.constant for c in costs]
+        self.constant: float | None = sum(c for c in constants if c is not None)
+        if any(c is None for c in constants):
+            self.constant = None
+        self._cache: dict[tuple[int, int], float] = {}
+
+    def __call__(self, size: Size) -> float:
+        if self.constant is not None:
+            return self.constant
+        key = (round_up(size.items), round_up(size.chars))
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = sum(c(Size(*key)) for c in self.costs)
+        return found
+
+
 # A bound the schema itself guarantees is charged without measuring the object when it is at most this (so
 # even 10,000 rule runs in one object stay within RuntimeCELCostBudget); above it the object is measured.
 DECLARED_CHARGE_LIMIT = 1_000
@@ -317,30 +338,22 @@ def declared_size(schema: Any) -> Size | None:
     return None
 
 
-def measure(value: Any, memo: dict[int, Size]) -> Size:
-    """The :class:`Size` of a JSON value (memoized by identity for one document's walk)."""
+def measure(value: Any) -> Size:
+    """The :class:`Size` of a JSON value: its longest list or map and longest string (keys included)."""
     if isinstance(value, str):
         return Size(0, len(value))
-    if not isinstance(value, (dict, list)):
-        return _SCALAR
-    known = memo.get(id(value))
-    if known is not None:
-        return known
-    items, chars = len(value), 0
-    if isinstance(value, dict):
-        chars = max(map(len, value), default=0)
-        children: Any = value.values()
-    else:
-        children = value
-    for child in children:
-        if isinstance(child, str):
-            if len(child) > chars:
-                chars = len(child)
-        elif isinstance(child, (dict, list)):
-            size = measure(child, memo)
-            if size.items > items:
-                items = size.items
-            if size.chars > chars:
-                chars = size.chars
-    memo[id(value)] = size = Size(items, chars)
-    return size
+    items = chars = 0
+    stack = [value] if isinstance(value, (dict, list)) else []
+    while stack:
+        node = stack.pop()
+        items = max(items, len(node))
+        children = node.values() if isinstance(node, dict) else node
+        if isinstance(node, dict):
+            chars = max(chars, max(map(len, node), default=0))
+        for child in children:
+            if isinstance(child, str):
+                if len(child) > chars:
+                    chars = len(child)
+            elif isinstance(child, (dict, list)):
+                stack.append(child)
+    return Size(items, chars)

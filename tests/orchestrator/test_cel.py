@@ -504,7 +504,7 @@ def test_upstream_example_objects_stay_far_below_the_cost_limits(crd_set: Any) -
         for spec in node.rules:
             program = compile_rule(spec.rule)
             if isinstance(program, Program):
-                worst = max(worst, program.cost(measure(value, {})))
+                worst = max(worst, program.cost(measure(value)))
         children = [(value.get(k), c) for k, c in node.props.items()] if isinstance(value, dict) else []
         if isinstance(value, dict) and node.additional is not None:
             children += [(v, node.additional) for v in value.values()]
