@@ -51,6 +51,11 @@ class IterationLimit(Exception):
 _ENV: Any = None
 _ERROR: Any = None  # cel_expr_python.cel.Type.ERROR, once the runtime is loaded
 _PROGRAMS: dict[str, Program | CompileFailure] = {}
+# Compiling costs cel-cpp time that grows with the text (a 78 KB rule of macros takes about a second): rules
+# longer than this are not compiled. The longest rule in any shipped CRD set has 1,270 characters.
+MAX_RULE_CHARS = 16_384
+# Compiled programs kept per process (a long-running server fed many CRDs must not grow without end).
+MAX_CACHED = 4_096
 # cel-cpp's runtime error texts -> the wording cel-go (and so the API server) uses.
 _GO_WORDING: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r'Key not found in map : "?(.*?)"?$'), r"no such key: \1"),
@@ -84,14 +89,18 @@ def clean_message(raw: str) -> str:
 def compile_rule(rule: str) -> Program | CompileFailure:
     """The compiled program for ``rule`` (or why it cannot run here), once per rule text."""
     found = _PROGRAMS.get(rule)
-    if found is None:
+    if found is None and len(rule) > MAX_RULE_CHARS:
+        found = CompileFailure(rule, f"longer than {MAX_RULE_CHARS} characters; not compiled here")
+    elif found is None:
         try:
             expression = environment().compile(rule)
             found = Program(rule, expression, RuleCost(expression_tree(expression.serialize())))
-        except (RuntimeError, ValueError) as exc:  # cel-cpp reports every compile error as RuntimeError
-            found = CompileFailure(rule, clean_message(str(exc)))
         except (WireError, RecursionError) as exc:
             found = CompileFailure(rule, f"cannot bound its cost: {exc}")
+        except (RuntimeError, ValueError) as exc:  # cel-cpp reports every compile error as RuntimeError
+            found = CompileFailure(rule, clean_message(str(exc)))
+        if len(_PROGRAMS) >= MAX_CACHED:
+            _PROGRAMS.clear()
         _PROGRAMS[rule] = found
     return found
 
@@ -110,6 +119,8 @@ def run_together(programs: tuple[Program, ...], bindings: Any) -> list[bool] | N
             group = environment().compile("[" + ",".join(f"({r}\n)" for r in rules) + "]")
         except RuntimeError:
             group = False
+        if len(_GROUPS) >= MAX_CACHED:
+            _GROUPS.clear()
         _GROUPS[rules] = group
     if group is False:
         return None

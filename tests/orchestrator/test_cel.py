@@ -112,6 +112,13 @@ def test_syntax_error_fails_to_compile() -> None:
     assert failure.reason.startswith("Syntax error")
 
 
+def test_a_rule_too_long_to_compile_cheaply_is_not_checked_rather_than_passed() -> None:
+    rule = " || ".join(f"has(self.f{i})" for i in range(2_000))  # ~26,000 characters
+    failure = compile_rule(rule)
+    assert isinstance(failure, CompileFailure)
+    assert failure.reason == "longer than 16384 characters; not compiled here"
+
+
 def test_type_mismatch_is_unsupported_not_a_pass() -> None:
     with pytest.raises(EvalUnsupported, match="No matching overloads"):
         evaluate("self > 'a'", 1)
