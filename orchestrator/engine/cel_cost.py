@@ -137,6 +137,37 @@ def bound(expr: bytes) -> Bound:
     return lambda scope: (0.0, _SCALAR)
 
 
+def self_reads(expr: bytes) -> frozenset[str] | None:
+    """The fields of ``self`` an expression reads (``self.a``, ``has(self.b)``), or None when it uses ``self``
+    otherwise (iterates it, passes it to a function, compares it whole): then it may read anything."""
+    out: set[str] = set()
+    pending = [expr]
+    while pending:
+        for number, body in _fields(pending.pop()):
+            if number == 4 and bytes(_field(bytes(body), 1)) == b"self":
+                return None
+            if number == 5:  # Select: operand 1, field 2
+                operand = bytes(_field(bytes(body), 1))
+                if any(n == 4 and bytes(_field(bytes(v), 1)) == b"self" for n, v in _fields(operand)):
+                    out.add(bytes(_field(bytes(body), 2)).decode())
+                else:
+                    pending.append(operand)
+            elif number == 6:  # Call: target 1, args 3
+                pending += [bytes(v) for n, v in _fields(bytes(body)) if n in (1, 3)]
+            elif number == 7:  # CreateList: elements 1
+                pending += [bytes(v) for n, v in _fields(bytes(body)) if n == 1]
+            elif number == 8:  # CreateStruct: entries 2 (map_key 3, value 4)
+                for n, entry in _fields(bytes(body)):
+                    if n == 2:
+                        pending += [bytes(v) for k, v in _fields(bytes(entry)) if k in (3, 4)]
+            elif number == 9:  # Comprehension: a variable named self would shadow it
+                parts = _fields(bytes(body))
+                if any(n in (1, 3, 8) and bytes(v) == b"self" for n, v in parts):
+                    return None
+                pending += [bytes(v) for n, v in parts if n in (2, 4, 5, 6, 7)]
+    return frozenset(out)
+
+
 def _plus(result: tuple[float, Size], extra: float) -> tuple[float, Size]:
     return result[0] + extra, result[1]
 

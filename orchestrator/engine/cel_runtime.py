@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from orchestrator.engine.cel_cost import RuleCost, WireError, expression_tree
+from orchestrator.engine.cel_cost import RuleCost, WireError, expression_tree, self_reads
 from skills.cost_cel import cel_message
 
 
@@ -34,6 +34,7 @@ class Program:
     rule: str
     expression: Any  # cel_expr_python.cel.Expression
     cost: RuleCost
+    reads: frozenset[str] | None  # the fields of self it reads; None: possibly all of self
 
 
 class EvalError(Exception):
@@ -94,7 +95,8 @@ def compile_rule(rule: str) -> Program | CompileFailure:
     elif found is None:
         try:
             expression = environment().compile(rule)
-            found = Program(rule, expression, RuleCost(expression_tree(expression.serialize())))
+            tree = expression_tree(expression.serialize())
+            found = Program(rule, expression, RuleCost(tree), self_reads(tree))
         except (WireError, RecursionError) as exc:
             found = CompileFailure(rule, f"cannot bound its cost: {exc}")
         except (RuntimeError, ValueError) as exc:  # cel-cpp reports every compile error as RuntimeError

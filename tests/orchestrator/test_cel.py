@@ -452,6 +452,25 @@ def test_a_deeply_nested_hostile_rule_is_refused_by_its_bound_without_running() 
     assert "call cost exceeds limit for rule" in finding[2]
 
 
+@pytest.mark.parametrize(
+    ("rule", "reads"),
+    [
+        ("has(self.a) && self.b.c > 1", {"a", "b"}),
+        ("self.type == 'A' ? has(self.apiKey) : !has(self.apiKey)", {"type", "apiKey"}),
+        ("self.a.exists(x, x == self.b)", {"a", "b"}),
+        ("self.__namespace__ == 'x'", {"__namespace__"}),
+        ("self.all(x, x > 0)", None),  # iterates self
+        ("size(self) > 0", None),
+        ("self['a'] == 1", None),
+        ("[1].all(self, self > 0)", None),  # a variable named self shadows it
+    ],
+)
+def test_rules_see_only_the_fields_of_self_they_read(rule: str, reads: set[str] | None) -> None:
+    program = compile_rule(rule)
+    assert isinstance(program, Program)
+    assert program.reads == (None if reads is None else frozenset(reads))
+
+
 def test_cost_bound_grows_with_the_values_a_rule_walks() -> None:
     from orchestrator.engine.cel_cost import Size
 
@@ -581,3 +600,18 @@ def test_rules_of_one_node_run_together_yet_fail_and_err_one_by_one() -> None:
         ("cel", "error", 'spec: Invalid value: "object": b'),
     ]
     assert _texts(crds, {"a": 1, "b": 1, "missing": 1}) == []
+
+
+def test_a_value_is_cut_down_to_what_its_rules_read_before_it_is_converted_or_measured() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"type": {"type": "string"}, "apiKey": {"type": "object"}, "notes": {"type": "string"}},
+        "x-kubernetes-validations": [
+            {"rule": "self.type == 'APIKey' ? has(self.apiKey) : true", "messageExpression": "self.type"}
+        ],
+    }
+    node = build_plan(schema)
+    assert node is not None
+    node.programs()
+    raw = {"type": "APIKey", "apiKey": {"k": 1}, "notes": "x" * 100_000}
+    assert node.visible(raw) == {"type": "APIKey", "apiKey": {"k": 1}}  # the long string is never looked at
