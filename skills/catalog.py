@@ -250,6 +250,22 @@ SKILLS: tuple[SkillEntry, ...] = (
         prompt_arguments=("request",),
     ),
     SkillEntry(
+        name="aigw-trace",
+        title="Trace a request through an AI Gateway setup",
+        description=(
+            "Follows one request (path, model, headers, the caller's credential) through AI Gateway manifests the "
+            "way the controllers build the data path: listener, route rule, backends by priority and weight, "
+            "endpoint x schema translation, model override, provider credential, traffic policy (attached or "
+            "Conflicted), client auth and the upstream host, port and path, each step with the object and the "
+            "upstream reason that decide it. Use when a request 404s, 401s or never reaches its provider."
+        ),
+        input_model="server.mcp.analysis_models:TraceInput",
+        builder="orchestrator.analysis.trace:trace_documents",
+        tool="aigw_trace",
+        command="trace",
+        prompt_arguments=("request",),
+    ),
+    SkillEntry(
         name="aigw-metrics",
         title="Summarise a running gateway's metrics",
         description=(

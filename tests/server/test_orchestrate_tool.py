@@ -70,10 +70,10 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     },
     "failover-three": {
         "environment": ENV_DEFAULT,
-        "providers": {"providers": ["openai", "anthropic", "aws-bedrock"]},
+        "providers": {"providers": ["openai", "anthropic-openai", "aws-bedrock"]},
         "details": {
             "openai__models": "chat=gpt-4o-mini",
-            "anthropic__models": "chat=claude-3-5-sonnet",
+            "anthropic_openai__models": "chat=claude-sonnet-4-5",
             "aws_bedrock__models": "chat=us.amazon.nova-pro-v1:0",
             "aws_bedrock__region": "us-east-1",
         },
