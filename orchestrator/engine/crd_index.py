@@ -3,7 +3,7 @@
 Parsing 5 MB of CRD YAML costs about half a second per process; the JSON index of the same documents loads in a
 few tens of milliseconds. The key is a digest of every file's relative path and sha256, so editing, adding or
 removing a CRD file builds a new index; an index that cannot be read or written is simply rebuilt (the cache is an
-optimisation, never a source of truth). Only CustomResourceDefinition documents are kept.
+optimisation, never a source of truth). Only CustomResourceDefinition documents are kept, without their schemas' descriptions.
 
     <cache>/crd-index/<digest>.json      (<cache> as for `crds pull`: $AIGW_SKILLS_CACHE, $XDG_CACHE_HOME/aigw-skills)
 """
@@ -47,9 +47,28 @@ def cached_crd_documents(
             return loaded
     except (OSError, ValueError):
         pass
-    docs = [d for f in files for d in parse(f) if is_crd(d)]
+    docs = [_compact(d) for f in files for d in parse(f) if is_crd(d)]
     _write_index(index, docs)
     return docs
+
+
+def _compact(doc: dict[str, Any]) -> dict[str, Any]:
+    """The CRD without schema descriptions (no check reads them; they are two thirds of its size)."""
+    from orchestrator.engine.crds import without_descriptions
+
+    spec = doc.get("spec")
+    if not isinstance(spec, dict):
+        return doc
+    versions = []
+    for version in spec.get("versions") or []:
+        schema = version.get("schema") if isinstance(version, dict) else None
+        if isinstance(schema, dict) and isinstance(schema.get("openAPIV3Schema"), dict):
+            version = {
+                **version,
+                "schema": {**schema, "openAPIV3Schema": without_descriptions(schema["openAPIV3Schema"])},
+            }
+        versions.append(version)
+    return {**doc, "spec": {**spec, "versions": versions}}
 
 
 def _write_index(index: Path, docs: list[Any]) -> None:

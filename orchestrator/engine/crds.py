@@ -114,6 +114,34 @@ class CRDSet:
         return found.deprecation_warning
 
 
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+_SCHEMA_MAPS = ("properties", "patternProperties", "definitions")
+
+
+def without_descriptions(schema: Any) -> Any:
+    """A copy of an OpenAPI schema without ``description`` texts, which no check reads.
+
+    They are two thirds of the CRDs' bytes (2.8 MB of schema JSON -> 0.9 MB for the default target's CRDs), so
+    dropping them makes the loaded CRDs and the cached index that much smaller. A *property* named
+    ``description`` is kept: only the keyword goes.
+    """
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "description" and isinstance(value, str):
+            continue
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: without_descriptions(child) for name, child in value.items()}
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            out[key] = [without_descriptions(child) for child in value]
+        elif key in ("items", "additionalProperties", "not") and isinstance(value, dict):
+            out[key] = without_descriptions(value)
+        else:
+            out[key] = value
+    return out
+
+
 def versions_of_crd(doc: Any) -> list[CRDVersion]:
     """Every version of one CustomResourceDefinition document (other documents give an empty list)."""
     if not isinstance(doc, dict) or doc.get("kind") != "CustomResourceDefinition":
@@ -141,7 +169,7 @@ def versions_of_crd(doc: Any) -> list[CRDVersion]:
                 storage=bool(v.get("storage", False)),
                 deprecated=deprecated,
                 deprecation_warning=warning,
-                schema=schema,
+                schema=without_descriptions(schema),
                 crd_name=(doc.get("metadata") or {}).get("name", ""),
                 status_subresource="status" in (v.get("subresources") or spec.get("subresources") or {}),
             )

@@ -25,9 +25,11 @@ spec:
       storage: true
       schema:
         openAPIV3Schema:
+          description: A widget.
           type: object
           properties:
             spec:
+              description: What the widget is.
               type: object
               properties:
                 size: {type: integer, maximum: %d}
@@ -104,3 +106,34 @@ def test_the_shared_crds_load_the_same_from_the_index(
     indexed = load_crds(shared_crds)
     assert [v.gvk for v in parsed] == [v.gvk for v in indexed]
     assert all(a.schema == b.schema for a, b in zip(parsed, indexed, strict=True))
+
+
+def test_schema_descriptions_are_dropped_but_a_property_named_description_is_kept() -> None:
+    from orchestrator.engine.crds import without_descriptions
+
+    schema = {
+        "description": "a widget",
+        "type": "object",
+        "properties": {
+            "description": {"type": "string", "description": "the widget's own description field"},
+            "parts": {"type": "array", "items": {"description": "one part", "type": "string"}},
+            "choice": {"anyOf": [{"description": "a number", "type": "integer"}, {"type": "string"}]},
+        },
+    }
+    assert without_descriptions(schema) == {
+        "type": "object",
+        "properties": {
+            "description": {"type": "string"},
+            "parts": {"type": "array", "items": {"type": "string"}},
+            "choice": {"anyOf": [{"type": "integer"}, {"type": "string"}]},
+        },
+    }
+
+
+def test_the_index_holds_no_schema_descriptions(crd_dir: Path, tmp_path: Path) -> None:
+    docs = cached_crd_documents(crd_dir, crd_files(crd_dir), read_manifest_file, tmp_path / "cache")
+    (index,) = (tmp_path / "cache" / INDEX_DIR).glob("*.json")
+    assert "description" not in index.read_text()
+    assert (
+        docs[0]["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["type"] == "object"
+    )
