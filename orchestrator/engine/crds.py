@@ -215,7 +215,8 @@ def load_crds(path: str | Path) -> CRDSet:
     """CRDs from a directory (recursive) or from one multi-document YAML/JSON file.
 
     A directory written by ``aigw-skills crds pull --dest`` is read through its SOURCES.json (checksums verified);
-    any other is parsed once and then read from an index in the cache keyed by the files' checksums.
+    any other is parsed once and then read from an index in the cache keyed by the files' checksums, each
+    schema only when a check first needs it.
     """
     p = Path(path).expanduser()
     if not p.exists():
@@ -225,11 +226,11 @@ def load_crds(path: str | Path) -> CRDSet:
 
         return load_pulled_crds(p, origin=str(p))
     from orchestrator.engine.crd_cache import cache_root
-    from orchestrator.engine.crd_index import cached_crd_documents
+    from orchestrator.engine.crd_index import cached_crd_versions
 
     root = p if p.is_dir() else p.parent
-    docs = cached_crd_documents(root, crd_files(p), read_manifest_file, cache_root())
-    crdset = CRDSet.from_documents(docs, origin=str(p))
+    versions = cached_crd_versions(root, crd_files(p), read_manifest_file, cache_root())
+    crdset = CRDSet.from_versions(versions, origin=str(p))
     if not len(crdset):
         raise CRDSourceError(f"no CustomResourceDefinition found under {p}")
     return crdset
