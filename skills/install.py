@@ -31,6 +31,7 @@ VALUES_FILE = "envoy-gateway-values.yaml"
 EG_CHART = "oci://docker.io/envoyproxy/gateway-helm"
 AIGW_CRD_CHART = "oci://docker.io/envoyproxy/ai-gateway-crds-helm"
 AIGW_CHART = "oci://docker.io/envoyproxy/ai-gateway-helm"
+EG_DEFAULT_NAMESPACE = "envoy-gateway-system"  # the AI Gateway chart's envoyGateway.namespace default
 
 AddonName = Literal["inference-pool", "semantic-router", "rate-limit"]
 
@@ -104,7 +105,7 @@ class InstallInput(InputModel):
         False,
         description="Envoy Gateway is already installed: upgrade it in place with the AI Gateway values",
     )
-    envoy_gateway_namespace: DNSLabel = Field("envoy-gateway-system", description="Envoy Gateway namespace")
+    envoy_gateway_namespace: DNSLabel = Field(EG_DEFAULT_NAMESPACE, description="Envoy Gateway namespace")
     ai_gateway_namespace: DNSLabel = Field(
         "envoy-ai-gateway-system",
         description="AI Gateway controller namespace (the extension hook points here)",
@@ -127,6 +128,19 @@ def _wait(namespace: str, deployment: str, timeout: str) -> str:
         f"kubectl wait --timeout={timeout} -n {shlex.quote(namespace)} deployment/{deployment} "
         "--for=condition=Available"
     )
+
+
+def _eg_namespace_value(namespace: str) -> str:
+    """The AI Gateway chart's envoyGateway.namespace when Envoy Gateway is not in the chart's default namespace.
+
+    The controller looks for a Gateway's Envoy pods in the Gateway's namespace and in --envoyGatewayNamespace
+    (ai-gateway internal/controller/gateway.go getObjectsForGateway, v1.1.0), which the chart sets from
+    envoyGateway.namespace (manifests/charts/ai-gateway-helm/values.yaml, default envoy-gateway-system, present
+    since v0.4.0). Left at the default, it never finds the pods and never writes their filter config.
+    """
+    if namespace == EG_DEFAULT_NAMESPACE:
+        return ""
+    return f" --set envoyGateway.namespace={shlex.quote(namespace)}"
 
 
 def controller_hostname(namespace: str) -> str:
@@ -160,9 +174,10 @@ def build_install(data: InstallInput | dict) -> SkillResult:
             Step(
                 title=f"Upgrade the existing Envoy Gateway to {prof.envoy_gateway} with the AI Gateway values",
                 command=f"helm upgrade eg {EG_CHART} --version {prof.envoy_gateway} --namespace {shlex.quote(eg_ns)} "
-                f"--reuse-values -f {VALUES_FILE}",
+                f"--reset-then-reuse-values -f {VALUES_FILE}",
                 why=f"AI Gateway {prof.ai_gateway} needs Envoy Gateway {prof.envoy_gateway} with Backend enabled and "
-                "the extension-manager hooks; --reuse-values keeps your other settings",
+                "the extension-manager hooks; --reset-then-reuse-values (Helm 3.14+) starts from the new chart's "
+                "defaults and keeps your own settings, where --reuse-values would keep the old chart's defaults too",
             )
         )
     else:
@@ -186,8 +201,13 @@ def build_install(data: InstallInput | dict) -> SkillResult:
         ),
         Step(
             title=f"Install the AI Gateway {prof.ai_gateway} controller",
-            command=_helm("aieg", AIGW_CHART, prof.chart_version, ai_ns),
-            why="The controller translates AIGatewayRoutes and injects the extproc sidecar",
+            command=_helm("aieg", AIGW_CHART, prof.chart_version, ai_ns, _eg_namespace_value(eg_ns)),
+            why="The controller translates AIGatewayRoutes and injects the extproc sidecar"
+            + (
+                f"; envoyGateway.namespace tells it where Envoy Gateway runs the Envoy pods ({eg_ns})"
+                if eg_ns != EG_DEFAULT_NAMESPACE
+                else ""
+            ),
         ),
         Step(
             title="Wait for the AI Gateway controller",

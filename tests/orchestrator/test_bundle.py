@@ -171,6 +171,16 @@ def test_readme_lists_models_and_apply_steps():
     assert "kubectl apply -k ." in readme and "./install.sh" in readme and "./secrets.sh" in readme
 
 
+def test_custom_envoy_gateway_namespace_reaches_the_readme_and_the_controller_install():
+    intake = yaml.safe_load(example_text("openai-anthropic"))
+    intake.setdefault("installation", {})["envoy_gateway_namespace"] = "edge-system"
+    bundle = build_bundle(intake, crds=None)
+    (forward,) = [line for line in bundle.files["README.md"].splitlines() if "port-forward" in line]
+    assert forward.startswith("kubectl port-forward -n edge-system svc/$(kubectl get svc -n edge-system ")
+    assert "envoy-gateway-system" not in bundle.files["README.md"]
+    assert "--set envoyGateway.namespace=edge-system" in bundle.files["install.sh"]
+
+
 def test_example_intake_paths_are_package_data():
     assert (
         Path(__file__)
