@@ -13,10 +13,13 @@ from typing import Literal
 
 from pydantic import Field
 
+from skills.errors import InputError, Problem
 from skills.model import InputModel
 from skills.redis import DEFAULT_REDIS_URL, redis_plan
 from skills.render import render_object
 from skills.result import SkillResult, Step
+from skills.semantic_router_values import VALUES_FILE as ROUTER_VALUES_FILE
+from skills.semantic_router_values import RouterValues, render_values, values_problems
 from skills.types import DNSLabel, Duration, RedisAddress
 from skills.versions import (
     DEFAULT_VERSION,
@@ -116,6 +119,10 @@ class InstallInput(InputModel):
         None,
         description="Your Redis host:port for the rate-limit addon (default: deploy one in redis-system)",
     )
+    semantic_router: RouterValues | None = Field(
+        None,
+        description="The semantic-router addon's models and the signals that select each (required with it)",
+    )
 
 
 def _helm(release: str, chart: str, version: str, namespace: str, extra: str = "") -> str:
@@ -147,9 +154,35 @@ def controller_hostname(namespace: str) -> str:
     return f"ai-gateway-controller.{namespace}.svc.cluster.local"
 
 
+def _check(inp: InstallInput) -> list[Problem]:
+    if "semantic-router" not in inp.addons:
+        if inp.semantic_router is not None:
+            return [Problem("semantic_router", "only used with the semantic-router addon", None, "addons")]
+        return []
+    if inp.semantic_router is None:
+        return [
+            Problem(
+                "semantic_router",
+                "required with the semantic-router addon: the chart's own config is a placeholder model "
+                "(replace-with-your-model), so every auto-model request would go nowhere",
+                None,
+                "models the router may select, e.g. {models: [math-expert=math, general-expert]}",
+            )
+        ]
+    return values_problems(inp.semantic_router, "semantic_router")
+
+
+def _router_files(inp: InstallInput) -> dict[str, str]:
+    """The semantic-router addon's chart values (its helm step installs with -f this file)."""
+    return {ROUTER_VALUES_FILE: render_values(inp.semantic_router)} if inp.semantic_router else {}
+
+
 def build_install(data: InstallInput | dict) -> SkillResult:
     """Install plan: steps, the generated Envoy Gateway values file, and the uninstall steps."""
     inp = InstallInput.parse(data, skill=SKILL)
+    problems = _check(inp)
+    if problems:
+        raise InputError(problems, skill=SKILL)
     prof = profile(inp.version)
     addons = [ADDONS[name] for name in sorted(set(inp.addons))]
     rate_limit = any(a.rate_limit for a in addons)
@@ -248,7 +281,7 @@ def build_install(data: InstallInput | dict) -> SkillResult:
         skill=SKILL,
         steps=steps,
         uninstall=uninstall,
-        files={VALUES_FILE: values_text} | redis_files,
+        files={VALUES_FILE: values_text} | redis_files | _router_files(inp),
         notes=notes,
     )
 

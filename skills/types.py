@@ -193,6 +193,19 @@ LabelValue = Annotated[
     Field(description="Kubernetes label value: up to 63 letters, digits, '-', '_' or '.', alphanumeric ends"),
 ]
 
+# A word or phrase the Semantic Router's keyword signal looks for in the prompt: one printable line.
+RouterKeyword = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[^\s\x00-\x1f\x7f\u2028\u2029\u0085]([^\x00-\x1f\x7f\u2028\u2029\u0085]*[^\s])?$",
+    ),
+    Field(
+        description="Word or phrase in the prompt, one line, no leading or trailing space, e.g. derivative"
+    ),
+]
+
 # The image rule Envoy Gateway's container spec uses (repo[:port]/path:tag[@sha256:digest]).
 ContainerImage = Annotated[
     str,

@@ -30,6 +30,7 @@ from orchestrator.engine.findings import Report
 from orchestrator.intake.model import Intake
 from skills.install import VALUES_FILE, render_script
 from skills.render import join_documents, render_object, render_text
+from skills.semantic_router_values import VALUES_FILE as ROUTER_VALUES_FILE
 
 SKILL = "aigw-orchestrator"
 FILE_ORDER = (
@@ -42,8 +43,9 @@ FILE_ORDER = (
     "report.json",
 )
 EXECUTABLE = {"install.sh", "secrets.sh"}
-# Extra install-plan files, present only when an addon needs them (the rate-limit addon's Redis).
-OPTIONAL_FILES = ("redis.yaml",)
+# Extra install-plan files, present only when an addon needs them (the rate-limit addon's Redis, the
+# semantic-router addon's chart values).
+OPTIONAL_FILES = ("redis.yaml", ROUTER_VALUES_FILE)
 # The AIGatewayRoute at each canary stage (aigw-route's stage files), present only with a canary.
 STAGE_FILE = re.compile(r"^canary-stage-[0-9]+-[0-9]+pct\.yaml$")
 

@@ -146,7 +146,10 @@ def compose(data: Intake | dict[str, Any]) -> Composition:
     intake = Intake.parse(data, skill="aigw-orchestrator")
     env, inst = intake.environment, intake.installation
     problems: list[Problem] = []
-    install = build_install(inst.model_dump() | install_extras(intake))
+    try:
+        install = build_install(inst.model_dump() | install_extras(intake))
+    except InputError as exc:
+        raise InputError(_prefixed(exc, "installation"), skill="aigw-orchestrator") from None
     parts: dict[str, SkillResult] = {"install": install}
     for index, provider in enumerate(intake.providers):
         try:

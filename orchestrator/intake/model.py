@@ -19,6 +19,7 @@ from skills.install import AddonName
 from skills.model import InputModel
 from skills.providers import PRESETS, ProviderId
 from skills.ratelimit import cost_problems
+from skills.semantic_router_values import RouterValues
 from skills.traffic import Canary, PassiveHealthCheck
 from skills.types import DNSLabel, Duration, ModelName, PolicyType, Quantity
 from skills.versions import DEFAULT_VERSION, AIGatewayVersion
@@ -81,6 +82,11 @@ class Installation(InputModel):
         "envoy-ai-gateway-system",
         description="AI Gateway controller namespace",
         json_schema_extra=_reason("Upstream default; the extension hook is generated for it"),
+    )
+    semantic_router: RouterValues | None = Field(
+        None,
+        description="The semantic-router addon's models and the signals that select each (with that addon)",
+        json_schema_extra=_reason("Only with the semantic-router addon"),
     )
 
 

@@ -132,7 +132,11 @@ EXAMPLES: dict[str, Example] = {
         Example(
             "aigw-semantic-router",
             "semantic-router",
-            {"rules": ["math-expert,general-expert=vllm-llama3-8b-instruct"], "create_gateway": False},
+            {
+                "rules": ["math-expert,general-expert=vllm-llama3-8b-instruct"],
+                "router_models": ["math-expert=math"],
+                "create_gateway": False,
+            },
             # Its EnvoyPatchPolicy is not in ../shared/crds and its backend comes from aigw-backend; the
             # manifests are validated in tests/skills/test_semantic_router.py instead.
             manifests=False,

@@ -181,6 +181,22 @@ def test_custom_envoy_gateway_namespace_reaches_the_readme_and_the_controller_in
     assert "--set envoyGateway.namespace=edge-system" in bundle.files["install.sh"]
 
 
+def test_semantic_router_addon_ships_its_chart_values_and_needs_the_router_models():
+    from skills.errors import InputError
+
+    intake = yaml.safe_load(example_text("openai-anthropic"))
+    intake.setdefault("installation", {})["addons"] = ["semantic-router"]
+    with pytest.raises(
+        InputError, match=r"installation\.semantic_router: required with the semantic-router addon"
+    ):
+        build_bundle(intake, crds=None)
+    intake["installation"]["semantic_router"] = {"models": [intake["providers"][0]["models"][0]]}
+    bundle = build_bundle(intake, crds=None)
+    values = yaml.safe_load(bundle.files["semantic-router-values.yaml"])["config"]
+    assert values["routing"]["modelCards"] == [{"name": intake["providers"][0]["models"][0]}]
+    assert "-f semantic-router-values.yaml" in bundle.files["install.sh"]
+
+
 def test_example_intake_paths_are_package_data():
     assert (
         Path(__file__)
