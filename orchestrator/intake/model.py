@@ -48,7 +48,16 @@ _BackendOverrides = _derived(
 ProviderAuth = _derived(
     "ProviderAuth",
     AuthInput,
-    {"targets", "name", "namespace", "target_version", "type"},
+    # The Envoy pods' namespaces come from installation and environment.
+    {
+        "targets",
+        "name",
+        "namespace",
+        "target_version",
+        "type",
+        "envoy_gateway_namespace",
+        "gateway_namespace",
+    },
     "Credentials for this provider; the policy type defaults to the preset's.",
 )
 
