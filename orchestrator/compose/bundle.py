@@ -129,8 +129,14 @@ def _validate(docs: list[dict[str, Any]], comp: Composition, crds: Any, crds_not
         existing_gateways=gateways,
         rate_limit_backend=rate_limit_backend(comp.intake),
     )
+    # Findings name the document in the file the user gets (manifests.yaml#N), not an anonymous <input>#N.
+    sources = [f"manifests.yaml#{n}" for n in range(1, len(docs) + 1)]
     report = validate_documents(
-        docs, crds=crds, context=context, target_version=comp.intake.installation.version
+        docs,
+        crds=crds,
+        context=context,
+        sources=sources,
+        target_version=comp.intake.installation.version,
     )
     if crds is None and crds_note:
         # The caller's sentence says where it looked for CRDs; it replaces the engine's generic one.

@@ -318,3 +318,32 @@ def test_the_installed_cli_dispatches_validate(
     cli_module = pytest.importorskip("server.cli.main")
     assert cli_module.main(["validate", "--crds", str(crds_dir), str(files["clean.yaml"])]) == 0
     assert capsys.readouterr().out.startswith("6 documents, 0 errors")
+
+
+def test_partial_input_turns_references_outside_the_files_into_notes(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ref.yaml names a Secret and an AIServiceBackend it does not hold: an error on its own, a note when the
+    # user says the files are part of a larger set.
+    code, out, _ = cli(["validate", "--format", "json", str(files["ref.yaml"])], capsys)
+    whole = json.loads(out)
+    assert code == 1 and [f["rule"] for f in whole["findings"] if f["severity"] == "error"] == ["AIGW-L007"]
+    code, out, _ = cli(["validate", "--partial", "--format", "json", str(files["ref.yaml"])], capsys)
+    part = json.loads(out)
+    assert code == 0 and part["ok"] is True
+    (note,) = [f for f in part["findings"] if f["rule"] == "AIGW-L007"]
+    assert note["severity"] == "info" and "partial input: it may exist outside these files" in note["message"]
+    # A finding about the files themselves stays an error with --partial: two policies on one backend.
+    twice = files["ref.yaml"].with_name("twice.yaml")
+    twice.write_text(WITH_SECRET_REF + "---\n" + WITH_SECRET_REF.replace("name: key,", "name: key-2,"))
+    code, out, _ = cli(["validate", "--partial", "--format", "json", str(twice)], capsys)
+    errors = [f["rule"] for f in json.loads(out)["findings"] if f["severity"] == "error"]
+    assert code == 1 and errors == ["AIGW-L006"]
+
+
+def test_findings_name_the_file_and_document_they_are_in(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _code, out, _ = cli(["validate", "--format", "json", str(files["ref.yaml"])], capsys)
+    (finding,) = [f for f in json.loads(out)["findings"] if f["rule"] == "AIGW-L007"]
+    assert finding["source"] == f"{files['ref.yaml']}#1"

@@ -51,6 +51,7 @@ def gateway_buffer_limit(index: ResourceIndex, ctx: LintContext) -> Iterator[Iss
                 "(long prompts, images) get HTTP 413 (envoyproxy/ai-gateway#827)",
                 f"Add a gateway.envoyproxy.io/v1alpha1 ClientTrafficPolicy in {ns} with targetRefs [{{group: "
                 f"gateway.networking.k8s.io, kind: Gateway, name: {name}}}] and spec.connection.bufferLimit: 50Mi.",
+                outside=True,
             )
 
 
@@ -99,6 +100,7 @@ def secret_refs_resolve(index: ResourceIndex, ctx: LintContext) -> Iterator[Issu
                 f'Secret "{ns}/{name}" is not in the manifests and not declared external',
                 f"Create it at apply time (kubectl create secret generic {name} -n {ns} ...) and pass "
                 f"--external-secret {ns}/{name}, or add it to the manifests.",
+                outside=True,
             )
 
 

@@ -32,6 +32,7 @@ def rate_limit_without_redis(index: ResourceIndex, ctx: LintContext) -> Iterator
             "without config.envoyGateway.rateLimit.backend the policy is not enforced",
             "Install with the rate-limit addon (aigw-skills install --addon rate-limit [--redis-url host:port]), "
             "or declare the existing backend (LintContext rate_limit_backend).",
+            outside=True,
         )
 
 
@@ -67,6 +68,7 @@ def priorities_without_retries(index: ResourceIndex, ctx: LintContext) -> Iterat
                 "retry (envoyproxy/ai-gateway#1497)",
                 f"Add a BackendTrafficPolicy with spec.retry and targetRefs HTTPRoute {route.name} (aigw-route emits "
                 "one when a backend has a priority).",
+                outside=True,
             )
             break
 
