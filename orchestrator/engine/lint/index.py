@@ -221,6 +221,12 @@ def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def same_object(a: Resource, b: Resource) -> bool:
+    """Two documents defining one object (group, kind, namespace, name; any version): the later replaces the
+    earlier on apply. Rules comparing objects skip such pairs; AIGW-L060 reports them once, as a duplicate."""
+    return (a.group, a.kind, a.namespace, a.name) == (b.group, b.kind, b.namespace, b.name)
+
+
 def ref_namespace(ref: dict[str, Any], owner: Resource) -> str:
     ns = ref.get("namespace")
     return ns if isinstance(ns, str) and ns else (owner.namespace or DEFAULT_NAMESPACE)

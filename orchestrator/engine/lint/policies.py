@@ -17,6 +17,7 @@ from orchestrator.engine.lint.index import (
     as_list,
     lint_rule,
     ref_namespace,
+    same_object,
     targets,
 )
 from orchestrator.engine.lint.refs import gateways_used_by_routes
@@ -62,7 +63,7 @@ def one_security_policy_per_target(index: ResourceIndex, ctx: LintContext) -> It
         for i, ref in enumerate(targets(policy)):
             key = (policy.namespace, ref.get("group"), ref.get("kind"), ref.get("name"))
             first = seen.setdefault(key, policy)
-            if first is not policy:
+            if first is not policy and not same_object(first, policy):  # a policy defined twice: AIGW-L060
                 yield Issue(
                     policy,
                     f"spec.targetRefs[{i}]",
