@@ -171,6 +171,7 @@ def run_validate(args: argparse.Namespace) -> int:
         lint=not args.no_lint,
         crds_note=note,
         target_version=args.target_version,
+        values=loaded.values,
     )
     report = report.model_copy(
         update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}

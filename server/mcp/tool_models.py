@@ -107,6 +107,7 @@ def run_validate(inp: ValidateInput, crds_path: str | None) -> FindingsReport:
         sources=loaded.sources,
         crds_note=note,
         target_version=inp.version,
+        values=loaded.values,
     )
     report = report.model_copy(
         update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}

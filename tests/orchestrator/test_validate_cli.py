@@ -347,3 +347,39 @@ def test_findings_name_the_file_and_document_they_are_in(
     _code, out, _ = cli(["validate", "--format", "json", str(files["ref.yaml"])], capsys)
     (finding,) = [f for f in json.loads(out)["findings"] if f["rule"] == "AIGW-L007"]
     assert finding["source"] == f"{files['ref.yaml']}#1"
+
+
+GLOBAL_LIMIT = """\
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: BackendTrafficPolicy
+metadata: {name: limits, namespace: default}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: route}]
+  rateLimit:
+    type: Global
+    global:
+      rules: [{limit: {requests: 100, unit: Hour}}]
+"""
+REDIS_VALUES = (
+    "config:\n  envoyGateway:\n    rateLimit:\n      backend:\n        type: Redis\n"
+    "        redis: {url: redis.redis-system.svc.cluster.local:6379}\n"
+)
+
+
+def test_the_redis_rate_limit_lint_reads_the_envoy_gateway_values_given_with_the_manifests(
+    tmp_path: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    limit = tmp_path / "limit.yaml"
+    limit.write_text(GLOBAL_LIMIT)
+    redis = tmp_path / "envoy-gateway-values.yaml"
+    redis.write_text(REDIS_VALUES)
+
+    def l030(*paths: Path) -> list[str]:
+        _code, out, _ = cli(["validate", "--format", "json", *map(str, paths)], capsys)
+        return [f["message"] for f in json.loads(out)["findings"] if f["rule"] == "AIGW-L030"]
+
+    assert l030(limit, redis) == []  # before: warned although the values configure Redis
+    (alone,) = l030(limit)
+    assert "no Envoy Gateway helm values among the files" in alone
+    (other,) = l030(limit, files["values.yaml"])  # Envoy Gateway values without a rate limit backend
+    assert f"{files['values.yaml']}#1" in other and "have no config.envoyGateway.rateLimit.backend" in other

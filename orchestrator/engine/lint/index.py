@@ -44,6 +44,9 @@ class LintContext:
     # The files are part of a larger set: what they reference but do not hold may exist elsewhere, so those
     # findings (Issue.outside) are notes (severity info), not errors.
     partial: bool = False
+    # Sources of Envoy Gateway helm values given with the manifests (read by AIGW-L030), when none of them
+    # configures a rate limit backend.
+    helm_values: tuple[str, ...] = ()
 
     @staticmethod
     def _named(entries: frozenset[str], namespace: str | None, name: str) -> bool:
