@@ -19,7 +19,7 @@ from pydantic import Field, model_validator
 from skills.errors import Problem
 from skills.model import InputModel
 from skills.render import render_text
-from skills.types import ModelName, RouterKeyword
+from skills.types import ModelName, PlainValue, RouterKeyword
 
 SKILL = "aigw-semantic-router"
 AUTO_MODEL = "MoM"
@@ -87,9 +87,7 @@ class RouterModel(InputModel):
     reasoning_family: ReasoningFamily | None = Field(
         None, description="How the model is told to reason: deepseek, qwen3, gpt-oss or gpt"
     )
-    description: str | None = Field(
-        None, max_length=256, pattern=r"^[^\x00-\x1f\x7f]*$", description="Model card description (one line)"
-    )
+    description: PlainValue | None = Field(None, description="Model card description (one line)")
 
     @model_validator(mode="before")
     @classmethod

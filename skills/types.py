@@ -75,7 +75,7 @@ Quantity = Annotated[
 ModelName = Annotated[
     str,
     StringConstraints(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$"),
-    Field(description="Model name as clients send it, e.g. gpt-4o-mini or claude-3-5-sonnet"),
+    Field(description="Model name as clients send it, e.g. gpt-5.4-mini or claude-sonnet-4-6"),
 ]
 
 HeaderName = Annotated[

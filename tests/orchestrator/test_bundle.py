@@ -167,7 +167,7 @@ def test_install_script_checks_for_its_values_file_before_running_helm(tmp_path)
 
 def test_readme_lists_models_and_apply_steps():
     readme = build_bundle(yaml.safe_load(example_text("openai-anthropic")), crds=None).files["README.md"]
-    assert "| `gpt-4o-mini` | `openai` | openai | `gpt-4o-mini` |" in readme
+    assert "| `gpt-5.4-mini` | `openai` | openai | `gpt-5.4-mini` |" in readme
     assert "kubectl apply -k ." in readme and "./install.sh" in readme and "./secrets.sh" in readme
 
 
