@@ -189,8 +189,8 @@ def _check(inp: SemanticRouterInput) -> list[Problem]:
             path = "router_models" if head == "models" else head
             problems.append(Problem(path, problem.message, problem.value, problem.expected))
             continue
-        index, _, tail = rest.partition("]")
-        name = values.models[int(index)].name
+        at, _, tail = rest.partition("]")
+        name = values.models[int(at)].name
         path = f"router_models[{position[name]}]{tail}" if name in position else "router_models"
         problems.append(Problem(path, problem.message, problem.value, problem.expected))
     return problems

@@ -43,7 +43,9 @@ def _route_places(index: ResourceIndex, namespace: str, route: str) -> set[Place
     """The HTTPRoute the controller generates for an AIGatewayRoute, and the Gateways it attaches to."""
     places: set[Place] = {("HTTPRoute", namespace, route)}
     aigw = index.get("AIGatewayRoute", namespace, route, AIGW_GROUP)
-    for ref in as_list(aigw.spec.get("parentRefs")) if aigw else []:
+    if aigw is None:
+        return places
+    for ref in as_list(aigw.spec.get("parentRefs")):
         if (
             isinstance(ref, dict)
             and ref.get("kind", "Gateway") == "Gateway"
