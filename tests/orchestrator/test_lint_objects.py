@@ -181,9 +181,10 @@ def test_rule_stays_quiet_when_the_condition_does_not_hold(rule: str, case: str)
 def test_an_object_defined_twice_is_one_duplicate_finding_not_a_conflict_with_itself() -> None:
     docs = twice("AIGatewayRoute", "route")(base())
     docs = [*docs, copy.deepcopy(find(docs, "BackendSecurityPolicy", "openai-key"))]
+    docs = [*docs, copy.deepcopy(find(docs, "ClientTrafficPolicy", "buffer"))]
     findings = lint_documents(docs, sources=[f"in.yaml#{i + 1}" for i in range(len(docs))])
     # Before: AIGW-L011 said the route's rules shadow the same route's rules, AIGW-L006 that the policy is
-    # "already targeted by" itself.
+    # "already targeted by" itself, AIGW-L070 that the ClientTrafficPolicy conflicts with itself.
     assert {f.rule for f in findings if f.severity != "info"} == {"AIGW-L060"}
     route_dup = next(f for f in findings if f.kind == "AIGatewayRoute")
     assert route_dup.severity == "warning" and "identically" in route_dup.message
