@@ -89,7 +89,7 @@ EXAMPLES: dict[str, Example] = {
         Example(
             "aigw-auth", "auth", {"type": "APIKey", "targets": ["openai"], "secret_env": "OPENAI_API_KEY"}
         ),
-        Example("aigw-route", "route", {"rules": ["gpt-4o-mini,gpt-4.1=openai"]}),
+        Example("aigw-route", "route", {"rules": ["gpt-5.4-mini,gpt-5.5=openai"]}),
         Example(
             "aigw-ratelimit",
             "ratelimit",
@@ -97,7 +97,7 @@ EXAMPLES: dict[str, Example] = {
                 "route_name": "ai-gateway",
                 "token_limits": [{"limit": 100000, "unit": "Hour", "per_header": "x-user-id"}],
                 "quotas": [
-                    {"backend": "openai", "model_name": "gpt-4o-mini", "limit": 5000000, "duration": "1d"}
+                    {"backend": "openai", "model_name": "gpt-5.4-mini", "limit": 5000000, "duration": "1d"}
                 ],
             },
         ),
@@ -132,7 +132,11 @@ EXAMPLES: dict[str, Example] = {
         Example(
             "aigw-semantic-router",
             "semantic-router",
-            {"rules": ["math-expert,general-expert=vllm-llama3-8b-instruct"], "create_gateway": False},
+            {
+                "rules": ["math-expert,general-expert=vllm-llama3-8b-instruct"],
+                "router_models": ["math-expert=math"],
+                "create_gateway": False,
+            },
             # Its EnvoyPatchPolicy is not in ../shared/crds and its backend comes from aigw-backend; the
             # manifests are validated in tests/skills/test_semantic_router.py instead.
             manifests=False,
