@@ -20,6 +20,8 @@ COMMAND_MODULES = (
     "server.cli.migrate",
     "server.cli.explain",
     "server.cli.trace",
+    "server.cli.doctor",
+    "server.cli.plan",
 )
 
 

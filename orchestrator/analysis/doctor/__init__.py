@@ -1,0 +1,1 @@
+"""`aigw-skills doctor`: diagnose a running Envoy AI Gateway, live through kubectl or from a dump."""

@@ -1,0 +1,129 @@
+"""`aigw-skills doctor [DUMP...]`: diagnose a running AI Gateway, live through kubectl or from a dump.
+
+Exit codes as `validate`: 0 when no finding is an error (warnings too fail with --strict), 1 when there are
+errors, 2 for usage errors, unreadable dumps and a cluster kubectl cannot reach. `--collect DIR` writes the
+dump the live diagnosis reads (Secrets reduced to name, type and key names) and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from server.cli.options import OptionError, add_model_options, collect_fields
+
+DESCRIPTION = (
+    "Diagnose a running Envoy AI Gateway: status conditions of every Gateway API, Envoy Gateway, AI Gateway and "
+    "Inference Extension object; Envoy Gateway's configuration (extension manager hooks, Backend API, "
+    "EnvoyPatchPolicy); Envoy pods carrying the extproc sidecar; the ext_proc filter and its socket in Envoy's "
+    "config dump; Secrets policies read (names and key names only, never values); CRD and controller versions "
+    "against the release profiles; model routing; and the configuration lint over the live objects. Reads the "
+    "current kubectl context (read-only) or a dump: files or directories of `kubectl get … -o yaml|json` output "
+    "and Envoy config dumps. Each finding names the object, what is wrong, why (upstream file@tag or issue) and "
+    "the command that fixes or confirms it; the summary lists what to fix first."
+)
+
+
+def epilog() -> str:
+    from orchestrator.analysis.doctor.catalog import describe_checks
+
+    return (
+        "Finding ids (stable; AIGW-Lxxx are lint rules, see validate --help):\n"
+        + describe_checks()
+        + "\n\nExit status: 0 when no finding is an error (warnings too with --strict), 1 when there are errors, "
+        "2 for usage errors, unreadable dumps and an unreachable cluster.\n"
+        "Offline: aigw-skills doctor --collect DIR (writes the dump), then aigw-skills doctor DIR anywhere."
+    )
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    from orchestrator.analysis.doctor.options import DoctorInput
+
+    p = subparsers.add_parser(
+        "doctor",
+        help="Diagnose a running gateway (live via kubectl, or from a dump) and say what to fix first",
+        description=DESCRIPTION,
+        epilog=epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "paths", nargs="*", metavar="DUMP", help="dump files or directories (none: the live cluster)"
+    )
+    add_model_options(p, DoctorInput)
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format [%(default)s]")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output FILE")
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument(
+        "--collect",
+        metavar="DIR",
+        help="write the live cluster's dump to DIR (a new or empty directory) instead of diagnosing it",
+    )
+    p.set_defaults(handler=run)
+
+
+def _fail(message: str) -> int:
+    print(f"aigw-skills doctor: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    from orchestrator.analysis.doctor.report import exit_code, render_json, render_text
+    from orchestrator.analysis.doctor.run import DoctorInput, run_doctor
+    from orchestrator.analysis.doctor.snapshot import DumpError
+    from orchestrator.analysis.kubectl import KubectlError
+    from skills.errors import InputError
+
+    try:
+        fields = collect_fields(args, DoctorInput, sys.stdin)
+        fields["dump"] = list(fields.get("dump") or []) + list(args.paths)
+        inp = DoctorInput.parse(fields, skill="doctor")
+    except (OptionError, InputError) as exc:
+        return _fail(str(exc))
+    if args.collect:
+        if inp.dump:
+            return _fail(
+                "--collect reads the live cluster; drop the DUMP paths (or diagnose them without --collect)"
+            )
+        return _collect(inp, Path(args.collect))
+    try:
+        report = run_doctor(inp)
+    except (DumpError, KubectlError) as exc:
+        return _fail(str(exc))
+    text = render_json(report) if args.format == "json" else render_text(report)
+    from server.safe_write import emit
+
+    problem = emit(text, args.output, force=args.force)
+    if problem:
+        return _fail(problem)
+    return exit_code(report, strict=args.strict)
+
+
+def _collect(inp: object, dest: Path) -> int:
+    from orchestrator.analysis.doctor.run import DoctorInput, snapshot_for
+    from orchestrator.analysis.doctor.snapshot import DumpError, dump_files
+    from orchestrator.analysis.kubectl import KubectlError
+    from server.safe_write import write_text_atomic
+    from skills import __version__
+
+    assert isinstance(inp, DoctorInput)
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        return _fail(f"--collect {dest}: exists and is not an empty directory; name a new directory")
+    try:
+        snapshot = snapshot_for(inp)
+    except (DumpError, KubectlError) as exc:
+        return _fail(str(exc))
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        files = dump_files(snapshot, tool_version=__version__)
+        for name, text in files.items():
+            write_text_atomic(dest / name, text)
+    except OSError as exc:
+        return _fail(f"--collect {dest}: cannot write ({exc})")
+    print(
+        f"Collected {len(snapshot.objects)} objects and {len(snapshot.config_dumps)} config dump(s) into {dest} "
+        f"(Secrets: names and key names only). Diagnose it with: aigw-skills doctor {dest}",
+        file=sys.stderr,
+    )
+    return 0

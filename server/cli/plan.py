@@ -1,0 +1,67 @@
+"""`aigw-skills plan BUNDLE`: server-side dry run and diff of a bundle against the live cluster, per object.
+
+Exit 0 when the API server accepts every object (whatever would change), 1 when the dry run rejects any, 2 for
+usage errors and a cluster kubectl cannot reach. Nothing is written to the cluster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from server.cli.options import OptionError, add_model_options, collect_fields
+
+DESCRIPTION = (
+    "Show what `kubectl apply` of a bundle would do, without doing it: a server-side dry run (`kubectl apply "
+    "--dry-run=server`, so the API server's schema, CEL and admission checks run) and `kubectl diff` against the "
+    "live objects. Each object is created, changed (with the field paths that change; values are never shown) or "
+    "unchanged; lists the apply replaces wholesale (a route's rules, a Gateway's listeners: kubectl apply replaces "
+    "lists of custom resources as a whole) are called out with the entries it would remove."
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    from orchestrator.analysis.plan import PlanInput
+
+    p = subparsers.add_parser(
+        "plan",
+        help="Dry-run a bundle against the cluster: created / changed (which fields) / unchanged per object",
+        description=DESCRIPTION,
+        epilog="Exit status: 0 when the dry run accepts every object, 1 when it rejects any, 2 for usage errors "
+        "and an unreachable cluster.",
+    )
+    p.add_argument(
+        "bundle_path", nargs="?", metavar="BUNDLE", help="bundle directory, manifest directory or file"
+    )
+    add_model_options(p, PlanInput)
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format [%(default)s]")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the plan to FILE instead of stdout")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output FILE")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from orchestrator.analysis.kubectl import KubectlError
+    from orchestrator.analysis.plan import PlanInput, render_plan, run_plan
+    from server.safe_write import emit
+    from skills.errors import InputError
+
+    try:
+        fields = collect_fields(args, PlanInput, sys.stdin)
+        if args.bundle_path:
+            fields["bundle"] = args.bundle_path
+        inp = PlanInput.parse(fields, skill="plan")
+    except (OptionError, InputError) as exc:
+        print(f"aigw-skills plan: {exc}", file=sys.stderr)
+        return 2
+    try:
+        report = run_plan(inp)
+    except KubectlError as exc:
+        print(f"aigw-skills plan: {exc}", file=sys.stderr)
+        return 2
+    text = report.model_dump_json(indent=2) + "\n" if args.format == "json" else render_plan(report)
+    problem = emit(text, args.output, force=args.force)
+    if problem:
+        print(f"aigw-skills plan: {problem}", file=sys.stderr)
+        return 2
+    return 0 if report.ok else 1
