@@ -372,6 +372,7 @@ class Running:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
+        tmp.mkdir(parents=True, exist_ok=True)
         self.kubeconfig = tmp / "kubeconfig"
         self.kubeconfig.write_text(
             "apiVersion: v1\nkind: Config\n"

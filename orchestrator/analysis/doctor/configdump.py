@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from orchestrator.analysis.doctor.context import (
@@ -135,7 +134,7 @@ def check_config_dumps(snapshot: Snapshot, ctx: DoctorContext) -> Iterator[Docto
             if gateway
             else ("EnvoyConfigDump", None, dump.pod or dump.source)
         )
-        where = f"the config dump of {dump.pod or Path(dump.source.split('#')[0]).name}"
+        where = f"the config dump of pod {dump.pod}" if dump.pod else "the config dump"
         ns = eg_namespace(snapshot)
         confirm = (
             f"egctl config envoy-proxy listener -n {ns} -l {proxy_selector(gateway)} -o yaml | grep -c '{FILTER}'"
