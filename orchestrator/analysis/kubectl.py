@@ -99,6 +99,18 @@ class Kubectl:
         """`kubectl apply --dry-run=server` of a file, directory or kustomization (exit 1 lists per-object errors)."""
         return self.run(["apply", "--dry-run=server", *source_args(bundle)], ok_codes=(0, 1))
 
+    def rendered(self, bundle: Path) -> str:
+        """The bundle's objects as YAML: `kubectl kustomize` for a kustomization (local, no cluster), else the files."""
+        args = source_args(bundle)
+        if args[0] == "-k":
+            return self.run(["kustomize", str(bundle)]).stdout
+        files = (
+            sorted(p for p in bundle.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+            if bundle.is_dir()
+            else [bundle]
+        )
+        return "\n---\n".join(p.read_text(encoding="utf-8") for p in files)
+
     def diff(self, bundle: Path) -> tuple[Result, dict[str, str], dict[str, str]]:
         """`kubectl diff` (a server-side dry run): its result and the live and merged objects, by file name."""
         with tempfile.TemporaryDirectory(prefix="aigw-skills-diff-") as tmp:
@@ -109,7 +121,7 @@ class Kubectl:
                 raise KubectlError("plan needs a POSIX shell (sh) for kubectl diff's external diff program")
             result = self.run(
                 ["diff", *source_args(bundle)],
-                ok_codes=(0, 1),
+                ok_codes=range(256),  # 1: differences; >1: an error the caller reports
                 env={"KUBECTL_EXTERNAL_DIFF": str(script), "AIGW_SKILLS_DIFF_DIR": tmp},
             )
             return result, _read_dir(Path(tmp) / "live"), _read_dir(Path(tmp) / "merged")

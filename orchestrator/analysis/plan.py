@@ -34,7 +34,9 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _APPLY_LINE = re.compile(
     r"^(?P<res>[a-z0-9.-]+)/(?P<name>\S+) (?P<verb>created|configured|unchanged) \(server dry run\)$"
 )
-_ERROR_OBJECT = re.compile(r'(?P<kind>[A-Z][A-Za-z0-9]*)(?:\.[a-z0-9.-]+)? "(?P<name>[^"]+)"')
+_INVALID = re.compile(
+    r'(?P<kind>[A-Z][A-Za-z0-9]*)(?:\.[a-z0-9.-]+)? "(?P<name>[^"]+)" (?P<why>(?:is (?:invalid|forbidden)|was denied)\b.*)$'
+)
 
 
 class PlanInput(InputModel):
@@ -163,15 +165,45 @@ def parse_apply(
     errors: list[tuple[tuple[str, str] | None, str]] = []
     for line in stderr.splitlines():
         text = line.strip()
-        if not text.startswith(("Error from server", "error:")):
+        # kubectl prints the whole patch it sent before the reason; it can hold Secret data, so only the
+        # reason lines are kept.
+        if not text or text.startswith(("{", "to:", "Resource:", "Name:", "Warning:")):
             continue
-        found = _ERROR_OBJECT.search(text.split(": ", 2)[-1]) or _ERROR_OBJECT.search(text)
-        errors.append(((found["kind"], found["name"]) if found else None, text))
+        found = _INVALID.search(text)
+        if found:
+            errors.append(
+                ((found["kind"], found["name"]), f'{found["kind"]} "{found["name"]}" {found["why"]}')
+            )
+        elif text.startswith(("Error from server", "error:")) and "applying patch" not in text:
+            errors.append((None, text))
     return verdicts, errors
 
 
 def _resource_of(kind: str, group: str) -> str:
     return f"{kind.lower()}.{group}" if group else kind.lower()
+
+
+def _bundle_ref(resource: str, name: str, objects: list[tuple[str, str | None, str]]) -> str:
+    """Kind/namespace/name of a bundle object kubectl named as `kind.group/name` (apply prints no namespace)."""
+    kind_lower = resource.split(".", 1)[0]
+    for kind, namespace, obj_name in objects:
+        if kind.lower() == kind_lower and obj_name == name:
+            return f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
+    return f"{kind_lower}/{name}"
+
+
+def bundle_identities(text: str) -> list[tuple[str, str | None, str]]:
+    """(Kind, namespace, name) of every object in a rendered bundle."""
+    out: list[tuple[str, str | None, str]] = []
+    try:
+        docs = list(yaml.safe_load_all(text))
+    except yaml.YAMLError:
+        return out
+    for doc in docs:
+        if isinstance(doc, dict) and isinstance(doc.get("metadata"), dict) and doc.get("kind"):
+            meta = doc["metadata"]
+            out.append((str(doc["kind"]), meta.get("namespace"), str(meta.get("name", ""))))
+    return out
 
 
 def summarise_plan(
@@ -181,6 +213,7 @@ def summarise_plan(
     live_files: dict[str, str],
     merged_files: dict[str, str],
     apply_command: str,
+    bundle_objects: list[tuple[str, str | None, str]] | None = None,
 ) -> PlanReport:
     """The plan from kubectl's dry-run output and kubectl diff's live and merged objects (pure)."""
     verdicts, errors = parse_apply(apply_stdout, apply_stderr)
@@ -210,9 +243,9 @@ def summarise_plan(
         )
     # Objects kubectl diff could not show (it stops at a failing object) still get apply's verdict.
     for (resource, name), verdict in sorted(verdicts.items()):
-        kind = resource.split(".", 1)[0]
+        ref = _bundle_ref(resource, name, bundle_objects or [])
         action = {"created": "created", "configured": "changed", "unchanged": "unchanged"}[verdict]
-        planned.append(PlannedObject(object=f"{kind}/{name}", action=action, apply=verdict))  # type: ignore[arg-type]
+        planned.append(PlannedObject(object=ref, action=action, apply=verdict))  # type: ignore[arg-type]
     messages = []
     for target, text in errors:
         messages.append(text)
@@ -223,7 +256,8 @@ def summarise_plan(
                 item.action, item.error = "error", text
                 break
         else:
-            planned.append(PlannedObject(object=f"{target[0]}/{target[1]}", action="error", error=text))
+            ref = _bundle_ref(target[0].lower(), target[1], bundle_objects or [])
+            planned.append(PlannedObject(object=ref, action="error", error=text))
     counts = {
         a: sum(1 for p in planned if p.action == a) for a in ("created", "changed", "unchanged", "error")
     }
@@ -276,11 +310,19 @@ def run_plan(inp: PlanInput) -> PlanReport:
         raise KubectlError(f"{inp.bundle}: no such file or directory; give the bundle directory build wrote")
     kubectl = Kubectl(context=inp.context, kubeconfig=inp.kubeconfig)
     applied = kubectl.apply_dry_run(bundle)
+    verdicts, errors = parse_apply(applied.stdout, applied.stderr)
+    if applied.returncode and not verdicts and not any(target for target, _ in errors):
+        # nothing was judged: kubectl itself failed (cluster unreachable, credentials, bad bundle)
+        detail = " ".join(line for _, line in errors) or " ".join(applied.stderr.strip().splitlines()[-2:])
+        raise KubectlError(f"kubectl apply --dry-run=server failed: {detail or f'exit {applied.returncode}'}")
     diff, live, merged = kubectl.diff(bundle)
     stderr = applied.stderr if applied.returncode else ""
-    if diff.returncode not in (0, 1) and diff.stderr.strip() and not stderr:
-        stderr = diff.stderr
+    if diff.returncode > 1 and not stderr:
+        # the dry-run apply passed but the diff failed: a real failure, not an object the server rejects
+        detail = " ".join(diff.stderr.strip().splitlines()[-3:]) or f"exit {diff.returncode}"
+        raise KubectlError(f"kubectl diff {' '.join(source_args(bundle))} failed: {detail}")
     command = " ".join(
         ["kubectl", *(["--context", inp.context] if inp.context else []), "apply", *source_args(bundle)]
     )
-    return summarise_plan(str(inp.bundle), applied.stdout, stderr, live, merged, command)
+    objects = bundle_identities(kubectl.rendered(bundle))
+    return summarise_plan(str(inp.bundle), applied.stdout, stderr, live, merged, command, objects)
