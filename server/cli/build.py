@@ -227,7 +227,9 @@ def run_build(args: argparse.Namespace) -> int:
         for text in bundle.report.checks_skipped:
             print(f"skipped: {text}")
         print(f"Wrote {len(written)} files to {Path(args.output)}: {', '.join(p.name for p in written)}")
-        print(f"Next: cd {Path(args.output)} && ./install.sh && ./secrets.sh && kubectl apply -k .")
+        print(
+            f"Next: cd {Path(args.output)} && ./install.sh && ./secrets.sh && aigw-skills plan . && kubectl apply -k ."
+        )
     return EXIT_OK if bundle.valid else EXIT_INVALID
 
 

@@ -32,7 +32,8 @@ DESCRIPTION = (
     "later, the atomic aigw_* tools are served with `aigw-skills serve --tools all`."
 )
 CALL = f"call {NAME} again with the same arguments"
-NEXT_COMMAND = "cd {dir} && ./install.sh && ./secrets.sh && kubectl apply -k ."
+# `aigw-skills plan .` shows what the apply would create or change (server-side dry run and diff) before it runs.
+NEXT_COMMAND = "cd {dir} && ./install.sh && ./secrets.sh && aigw-skills plan . && kubectl apply -k ."
 
 
 def _result(text: str, data: dict[str, Any], *, error: bool = False) -> CallToolResult:

@@ -1,0 +1,50 @@
+"""aigw_doctor: diagnose a running gateway (live through kubectl, or a dump) with the doctor core.
+
+Only the spec lives here; the core is loaded on the first call, so starting the server stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mcp.types import ToolAnnotations
+
+from server.mcp.tools import ToolSpec, load
+
+DESCRIPTION = (
+    "Diagnoses a running Envoy AI Gateway, read-only: through kubectl (current or given context) or from a dump "
+    "directory written by `aigw-skills doctor --collect` or `kubectl get … -o yaml`, plus optional Envoy config "
+    "dumps. Checks object status (not Accepted, unresolved refs, Conflicted policies, not Programmed), Envoy "
+    "Gateway's extension manager and Backend API, the extproc sidecar in Envoy pods, the ext_proc filter and its "
+    "socket, Secrets policies read (names and key names only), CRD and controller versions, and routing for the "
+    "models given. Each finding has a stable id (AIGW-Dxxx), the object, why (upstream file@tag or issue) and a "
+    "command that fixes or confirms it; `summary` lists what to fix first. Use when requests fail on a cluster "
+    "('No matching route found', 401/404/413, limits not enforced). Next: run the first fix, then call it again."
+)
+
+
+def run(inp: Any) -> Any:
+    from orchestrator.analysis.doctor.snapshot import DumpError
+    from orchestrator.analysis.kubectl import KubectlError
+    from skills.errors import InputError, Problem
+
+    try:
+        return load("orchestrator.analysis.doctor.run:run_doctor")(inp)
+    except DumpError as exc:
+        raise InputError([Problem("dump", str(exc))], skill="aigw_doctor") from None
+    except KubectlError as exc:
+        raise InputError([Problem("context", str(exc))], skill="aigw_doctor") from None
+
+
+def doctor_spec() -> ToolSpec:
+    return ToolSpec(
+        name="aigw_doctor",
+        title="Diagnose a running AI Gateway",
+        description=DESCRIPTION,
+        input_model="orchestrator.analysis.doctor.options:DoctorInput",
+        output_model="orchestrator.analysis.doctor.report:DoctorReport",
+        run=run,
+        annotations=ToolAnnotations(
+            read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=True
+        ),
+    )
