@@ -244,8 +244,10 @@ def summarise_plan(
     # Objects kubectl diff could not show (it stops at a failing object) still get apply's verdict.
     for (resource, name), verdict in sorted(verdicts.items()):
         ref = _bundle_ref(resource, name, bundle_objects or [])
-        action = {"created": "created", "configured": "changed", "unchanged": "unchanged"}[verdict]
-        planned.append(PlannedObject(object=ref, action=action, apply=verdict))  # type: ignore[arg-type]
+        verdict_action: Action = (
+            "created" if verdict == "created" else "changed" if verdict == "configured" else "unchanged"
+        )
+        planned.append(PlannedObject(object=ref, action=verdict_action, apply=verdict))
     messages = []
     for target, text in errors:
         messages.append(text)

@@ -24,6 +24,7 @@ from orchestrator.analysis.doctor.context import (
     pod_gateway,
     proxy_selector,
 )
+from orchestrator.analysis.doctor.reduce import as_dict
 from orchestrator.analysis.doctor.report import DoctorFinding, finding
 from orchestrator.analysis.doctor.snapshot import Obj, Snapshot
 
@@ -68,7 +69,7 @@ def _list_containers(gateway: tuple[str, str], ns: str) -> str:
 def _pods(snapshot: Snapshot, gateway: tuple[str, str]) -> Iterator[DoctorFinding]:
     gw_ref = ("Gateway", gateway[0], gateway[1])
     pods = [p for p in snapshot.of_kind("Pod") if is_proxy_pod(p) and pod_gateway(p) == gateway]
-    ns = pods[0].namespace if pods else eg_namespace(snapshot)
+    ns = (pods[0].namespace if pods else None) or eg_namespace(snapshot)
     if not pods:
         if snapshot.coverage is not None and snapshot.covers("Pod"):
             yield finding(
@@ -99,7 +100,7 @@ def _pods(snapshot: Snapshot, gateway: tuple[str, str]) -> Iterator[DoctorFindin
             continue
         status = _extproc_status(pod)
         if status is not None and status.get("ready") is False:
-            state = status.get("state") if isinstance(status.get("state"), dict) else {}
+            state = as_dict(status.get("state"))
             detail = next(
                 (
                     f"{k}: {v.get('reason', '')} {v.get('message', '')}".strip()
@@ -172,8 +173,8 @@ def _webhook(snapshot: Snapshot) -> Iterator[DoctorFinding]:
                     confirm=f"kubectl get mutatingwebhookconfiguration {hook.name} -o yaml",
                     source=hook.source,
                 )
-            selector = entry.get("objectSelector") if isinstance(entry.get("objectSelector"), dict) else {}
-            labels = selector.get("matchLabels") if isinstance(selector.get("matchLabels"), dict) else {}
+            selector = as_dict(entry.get("objectSelector"))
+            labels = as_dict(selector.get("matchLabels"))
             if labels.get("app.kubernetes.io/managed-by", "envoy-gateway") != "envoy-gateway":
                 yield finding(
                     "AIGW-D021",

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from orchestrator.analysis.doctor.context import DoctorContext, ai_gateways
+from orchestrator.analysis.doctor.reduce import as_dict
 from orchestrator.analysis.doctor.report import DoctorFinding, finding
 from orchestrator.analysis.doctor.snapshot import Obj, Snapshot
 from skills.versions import ENVOY_GATEWAY_CONTROLLER
@@ -54,7 +55,7 @@ def find_config(snapshot: Snapshot) -> Obj | None:
 
 
 def eg_settings(cm: Obj) -> dict[str, Any] | None:
-    data = cm.doc.get("data") if isinstance(cm.doc.get("data"), dict) else {}
+    data = as_dict(cm.doc.get("data"))
     try:
         parsed = yaml.safe_load(str(data.get(CONFIG_KEY, "")))
     except yaml.YAMLError:
@@ -99,7 +100,7 @@ def _extension_manager(cm: Obj, eg: dict[str, Any], snapshot: Snapshot) -> Itera
             confirm=_confirm(cm),
             source=cm.source,
         )
-    service = manager.get("service") if isinstance(manager.get("service"), dict) else {}
+    service = as_dict(manager.get("service"))
     target = service.get("fqdn") if isinstance(service.get("fqdn"), dict) else service.get("host")
     host = str(target.get("hostname", "")) if isinstance(target, dict) else str(target or "")
     port = target.get("port") if isinstance(target, dict) else service.get("port")
@@ -134,7 +135,7 @@ def _extension_manager(cm: Obj, eg: dict[str, Any], snapshot: Snapshot) -> Itera
 
 def _extension_apis(cm: Obj, eg: dict[str, Any], snapshot: Snapshot) -> Iterator[DoctorFinding]:
     ns = cm.namespace or "envoy-gateway-system"
-    apis = eg.get("extensionApis") if isinstance(eg.get("extensionApis"), dict) else {}
+    apis = as_dict(eg.get("extensionApis"))
     if apis.get("enableBackend") is not True:
         yield finding(
             "AIGW-D013",

@@ -33,8 +33,13 @@ SCHEMA_PROBES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """`value` when it is a mapping, else an empty one (objects from dumps can hold anything)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _metadata(meta: Any, keep: tuple[str, ...]) -> dict[str, Any]:
-    meta = meta if isinstance(meta, dict) else {}
+    meta = as_dict(meta)
     out = {k: copy.deepcopy(meta[k]) for k in keep if k in meta}
     annotations = out.get("annotations")
     if isinstance(annotations, dict):
@@ -72,8 +77,8 @@ def _statuses(items: Any) -> list[dict[str, Any]]:
 
 
 def _pod(doc: dict[str, Any]) -> dict[str, Any]:
-    spec = doc.get("spec") if isinstance(doc.get("spec"), dict) else {}
-    status = doc.get("status") if isinstance(doc.get("status"), dict) else {}
+    spec = as_dict(doc.get("spec"))
+    status = as_dict(doc.get("status"))
     out_spec: dict[str, Any] = {"containers": _containers(spec.get("containers"))}
     if spec.get("initContainers"):
         out_spec["initContainers"] = _containers(spec.get("initContainers"), ("restartPolicy",))
@@ -88,11 +93,9 @@ def _pod(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _deployment(doc: dict[str, Any]) -> dict[str, Any]:
-    spec = doc.get("spec") if isinstance(doc.get("spec"), dict) else {}
-    template = (
-        ((spec.get("template") or {}).get("spec") or {}) if isinstance(spec.get("template"), dict) else {}
-    )
-    status = doc.get("status") if isinstance(doc.get("status"), dict) else {}
+    spec = as_dict(doc.get("spec"))
+    template = as_dict(as_dict(spec.get("template")).get("spec"))
+    status = as_dict(doc.get("status"))
     return {
         "apiVersion": doc.get("apiVersion", "apps/v1"),
         "kind": "Deployment",
@@ -112,7 +115,7 @@ def _probe(schema: Any, path: tuple[str, ...]) -> dict[str, Any] | None:
     if not path:
         return {"type": schema["type"]} if "type" in schema else {}
     step, rest = path[0], path[1:]
-    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    props = as_dict(schema.get("properties"))
     is_list = step.endswith("[]")
     child = props.get(step.removesuffix("[]"))
     if is_list:
@@ -135,7 +138,7 @@ def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 
 def _crd(doc: dict[str, Any]) -> dict[str, Any]:
     meta = _metadata(doc.get("metadata"), ("name", "labels", "annotations"))
-    spec = doc.get("spec") if isinstance(doc.get("spec"), dict) else {}
+    spec = as_dict(doc.get("spec"))
     probes = SCHEMA_PROBES.get(str(meta.get("name", "")), {})
     versions = []
     for version in spec.get("versions") or []:
@@ -155,7 +158,7 @@ def _crd(doc: dict[str, Any]) -> dict[str, Any]:
         if pruned:
             kept["schema"] = {"openAPIV3Schema": pruned}
         versions.append(kept)
-    names = spec.get("names") if isinstance(spec.get("names"), dict) else {}
+    names = as_dict(spec.get("names"))
     return {
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",
@@ -186,7 +189,7 @@ def _webhooks(doc: dict[str, Any]) -> dict[str, Any]:
             )
             if k in hook
         }
-        client = hook.get("clientConfig") if isinstance(hook.get("clientConfig"), dict) else {}
+        client = as_dict(hook.get("clientConfig"))
         kept["clientConfig"] = {k: copy.deepcopy(client[k]) for k in ("service", "url") if k in client}
         hooks.append(kept)
     meta = _metadata(doc.get("metadata"), ("name", "labels"))

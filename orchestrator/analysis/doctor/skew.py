@@ -132,8 +132,8 @@ def _crd_skew(snapshot: Snapshot, prof: VersionProfile, controller: str | None) 
         )
     releases = crd_releases(snapshot)
     if controller and releases is not None and prof.ai_gateway not in releases:
-        crd = _crd(snapshot, "aigatewayroutes.aigateway.envoyproxy.io")
-        assert crd is not None
+        route_crd = _crd(snapshot, "aigatewayroutes.aigateway.envoyproxy.io")
+        assert route_crd is not None  # crd_releases returns None without it
         shown = (
             f"{releases[0]}–{releases[-1]}"
             if len(releases) > 1
@@ -141,14 +141,14 @@ def _crd_skew(snapshot: Snapshot, prof: VersionProfile, controller: str | None) 
         )
         yield finding(
             "AIGW-D054",
-            crd.ref,
+            route_crd.ref,
             severity="error",
             what=f"the AI Gateway CRDs match {shown}, the controller runs {controller}",
             why="helm does not upgrade CRDs with the controller chart; fields the controller expects are pruned by "
             "the API server (for example rule names or credentialOverride) and objects using them lose them",
             fix=_crd_upgrade(prof),
             confirm="kubectl get crd -l app.kubernetes.io/managed-by=Helm | grep aigateway",
-            source=crd.source,
+            source=route_crd.source,
         )
 
 

@@ -113,7 +113,7 @@ class Snapshot:
     def covers(self, kind: str, namespace: str | None = None) -> bool:
         """Whether an absent `kind` object (in `namespace`) means it does not exist in the cluster."""
         if self.coverage is not None:
-            listed = self.coverage.get(kind)
+            listed = self.coverage.get(kind) or []
             return bool(listed) and (ALL in listed or namespace is None or namespace in listed)
         present = self.of_kind(kind)
         if namespace is None:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from orchestrator.analysis.doctor.context import DoctorContext, describe_cmd, edit_cmd, eg_namespace
+from orchestrator.analysis.doctor.reduce import as_dict
 from orchestrator.analysis.doctor.report import DoctorFinding, finding
 from orchestrator.analysis.doctor.snapshot import Obj, Snapshot
 
@@ -50,7 +51,7 @@ def _conditions(value: Any) -> list[dict[str, Any]]:
 
 
 def _where(entry: dict[str, Any], key: str) -> str:
-    ref = entry.get(key) if isinstance(entry.get(key), dict) else {}
+    ref = as_dict(entry.get(key))
     name = ref.get("name", "?")
     kind = ref.get("kind", "Gateway")
     ns = f"{ref['namespace']}/" if ref.get("namespace") else ""
