@@ -7,7 +7,7 @@ an earlier layer often explains the findings of a later one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -33,6 +33,7 @@ class Check:
     title: str
     layer: Layer
     reference: str
+    fix: str = ""  # the shape of the fix command each finding of this id carries (filled in below)
 
 
 _AIGW = "envoyproxy/ai-gateway"
@@ -250,9 +251,47 @@ CHECKS: dict[str, Check] = {
     )
 }
 
+FIXES: dict[str, str] = {
+    "AIGW-D001": "kubectl edit the object (or create what the message names); confirm in the controller's logs",
+    "AIGW-D002": "create the referenced object or correct the reference (Backend API off: see AIGW-D013)",
+    "AIGW-D003": "merge the settings into the attached policy, then kubectl delete the conflicted one",
+    "AIGW-D004": "kubectl get pods,svc -n <eg-namespace> -l gateway.envoyproxy.io/owning-gateway-name=<gateway>",
+    "AIGW-D005": "kubectl describe the object; read the controller's logs",
+    "AIGW-D006": "read the controller's logs (kubectl logs deployment/<controller>)",
+    "AIGW-D010": "helm upgrade -i eg oci://docker.io/envoyproxy/gateway-helm -f envoy-gateway-values.yaml",
+    "AIGW-D011": "helm upgrade eg oci://docker.io/envoyproxy/gateway-helm --reuse-values -f envoy-gateway-values.yaml",
+    "AIGW-D012": "set extensionManager.service.fqdn to ai-gateway-controller.envoy-ai-gateway-system.svc.cluster.local:1063",
+    "AIGW-D013": "helm upgrade eg … --set config.envoyGateway.extensionApis.enableBackend=true",
+    "AIGW-D014": "helm upgrade eg … -f envoy-gateway-values.yaml (enableEnvoyPatchPolicy: true)",
+    "AIGW-D015": "helm upgrade eg … -f examples/inference-pool/envoy-gateway-values-addon.yaml",
+    "AIGW-D016": "helm upgrade eg … -f examples/token_ratelimit/envoy-gateway-values-addon.yaml",
+    "AIGW-D017": "use a GatewayClass with controllerName gateway.envoyproxy.io/gatewayclass-controller",
+    "AIGW-D020": "kubectl rollout restart deployment -n <eg-namespace> -l gateway.envoyproxy.io/owning-gateway-name=<gateway>,…",
+    "AIGW-D021": "kubectl patch the webhook's failurePolicy to Fail, or helm upgrade the AI Gateway chart",
+    "AIGW-D022": "kubectl get deployment -n <eg-namespace> -l gateway.envoyproxy.io/owning-gateway-name=<gateway>,…",
+    "AIGW-D023": "kubectl logs -n <eg-namespace> <pod> -c ai-gateway-extproc --previous",
+    "AIGW-D024": "kubectl rollout restart -n envoy-ai-gateway-system deployment/ai-gateway-controller",
+    "AIGW-D030": "fix AIGW-D011, then kubectl rollout restart -n <eg-namespace> deployment/envoy-gateway",
+    "AIGW-D031": "fix AIGW-D011, then kubectl rollout restart -n <eg-namespace> deployment/envoy-gateway",
+    "AIGW-D032": "kubectl rollout restart -n envoy-ai-gateway-system deployment/ai-gateway-controller",
+    "AIGW-D040": 'printf %s "$VAR" | kubectl create secret generic <name> -n <ns> --from-file=<key>=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -',
+    "AIGW-D041": "the same command with the key the policy type reads (apiKey, credentials, client-secret, service_account.json)",
+    "AIGW-D042": "create the Secret in the policy's namespace and drop secretRef.namespace",
+    "AIGW-D050": "helm upgrade -i aieg-crd oci://docker.io/envoyproxy/ai-gateway-crds-helm --version <release> --take-ownership",
+    "AIGW-D051": "helm upgrade eg oci://docker.io/envoyproxy/gateway-helm --version <profile's EG version> --reuse-values",
+    "AIGW-D052": "install the Gateway API CRDs of the profile's version (the Envoy Gateway chart ships them)",
+    "AIGW-D053": "install the Inference Extension CRDs of the profile's version",
+    "AIGW-D054": "helm upgrade -i aieg-crd oci://docker.io/envoyproxy/ai-gateway-crds-helm --version <controller's release> --take-ownership",
+    "AIGW-D055": "install the missing controller (aigw-skills install prints the helm commands) or kubectl rollout status it",
+    "AIGW-D060": "add a rule matching x-ai-eg-model: <model> (aigw-skills route, or kubectl edit aigatewayroute)",
+    "AIGW-D061": "match x-ai-eg-model instead (kubectl edit aigatewayroute)",
+    "AIGW-D062": "kubectl rollout restart -n envoy-ai-gateway-system deployment/ai-gateway-controller",
+}
+CHECKS = {k: replace(c, fix=FIXES[k]) for k, c in CHECKS.items()}
+
 LINT_REFERENCE = "aigw-skills lint rule (aigw-skills validate --help lists the rules)"
 
 
 def describe_checks() -> str:
     """The id table for `doctor --help`: id, layer and title, one line each."""
-    return "\n".join(f"  {c.id}  {c.layer:<10}  {c.title}" for c in CHECKS.values())
+    return "\n".join(f"  {c.id}  {c.layer:<10}  {c.title}\n{'':<25}fix: {c.fix}" for c in CHECKS.values())

@@ -121,10 +121,13 @@ def _pods(snapshot: Snapshot, gateway: tuple[str, str]) -> Iterator[DoctorFindin
             )
 
 
-def _filter_config(snapshot: Snapshot, gateway: tuple[str, str]) -> Iterator[DoctorFinding]:
+def _filter_config(
+    snapshot: Snapshot, gateway: tuple[str, str], ctx: DoctorContext
+) -> Iterator[DoctorFinding]:
     pods = [p for p in snapshot.of_kind("Pod") if is_proxy_pod(p) and pod_gateway(p) == gateway]
     ns = pods[0].namespace if pods and pods[0].namespace else eg_namespace(snapshot)
     if not snapshot.covers("Secret", ns):
+        ctx.skip(f"extproc config Secrets: no Secrets of namespace {ns} in the input")
         return
     names = filter_config_secret_names(gateway)
     if any(snapshot.get("Secret", ns, n) for n in names):
@@ -200,5 +203,5 @@ def check_data_plane(snapshot: Snapshot, ctx: DoctorContext) -> Iterator[DoctorF
         )
     for gateway in gateways:
         yield from _pods(snapshot, gateway)
-        yield from _filter_config(snapshot, gateway)
+        yield from _filter_config(snapshot, gateway, ctx)
     yield from _webhook(snapshot)

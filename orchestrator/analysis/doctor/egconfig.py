@@ -29,9 +29,10 @@ DEFAULT_EXTENSION_HOST = "ai-gateway-controller.envoy-ai-gateway-system.svc.clus
 
 
 def _helm(namespace: str, values: str) -> str:
+    where = "manifests/" if values == "envoy-gateway-values.yaml" else ""
     return (
-        f"helm upgrade eg oci://docker.io/envoyproxy/gateway-helm -n {namespace} --reuse-values "
-        f"-f {values}  # the AI Gateway values: manifests/envoy-gateway-values.yaml of your AI Gateway release"
+        f"helm upgrade eg oci://docker.io/envoyproxy/gateway-helm -n {namespace} --reuse-values -f {values}  "
+        f"# {where}{values} of your AI Gateway release"
     )
 
 
