@@ -41,6 +41,8 @@ COMMAND_MODULE: dict[str, str] = {
     "migrate": "server.cli.migrate",
     "explain": "server.cli.explain",
     "trace": "server.cli.trace",
+    "doctor": "server.cli.doctor",
+    "plan": "server.cli.plan",
 }
 
 
