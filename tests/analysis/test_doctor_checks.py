@@ -351,5 +351,12 @@ def test_every_registered_check_has_a_spec():
     from tests.analysis.doctor_cases import CASES as FAILURE_MODES
 
     covered = {c[0] for c in CASES} | {e.id for case in FAILURE_MODES.values() for e in case.expected}
-    covered |= {"AIGW-D042"}  # test_doctor.py: a Secret named in another namespace
+    covered |= {"AIGW-D042", "AIGW-D063"}  # test_doctor.py: Secret in another namespace; below: token cost
     assert set(CHECKS) - covered == set()
+
+
+def test_a_token_limit_whose_cost_no_route_writes_is_found(tmp_path):
+    report = diagnose(load_dump([str(_dump(tmp_path, _global_limit, None))]))
+    [hit] = [f for f in report.findings if f.id == "AIGW-D063"]
+    assert hit.object == "BackendTrafficPolicy/default/token-limit"
+    assert "io.envoy.ai_gateway/llm_total_token" in hit.what and "llmRequestCosts" in (hit.fix or "")

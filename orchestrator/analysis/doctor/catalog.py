@@ -243,6 +243,13 @@ CHECKS: dict[str, Check] = {
             f"{_AIGW} internal/controller/ai_gateway_route.go@v1.1.0; the extproc sets x-ai-eg-model; {_AIGW}#1172",
         ),
         Check(
+            "AIGW-D063",
+            "a token rate limit reads a cost the AI routes never write",
+            "routing",
+            f"{_AIGW} examples/token_ratelimit/token_ratelimit.yaml@v1.1.0 (llmRequestCosts metadataKey, "
+            f"namespace io.envoy.ai_gateway); {_AIGW}#1754",
+        ),
+        Check(
             "AIGW-D062",
             "an Accepted AIGatewayRoute has no generated HTTPRoute",
             "routing",
@@ -285,6 +292,7 @@ FIXES: dict[str, str] = {
     "AIGW-D055": "install the missing controller (aigw-skills install prints the helm commands) or kubectl rollout status it",
     "AIGW-D060": "add a rule matching x-ai-eg-model: <model> (aigw-skills route, or kubectl edit aigatewayroute)",
     "AIGW-D061": "match x-ai-eg-model instead (kubectl edit aigatewayroute)",
+    "AIGW-D063": "add llmRequestCosts with that metadataKey to the AIGatewayRoute (aigw-skills ratelimit)",
     "AIGW-D062": "kubectl rollout restart -n envoy-ai-gateway-system deployment/ai-gateway-controller",
 }
 CHECKS = {k: replace(c, fix=FIXES[k]) for k, c in CHECKS.items()}

@@ -19,9 +19,10 @@ from orchestrator.analysis.doctor.context import (
     get_cmd,
     parent_gateways,
 )
+from orchestrator.analysis.doctor.reduce import as_dict
 from orchestrator.analysis.doctor.report import DoctorFinding, finding
 from orchestrator.analysis.doctor.snapshot import Obj, Snapshot
-from skills.versions import MODEL_HEADER
+from skills.versions import METADATA_NAMESPACE, MODEL_HEADER
 
 
 def _headers(match: Any) -> list[dict[str, Any]]:
@@ -138,7 +139,62 @@ def _generated(snapshot: Snapshot) -> Iterator[DoctorFinding]:
             )
 
 
+def _metadata_costs(policy: Obj) -> list[str]:
+    """Metadata keys a BackendTrafficPolicy's global rules take their response cost from (AI Gateway namespace)."""
+    rules = as_dict(as_dict(policy.spec.get("rateLimit")).get("global")).get("rules") or []
+    keys = []
+    for rule in rules if isinstance(rules, list) else []:
+        response = as_dict(as_dict(as_dict(rule).get("cost")).get("response"))
+        metadata = as_dict(response.get("metadata"))
+        if response.get("from") == "Metadata" and metadata.get("namespace") == METADATA_NAMESPACE:
+            keys.append(str(metadata.get("key", "")))
+    return keys
+
+
+def _routes_behind(policy: Obj, snapshot: Snapshot) -> list[Obj]:
+    """AIGatewayRoutes whose traffic a policy targets: through their generated HTTPRoute or their Gateway."""
+    out = []
+    for ref in policy.spec.get("targetRefs") or []:
+        ref = as_dict(ref)
+        for route in snapshot.of_kind("AIGatewayRoute"):
+            if route.namespace != policy.namespace and ref.get("kind") == "HTTPRoute":
+                continue
+            if (ref.get("kind") == "HTTPRoute" and ref.get("name") == route.name) or (
+                ref.get("kind") == "Gateway"
+                and (policy.namespace or "default", ref.get("name")) in parent_gateways(route)
+            ):
+                out.append(route)
+    return out
+
+
+def _token_costs(snapshot: Snapshot) -> Iterator[DoctorFinding]:
+    for policy in snapshot.of_kind("BackendTrafficPolicy"):
+        keys = _metadata_costs(policy)
+        routes = _routes_behind(policy, snapshot)
+        if not keys or not routes:
+            continue
+        written = {
+            str(as_dict(c).get("metadataKey")) for r in routes for c in r.spec.get("llmRequestCosts") or []
+        }
+        for key in sorted(set(keys) - written):
+            names = ", ".join(f"{r.namespace}/{r.name}" for r in routes)
+            yield finding(
+                "AIGW-D063",
+                policy.ref,
+                severity="error",
+                what=f"a rate limit rule takes its cost from metadata {METADATA_NAMESPACE}/{key}, which no "
+                f"llmRequestCosts of AIGatewayRoute {names} writes",
+                why="the extproc writes token counts only under the route's llmRequestCosts metadata keys; a missing "
+                "key costs 0, so the limit never decreases",
+                fix=f"add llmRequestCosts: [{{metadataKey: {key}, type: TotalToken}}] to the route: "
+                f"{edit_cmd(routes[0].ref)}",
+                confirm=get_cmd(routes[0].ref, "jsonpath='{.spec.llmRequestCosts}'"),
+                source=policy.source,
+            )
+
+
 def check_routing(snapshot: Snapshot, ctx: DoctorContext) -> Iterator[DoctorFinding]:
     yield from _models_check(snapshot, ctx)
     yield from _header_check(snapshot)
     yield from _generated(snapshot)
+    yield from _token_costs(snapshot)
