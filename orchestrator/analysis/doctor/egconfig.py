@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from orchestrator.analysis.doctor.context import DoctorContext, ai_gateways
-from orchestrator.analysis.doctor.reduce import as_dict
+from orchestrator.analysis.doctor.reduce import as_dict, dig
 from orchestrator.analysis.doctor.report import DoctorFinding, finding
 from orchestrator.analysis.doctor.snapshot import Obj, Snapshot
 from skills.versions import ENVOY_GATEWAY_CONTROLLER
@@ -40,14 +40,6 @@ def _confirm(cm: Obj) -> str:
     return (
         f"kubectl get configmap {CONFIG_MAP} -n {cm.namespace} -o jsonpath='{{.data.envoy-gateway\\.yaml}}'"
     )
-
-
-def _dig(data: Any, *path: str) -> Any:
-    for step in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(step)
-    return data
 
 
 def find_config(snapshot: Snapshot) -> Obj | None:
@@ -85,10 +77,10 @@ def _extension_manager(cm: Obj, eg: dict[str, Any], snapshot: Snapshot) -> Itera
         )
         return
     missing = []
-    post = _dig(manager, "hooks", "xdsTranslator", "post") or []
+    post = dig(manager, "hooks", "xdsTranslator", "post") or []
     missing += [f"hooks.xdsTranslator.post {hook}" for hook in POST_HOOKS if hook not in post]
     for part in TRANSLATION:
-        if _dig(manager, "hooks", "xdsTranslator", "translation", part, "includeAll") is not True:
+        if dig(manager, "hooks", "xdsTranslator", "translation", part, "includeAll") is not True:
             missing.append(f"hooks.xdsTranslator.translation.{part}.includeAll: true")
     if missing:
         yield finding(
@@ -164,7 +156,7 @@ def _extension_apis(cm: Obj, eg: dict[str, Any], snapshot: Snapshot) -> Iterator
             source=cm.source,
         )
     if snapshot.of_kind("InferencePool"):
-        resources = _dig(eg, "extensionManager", "backendResources") or []
+        resources = dig(eg, "extensionManager", "backendResources") or []
         if not any(isinstance(r, dict) and r.get("kind") == "InferencePool" for r in resources):
             yield finding(
                 "AIGW-D015",
@@ -181,7 +173,7 @@ def _extension_apis(cm: Obj, eg: dict[str, Any], snapshot: Snapshot) -> Iterator
 
 def _global_rate_limits(snapshot: Snapshot) -> list[Obj]:
     return [
-        p for p in snapshot.of_kind("BackendTrafficPolicy") if _dig(p.spec, "rateLimit", "type") == "Global"
+        p for p in snapshot.of_kind("BackendTrafficPolicy") if dig(p.spec, "rateLimit", "type") == "Global"
     ]
 
 
@@ -212,7 +204,7 @@ def check_eg_config(snapshot: Snapshot, ctx: DoctorContext) -> Iterator[DoctorFi
         return
     yield from _extension_manager(cm, eg, snapshot)
     yield from _extension_apis(cm, eg, snapshot)
-    if _global_rate_limits(snapshot) and not _dig(eg, "rateLimit", "backend"):
+    if _global_rate_limits(snapshot) and not dig(eg, "rateLimit", "backend"):
         policy = _global_rate_limits(snapshot)[0]
         yield finding(
             "AIGW-D016",
@@ -228,7 +220,7 @@ def check_eg_config(snapshot: Snapshot, ctx: DoctorContext) -> Iterator[DoctorFi
             confirm=_confirm(cm),
             source=policy.source,
         )
-    controller = str(_dig(eg, "gateway", "controllerName") or ENVOY_GATEWAY_CONTROLLER)
+    controller = str(dig(eg, "gateway", "controllerName") or ENVOY_GATEWAY_CONTROLLER)
     for gc in snapshot.of_kind("GatewayClass"):
         name = gc.spec.get("controllerName")
         if name and name != controller:

@@ -38,15 +38,27 @@ def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _metadata(meta: Any, keep: tuple[str, ...]) -> dict[str, Any]:
-    meta = as_dict(meta)
-    out = {k: copy.deepcopy(meta[k]) for k in keep if k in meta}
-    annotations = out.get("annotations")
+def dig(data: Any, *path: str) -> Any:
+    """The value at `path` through nested mappings, or None where a step is missing or not a mapping."""
+    for step in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(step)
+    return data
+
+
+def _drop_last_applied(meta: dict[str, Any]) -> dict[str, Any]:
+    annotations = meta.get("annotations")
     if isinstance(annotations, dict):
         annotations.pop(LAST_APPLIED, None)
         if not annotations:
-            out.pop("annotations")
-    return out
+            meta.pop("annotations")
+    return meta
+
+
+def _metadata(meta: Any, keep: tuple[str, ...]) -> dict[str, Any]:
+    meta = as_dict(meta)
+    return _drop_last_applied({k: copy.deepcopy(meta[k]) for k in keep if k in meta})
 
 
 def _secret(doc: dict[str, Any]) -> dict[str, Any]:
@@ -202,11 +214,7 @@ def _generic(doc: dict[str, Any]) -> dict[str, Any]:
     if isinstance(meta, dict):
         for key in ("managedFields", "selfLink", "uid", "resourceVersion"):
             meta.pop(key, None)
-        annotations = meta.get("annotations")
-        if isinstance(annotations, dict):
-            annotations.pop(LAST_APPLIED, None)
-            if not annotations:
-                meta.pop("annotations")
+        _drop_last_applied(meta)
     return out
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from orchestrator.analysis.doctor.context import DoctorContext
+from orchestrator.analysis.doctor.reduce import dig
 from orchestrator.analysis.doctor.report import DoctorFinding, finding
 from orchestrator.analysis.doctor.snapshot import Obj, Snapshot
 from skills.auth import secret_command
@@ -29,14 +29,6 @@ class SecretUse:
     name: str
     key: str | None  # the key the controller reads (None: any)
     named_namespace: str | None = None  # the namespace the reference names, when it names one
-
-
-def _dig(data: Any, *path: str) -> Any:
-    for step in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(step)
-    return data
 
 
 # BackendSecurityPolicy type -> (spec path of the secretRef, key, read in the policy's namespace?)
@@ -57,7 +49,7 @@ def secret_uses(snapshot: Snapshot) -> list[SecretUse]:
         if entry is None:
             continue
         path, key, policy_namespace = entry
-        ref = _dig(bsp.spec, *path)
+        ref = dig(bsp.spec, *path)
         if not isinstance(ref, dict) or not ref.get("name"):
             continue
         named = str(ref["namespace"]) if ref.get("namespace") else None
@@ -65,11 +57,11 @@ def secret_uses(snapshot: Snapshot) -> list[SecretUse]:
         read_in = ns if policy_namespace else (named or ns)
         uses.append(SecretUse(bsp, "spec." + ".".join(path), read_in, str(ref["name"]), key, named))
     for policy in snapshot.of_kind("SecurityPolicy"):
-        ref = _dig(policy.spec, "oidc", "clientSecret")
+        ref = dig(policy.spec, "oidc", "clientSecret")
         if isinstance(ref, dict) and ref.get("name"):
             ns = str(ref.get("namespace") or policy.namespace or "default")
             uses.append(SecretUse(policy, "spec.oidc.clientSecret", ns, str(ref["name"]), "client-secret"))
-        for i, cred in enumerate(_dig(policy.spec, "apiKeyAuth", "credentialRefs") or []):
+        for i, cred in enumerate(dig(policy.spec, "apiKeyAuth", "credentialRefs") or []):
             if isinstance(cred, dict) and cred.get("name"):
                 ns = str(cred.get("namespace") or policy.namespace or "default")
                 uses.append(
