@@ -149,3 +149,20 @@ def test_every_finding_id_is_documented_in_the_command_help():
     for check in CHECKS.values():
         assert f"{check.id}  " in out
     assert "Exit status: 0" in out
+
+
+def test_warnings_alone_pass_unless_strict(tmp_path):
+    dump = compose("no-matching-route", tmp_path / "warn")  # without --model: only the x-model header warning
+    plain = subprocess.run([*CLI, "doctor", str(dump)], capture_output=True, text=True, timeout=120)
+    strict = subprocess.run(
+        [*CLI, "doctor", str(dump), "--strict"], capture_output=True, text=True, timeout=120
+    )
+    assert "AIGW-D061" in plain.stdout and "0 errors, 1 warning" in plain.stdout
+    assert (plain.returncode, strict.returncode) == (0, 1)
+
+
+def test_live_mode_without_kubectl_says_how_to_diagnose_a_dump_instead(tmp_path):
+    env = {"PATH": str(tmp_path), "HOME": str(tmp_path)}
+    result = subprocess.run([*CLI, "doctor"], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2
+    assert "kubectl not found on PATH" in result.stderr and "aigw-skills doctor DUMP_DIR" in result.stderr
