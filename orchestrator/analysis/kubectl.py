@@ -89,11 +89,15 @@ class Kubectl:
         except ValueError:
             raise KubectlError(f"kubectl {' '.join(args[:3])} returned output that is not JSON") from None
 
-    def served_resources(self) -> set[str]:
-        """`plural.group` (or `plural` for the core group) of every resource the API server serves."""
-        return {
-            line.strip() for line in self.run(["api-resources", "-o", "name"]).stdout.splitlines() if line
-        }
+    def served_resources(self) -> tuple[set[str], str | None]:
+        """`plural.group` (or `plural` for the core group) of every resource the API server serves, and kubectl's
+        complaint when discovery was partial (an aggregated API that is down still leaves the rest usable)."""
+        result = self.run(["api-resources", "-o", "name"], ok_codes=(0, 1))
+        names = {line.strip() for line in result.stdout.splitlines() if line.strip()}
+        problem = " ".join(result.stderr.strip().splitlines()[-2:]) if result.returncode else None
+        if not names:
+            raise KubectlError(f"kubectl api-resources failed: {problem or f'exit {result.returncode}'}")
+        return names, problem
 
     def apply_dry_run(self, bundle: Path) -> Result:
         """`kubectl apply --dry-run=server` of a file, directory or kustomization (exit 1 lists per-object errors)."""

@@ -101,11 +101,15 @@ def _fields_match(obj: dict[str, Any], selector: str) -> bool:
 class FakeAPIServer:
     objects: list[dict[str, Any]]
     reject: dict[str, str] = field(default_factory=dict)  # object name -> admission error message
+    unavailable: tuple[
+        str, ...
+    ] = ()  # API groups listed in discovery whose resources answer 503 (a dead API service)
     requests: list[str] = field(default_factory=list)
     refused_writes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.resources: list[Resource] = [Resource(g, (v,), p, k, n) for g, v, p, k, n in BUILTIN]
+        self.resources += [Resource(g, ("v1beta1",), "things", "Thing", False) for g in self.unavailable]
         for crd in self.objects:
             if crd.get("kind") != "CustomResourceDefinition":
                 continue
@@ -246,6 +250,14 @@ class FakeAPIServer:
             )
         if (len(parts) == 2 and parts[0] == "api") or (len(parts) == 3 and parts[0] == "apis"):
             group, version = ("", parts[1]) if parts[0] == "api" else (parts[1], parts[2])
+            if group in self.unavailable:
+                return self._send(
+                    handler,
+                    503,
+                    _status(
+                        503, "ServiceUnavailable", "the server is currently unable to handle the request"
+                    ),
+                )
             listing = self.resource_list(group, version)
             return self._send(handler, 200, listing) if listing else self._not_found(handler, path)
         found = self.resolve(parts)

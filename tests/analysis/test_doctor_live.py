@@ -108,3 +108,31 @@ def test_namespace_option_reads_only_that_namespace(api_server, tmp_path):
     snapshot = snapshot_for(inp)
     assert not snapshot.of_kind("AIGatewayRoute")
     assert any("/namespaces/other/aigatewayroutes" in r for r in server.api.requests)
+
+
+def test_a_dead_aggregated_api_leaves_discovery_partial_but_the_diagnosis_runs(api_server, tmp_path):
+    server = api_server(
+        cluster_objects(compose("healthy", tmp_path / "cluster")), unavailable=("metrics.k8s.io",)
+    )
+    inp = DoctorInput(
+        kubeconfig=str(server.kubeconfig), config_dump=[str(FIXTURES / "config-dumps" / "healthy.yaml")]
+    )
+    report = diagnose(snapshot_for(inp))
+    assert report.findings == []
+    assert any(
+        s.startswith("API discovery was partial") and "metrics.k8s.io" in s for s in report.checks_skipped
+    )
+
+
+def test_a_cluster_without_the_ai_gateway_crds_is_told_to_install_them(api_server, tmp_path):
+    objects = [
+        o
+        for o in cluster_objects(compose("healthy", tmp_path / "cluster"))
+        if "aigateway.envoyproxy.io" not in o["apiVersion"]
+        and not (o["kind"] == "CustomResourceDefinition" and o["spec"]["group"] == "aigateway.envoyproxy.io")
+    ]
+    server = api_server(objects)
+    report = diagnose(snapshot_for(DoctorInput(kubeconfig=str(server.kubeconfig))))
+    [hit] = [f for f in report.findings if f.id == "AIGW-D050"]
+    assert hit.what == "no AI Gateway CRD is installed" and "ai-gateway-crds-helm" in (hit.fix or "")
+    assert any("aigatewayroutes.aigateway.envoyproxy.io" in s for s in report.checks_skipped)

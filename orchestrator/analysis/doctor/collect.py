@@ -122,8 +122,10 @@ def _extension_service(snapshot: Snapshot) -> tuple[str, str]:
 
 def collect(kubectl: Kubectl, namespace: str | None = None) -> Snapshot:
     """The snapshot of the cluster in kubectl's current (or given) context."""
-    served = kubectl.served_resources()
+    served, partial = kubectl.served_resources()
     snapshot = Snapshot(source=f"cluster (kubectl context {kubectl.context or 'current'})", coverage={})
+    if partial:
+        snapshot.notes.append(f"API discovery was partial, some kinds may be missing: {partial}")
     coverage: dict[str, list[str]] = {}
     namespaced = [r for r in NAMESPACED if r in served]
     infra = [r for r in (*CLUSTER_SCOPED, *INFRA) if r in served]

@@ -108,6 +108,18 @@ def _crd_upgrade(prof: VersionProfile) -> str:
 
 def _crd_skew(snapshot: Snapshot, prof: VersionProfile, controller: str | None) -> Iterator[DoctorFinding]:
     served_needed = prof.aigw_api_version.rpartition("/")[2]
+    if snapshot.coverage is not None and not any(
+        c.spec.get("group") == AIGW_GROUP for c in snapshot.of_kind("CustomResourceDefinition")
+    ):
+        yield finding(
+            "AIGW-D050",
+            ("CustomResourceDefinition", None, "aigatewayroutes.aigateway.envoyproxy.io"),
+            severity="error",
+            what="no AI Gateway CRD is installed",
+            why="the API server rejects every AI Gateway object and the controller has nothing to reconcile",
+            fix=_crd_upgrade(prof),
+            confirm="kubectl get crd | grep aigateway.envoyproxy.io",
+        )
     for crd in snapshot.of_kind("CustomResourceDefinition"):
         if crd.spec.get("group") != AIGW_GROUP:
             continue
