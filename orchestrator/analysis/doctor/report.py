@@ -50,8 +50,8 @@ class DoctorFinding(BaseModel):
             return f"{self.kind}/{self.namespace}/{self.name}"
         return f"{self.kind}/{self.name}"
 
-    def sort_key(self) -> tuple[int, int, str, str]:
-        return (LAYERS.index(self.layer), _SEVERITY_RANK[self.severity], self.id, self.object)
+    def sort_key(self) -> tuple[int, int, str, str, str]:
+        return (LAYERS.index(self.layer), _SEVERITY_RANK[self.severity], self.id, self.object, self.what)
 
 
 def finding(
