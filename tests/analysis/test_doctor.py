@@ -166,3 +166,16 @@ def test_live_mode_without_kubectl_says_how_to_diagnose_a_dump_instead(tmp_path)
     result = subprocess.run([*CLI, "doctor"], capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 2
     assert "kubectl not found on PATH" in result.stderr and "aigw-skills doctor DUMP_DIR" in result.stderr
+
+
+def test_summary_quotes_commands_and_keeps_instructions_as_prose(tmp_path):
+    conflicted = _diagnose("token-limits-conflicted", tmp_path)
+    assert conflicted.summary[0].endswith(
+        "; merge this policy's settings into BackendTrafficPolicy/default/"
+        "token-limit and delete this one: kubectl delete backendtrafficpolicy "
+        "provider-retry -n default"
+    )
+    skew = _diagnose("version-skew", tmp_path)
+    assert (
+        "; run `helm upgrade eg oci://docker.io/envoyproxy/gateway-helm --version v1.8.1" in skew.summary[0]
+    )

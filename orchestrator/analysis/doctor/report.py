@@ -166,16 +166,21 @@ def is_command(text: str) -> bool:
     return text.startswith(COMMANDS)
 
 
+def _action(f: DoctorFinding) -> str:
+    if not f.fix:
+        return f"check with `{f.confirm}`"
+    return f"run `{f.fix}`" if is_command(f.fix) else f.fix
+
+
 def summarise(ordered: list[DoctorFinding]) -> list[str]:
     """The first few errors and warnings as numbered steps: earlier layers first, since they explain later ones."""
     steps: list[str] = []
     for f in ordered:
         if f.severity == "info":
             continue
-        action = (
-            f"run `{f.fix}`" if f.fix and not f.fix.startswith("edit ") else (f.fix or f"check `{f.confirm}`")
+        steps.append(
+            f"{len(steps) + 1}. [{LAYER_TITLES[f.layer]}] {f.object}: {f.what} ({f.id}); {_action(f)}"
         )
-        steps.append(f"{len(steps) + 1}. [{LAYER_TITLES[f.layer]}] {f.object}: {f.what} ({f.id}); {action}")
         if len(steps) == SUMMARY_STEPS:
             break
     rest = sum(1 for f in ordered if f.severity != "info") - len(steps)
