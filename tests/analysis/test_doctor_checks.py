@@ -150,6 +150,13 @@ def _extproc_crashing(objects: Objects) -> Objects:
     return objects
 
 
+def _gateway_in_eg_namespace(objects: Objects) -> Objects:
+    _find(objects, "AIGatewayRoute", "envoy-ai-gateway-basic")["spec"]["parentRefs"][0]["namespace"] = (
+        "envoy-gateway-system"
+    )
+    return objects
+
+
 def _crd_alpha_only(objects: Objects) -> Objects:
     crd = _find(objects, "CustomResourceDefinition", "aiservicebackends.aigateway.envoyproxy.io")
     crd["spec"]["versions"] = [{"name": "v1alpha1", "served": True, "storage": True}]
@@ -260,6 +267,14 @@ CASES: list[tuple[str, str, str, Callable[[Objects], Objects], list[str] | None,
         "no extproc config Secret envoy-ai-gateway-basic-default",
         lambda o: _drop(o, "Secret", "envoy-ai-gateway-basic-default"),
         COLLECTED,
+        "healthy.yaml",
+    ),
+    (
+        "AIGW-D025",
+        "Gateway/envoy-gateway-system/envoy-ai-gateway-basic",
+        "where Envoy Gateway itself runs",
+        _gateway_in_eg_namespace,
+        None,
         "healthy.yaml",
     ),
     (

@@ -158,6 +158,12 @@ CHECKS: dict[str, Check] = {
             f"{_AIGW} internal/controller/gateway_mutator.go@v1.1.0, internal/controller/secret_name.go@v1.1.0",
         ),
         Check(
+            "AIGW-D025",
+            "a Gateway with AI routes lives in Envoy Gateway's own namespace",
+            "data-plane",
+            f"{_AIGW}#1708 (open: no ext_proc filter for Gateways in envoy-gateway-system)",
+        ),
+        Check(
             "AIGW-D030",
             "Envoy's listeners lack the AI Gateway ext_proc filter",
             "data-plane",
@@ -278,6 +284,7 @@ FIXES: dict[str, str] = {
     "AIGW-D022": "kubectl get deployment -n <eg-namespace> -l gateway.envoyproxy.io/owning-gateway-name=<gateway>,…",
     "AIGW-D023": "kubectl logs -n <eg-namespace> <pod> -c ai-gateway-extproc --previous",
     "AIGW-D024": "kubectl rollout restart -n envoy-ai-gateway-system deployment/ai-gateway-controller",
+    "AIGW-D025": "move the Gateway and its routes to an application namespace",
     "AIGW-D030": "fix AIGW-D011, then kubectl rollout restart -n <eg-namespace> deployment/envoy-gateway",
     "AIGW-D031": "fix AIGW-D011, then kubectl rollout restart -n <eg-namespace> deployment/envoy-gateway",
     "AIGW-D032": "kubectl rollout restart -n envoy-ai-gateway-system deployment/ai-gateway-controller",

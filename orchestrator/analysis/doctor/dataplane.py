@@ -202,6 +202,17 @@ def check_data_plane(snapshot: Snapshot, ctx: DoctorContext) -> Iterator[DoctorF
             "app.kubernetes.io/component=proxy,app.kubernetes.io/managed-by=envoy-gateway -o yaml`)"
         )
     for gateway in gateways:
+        if gateway[0] == eg_namespace(snapshot):
+            yield finding(
+                "AIGW-D025",
+                ("Gateway", gateway[0], gateway[1]),
+                severity="warning",
+                what=f"the Gateway is in {gateway[0]}, where Envoy Gateway itself runs",
+                why="the AI Gateway controller adds no ext_proc filter for Gateways there (ai-gateway #1708); requests "
+                "then fail with 'missing internal request ID header from router filter'",
+                fix="move the Gateway (and the routes' parentRefs) to an application namespace, e.g. default",
+                confirm=f"kubectl get gateway {gateway[1]} -n {gateway[0]}",
+            )
         yield from _pods(snapshot, gateway)
         yield from _filter_config(snapshot, gateway, ctx)
     yield from _webhook(snapshot)
