@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 from server.cli.options import OptionError, add_model_options, collect_fields
@@ -43,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "doctor",
         help="Diagnose a running gateway (live via kubectl, or from a dump) and say what to fix first",
-        description=DESCRIPTION,
+        description=textwrap.fill(DESCRIPTION, width=100),
         epilog=epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
