@@ -183,9 +183,9 @@ def skill_tools(crds_path: str | None = None, only: tuple[str, ...] | None = Non
     from server.mcp.analysis_tools import analysis_specs  # aigw_migrate, aigw_explain (imports this module)
 
     specs += analysis_specs(crds_path)
-    from server.mcp.doctor_tool import doctor_spec
+    from server.mcp.cluster_tools import cluster_specs  # aigw_doctor, aigw_plan
 
-    specs.append(doctor_spec())
+    specs += cluster_specs()
 
     def compute() -> dict[str, Any]:
         return {s.name: {"input": s.input_schema(), "output": s.output_schema()} for s in specs}

@@ -215,3 +215,26 @@ def test_apply_output_is_parsed_per_object():
         ("gateway.gateway.networking.k8s.io", "eg"): "configured",
     }
     assert errors == [(("AIGatewayRoute", "route"), 'AIGatewayRoute "route" is invalid: x')]
+
+
+def test_plan_tool_returns_the_same_plan_as_the_command(api_server, tmp_path, monkeypatch):
+    import anyio
+
+    from server.mcp.schema_cache import CACHE_ENV
+    from tests.server.conftest import connect
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "schema-cache"))
+    server = api_server(_cluster())
+    bundle = _bundle(tmp_path, [NAMESPACE, GATEWAY, ROUTE, BACKEND, NEW_BACKEND])
+
+    async def call() -> dict[str, Any]:
+        async with connect("auto") as client:
+            result = await client.call_tool(
+                "aigw_plan", {"bundle": str(bundle), "kubeconfig": str(server.kubeconfig)}
+            )
+        assert not result.is_error, result.content
+        return result.structured_content
+
+    plan = anyio.run(call)
+    assert plan == json.loads(_run(server, bundle, "--format", "json").stdout)
+    assert {o["object"]: o["action"] for o in plan["objects"]}["AIServiceBackend/ai/anthropic"] == "created"

@@ -1,6 +1,7 @@
-"""aigw_doctor: diagnose a running gateway (live through kubectl, or a dump) with the doctor core.
+"""Tools that read a cluster through kubectl: aigw_doctor (diagnose a running gateway, or a dump) and aigw_plan
+(what applying a bundle would change). Both are read-only: plan's apply is a server-side dry run.
 
-Only the spec lives here; the core is loaded on the first call, so starting the server stays cheap.
+Only the specs live here; the cores are loaded on the first call, so starting the server stays cheap.
 """
 
 from __future__ import annotations
@@ -23,6 +24,15 @@ DESCRIPTION = (
 )
 
 
+PLAN_DESCRIPTION = (
+    "Shows what `kubectl apply` of a bundle directory would do on the cluster, without doing it: a server-side "
+    "dry run (the API server's schema, CEL and admission checks run) and `kubectl diff`. Each object is created, "
+    "changed (field paths only, never values) or unchanged, and lists the apply replaces wholesale (a route's "
+    "rules, a Gateway's listeners) are called out with the entries it would remove. Use after aigw_orchestrate "
+    "wrote a bundle, before applying it. Next: apply with the command in `next`, then aigw_doctor."
+)
+
+
 def run(inp: Any) -> Any:
     from orchestrator.analysis.doctor.snapshot import DumpError
     from orchestrator.analysis.kubectl import KubectlError
@@ -34,6 +44,34 @@ def run(inp: Any) -> Any:
         raise InputError([Problem("dump", str(exc))], skill="aigw_doctor") from None
     except KubectlError as exc:
         raise InputError([Problem("context", str(exc))], skill="aigw_doctor") from None
+
+
+def run_plan(inp: Any) -> Any:
+    from orchestrator.analysis.kubectl import KubectlError
+    from skills.errors import InputError, Problem
+
+    try:
+        return load("orchestrator.analysis.plan:run_plan")(inp)
+    except KubectlError as exc:
+        raise InputError([Problem("bundle", str(exc))], skill="aigw_plan") from None
+
+
+def cluster_specs() -> list[ToolSpec]:
+    return [doctor_spec(), plan_spec()]
+
+
+def plan_spec() -> ToolSpec:
+    return ToolSpec(
+        name="aigw_plan",
+        title="Plan applying a bundle",
+        description=PLAN_DESCRIPTION,
+        input_model="orchestrator.analysis.plan:PlanInput",
+        output_model="orchestrator.analysis.plan:PlanReport",
+        run=run_plan,
+        annotations=ToolAnnotations(
+            read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=True
+        ),
+    )
 
 
 def doctor_spec() -> ToolSpec:

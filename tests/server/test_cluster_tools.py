@@ -1,4 +1,4 @@
-"""aigw_doctor over MCP: the same core and findings as `aigw-skills doctor`, bad input as one clear tool error."""
+"""aigw_doctor and aigw_plan over MCP: the same cores as the CLI commands, bad input as one clear tool error."""
 
 from __future__ import annotations
 
@@ -53,3 +53,13 @@ async def test_a_built_bundle_offers_plan_as_the_next_step(tmp_path: Path) -> No
         )
     assert result.structured_content["status"] == "built"
     assert result.structured_content["next"].endswith("&& aigw-skills plan . && kubectl apply -k .")
+
+
+@pytest.mark.anyio
+async def test_plan_tool_names_a_missing_bundle_and_what_to_give(tmp_path: Path) -> None:
+    async with connect("auto") as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+        assert tools["aigw_plan"].annotations.read_only_hint is True
+        result = await client.call_tool("aigw_plan", {"bundle": str(tmp_path / "nope")})
+    assert result.is_error
+    assert "bundle: " in result.content[0].text and "no such file or directory" in result.content[0].text
