@@ -127,6 +127,7 @@ WRITERS = [
     ("init",),
     ("explain", str(REPO / "skills/aigw-explain/assets/openai-anthropic.yaml")),
     ("trace", str(REPO / "skills/aigw-explain/assets/openai-anthropic.yaml"), "--model", "gpt-5.4-mini"),
+    ("doctor", str(REPO / "tests/fixtures/doctor/healthy")),
     (
         "migrate",
         str(REPO / "skills/aigw-migrate/assets/v0.5-gemini.yaml"),
