@@ -24,16 +24,19 @@ def require_kubectl() -> None:
 
 @pytest.fixture
 def api_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Running]]:
-    """api_server(objects, reject={}, unavailable=()) starts a server; all are stopped after the test."""
+    """api_server(objects, reject=, unavailable=, forbidden=) starts a server; all are stopped after the test."""
     require_kubectl()
     monkeypatch.setenv("KUBECACHEDIR", str(tmp_path / "kube-cache"))
     monkeypatch.delenv("KUBECONFIG", raising=False)
     started: list[Running] = []
 
     def start(
-        objects: list[dict[str, Any]], reject: dict[str, str] | None = None, unavailable: tuple[str, ...] = ()
+        objects: list[dict[str, Any]],
+        reject: dict[str, str] | None = None,
+        unavailable: tuple[str, ...] = (),
+        forbidden: tuple[str, ...] = (),
     ) -> Running:
-        api = FakeAPIServer(objects, reject=reject or {}, unavailable=unavailable)
+        api = FakeAPIServer(objects, reject=reject or {}, unavailable=unavailable, forbidden=forbidden)
         running = Running(api, tmp_path / f"server-{len(started)}")
         started.append(running)
         return running

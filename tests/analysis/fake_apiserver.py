@@ -101,9 +101,10 @@ def _fields_match(obj: dict[str, Any], selector: str) -> bool:
 class FakeAPIServer:
     objects: list[dict[str, Any]]
     reject: dict[str, str] = field(default_factory=dict)  # object name -> admission error message
-    unavailable: tuple[
-        str, ...
-    ] = ()  # API groups listed in discovery whose resources answer 503 (a dead API service)
+    # API groups listed in discovery whose resources answer 503 (a dead API service)
+    unavailable: tuple[str, ...] = ()
+    # resources (plural) the test user may not read: 403, as RBAC answers
+    forbidden: tuple[str, ...] = ()
     requests: list[str] = field(default_factory=list)
     refused_writes: list[str] = field(default_factory=list)
 
@@ -264,6 +265,11 @@ class FakeAPIServer:
         if found is None:
             return self._not_found(handler, path)
         resource, version, namespace, name = found
+        if resource.plural in self.forbidden:
+            message = (
+                f'{resource.plural} is forbidden: User "tester" cannot list resource "{resource.plural}"'
+            )
+            return self._send(handler, 403, _status(403, "Forbidden", message))
         if name is not None:
             obj = self.store.get((resource.group, resource.plural, namespace, name))
             if obj is None:

@@ -136,3 +136,16 @@ def test_a_cluster_without_the_ai_gateway_crds_is_told_to_install_them(api_serve
     [hit] = [f for f in report.findings if f.id == "AIGW-D050"]
     assert hit.what == "no AI Gateway CRD is installed" and "ai-gateway-crds-helm" in (hit.fix or "")
     assert any("aigatewayroutes.aigateway.envoyproxy.io" in s for s in report.checks_skipped)
+
+
+def test_secrets_the_user_may_not_list_are_reported_unchecked_not_missing(api_server, tmp_path):
+    server = api_server(
+        cluster_objects(compose("secrets-missing", tmp_path / "cluster")), forbidden=("secrets",)
+    )
+    inp = DoctorInput(
+        kubeconfig=str(server.kubeconfig), config_dump=[str(FIXTURES / "config-dumps" / "healthy.yaml")]
+    )
+    report = diagnose(snapshot_for(inp))
+    assert not {f.id for f in report.findings} & {"AIGW-D040", "AIGW-D041", "AIGW-D024"}
+    notes = "\n".join(report.checks_skipped)
+    assert "Secrets in default: not read" in notes and "forbidden" in notes

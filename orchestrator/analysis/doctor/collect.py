@@ -64,21 +64,31 @@ def _add_list(snapshot: Snapshot, listing: Any, source: str, keep: Any = None) -
             _add(snapshot, item, source)
 
 
-def _list(kubectl: Kubectl, snapshot: Snapshot, resources: list[str], scope: list[str]) -> None:
-    """List several resources in one call; on failure (RBAC, a broken API service) fall back to one call each."""
+def _list(kubectl: Kubectl, snapshot: Snapshot, resources: list[str], scope: list[str]) -> list[str]:
+    """List several resources in one call; on failure (RBAC, a broken API service) fall back to one call each.
+    Returns the resources read in full; the others are named in the snapshot's notes."""
     if not resources:
-        return
+        return []
     try:
         _add_list(snapshot, kubectl.json(["get", ",".join(resources), *scope]), "cluster")
-        return
+        return list(resources)
     except KubectlError:
-        if len(resources) == 1:
-            raise
+        pass
+    read = []
     for resource in resources:
-        try:
-            _add_list(snapshot, kubectl.json(["get", resource, *scope]), "cluster")
-        except KubectlError as exc:
-            snapshot.notes.append(f"{resource}: not read ({exc})")
+        if _read(snapshot, resource, lambda r=resource: kubectl.json(["get", r, *scope])):
+            read.append(resource)
+    return read
+
+
+def _read(snapshot: Snapshot, what: str, call: Any) -> bool:
+    """Add what `call` lists; a failure becomes a note (and the kind stays uncovered) instead of stopping."""
+    try:
+        _add_list(snapshot, call(), "cluster")
+    except KubectlError as exc:
+        snapshot.notes.append(f"{what}: not read ({exc})")
+        return False
+    return True
 
 
 def _secrets(kubectl: Kubectl, snapshot: Snapshot, namespace: str) -> None:
@@ -131,35 +141,41 @@ def collect(kubectl: Kubectl, namespace: str | None = None) -> Snapshot:
     infra = [r for r in (*CLUSTER_SCOPED, *INFRA) if r in served]
     # One kubectl call for every listed kind (each call costs a process start and discovery).
     if namespace:
-        _list(kubectl, snapshot, namespaced, ["-n", namespace])
-        _list(kubectl, snapshot, infra, ["-A"])
+        read = _list(kubectl, snapshot, namespaced, ["-n", namespace]) + _list(
+            kubectl, snapshot, infra, ["-A"]
+        )
     else:
-        _list(kubectl, snapshot, namespaced + infra, ["-A"])
+        read = _list(kubectl, snapshot, namespaced + infra, ["-A"])
     snapshot.objects = [o for o in snapshot.objects if _keep(o)]
-    for resource in namespaced:
-        coverage[NAMESPACED[resource]] = [namespace] if namespace else [ALL]
-    for resource in infra:
-        coverage[{**CLUSTER_SCOPED, **INFRA}[resource]] = [ALL]
+    kinds = {**NAMESPACED, **CLUSTER_SCOPED, **INFRA}
+    for resource in read:
+        coverage[kinds[resource]] = [namespace] if namespace and resource in NAMESPACED else [ALL]
     missing = sorted(set(NAMESPACED) - served)
     if missing:
         snapshot.notes.append("not served by this cluster (CRDs not installed): " + ", ".join(missing))
     selector = ",".join(f"{k}={v}" for k, v in PROXY_LABELS.items())
-    _add_list(snapshot, kubectl.json(["get", "pods", "-A", "-l", selector]), "cluster")
-    coverage["Pod"] = [ALL]
+    if _read(snapshot, "Envoy proxy pods", lambda: kubectl.json(["get", "pods", "-A", "-l", selector])):
+        coverage["Pod"] = [ALL]
     field = f"metadata.name={CONFIG_MAP}"
-    _add_list(snapshot, kubectl.json(["get", "configmaps", "-A", "--field-selector", field]), "cluster")
+    if _read(
+        snapshot, CONFIG_MAP, lambda: kubectl.json(["get", "configmaps", "-A", "--field-selector", field])
+    ):
+        coverage["ConfigMap"] = [ALL]
     service, service_ns = _extension_service(snapshot)
-    _add_list(
+    by_name = ["--field-selector", f"metadata.name={service}"]
+    if _read(
         snapshot,
-        kubectl.json(["get", "services", "-n", service_ns, "--field-selector", f"metadata.name={service}"]),
-        "cluster",
-    )
-    coverage["ConfigMap"] = [ALL]
-    coverage["Service"] = [service_ns]
-    secret_namespaces = _secret_namespaces(snapshot)
-    for ns in secret_namespaces:
-        _secrets(kubectl, snapshot, ns)
-    coverage["Secret"] = secret_namespaces
+        f"Service {service_ns}/{service}",
+        lambda: kubectl.json(["get", "services", "-n", service_ns, *by_name]),
+    ):
+        coverage["Service"] = [service_ns]
+    coverage["Secret"] = []
+    for ns in _secret_namespaces(snapshot):
+        try:
+            _secrets(kubectl, snapshot, ns)
+            coverage["Secret"].append(ns)
+        except KubectlError as exc:
+            snapshot.notes.append(f"Secrets in {ns}: not read ({exc})")
     snapshot.coverage = dict(sorted(coverage.items()))
     snapshot.objects.sort(key=lambda o: (o.kind, o.namespace or "", o.name))
     return snapshot
