@@ -120,7 +120,8 @@ def _entries(items: list[Any]) -> list[str]:
 
 
 def changed_paths(live: Any, merged: Any, path: str = "") -> list[str]:
-    """Field paths whose values differ; keyed lists (items with unique names) compare item by item."""
+    """Field paths whose values differ, marked "(added)" or "(removed)" when the whole field or keyed entry is new
+    or gone; keyed lists (items with unique names) compare item by item."""
     if isinstance(live, dict) and isinstance(merged, dict):
         out: list[str] = []
         for key in sorted(set(live) | set(merged)):
@@ -133,7 +134,13 @@ def changed_paths(live: Any, merged: Any, path: str = "") -> list[str]:
         for name in sorted(set(old) | set(new)):
             out += changed_paths(old.get(name), new.get(name), f"{path}[name={name}]")
         return out
-    return [] if live == merged else [path]
+    if live == merged:
+        return []
+    if live is None:
+        return [f"{path} (added)"]
+    if merged is None:
+        return [f"{path} (removed)"]
+    return [path]
 
 
 def list_replacements(kind: str, live: Any, merged: Any, path: str = "") -> list[ListReplacement]:

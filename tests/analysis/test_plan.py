@@ -130,7 +130,7 @@ def test_plan_reports_created_changed_unchanged_and_flags_list_replacement(api_s
     assert by_object["AIServiceBackend/ai/openai"]["action"] == "unchanged"
     assert by_object["Namespace/ai"]["action"] == "unchanged"
     gateway = by_object["Gateway/ai/eg"]
-    assert gateway["action"] == "changed" and gateway["fields"] == ["spec.listeners[name=https]"]
+    assert gateway["action"] == "changed" and gateway["fields"] == ["spec.listeners[name=https] (removed)"]
     [listeners] = gateway["replaces"]
     assert listeners == {
         "path": "spec.listeners",
@@ -140,7 +140,7 @@ def test_plan_reports_created_changed_unchanged_and_flags_list_replacement(api_s
     }
     changed = by_object["AIGatewayRoute/ai/route"]
     assert changed["action"] == "changed"
-    assert changed["fields"] == ["spec.rules[name=b].matches", "spec.rules[name=c]"]
+    assert changed["fields"] == ["spec.rules[name=b].matches", "spec.rules[name=c] (removed)"]
     assert changed["replaces"][0]["dropped"] == ["c"]
     assert plan["ok"] and plan["summary"].startswith(
         "5 objects: 1 created, 2 changed, 2 unchanged, 0 rejected"
