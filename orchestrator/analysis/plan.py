@@ -34,6 +34,9 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _APPLY_LINE = re.compile(
     r"^(?P<res>[a-z0-9.-]+)/(?P<name>\S+) (?P<verb>created|configured|unchanged) \(server dry run\)$"
 )
+_NO_KIND = re.compile(
+    r'resource mapping not found for name: "(?P<name>[^"]+)".*no matches for kind "(?P<kind>[^"]+)" in version "(?P<version>[^"]+)"'
+)
 _INVALID = re.compile(
     r'(?P<kind>[A-Z][A-Za-z0-9]*)(?:\.[a-z0-9.-]+)? "(?P<name>[^"]+)" (?P<why>(?:is (?:invalid|forbidden)|was denied)\b.*)$'
 )
@@ -176,8 +179,13 @@ def parse_apply(
         # reason lines are kept.
         if not text or text.startswith(("{", "to:", "Resource:", "Name:", "Warning:")):
             continue
+        unknown = _NO_KIND.search(text)
         found = _INVALID.search(text)
-        if found:
+        if unknown:
+            kind, name = unknown["kind"], unknown["name"]
+            why = f'no matches for kind "{kind}" in version "{unknown["version"]}": install its CRDs first'
+            errors.append(((kind, name), f'{kind} "{name}": {why}'))
+        elif found:
             errors.append(
                 ((found["kind"], found["name"]), f'{found["kind"]} "{found["name"]}" {found["why"]}')
             )
@@ -271,10 +279,12 @@ def summarise_plan(
         a: sum(1 for p in planned if p.action == a) for a in ("created", "changed", "unchanged", "error")
     }
     replaced = sum(len(p.replaces) for p in planned)
+    untied = sum(1 for target, _ in errors if target is None)
     summary = (
         f"{len(planned)} objects: {counts['created']} created, {counts['changed']} changed, "
         f"{counts['unchanged']} unchanged, {counts['error']} rejected"
         + (f"; {replaced} list(s) replaced wholesale" if replaced else "")
+        + (f"; {untied} error{'' if untied == 1 else 's'} not tied to one object" if untied else "")
     )
     ok = not messages
     next_step = (

@@ -10,7 +10,13 @@ from typing import Any
 
 import yaml
 
-from orchestrator.analysis.plan import changed_paths, list_replacements, parse_apply, parse_diff_name
+from orchestrator.analysis.plan import (
+    changed_paths,
+    list_replacements,
+    parse_apply,
+    parse_diff_name,
+    summarise_plan,
+)
 
 CLI = [sys.executable, "-m", "server"]
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -238,3 +244,42 @@ def test_plan_tool_returns_the_same_plan_as_the_command(api_server, tmp_path, mo
     plan = anyio.run(call)
     assert plan == json.loads(_run(server, bundle, "--format", "json").stdout)
     assert {o["object"]: o["action"] for o in plan["objects"]}["AIServiceBackend/ai/anthropic"] == "created"
+
+
+def test_an_object_whose_crd_is_not_installed_is_rejected_by_name():
+    # What kubectl prints against a real API server when a kind is not served (the fake server has no OpenAPI v2
+    # document, so kubectl stops earlier there).
+    stderr = (
+        'error: resource mapping not found for name: "tools" namespace: "ai" from "bundle": no matches for kind '
+        '"MCPRoute" in version "aigateway.envoyproxy.io/v1beta1"\nensure CRDs are installed first\n'
+    )
+    plan = summarise_plan(
+        "bundle",
+        "namespace/ai unchanged (server dry run)\n",
+        stderr,
+        {},
+        {},
+        "kubectl apply -k bundle",
+        [("Namespace", None, "ai"), ("MCPRoute", "ai", "tools")],
+    )
+    by_object = {o.object: o for o in plan.objects}
+    assert by_object["MCPRoute/ai/tools"].action == "error"
+    assert (
+        'no matches for kind "MCPRoute" in version "aigateway.envoyproxy.io/v1beta1": install its CRDs first'
+        in (by_object["MCPRoute/ai/tools"].error or "")
+    )
+    assert by_object["Namespace/ai"].action == "unchanged"
+    assert not plan.ok and plan.summary == "2 objects: 0 created, 0 changed, 1 unchanged, 1 rejected"
+
+
+def test_an_error_kubectl_ties_to_no_object_still_fails_the_plan_and_is_counted():
+    plan = summarise_plan(
+        "bundle",
+        "namespace/ai unchanged (server dry run)\n",
+        'error: error validating "bundle": boom\n',
+        {},
+        {},
+        "kubectl apply -k bundle",
+        [("Namespace", None, "ai")],
+    )
+    assert not plan.ok and plan.summary.endswith("0 rejected; 1 error not tied to one object")
