@@ -179,3 +179,15 @@ def test_summary_quotes_commands_and_keeps_instructions_as_prose(tmp_path):
     assert (
         "; run `helm upgrade eg oci://docker.io/envoyproxy/gateway-helm --version v1.8.1" in skew.summary[0]
     )
+
+
+def test_max_findings_keeps_the_most_urgent_and_the_exit_code_still_counts_all(tmp_path):
+    directory = compose("status-not-accepted", tmp_path / "many")
+    full = diagnose(load_dump([str(directory)]))
+    short = diagnose(load_dump([str(directory)]), max_findings=1)
+    assert short.findings == full.findings[:1] and short.omitted == len(full.findings) - 1
+    assert short.counts == full.counts and short.summary == full.summary
+    assert "less urgent finding(s) left out" in render_text(short)
+    from orchestrator.analysis.doctor.report import exit_code
+
+    assert exit_code(short) == exit_code(full) == 1

@@ -85,6 +85,7 @@ def diagnose(
     models: list[str] | None = None,
     target_version: str | None = None,
     lint: bool = True,
+    max_findings: int | None = None,
 ) -> DoctorReport:
     """Every finding about the snapshot, ordered by what to fix first."""
     release = target_version or detect_release(snapshot) or DEFAULT_VERSION
@@ -102,4 +103,5 @@ def diagnose(
         target_version=release,
         objects=snapshot.counts(),
         checks_skipped=ctx.checks_skipped + snapshot.notes,
+        max_findings=max_findings,
     )

@@ -50,4 +50,7 @@ class DoctorInput(InputModel):
         None,
         description="AI Gateway release to check versions against [the running controller's, else v1.1.0]",
     )
+    max_findings: int | None = Field(
+        None, ge=1, le=1000, description="Report at most this many findings, the most urgent first [all]"
+    )
     lint: bool = Field(True, description="Also run the configuration lint over the live objects")

@@ -120,6 +120,10 @@ class DoctorReport(BaseModel):
     target_version: str = Field(description="AI Gateway release the versions were checked against")
     objects: dict[str, int] = Field(description="Objects looked at, per kind")
     findings: list[DoctorFinding] = Field(description="Ordered by what to fix first")
+    counts: dict[str, int] = Field(
+        description="Findings per severity (error, warning, info), omitted ones included"
+    )
+    omitted: int = Field(0, description="Findings left out of `findings` by max_findings (the least urgent)")
     summary: list[str] = Field(description="Short plan: the first things to fix, in order")
     checks_skipped: list[str] = Field(description="Checks that could not run, and what would let them run")
 
@@ -142,18 +146,22 @@ def build_report(
     target_version: str,
     objects: dict[str, int],
     checks_skipped: list[str],
+    max_findings: int | None = None,
 ) -> DoctorReport:
-    """Sort, de-duplicate and summarise the findings."""
+    """Sort, de-duplicate and summarise the findings; keep the `max_findings` most urgent when given."""
     unique: dict[tuple[str, str, str], DoctorFinding] = {}
     for f in findings:
         unique.setdefault((f.id, f.object, f.what), f)
     ordered = sorted(unique.values(), key=DoctorFinding.sort_key)
+    kept = ordered[:max_findings] if max_findings else ordered
     return DoctorReport(
         ok=not any(f.severity == "error" for f in ordered),
         source=source,
         target_version=target_version,
         objects=dict(sorted(objects.items())),
-        findings=ordered,
+        findings=kept,
+        counts={s: sum(1 for f in ordered if f.severity == s) for s in ("error", "warning", "info")},
+        omitted=len(ordered) - len(kept),
         summary=summarise(ordered),
         checks_skipped=checks_skipped,
     )
@@ -190,7 +198,7 @@ def summarise(ordered: list[DoctorFinding]) -> list[str]:
 
 
 def exit_code(report: DoctorReport, *, strict: bool = False) -> int:
-    if report.errors or (strict and report.warnings):
+    if report.counts["error"] or (strict and report.counts["warning"]):
         return 1
     return 0
 
@@ -214,13 +222,15 @@ def render_text(report: DoctorReport) -> str:
     if report.checks_skipped:
         lines.append("")
         lines += [f"not checked: {c}" for c in report.checks_skipped]
+    if report.omitted:
+        lines += ["", f"... {report.omitted} less urgent finding(s) left out (max_findings)"]
     total = sum(report.objects.values())
-    infos = len(report.findings) - len(report.errors) - len(report.warnings)
+    infos = report.counts["info"]
     tail = f", {_count(infos, 'info')}" if infos else ""
     lines += [
         "",
-        f"{_count(total, 'object')}, {_count(len(report.errors), 'error')}, "
-        f"{_count(len(report.warnings), 'warning')}{tail}",
+        f"{_count(total, 'object')}, {_count(report.counts['error'], 'error')}, "
+        f"{_count(report.counts['warning'], 'warning')}{tail}",
     ]
     return "\n".join(lines) + "\n"
 

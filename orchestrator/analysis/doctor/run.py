@@ -26,5 +26,9 @@ def snapshot_for(inp: DoctorInput) -> Snapshot:
 
 def run_doctor(inp: DoctorInput) -> DoctorReport:
     return diagnose(
-        snapshot_for(inp), models=list(inp.models), target_version=inp.target_version, lint=inp.lint
+        snapshot_for(inp),
+        models=list(inp.models),
+        target_version=inp.target_version,
+        lint=inp.lint,
+        max_findings=inp.max_findings,
     )
