@@ -13,6 +13,7 @@ import pytest
 from server.mcp import schema_cache, tools
 from server.mcp.analysis_tools import analysis_specs
 from server.mcp.app import create_server
+from server.mcp.cluster_tools import cluster_specs
 from server.mcp.schema_cache import CACHE_ENV
 from tests.server.conftest import subprocess_env
 
@@ -21,6 +22,7 @@ def live_schemas() -> dict[str, dict[str, object]]:
     specs = [tools._skill_spec(e) for e in tools.atomic_entries()]
     specs += [tools.validate_spec(None), tools.providers_spec(), tools.metrics_spec()]
     specs += analysis_specs(None)
+    specs += cluster_specs()
     return {s.name: {"input": s.input_schema(), "output": s.output_schema()} for s in specs}
 
 
