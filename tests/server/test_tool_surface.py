@@ -40,8 +40,14 @@ async def test_every_tool_is_served_with_all_and_the_skill_tools_share_one_small
     mode: str,
 ) -> None:
     tools = {t["name"]: t for t in await _listed(mode, "all")}
-    # Every catalog skill's tool, plus aigw_validate and aigw_providers (which no catalog skill owns).
-    expected = {s.tool for s in SKILLS if s.tool} | {"aigw_validate", "aigw_providers"}
+    # Every catalog skill's tool, plus aigw_validate and aigw_providers (which no catalog skill owns) and the tools
+    # that read a cluster, aigw_doctor and aigw_plan (server/mcp/cluster_tools.py; the troubleshooting skill uses them).
+    expected = {s.tool for s in SKILLS if s.tool} | {
+        "aigw_validate",
+        "aigw_providers",
+        "aigw_doctor",
+        "aigw_plan",
+    }
     assert set(tools) == expected and set(CORE_TOOLS) <= set(tools)
     skill_shapes = {
         json.dumps(t["outputSchema"], sort_keys=True)
