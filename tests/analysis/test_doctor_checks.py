@@ -366,7 +366,11 @@ def test_every_registered_check_has_a_spec():
     from tests.analysis.doctor_cases import CASES as FAILURE_MODES
 
     covered = {c[0] for c in CASES} | {e.id for case in FAILURE_MODES.values() for e in case.expected}
-    covered |= {"AIGW-D042", "AIGW-D063"}  # test_doctor.py: Secret in another namespace; below: token cost
+    covered |= {
+        "AIGW-D042",
+        "AIGW-D063",
+        "AIGW-D064",
+    }  # test_doctor.py: Secret namespace; below: cost, tracer
     assert set(CHECKS) - covered == set()
 
 
@@ -375,3 +379,13 @@ def test_a_token_limit_whose_cost_no_route_writes_is_found(tmp_path):
     [hit] = [f for f in report.findings if f.id == "AIGW-D063"]
     assert hit.object == "BackendTrafficPolicy/default/token-limit"
     assert "io.envoy.ai_gateway/llm_total_token" in hit.what and "llmRequestCosts" in (hit.fix or "")
+
+
+def test_the_tracer_runs_on_the_live_objects_and_reports_a_request_that_cannot_be_served(tmp_path):
+    snapshot = load_dump([str(_dump(tmp_path, lambda o: o, None))])
+    assert diagnose(snapshot).findings == []  # every routed model, traced at the endpoint its schema serves
+    report = diagnose(snapshot, models=["claude-sonnet-4-5"], path="/v1/chat/completions")
+    [hit] = [f for f in report.findings if f.id == "AIGW-D064"]
+    assert hit.object == "AIServiceBackend/default/anthropic"
+    assert "cannot serve /v1/chat/completions" in hit.what and hit.fix
+    assert hit.confirm and hit.confirm.startswith("curl -sS -i http://$GATEWAY_HOST/v1/chat/completions")

@@ -256,6 +256,12 @@ CHECKS: dict[str, Check] = {
             f"namespace io.envoy.ai_gateway); {_AIGW}#1754",
         ),
         Check(
+            "AIGW-D064",
+            "a request for a model, traced through the live objects, fails or is at risk",
+            "routing",
+            "aigw-skills tracer (orchestrator/analysis/trace), which cites the upstream source of each step",
+        ),
+        Check(
             "AIGW-D062",
             "an Accepted AIGatewayRoute has no generated HTTPRoute",
             "routing",
@@ -300,6 +306,7 @@ FIXES: dict[str, str] = {
     "AIGW-D060": "add a rule matching x-ai-eg-model: <model> (aigw-skills route, or kubectl edit aigatewayroute)",
     "AIGW-D061": "match x-ai-eg-model instead (kubectl edit aigatewayroute)",
     "AIGW-D063": "add llmRequestCosts with that metadataKey to the AIGatewayRoute (aigw-skills ratelimit)",
+    "AIGW-D064": "the traced step's fix (each step names the object and field that decide it)",
     "AIGW-D062": "kubectl rollout restart -n envoy-ai-gateway-system deployment/ai-gateway-controller",
 }
 CHECKS = {k: replace(c, fix=FIXES[k]) for k, c in CHECKS.items()}

@@ -13,6 +13,7 @@ from orchestrator.analysis.doctor.report import DoctorFinding, DoctorReport, bui
 from orchestrator.analysis.doctor.routing import check_routing
 from orchestrator.analysis.doctor.skew import check_versions, detect_release
 from orchestrator.analysis.doctor.snapshot import Snapshot
+from orchestrator.analysis.doctor.tracing import check_traces
 from skills.versions import DEFAULT_VERSION, profile
 
 Check = Callable[[Snapshot, DoctorContext], Iterator[DoctorFinding]]
@@ -86,6 +87,7 @@ def diagnose(
     target_version: str | None = None,
     lint: bool = True,
     max_findings: int | None = None,
+    path: str | None = None,
 ) -> DoctorReport:
     """Every finding about the snapshot, ordered by what to fix first."""
     release = target_version or detect_release(snapshot) or DEFAULT_VERSION
@@ -95,8 +97,9 @@ def diagnose(
         findings.extend(check(snapshot, ctx))
     if lint:
         findings.extend(_lint(snapshot))
+        findings.extend(check_traces(snapshot, ctx, path, findings))
     else:
-        ctx.skip("configuration lint: turned off (--no-lint)")
+        ctx.skip("configuration lint and request traces: turned off (--no-lint)")
     return build_report(
         findings,
         source=snapshot.source,

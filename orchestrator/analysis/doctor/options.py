@@ -53,4 +53,13 @@ class DoctorInput(InputModel):
     max_findings: int | None = Field(
         None, ge=1, le=1000, description="Report at most this many findings, the most urgent first [all]"
     )
-    lint: bool = Field(True, description="Also run the configuration lint over the live objects")
+    path: str | None = Field(
+        None,
+        pattern=r"^/[A-Za-z0-9._~/%:@!$&'()*+,;=-]*$",
+        max_length=2048,
+        description="Request path your clients call, for the request traces [the endpoint each backend's schema "
+        "serves: /v1/chat/completions, or /anthropic/v1/messages for Anthropic]",
+    )
+    lint: bool = Field(
+        True, description="Also run the configuration lint and the request tracer over the live objects"
+    )

@@ -31,4 +31,5 @@ def run_doctor(inp: DoctorInput) -> DoctorReport:
         target_version=inp.target_version,
         lint=inp.lint,
         max_findings=inp.max_findings,
+        path=inp.path,
     )
