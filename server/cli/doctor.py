@@ -19,7 +19,7 @@ DESCRIPTION = (
     "Inference Extension object; Envoy Gateway's configuration (extension manager hooks, Backend API, "
     "EnvoyPatchPolicy); Envoy pods carrying the extproc sidecar; the ext_proc filter and its socket in Envoy's "
     "config dump; Secrets policies read (names and key names only, never values); CRD and controller versions "
-    "against the release profiles; model routing; and the configuration lint over the live objects. Reads the "
+    "against the release profiles; model routing; and the configuration lint and request tracer over the live objects. Reads the "
     "current kubectl context (read-only) or a dump: files or directories of `kubectl get … -o yaml|json` output "
     "and Envoy config dumps. Each finding names the object, what is wrong, why (upstream file@tag or issue) and "
     "the command that fixes or confirms it; the summary lists what to fix first."

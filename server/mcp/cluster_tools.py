@@ -17,9 +17,10 @@ DESCRIPTION = (
     "directory written by `aigw-skills doctor --collect` or `kubectl get … -o yaml`, plus optional Envoy config "
     "dumps. Checks object status (not Accepted, unresolved refs, Conflicted policies, not Programmed), Envoy "
     "Gateway's extension manager and Backend API, the extproc sidecar in Envoy pods, the ext_proc filter and its "
-    "socket, Secrets policies read (names and key names only), CRD and controller versions, and routing for the "
-    "models given. Each finding has a stable id (AIGW-Dxxx), the object, why (upstream file@tag or issue) and a "
-    "command that fixes or confirms it; `summary` lists what to fix first (set max_findings to keep the answer short). Use when requests fail on a cluster "
+    "socket, Secrets policies read (names and key names only), CRD and controller versions, and where a request "
+    "for each routed model goes (lint and tracer over the live objects). Each finding has a stable id "
+    "(AIGW-Dxxx), the object, why (upstream file@tag or issue) and a command that fixes or confirms it; `summary` "
+    "lists what to fix first (set max_findings to keep the answer short). Use when requests fail on a cluster "
     "('No matching route found', 401/404/413, limits not enforced). Next: run the first fix, then call it again."
 )
 
