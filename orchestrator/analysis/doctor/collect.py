@@ -8,6 +8,7 @@ snapshot, so both give the same findings.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from orchestrator.analysis.doctor.context import DEFAULT_AIGW_NAMESPACE, PROXY_LABELS
@@ -91,8 +92,12 @@ def _read(snapshot: Snapshot, what: str, call: Any) -> bool:
     return True
 
 
-def _secrets(kubectl: Kubectl, snapshot: Snapshot, namespace: str) -> None:
-    out = kubectl.run(["get", "secrets", "-n", namespace, "-o", f"go-template={SECRET_TEMPLATE}"]).stdout
+def _secret_lines(kubectl: Kubectl, namespace: str) -> str:
+    """namespace, name, type and key names of the Secrets in `namespace`, one tab-separated line each."""
+    return kubectl.run(["get", "secrets", "-n", namespace, "-o", f"go-template={SECRET_TEMPLATE}"]).stdout
+
+
+def _add_secrets(snapshot: Snapshot, out: str) -> None:
     for line in out.splitlines():
         parts = line.split("\t")
         if len(parts) < 3:
@@ -139,43 +144,45 @@ def collect(kubectl: Kubectl, namespace: str | None = None) -> Snapshot:
     coverage: dict[str, list[str]] = {}
     namespaced = [r for r in NAMESPACED if r in served]
     infra = [r for r in (*CLUSTER_SCOPED, *INFRA) if r in served]
-    # One kubectl call for every listed kind (each call costs a process start and discovery).
-    if namespace:
-        read = _list(kubectl, snapshot, namespaced, ["-n", namespace]) + _list(
-            kubectl, snapshot, infra, ["-A"]
-        )
-    else:
-        read = _list(kubectl, snapshot, namespaced + infra, ["-A"])
-    snapshot.objects = [o for o in snapshot.objects if _keep(o)]
-    kinds = {**NAMESPACED, **CLUSTER_SCOPED, **INFRA}
-    for resource in read:
-        coverage[kinds[resource]] = [namespace] if namespace and resource in NAMESPACED else [ALL]
-    missing = sorted(set(NAMESPACED) - served)
-    if missing:
-        snapshot.notes.append("not served by this cluster (CRDs not installed): " + ", ".join(missing))
     selector = ",".join(f"{k}={v}" for k, v in PROXY_LABELS.items())
-    if _read(snapshot, "Envoy proxy pods", lambda: kubectl.json(["get", "pods", "-A", "-l", selector])):
-        coverage["Pod"] = [ALL]
     field = f"metadata.name={CONFIG_MAP}"
-    if _read(
-        snapshot, CONFIG_MAP, lambda: kubectl.json(["get", "configmaps", "-A", "--field-selector", field])
-    ):
-        coverage["ConfigMap"] = [ALL]
-    service, service_ns = _extension_service(snapshot)
-    by_name = ["--field-selector", f"metadata.name={service}"]
-    if _read(
-        snapshot,
-        f"Service {service_ns}/{service}",
-        lambda: kubectl.json(["get", "services", "-n", service_ns, *by_name]),
-    ):
-        coverage["Service"] = [service_ns]
-    coverage["Secret"] = []
-    for ns in _secret_namespaces(snapshot):
-        try:
-            _secrets(kubectl, snapshot, ns)
-            coverage["Secret"].append(ns)
-        except KubectlError as exc:
-            snapshot.notes.append(f"Secrets in {ns}: not read ({exc})")
+    # kubectl calls that do not depend on each other run side by side (each costs a process start); results are
+    # added in a fixed order, so the snapshot does not depend on which finishes first.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pods = pool.submit(kubectl.json, ["get", "pods", "-A", "-l", selector])
+        config = pool.submit(kubectl.json, ["get", "configmaps", "-A", "--field-selector", field])
+        # One call for every listed kind.
+        if namespace:
+            read = _list(kubectl, snapshot, namespaced, ["-n", namespace]) + _list(
+                kubectl, snapshot, infra, ["-A"]
+            )
+        else:
+            read = _list(kubectl, snapshot, namespaced + infra, ["-A"])
+        snapshot.objects = [o for o in snapshot.objects if _keep(o)]
+        kinds = {**NAMESPACED, **CLUSTER_SCOPED, **INFRA}
+        for resource in read:
+            coverage[kinds[resource]] = [namespace] if namespace and resource in NAMESPACED else [ALL]
+        missing = sorted(set(NAMESPACED) - served)
+        if missing:
+            snapshot.notes.append("not served by this cluster (CRDs not installed): " + ", ".join(missing))
+        if _read(snapshot, "Envoy proxy pods", pods.result):
+            coverage["Pod"] = [ALL]
+        if _read(snapshot, CONFIG_MAP, config.result):
+            coverage["ConfigMap"] = [ALL]
+        service, service_ns = _extension_service(snapshot)
+        by_name = ["--field-selector", f"metadata.name={service}"]
+        services = pool.submit(kubectl.json, ["get", "services", "-n", service_ns, *by_name])
+        namespaces = _secret_namespaces(snapshot)
+        secrets = [(ns, pool.submit(_secret_lines, kubectl, ns)) for ns in namespaces]
+        if _read(snapshot, f"Service {service_ns}/{service}", services.result):
+            coverage["Service"] = [service_ns]
+        coverage["Secret"] = []
+        for ns, lines in secrets:
+            try:
+                _add_secrets(snapshot, lines.result())
+                coverage["Secret"].append(ns)
+            except KubectlError as exc:
+                snapshot.notes.append(f"Secrets in {ns}: not read ({exc})")
     snapshot.coverage = dict(sorted(coverage.items()))
     snapshot.objects.sort(key=lambda o: (o.kind, o.namespace or "", o.name))
     return snapshot
