@@ -34,7 +34,14 @@ PLAN_DESCRIPTION = (
 )
 
 
-def run(inp: Any) -> Any:
+# Both read a cluster (open world) and never change it.
+READS_A_CLUSTER = ToolAnnotations(
+    read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=True
+)
+
+
+def run_doctor(inp: Any) -> Any:
+    """The doctor core; a dump it cannot read or a cluster kubectl cannot reach is an input problem."""
     from orchestrator.analysis.doctor.snapshot import DumpError
     from orchestrator.analysis.kubectl import KubectlError
     from skills.errors import InputError, Problem
@@ -48,6 +55,7 @@ def run(inp: Any) -> Any:
 
 
 def run_plan(inp: Any) -> Any:
+    """The plan core; kubectl's failures (no bundle, no cluster) are input problems."""
     from orchestrator.analysis.kubectl import KubectlError
     from skills.errors import InputError, Problem
 
@@ -58,32 +66,23 @@ def run_plan(inp: Any) -> Any:
 
 
 def cluster_specs() -> list[ToolSpec]:
-    return [doctor_spec(), plan_spec()]
-
-
-def plan_spec() -> ToolSpec:
-    return ToolSpec(
-        name="aigw_plan",
-        title="Plan applying a bundle",
-        description=PLAN_DESCRIPTION,
-        input_model="orchestrator.analysis.plan:PlanInput",
-        output_model="orchestrator.analysis.plan:PlanReport",
-        run=run_plan,
-        annotations=ToolAnnotations(
-            read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=True
+    return [
+        ToolSpec(
+            name="aigw_doctor",
+            title="Diagnose a running AI Gateway",
+            description=DESCRIPTION,
+            input_model="orchestrator.analysis.doctor.options:DoctorInput",
+            output_model="orchestrator.analysis.doctor.report:DoctorReport",
+            run=run_doctor,
+            annotations=READS_A_CLUSTER,
         ),
-    )
-
-
-def doctor_spec() -> ToolSpec:
-    return ToolSpec(
-        name="aigw_doctor",
-        title="Diagnose a running AI Gateway",
-        description=DESCRIPTION,
-        input_model="orchestrator.analysis.doctor.options:DoctorInput",
-        output_model="orchestrator.analysis.doctor.report:DoctorReport",
-        run=run,
-        annotations=ToolAnnotations(
-            read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=True
+        ToolSpec(
+            name="aigw_plan",
+            title="Plan applying a bundle",
+            description=PLAN_DESCRIPTION,
+            input_model="orchestrator.analysis.plan:PlanInput",
+            output_model="orchestrator.analysis.plan:PlanReport",
+            run=run_plan,
+            annotations=READS_A_CLUSTER,
         ),
-    )
+    ]
