@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from orchestrator.analysis.doctor.configdump import check_config_dumps
-from orchestrator.analysis.doctor.context import DoctorContext, edit_cmd
+from orchestrator.analysis.doctor.context import DoctorContext, ai_gateways, edit_cmd
 from orchestrator.analysis.doctor.dataplane import check_data_plane
 from orchestrator.analysis.doctor.egconfig import check_eg_config, find_config
 from orchestrator.analysis.doctor.references import check_references
@@ -93,6 +93,11 @@ def diagnose(
     release = target_version or detect_release(snapshot) or DEFAULT_VERSION
     ctx = DoctorContext(profile=profile(release), models=list(models or []))
     findings: list[DoctorFinding] = []
+    if not ai_gateways(snapshot):
+        ctx.skip(
+            "Envoy pods, config dumps and routing: no AIGatewayRoute or MCPRoute attaches to a Gateway here "
+            "(check the kubectl context, --namespace, or the dump)"
+        )
     for check in CHECK_FUNCTIONS:
         findings.extend(check(snapshot, ctx))
     if lint:
