@@ -67,7 +67,7 @@ def _secret(doc: dict[str, Any]) -> dict[str, Any]:
         value = doc.get(field)
         if isinstance(value, dict):
             keys.update(str(k) for k in value)
-    meta = _metadata(doc.get("metadata"), ("name", "namespace", "labels"))
+    meta = _metadata(doc.get("metadata"), ("name", "namespace"))  # name, type and key names: nothing else
     meta["annotations"] = {REDUCED_ANNOTATION: REDUCED_NOTE}
     return {
         "apiVersion": "v1",
