@@ -195,6 +195,8 @@ def test_max_findings_keeps_the_most_urgent_and_the_exit_code_still_counts_all(t
 
 def test_a_dump_without_ai_routes_says_so_instead_of_a_clean_bill(tmp_path):
     only_gateway = tmp_path / "gateway.yaml"
-    only_gateway.write_text((FIXTURES / "healthy" / "gateway.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    only_gateway.write_text(
+        (FIXTURES / "healthy" / "gateway.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     report = diagnose(load_dump([str(only_gateway)]))
     assert any("no AIGatewayRoute or MCPRoute attaches to a Gateway" in s for s in report.checks_skipped)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from orchestrator.analysis.doctor.diagnose import diagnose
 from orchestrator.analysis.doctor.options import DoctorInput
@@ -71,6 +72,11 @@ def test_collect_writes_no_secret_value_and_the_cli_reads_it_back_to_the_same_re
     for marker in SECRET_VALUE_MARKERS:
         assert marker not in written
     assert "openai-apikey" in written and "api-key" in written  # names and key names are kept
+    secrets = yaml.safe_load((out / "secret.yaml").read_text(encoding="utf-8"))["items"]
+    for secret in secrets:
+        assert set(secret) == {"apiVersion", "kind", "metadata", "type", "data"}
+        assert set(secret["metadata"]) == {"name", "namespace", "annotations"}
+        assert set(secret["data"].values()) <= {""}
     live = subprocess.run([*base, "--format", "json"], capture_output=True, text=True, timeout=300)
     offline = subprocess.run(
         [*CLI, "doctor", str(out), "--format", "json"], capture_output=True, text=True, timeout=300
