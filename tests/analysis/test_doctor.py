@@ -200,3 +200,10 @@ def test_a_dump_without_ai_routes_says_so_instead_of_a_clean_bill(tmp_path):
     )
     report = diagnose(load_dump([str(only_gateway)]))
     assert any("no AIGatewayRoute or MCPRoute attaches to a Gateway" in s for s in report.checks_skipped)
+
+
+@pytest.mark.parametrize("case", ["ext-hooks-missing", "version-skew"])
+def test_text_report_reads_as_the_golden_file(case, tmp_path, golden):
+    snapshot = load_dump([str(compose(case, tmp_path / case))], [config_dump(CASES[case])])
+    snapshot.source = f"dump {case}"  # the temporary directory's name would change every run
+    golden(f"doctor/{case}.txt", render_text(diagnose(snapshot)))
