@@ -68,6 +68,12 @@ def ai_gateways(snapshot: Snapshot) -> dict[tuple[str, str], list[Obj]]:
     return dict(sorted(out.items()))
 
 
+def generated_by_ai_route(obj: Obj) -> bool:
+    """An object the AI Gateway controller owns: the HTTPRoute and HTTPRouteFilters it generates per route."""
+    owners = obj.meta.get("ownerReferences") or []
+    return any(isinstance(o, dict) and o.get("kind") in AI_ROUTE_KINDS for o in owners)
+
+
 def is_proxy_pod(pod: Obj) -> bool:
     labels = pod.labels
     return all(labels.get(k) == v for k, v in PROXY_LABELS.items())

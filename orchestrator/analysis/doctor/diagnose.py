@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from orchestrator.analysis.doctor.configdump import check_config_dumps
-from orchestrator.analysis.doctor.context import DoctorContext, ai_gateways, edit_cmd
+from orchestrator.analysis.doctor.context import DoctorContext, ai_gateways, edit_cmd, generated_by_ai_route
 from orchestrator.analysis.doctor.dataplane import check_data_plane
 from orchestrator.analysis.doctor.egconfig import check_eg_config, find_config
 from orchestrator.analysis.doctor.references import check_references
@@ -13,16 +13,11 @@ from orchestrator.analysis.doctor.report import DoctorFinding, DoctorReport, bui
 from orchestrator.analysis.doctor.routing import check_routing
 from orchestrator.analysis.doctor.skew import check_versions, detect_release
 from orchestrator.analysis.doctor.snapshot import Snapshot
+from orchestrator.analysis.doctor.status import check_status
 from orchestrator.analysis.doctor.tracing import check_traces
 from skills.versions import DEFAULT_VERSION, profile
 
 Check = Callable[[Snapshot, DoctorContext], Iterator[DoctorFinding]]
-
-
-def _status(snapshot: Snapshot, ctx: DoctorContext) -> Iterator[DoctorFinding]:
-    from orchestrator.analysis.doctor.status import check_status
-
-    return check_status(snapshot, ctx)
 
 
 CHECK_FUNCTIONS: tuple[Check, ...] = (
@@ -30,7 +25,7 @@ CHECK_FUNCTIONS: tuple[Check, ...] = (
     check_eg_config,
     check_data_plane,
     check_config_dumps,
-    _status,
+    check_status,
     check_references,
     check_routing,
 )
@@ -55,7 +50,7 @@ SUPERSEDED = {"AIGW-L007": "AIGW-D040", "AIGW-L008": "AIGW-D041", "AIGW-L030": "
 def _lint(snapshot: Snapshot) -> Iterator[DoctorFinding]:
     from orchestrator.engine.lint.linter import RULES, LintContext, lint_documents
 
-    objects = [o for o in snapshot.objects if o.kind not in _NOT_LINTED and not _generated(o.doc)]
+    objects = [o for o in snapshot.objects if o.kind not in _NOT_LINTED and not generated_by_ai_route(o)]
     docs = [{k: v for k, v in o.doc.items() if k != "status"} for o in objects]
     rules = [r for r in RULES if r not in SUPERSEDED]
     # When Envoy Gateway's configuration is known, AIGW-D016 decides about the rate limit backend.
@@ -72,12 +67,6 @@ def _lint(snapshot: Snapshot) -> Iterator[DoctorFinding]:
             fix=edit_cmd(obj) if f.kind else (f.hint or "fix the object"),
             source=f.source or "",
         )
-
-
-def _generated(doc: dict) -> bool:
-    """An object the AI Gateway controller owns (the HTTPRoute and HTTPRouteFilters it generates per route)."""
-    owners = (doc.get("metadata") or {}).get("ownerReferences") or []
-    return any(isinstance(o, dict) and o.get("kind") in {"AIGatewayRoute", "MCPRoute"} for o in owners)
 
 
 def diagnose(

@@ -15,7 +15,7 @@ import shlex
 from collections.abc import Iterator
 from typing import Any
 
-from orchestrator.analysis.doctor.context import DoctorContext, ai_gateways
+from orchestrator.analysis.doctor.context import DoctorContext, ai_gateways, generated_by_ai_route
 from orchestrator.analysis.doctor.reduce import as_dict
 from orchestrator.analysis.doctor.report import DoctorFinding, finding
 from orchestrator.analysis.doctor.snapshot import Obj, Snapshot
@@ -34,7 +34,11 @@ def _owned(obj: Obj) -> bool:
 
 
 def trace_inputs(snapshot: Snapshot) -> list[dict[str, Any]]:
-    return [{k: v for k, v in o.doc.items() if k != "status"} for o in snapshot.objects if not _owned(o)]
+    return [
+        {k: v for k, v in o.doc.items() if k != "status"}
+        for o in snapshot.objects
+        if not generated_by_ai_route(o)
+    ]
 
 
 def _schema_path(snapshot: Snapshot, route: Obj, rule: dict[str, Any]) -> str:
