@@ -298,7 +298,7 @@ FIXES: dict[str, str] = {
     "AIGW-D041": "the same command with the key the policy type reads (apiKey, credentials, client-secret, service_account.json)",
     "AIGW-D042": "create the Secret in the policy's namespace and drop secretRef.namespace",
     "AIGW-D050": "helm upgrade -i aieg-crd oci://docker.io/envoyproxy/ai-gateway-crds-helm --version <release> --take-ownership",
-    "AIGW-D051": "helm upgrade eg oci://docker.io/envoyproxy/gateway-helm --version <profile's EG version> --reuse-values",
+    "AIGW-D051": "helm upgrade eg oci://docker.io/envoyproxy/gateway-helm --version <profile's EG version> --reset-then-reuse-values",
     "AIGW-D052": "install the Gateway API CRDs of the profile's version (the Envoy Gateway chart ships them)",
     "AIGW-D053": "install the Inference Extension CRDs of the profile's version",
     "AIGW-D054": "helm upgrade -i aieg-crd oci://docker.io/envoyproxy/ai-gateway-crds-helm --version <controller's release> --take-ownership",

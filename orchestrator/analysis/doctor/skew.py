@@ -244,7 +244,7 @@ def check_versions(snapshot: Snapshot, ctx: DoctorContext) -> Iterator[DoctorFin
                 else "a newer one is untested"
             ),
             fix=f"helm upgrade eg oci://docker.io/envoyproxy/gateway-helm --version {prof.envoy_gateway} -n "
-            f"{eg[0].namespace} --reuse-values",
+            f"{eg[0].namespace} --reset-then-reuse-values  # the new chart's defaults, your values over them",
             confirm=f"kubectl get deployment {eg[0].name} -n {eg[0].namespace} -o jsonpath='{{..image}}'",
             source=eg[0].source,
         )
