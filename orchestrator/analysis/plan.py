@@ -275,6 +275,9 @@ def summarise_plan(
         else:
             ref = _bundle_ref(target[0].lower(), target[1], bundle_objects or [])
             planned.append(PlannedObject(object=ref, action="error", error=text))
+    # What needs attention first: rejections, then changes, then new objects, then the rest.
+    rank = {"error": 0, "changed": 1, "created": 2, "unchanged": 3}
+    planned.sort(key=lambda p: (rank[p.action], p.object))
     counts = {
         a: sum(1 for p in planned if p.action == a) for a in ("created", "changed", "unchanged", "error")
     }
