@@ -80,9 +80,9 @@ CASES: dict[str, Case] = {
         ),
         Case(
             "no-matching-route",
-            models=("claude-sonnet-4-5", "gpt-4o-mini"),
+            models=("claude-sonnet-4-6", "gpt-5.4-mini"),
             expected=(
-                Expected("AIGW-D060", "Gateway/default/envoy-ai-gateway-basic", "model 'claude-sonnet-4-5'"),
+                Expected("AIGW-D060", "Gateway/default/envoy-ai-gateway-basic", "model 'claude-sonnet-4-6'"),
                 Expected("AIGW-D061", "AIGatewayRoute/default/envoy-ai-gateway-basic", "header 'x-model'"),
             ),
         ),

@@ -384,7 +384,7 @@ def test_a_token_limit_whose_cost_no_route_writes_is_found(tmp_path):
 def test_the_tracer_runs_on_the_live_objects_and_reports_a_request_that_cannot_be_served(tmp_path):
     snapshot = load_dump([str(_dump(tmp_path, lambda o: o, None))])
     assert diagnose(snapshot).findings == []  # every routed model, traced at the endpoint its schema serves
-    report = diagnose(snapshot, models=["claude-sonnet-4-5"], path="/v1/chat/completions")
+    report = diagnose(snapshot, models=["claude-sonnet-4-6"], path="/v1/chat/completions")
     [hit] = [f for f in report.findings if f.id == "AIGW-D064"]
     assert hit.object == "AIServiceBackend/default/anthropic"
     assert "cannot serve /v1/chat/completions" in hit.what and hit.fix

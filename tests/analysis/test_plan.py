@@ -52,7 +52,7 @@ ROUTE = {
     "apiVersion": "aigateway.envoyproxy.io/v1beta1",
     "kind": "AIGatewayRoute",
     "metadata": {"name": "route", "namespace": "ai"},
-    "spec": {"parentRefs": [{"name": "eg"}], "rules": [_rule("a", "gpt-4o-mini"), _rule("b", "gpt-4.1")]},
+    "spec": {"parentRefs": [{"name": "eg"}], "rules": [_rule("a", "gpt-5.4-mini"), _rule("b", "gpt-5.5")]},
 }
 
 
@@ -96,7 +96,7 @@ def _cluster() -> list[dict[str, Any]]:
         GATEWAY["spec"],
         listeners=[*GATEWAY["spec"]["listeners"], {"name": "https", "protocol": "HTTPS", "port": 443}],
     )
-    hand_edited_route = dict(ROUTE["spec"], rules=[*ROUTE["spec"]["rules"], _rule("c", "o3-mini")])
+    hand_edited_route = dict(ROUTE["spec"], rules=[*ROUTE["spec"]["rules"], _rule("c", "claude-haiku-4-5")])
     return [
         *CRDS,
         _applied(NAMESPACE),
@@ -126,7 +126,7 @@ def _run(server: Any, bundle: Path, *extra: str) -> subprocess.CompletedProcess[
 def test_plan_reports_created_changed_unchanged_and_flags_list_replacement(api_server, tmp_path):
     server = api_server(_cluster())
     route = json.loads(json.dumps(ROUTE))
-    route["spec"]["rules"][1]["matches"][0]["headers"][0]["value"] = "gpt-4.1-mini"
+    route["spec"]["rules"][1]["matches"][0]["headers"][0]["value"] = "claude-sonnet-4-6"
     bundle = _bundle(tmp_path, [NAMESPACE, GATEWAY, route, BACKEND, NEW_BACKEND])
     result = _run(server, bundle, "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -159,7 +159,7 @@ def test_plan_reports_created_changed_unchanged_and_flags_list_replacement(api_s
         "! replaces spec.listeners wholesale: live [http, https] -> [http]; removes https from the cluster"
         in text
     )
-    assert "gpt-4.1-mini" not in text  # field paths, never values
+    assert "claude-sonnet-4-6" not in text  # field paths, never values
 
 
 def test_plan_exits_1_with_the_api_servers_message_for_a_rejected_object(api_server, tmp_path):
