@@ -339,3 +339,40 @@ def test_malformed_fields_are_read_as_absent_not_a_crash() -> None:
     ]
     t = trace(weird, model="m")
     assert t.failures and "(none)" in t.failures[0].summary and to_text(t)
+
+
+def test_the_http_route_the_controller_generated_is_not_traced_in_place_of_its_ai_gateway_route() -> None:
+    """A live cluster (or a `doctor --collect` dump) holds the AIGatewayRoute and the HTTPRoute generated from it,
+    whose catch-all rule has no backendRefs: an unknown model is the AIGatewayRoute's 404 (route-not-found), not
+    'no backendRefs: Envoy answers 500' read off the generated copy."""
+    docs = base()
+    route = next(d for d in docs if d["kind"] == "AIGatewayRoute")
+    generated = {
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "HTTPRoute",
+        "metadata": {
+            "name": route["metadata"]["name"],
+            "namespace": "default",
+            "ownerReferences": [
+                {
+                    "apiVersion": "aigateway.envoyproxy.io/v1beta1",
+                    "kind": "AIGatewayRoute",
+                    "name": "x",
+                    "uid": "1",
+                }
+            ],
+        },
+        "spec": {
+            "parentRefs": [{"name": "gw"}],
+            "rules": [{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}]}],
+        },
+    }
+    t = trace([*docs, generated], model="no-such-model")
+    assert failing(t) == ["route"] and "route-not-found" in step(t, "route").summary, t.verdict()
+    assert trace([*docs, generated]).backend == "AIServiceBackend/default/openai"
+    # The same route without the owner is a user's own HTTPRoute, and is traced as one.
+    plain = {
+        **generated,
+        "metadata": {k: v for k, v in generated["metadata"].items() if k != "ownerReferences"},
+    }
+    assert "backends" in failing(trace([*docs, plain], model="no-such-model"))

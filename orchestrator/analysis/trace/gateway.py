@@ -54,11 +54,28 @@ class Match:
 def routes(index: ResourceIndex) -> list[Resource]:
     """AIGatewayRoutes and plain HTTPRoutes, in Envoy Gateway's order (creation time, namespace, name); an object
     defined more than once counts once, as its first definition (see :func:`duplicate_step`)."""
-    found = index.of_kind("AIGatewayRoute", AIGW_GROUP) + index.of_kind("HTTPRoute", GWAPI_GROUP)
+    generated_by_us = [r for r in index.of_kind("HTTPRoute", GWAPI_GROUP) if _owned_by_an_ai_route(r)]
+    found = index.of_kind("AIGatewayRoute", AIGW_GROUP) + [
+        r for r in index.of_kind("HTTPRoute", GWAPI_GROUP) if r not in generated_by_us
+    ]
     first: dict[tuple[str, str | None, str], Resource] = {}
     for route in found:
         first.setdefault((route.kind, route.namespace, route.name), route)
     return sorted(first.values(), key=order_key)
+
+
+def _owned_by_an_ai_route(route: Resource) -> bool:
+    """An HTTPRoute the AI Gateway controller generated from an AIGatewayRoute (a live cluster or a collected
+    dump holds both): the AIGatewayRoute is traced in its place, so it is not traced twice, and its generated
+    route-not-found rule (no backendRefs) is not mistaken for a route of the user's."""
+    meta = route.doc.get("metadata")
+    owners = meta.get("ownerReferences") if isinstance(meta, dict) else None
+    return any(
+        isinstance(o, dict)
+        and o.get("kind") == "AIGatewayRoute"
+        and str(o.get("apiVersion", "")).startswith(AIGW_GROUP)
+        for o in owners or []
+    )
 
 
 def duplicate_step(index: ResourceIndex, route: Resource) -> Step | None:
