@@ -37,7 +37,9 @@ class Example:
     positional: tuple[str, ...] = ()  # e.g. the intake file of `build`
     output_dir: str | None = None  # `-o DIR` for commands that write a directory
     output_file: str | None = None  # the file inside output_dir the doc shows
-    input_files: tuple[str, ...] = ()  # repository files the command reads, shown in the doc
+    input_files: tuple[str, ...] = ()  # files of the skill folder the command reads (relative to it), shown
+    builtin_input: str | None = None  # a built-in intake example the command reads (`build --example`), shown
+    exit_code: int = 0  # what the command exits with (validate exits 1 on the findings it shows)
     language: str = "yaml"  # fence language of the shown output
     manifests: bool = True  # the output is Kubernetes YAML the validation engine can check
     show_stderr: bool = True  # notes and Secret commands go to stderr; show them in the doc
@@ -156,15 +158,15 @@ EXAMPLES: dict[str, Example] = {
             "aigw-migrate",
             "migrate",
             {"external_secret": "gemini-apikey"},
-            positional=("skills/aigw-migrate/assets/v0.5-gemini.yaml",),
-            input_files=("skills/aigw-migrate/assets/v0.5-gemini.yaml",),
+            positional=("assets/v0.5-gemini.yaml",),
+            input_files=("assets/v0.5-gemini.yaml",),
             fields_are_inputs=False,
         ),
         Example(
             "aigw-explain",
             "explain",
-            positional=("skills/aigw-explain/assets/openai-anthropic.yaml",),
-            input_files=("skills/aigw-explain/assets/openai-anthropic.yaml",),
+            positional=("assets/openai-anthropic.yaml",),
+            input_files=("assets/openai-anthropic.yaml",),
             language="text",
             manifests=False,
             fields_are_inputs=False,
@@ -172,11 +174,21 @@ EXAMPLES: dict[str, Example] = {
         Example(
             "aigw-metrics",
             "metrics",
-            positional=("skills/aigw-metrics/assets/extproc-metrics.prom",),
-            input_files=("skills/aigw-metrics/assets/extproc-metrics.prom",),
+            positional=("assets/extproc-metrics.prom",),
+            input_files=("assets/extproc-metrics.prom",),
             language="text",
             manifests=False,
             fields_are_inputs=False,
+        ),
+        Example(
+            "aigw-validate",
+            "validate",
+            positional=("assets/route-missing-backend.yaml",),
+            input_files=("assets/route-missing-backend.yaml",),
+            language="text",
+            manifests=False,
+            fields_are_inputs=False,
+            exit_code=1,
         ),
         Example(
             "aigw-orchestrator",
@@ -184,7 +196,7 @@ EXAMPLES: dict[str, Example] = {
             {"example": "openai-anthropic"},
             output_dir="bundle",
             output_file="manifests.yaml",
-            input_files=("orchestrator/intake/examples/openai-anthropic.yaml",),
+            builtin_input="openai-anthropic",
             show_stderr=False,
             fields_are_inputs=False,
         ),
@@ -212,13 +224,16 @@ def cli_executable() -> list[str]:
     return [found] if found else [sys.executable, "-m", "server"]
 
 
-def stage_inputs(example: Example, repo: Path, workdir: Path) -> None:
-    """Make the example's input files reachable from `workdir` under the names the command uses."""
-    for name in example.input_files:
-        top = Path(name).parts[0]
-        link = workdir / top
-        if not link.exists():
-            link.symlink_to(repo / top, target_is_directory=(repo / top).is_dir())
+def install_skill(skill: str, repo: Path, into: Path) -> Path:
+    """Copy skills/<skill> of `repo` into `into` the way `aigw-skills skills install` does; its new path."""
+    from server.pack.installer import read_folder
+
+    folder = into / skill
+    for relative, data in read_folder(repo / "skills" / skill).items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return folder
 
 
 def hermetic_env(workdir: Path) -> dict[str, str]:
@@ -229,26 +244,33 @@ def hermetic_env(workdir: Path) -> dict[str, str]:
     return env
 
 
+def run_in(example: Example, workdir: Path) -> subprocess.CompletedProcess[str]:
+    """Run the example's command with `workdir` (an installed copy of its skill folder) as the directory."""
+    return subprocess.run(
+        [*cli_executable(), *example.argv()],
+        cwd=workdir,
+        env=hermetic_env(workdir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def run_example(example: Example, repo: Path) -> ExampleRun:
-    """Run the example's command in a scratch directory; raise ExampleError if it fails."""
-    missing = [name for name in example.input_files if not (repo / name).is_file()]
+    """Run the example from an installed copy of its skill folder (paths in the command are relative to the
+    skill folder, as an agent with only the folder runs them); raise ExampleError if it fails."""
+    folder = repo / "skills" / example.skill
+    missing = [name for name in example.input_files if not (folder / name).is_file()]
     if missing:
-        raise ExampleError(f"{example.skill}: example input(s) missing: {', '.join(missing)}")
+        raise ExampleError(f"{example.skill}: example input(s) missing from {folder}: {', '.join(missing)}")
     with tempfile.TemporaryDirectory(prefix="aigw-skilldoc-") as tmp:
-        workdir = Path(tmp)
-        stage_inputs(example, repo, workdir)
-        proc = subprocess.run(
-            [*cli_executable(), *example.argv()],
-            cwd=workdir,
-            env=hermetic_env(workdir),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if proc.returncode != 0:
+        workdir = install_skill(example.skill, repo, Path(tmp))
+        proc = run_in(example, workdir)
+        if proc.returncode != example.exit_code:
             raise ExampleError(
-                f"{example.skill}: `{example.command_line()}` exited {proc.returncode}:\n{proc.stderr.strip()}"
+                f"{example.skill}: `{example.command_line()}` exited {proc.returncode} "
+                f"(expected {example.exit_code}):\n{proc.stderr.strip()}"
             )
         produced: tuple[str, ...] = ()
         output = proc.stdout
@@ -260,7 +282,7 @@ def run_example(example: Example, repo: Path) -> ExampleRun:
                 if not target.is_file():
                     raise ExampleError(f"{example.skill}: `{example.command_line()}` wrote no {target.name}")
                 output = target.read_text(encoding="utf-8")
-        inputs = {name: (repo / name).read_text(encoding="utf-8") for name in example.input_files}
+        inputs = {name: (folder / name).read_text(encoding="utf-8") for name in example.input_files}
         return ExampleRun(example, output, proc.stderr, produced, inputs)
 
 
