@@ -248,7 +248,9 @@ def example_section(run: ExampleRun) -> str:
         from server.cli.build import example_text
 
         text = example_text(ex.builtin_input)
-        parts.append(f"Intake of the built-in example `{ex.builtin_input}`:\n\n" + fenced("yaml", text.rstrip()))
+        parts.append(
+            f"Intake of the built-in example `{ex.builtin_input}`:\n\n" + fenced("yaml", text.rstrip())
+        )
     for name, text in run.inputs.items():
         language = "yaml" if name.endswith((".yaml", ".yml")) else "text"
         parts.append(f"Input file `{name}`:\n\n" + fenced(language, text.rstrip()))
