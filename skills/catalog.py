@@ -292,7 +292,10 @@ SKILLS: tuple[SkillEntry, ...] = (
             "upstream, 504, TLS errors, missing extproc or hooks; the cause, the command that confirms it and "
             "the fix. Use when requests through the gateway fail."
         ),
-        next_steps="Run aigw-skills doctor against the cluster (or a dump) and fix its findings in the order it lists.",
+        next_steps=(
+            "Run `aigw-skills doctor` (MCP tool `aigw_doctor`) on the cluster or a dump and fix its findings in "
+            "the order it lists."
+        ),
         prompt_arguments=("request", "symptom", "namespace"),
     ),
     SkillEntry(
