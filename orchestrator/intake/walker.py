@@ -46,7 +46,7 @@ class OpenRound:
         assert self.form is not None, f"round {self.id} is not ready"
         if not self.known:
             return self.form
-        fields = {
+        fields: dict[str, Any] = {
             name: (info.annotation, info)
             for name, info in self.form.model_fields.items()
             if name not in self.known
@@ -112,11 +112,13 @@ def group_message(group: tuple[OpenRound, ...]) -> str:
 
 
 def split_answer(group: tuple[OpenRound, ...], content: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """A group form's answer, split back into the answer of each round (unknown keys go to the first)."""
+    """A group form's answer, split back into the answer of each round (keys the form did not ask are dropped:
+    a form answer covers only its own fields)."""
     out: dict[str, dict[str, Any]] = {item.id: {} for item in group}
     for key, value in content.items():
-        owner = next((item.id for item in group if key in item.asked().model_fields), group[0].id)
-        out[owner][key] = value
+        owner = next((item.id for item in group if key in item.asked().model_fields), None)
+        if owner is not None:
+            out[owner][key] = value
     return out
 
 
@@ -139,17 +141,17 @@ def walk(
     with the problems, and the fields in question are asked again.
     """
     given = dict(given or {})
-    prefill = {k: dict(v) for k, v in (prefill or {}).items()}
+    known_values: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (prefill or {}).items()}
     answers: dict[str, dict[str, Any] | None] = {}
     open_: list[OpenRound] = []
     for r in ROUNDS:
         if not all(_settled(n, answers) for n in r.needs):
-            open_.append(OpenRound(r, None, known=prefill.get(r.id, {})))
+            open_.append(OpenRound(r, None, known=known_values.get(r.id, {})))
             continue
         if not r.when(answers):
             continue
         form = r.form(answers)
-        known = {k: v for k, v in prefill.get(r.id, {}).items() if k in form.model_fields}
+        known = {k: v for k, v in known_values.get(r.id, {}).items() if k in form.model_fields}
         if r.id in given and given[r.id] is None and r.optional:
             answers[r.id] = None
             continue
@@ -181,9 +183,19 @@ def answer_round(
     Raises InputError whose problem paths are `answers.<round>.<field>` for the form's own checks (types,
     patterns, choices) and for what the intake model refuses on everything answered so far.
     """
+    from skills.credentials import REFUSAL_HINT, describe_credential
+
     r = BY_ID[round_id]
     form = r.form(answers)
     data = answer_from_form(form, {**(known or {}), **dict(given)})
+    leaked = [
+        Problem(f"answers.{round_id}.{name}", f"looks like {kind}. {REFUSAL_HINT}")
+        for name, value in data.items()
+        for text in (value if isinstance(value, list) else [value])
+        if isinstance(text, str) and (kind := describe_credential(text))
+    ]
+    if leaked:
+        raise InputError(leaked)
     try:
         values = form.model_validate(data).model_dump(mode="json")
     except ValidationError as exc:
@@ -269,6 +281,6 @@ def to_intake(answers: Answers) -> dict[str, Any]:
         dict(answers.get("environment") or {}),
         chosen_providers(answers),
         dict(answers.get("details") or {}),
-        dict(answers["routing"]) if answers.get("routing") else None,
-        {"features": features} | dict(production) if features and production else None,
+        dict(answers.get("routing") or {}) or None,
+        {"features": features, **production} if features and production else None,
     )

@@ -27,16 +27,17 @@ def create_server(crds_path: str | None = None) -> MCPServer:
     """The server. `crds_path` (default: $AIGW_SKILLS_CRDS) is where aigw_validate reads CRD schemas."""
     if crds_path is None:
         crds_path = os.environ.get(CRDS_ENV) or None
+    served = tools.skill_tools(crds_path)
+    if importlib.util.find_spec(ORCHESTRATE_MODULE) is not None:
+        served.insert(0, importlib.import_module(ORCHESTRATE_MODULE).orchestrate_tool())
     mcp: MCPServer = MCPServer(
         "aigw-skills",
         title="Envoy AI Gateway skills",
         version=__version__,
         instructions=INSTRUCTIONS,
-        tools=tools.skill_tools(crds_path),
+        tools=served,
     )
     prompts.register(mcp)
     resources.register(mcp)
     completions.register(mcp)
-    if importlib.util.find_spec(ORCHESTRATE_MODULE) is not None:
-        importlib.import_module(ORCHESTRATE_MODULE).register(mcp)
     return mcp

@@ -167,3 +167,12 @@ def test_primitive_answers_map_back_to_lists() -> None:
     assert answer_from_form(features, content) == {"features": ["observability"]}
     providers = ROUNDS[1].form({})
     assert answer_from_form(providers, {"providers": "openai, gemini"}) == {"providers": ["openai", "gemini"]}
+
+
+def test_a_key_in_any_round_is_refused_even_where_its_form_would_accept_it() -> None:
+    key = "9f86d081884c7d659a2feaa0c55ad015"  # 32 hex digits: also a valid RFC 1123 label
+    state = walk({"environment": {"namespace": key}})
+    environment = state.open[0]
+    assert environment.problems[0].path == "answers.environment.namespace"
+    assert "looks like" in environment.message() and key not in environment.message()
+    assert "environment" not in state.answers
