@@ -110,7 +110,7 @@ def test_a_key_in_the_intake_is_refused_and_never_printed(tmp_path):
 def test_no_intake_and_no_terminal_is_a_usage_error(tmp_path):
     done = run("build", "-o", str(tmp_path / "b"), stdin="")
     assert done.returncode == 2
-    assert "run in a terminal" in done.stderr
+    assert "run in a terminal" in done.stderr and "--questions" in done.stderr
 
 
 def test_init_writes_a_commented_example_that_builds(tmp_path, shared_crds):
