@@ -176,11 +176,17 @@ async def run(arguments: dict[str, Any], ctx: Context) -> CallToolResult | Input
 
 def orchestrate_tool() -> Tool:
     """The tool, with the orchestrator's input model as its input schema (the body parses the arguments)."""
-    from orchestrator.intake.prefill import orchestrate_input
+    from server.mcp import schema_cache
 
-    schema = orchestrate_input().model_json_schema()
-    schema.pop("title", None)
-    schema.pop("description", None)
+    def compute() -> dict[str, Any]:
+        from orchestrator.intake.prefill import orchestrate_input
+        from server.mcp.schema_shape import compact
+
+        built: dict[str, Any] = compact(orchestrate_input().model_json_schema())
+        built.pop("description", None)
+        return built
+
+    schema = schema_cache.load_or_build(compute, name="orchestrate-schema")
     return Tool(
         fn=run,
         name=NAME,
