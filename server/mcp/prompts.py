@@ -75,9 +75,9 @@ def build_prompt(entry: SkillEntry) -> Prompt:
         name=entry.prompt,
         title=entry.title,
         description=entry.description,
-        arguments=[
+        arguments=[  # `request` first: clients such as Claude Code fill prompt arguments in order
             PromptArgument(name=arg, description=ARGUMENT_HELP.get(arg), required=False)
-            for arg in entry.prompt_arguments
+            for arg in sorted(entry.prompt_arguments, key=lambda arg: arg != "request")
         ],
         fn=fn,
     )
@@ -86,3 +86,16 @@ def build_prompt(entry: SkillEntry) -> Prompt:
 def register(mcp: MCPServer) -> None:
     for entry in SKILLS:
         mcp.add_prompt(build_prompt(entry))
+    known = [entry.prompt for entry in SKILLS]
+    serve = mcp.get_prompt
+
+    async def get_prompt(name: str, arguments: dict[str, Any] | None = None, context: Any = None) -> Any:
+        # The SDK answers an unknown name with a bare ValueError (JSON-RPC code 0 or -32603): the client
+        # asked for something that does not exist, which is invalid params.
+        if name not in known:
+            raise MCPError(
+                code=INVALID_PARAMS, message=f"unknown prompt {name!r}; prompts: {', '.join(known)}"
+            )
+        return await serve(name, arguments, context)
+
+    mcp.get_prompt = get_prompt  # type: ignore[method-assign]

@@ -27,7 +27,9 @@ async def test_there_is_one_prompt_per_catalog_skill_with_the_catalog_arguments(
     for entry in SKILLS:
         prompt = prompts[entry.prompt]
         assert prompt.title == entry.title and prompt.description == entry.description
-        assert [a.name for a in prompt.arguments or []] == list(entry.prompt_arguments)
+        # `request` first: Claude Code fills prompt arguments in order, and the request is what the user typed.
+        expected = sorted(entry.prompt_arguments, key=lambda arg: arg != "request")
+        assert [a.name for a in prompt.arguments or []] == expected
         assert all(a.description and not a.required for a in prompt.arguments or [])
 
 
@@ -100,3 +102,14 @@ def test_frontmatter_is_only_stripped_when_the_file_starts_with_it() -> None:
     assert strip_frontmatter("---\na: 1\n---\n\nbody\n") == "body\n"
     assert strip_frontmatter("body\n---\nmore\n") == "body\n---\nmore\n"
     assert strip_frontmatter("---\nunterminated\n") == "---\nunterminated\n"
+
+
+async def test_an_unknown_prompt_is_invalid_params_naming_the_prompts(mode: str) -> None:
+    async with connect(mode) as client:
+        with pytest.raises(MCPError) as caught:
+            await client.get_prompt("aigw-nope", {})
+    assert caught.value.error.code == -32602
+    assert (
+        "unknown prompt 'aigw-nope'" in caught.value.error.message
+        and "aigw-backend" in caught.value.error.message
+    )
