@@ -166,6 +166,11 @@ def _add_document(result: LoadResult, doc: Any, source: str) -> None:
         result.skipped.append(
             Skipped(source=source, reason=f"not a Kubernetes object: a YAML {type(doc).__name__}")
         )
+    elif str(doc.get("apiVersion", "")).startswith("kustomize.config.k8s.io/"):
+        # kustomization.yaml tells `kubectl apply -k` what to apply; it never reaches the cluster itself.
+        result.skipped.append(
+            Skipped(source=source, reason="a kustomize file (kubectl apply -k), not a cluster object")
+        )
     elif not doc.get("apiVersion") or not doc.get("kind"):
         result.skipped.append(
             Skipped(

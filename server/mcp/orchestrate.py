@@ -125,8 +125,19 @@ async def _build(ctx: Context, intake: dict[str, Any], inp: Any, carried: dict[s
         "findings": [f.model_dump() for f in bundle.report.findings],
         "intake": intake,
     }
+    secrets = [
+        f"{s['namespace']}/{s['name']}" for s in json.loads(bundle.files["report.json"]).get("secrets", [])
+    ]
+    data["external_secrets"] = (
+        secrets  # created by secrets.sh; what aigw_validate needs to re-check the bundle
+    )
     lines = [bundle.summary(), *(item.markdown() for item in bundle.checklist)]
     lines += [f"{f.severity}: {f.resource}: {f.path}: {f.message}" for f in bundle.report.findings]
+    if secrets:
+        lines.append(
+            "secrets.sh creates " + ", ".join(secrets) + f" at apply time; to re-check manifests.yaml with "
+            f"aigw_validate, pass external_secrets: {json.dumps(secrets)}."
+        )
     if inp.output_dir:
         try:
             target, written = await _write(ctx, bundle, inp.output_dir, inp.force)

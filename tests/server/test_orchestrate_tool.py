@@ -434,3 +434,19 @@ def test_round_messages_are_distinct_so_a_form_names_its_rounds() -> None:
     for rid, message in MESSAGES.items():
         assert rounds_of(message) == [rid]
     assert not re.search(r"\bAlso:", "".join(MESSAGES.values()))
+
+
+@pytest.mark.anyio
+async def test_aigw_validate_passes_the_built_bundle_given_the_secrets_it_names(server):
+    intake = {"providers": [{"provider": "openai", "models": ["gpt-4o-mini"]}]}
+    async with Client(server, mode="auto") as client:
+        built = (await client.call_tool("aigw_orchestrate", {"intake": intake})).structured_content
+        manifests = built["files"]["manifests.yaml"]
+        alone = (await client.call_tool("aigw_validate", {"manifests": manifests})).structured_content
+        given = await client.call_tool(
+            "aigw_validate", {"manifests": manifests, "external_secrets": built["external_secrets"]}
+        )
+    assert built["external_secrets"] == ["default/openai-apikey"]
+    hints = [f["hint"] for f in alone["findings"] if f["rule"] == "AIGW-L007"]
+    assert hints and all("in external_secrets" in h and "--external-secret" not in h for h in hints)
+    assert given.structured_content["ok"] is True, given.structured_content["findings"]
