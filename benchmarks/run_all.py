@@ -2,7 +2,8 @@
 
     python benchmarks/run_all.py [--quick] [--properties] [--shared ../shared] [--no-write]
 
-Runs startup_bench (cold start to the first tools/list against a bare one-tool MCPServer), bundle_bench (warm
+Runs startup_bench (cold start to the first tools/list against a bare one-tool MCPServer), tools_list_bench
+(tools/list bytes and tokens, and the cold start a TypeScript SDK client observes), bundle_bench (warm
 bundle build + validation) and validate_bench (1,000 manifests against check-jsonschema), each as a child
 process, parses the medians and ratios they print and replaces the text between the README's benchmark
 markers with one table (every target, its measured median and ratio, met or missed) plus each benchmark's own
@@ -44,6 +45,10 @@ class Target:
 # Known reasons and next steps for a miss, by target name (a miss without an entry says how to profile it).
 NEXT_STEPS = {
     "startup": "profile with `python -X importtime -m server serve` and move the slowest import behind first use",
+    "tools_list": "find the largest tool with `python benchmarks/tools_list_bench.py`; shorten its descriptions or "
+    "move it out of the core set",
+    "client_start": "compare --tools core and all in tools_list_bench.py; a gap means output-schema compilation in "
+    "the client: shrink or drop output schemas",
     "pair": "profile with `python -m cProfile benchmarks/bundle_bench.py` and cache the per-kind work",
     "twenty": "profile with `python -m cProfile benchmarks/bundle_bench.py`; look for per-provider quadratic work",
     "linear": "compare per-provider cost at 10 and 50 providers; look for lint passes over all pairs",
@@ -91,6 +96,32 @@ def startup(quick: bool) -> tuple[list[Target], str]:
     )
     target.measured += f" ({ratio:.2f}× bare)"
     return [target], out
+
+
+def tools_list(quick: bool) -> tuple[list[Target], str]:
+    out, _ = run("tools_list_bench.py", "--runs", "5" if quick else "11")
+    size = _number(r"\*\*default tools/list: ([0-9,]+) bytes\*\*", out.replace(",", ""), "tools_list_bench")
+    full = _number(r"\| `serve --tools all` \| \d+ \| ([0-9]+) \|", out.replace(",", ""), "tools_list_bench")
+    ratio = _number(r"\*\*client-observed cold start: ([0-9.]+)x\*\*", out, "tools_list_bench")
+    limit = 25 * 1024
+    return [
+        Target(
+            "Default tools/list (`serve`, --tools core) ≤ 25 KB; --tools all for comparison",
+            f"{size / 1024:.1f} KB ≈ {size / 4 / 1000:.1f}k tokens (all: {full / 1024:.0f} KB)",
+            "25 KB",
+            size / limit,
+            size <= limit,
+            "tools_list",
+        ),
+        Target(
+            "Client-observed cold start, TypeScript SDK client, spawn → first tools/list vs a bare server (≤ 1.15×)",
+            f"{ratio:.2f}× bare",
+            "1.15×",
+            ratio / 1.15,
+            ratio <= 1.15,
+            "client_start",
+        ),
+    ], out
 
 
 def bundle(quick: bool, crds: Path) -> tuple[list[Target], str]:
@@ -220,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
         found, out = startup(args.quick)
         targets += found
         details.append(("startup_bench.py", out))
+        found, out = tools_list(args.quick)
+        targets += found
+        details.append(("tools_list_bench.py", out))
         if crds.is_dir():
             found, out = bundle(args.quick, crds)
             targets += found

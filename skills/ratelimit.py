@@ -7,11 +7,11 @@ kept in Redis by Envoy Gateway's rate limit service. QuotaPolicy (v1alpha1 only)
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from skills.cost_cel import cost_expression_problem
 from skills.errors import InputError, Problem
 from skills.model import InputModel
 from skills.render import render_object, yaml_scalar
@@ -31,22 +31,6 @@ CostType = Literal[
     "ReasoningToken",
     "CEL",
 ]
-# The variables the gateway binds when it evaluates a CEL cost (upstream-api.md §2.1).
-CEL_VARIABLES = frozenset(
-    {
-        "model",
-        "backend",
-        "input_tokens",
-        "cached_input_tokens",
-        "cache_creation_input_tokens",
-        "output_tokens",
-        "total_tokens",
-        "reasoning_tokens",
-    }
-)
-_CEL_WORDS = frozenset({"true", "false", "null", "in"})
-_CEL_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-_CEL_IDENT = re.compile(r"(?<![.\w])([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()")
 DEFAULT_KEYS: dict[str, str] = {
     "InputToken": "llm_input_token",
     "CachedInputToken": "llm_cached_input_token",
@@ -60,18 +44,28 @@ RateLimitUnit = Literal["Second", "Minute", "Hour", "Day"]
 QuotaDuration = Literal["1s", "1m", "1h", "1d"]
 
 
-def cel_problem(expression: str) -> str | None:
-    """Why a CEL cost expression cannot work, or None. The CRD does not check it; the gateway fails at runtime."""
-    bare = _CEL_STRING.sub("''", expression)
-    if bare.count("(") != bare.count(")"):
-        return f"CEL expression {expression!r} has unbalanced parentheses"
-    unknown = sorted({n for n in _CEL_IDENT.findall(bare) if n not in CEL_VARIABLES | _CEL_WORDS})
-    if unknown:
-        return (
-            f"CEL expression uses unknown variable(s) {', '.join(unknown)}; the gateway provides "
-            f"{', '.join(sorted(CEL_VARIABLES))} (note the plural: input_tokens, not input_token)"
-        )
-    return None
+def _checked_cost(expression: str | None) -> str | None:
+    """``expression`` when the newest gateway accepts it (older targets are checked by :func:`cost_problems`)."""
+    problem = cost_expression_problem(expression) if expression else None
+    if problem:
+        raise ValueError(f"CEL cost expression {problem}")
+    return expression
+
+
+def cost_problems(
+    version: str, costs: dict[str, LLMRequestCost], quotas: dict[str, ModelQuota]
+) -> list[Problem]:
+    """What the controller of an older ``version`` refuses among expressions the newest one accepts (a variable
+    declared later), one Problem per field path (``costs[0].cel``, ``quotas[1].cost_expression``)."""
+    if version == DEFAULT_VERSION:
+        return []
+    found = [(f"{p}.cel", c.cel) for p, c in costs.items()]
+    found += [(f"{p}.cost_expression", q.cost_expression) for p, q in quotas.items()]
+    return [
+        Problem(path, f"CEL cost expression {problem}", expression)
+        for path, expression in found
+        if expression and (problem := cost_expression_problem(expression, version))
+    ]
 
 
 class LLMRequestCost(InputModel):
@@ -83,8 +77,14 @@ class LLMRequestCost(InputModel):
     )
     cel: CelExpression | None = Field(
         None,
-        description="CEL expression over the gateway's variables (type CEL only), e.g. input_tokens + 2 * output_tokens",
+        description="CEL cost over the gateway's variables (type CEL only); token counts are uint, e.g. "
+        "input_tokens + 2u * output_tokens",
     )
+
+    @field_validator("cel")
+    @classmethod
+    def _compiles(cls, cel: str | None) -> str | None:
+        return _checked_cost(cel)
 
     @model_validator(mode="after")
     def _cel(self) -> LLMRequestCost:
@@ -92,9 +92,6 @@ class LLMRequestCost(InputModel):
             raise ValueError("cel is required when type is CEL")
         if self.type != "CEL" and self.cel:
             raise ValueError(f"cel is only used with type CEL (type is {self.type})")
-        problem = cel_problem(self.cel) if self.cel else None
-        if problem:
-            raise ValueError(problem)
         return self
 
     @property
@@ -137,11 +134,18 @@ class ModelQuota(InputModel):
     limit: int = Field(ge=1, le=10**12, description="Cost units allowed per duration")
     duration: QuotaDuration = Field("1h", description="Quota window: 1s, 1m, 1h or 1d")
     cost_expression: CelExpression | None = Field(
-        None, description="CEL cost per request (default: the gateway's token count)"
+        None,
+        description="CEL cost per request over the gateway's variables (default: total_tokens); token counts are "
+        "uint, e.g. input_tokens + cached_input_tokens + output_tokens",
     )
     per_header: HeaderName | None = Field(
         None, description="Client header whose distinct values get separate buckets (null: one shared bucket)"
     )
+
+    @field_validator("cost_expression")
+    @classmethod
+    def _compiles(cls, cel: str | None) -> str | None:
+        return _checked_cost(cel)
 
 
 class RateLimitInput(InputModel):
@@ -192,6 +196,14 @@ def _check(inp: RateLimitInput) -> list[Problem]:
                         "one metadata key per cost definition",
                     )
                 )
+    problems += cost_problems(
+        inp.target_version,
+        {
+            **{f"token_limits[{i}]": c for i, c in enumerate(inp.token_limits)},
+            **{f"costs[{i}]": c for i, c in enumerate(inp.costs)},
+        },
+        {f"quotas[{i}]": q for i, q in enumerate(inp.quotas)},
+    )
     refusal = profile(inp.target_version).refusal("QuotaPolicy")
     if inp.quotas and refusal:
         problems.append(Problem("quotas", f"{refusal}; use token_limits (a Global rate limit) instead"))

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from skills.errors import FieldValueError, InputError, Problem, show_value
 from skills.model import InputModel
-from skills.ratelimit import LLMRequestCost
+from skills.ratelimit import LLMRequestCost, cost_problems
 from skills.render import render_object
 from skills.result import SkillResult
 from skills.route_rules import RouteRule
@@ -193,6 +193,8 @@ def _check(inp: RouteInput) -> list[Problem]:
         problems += canary_problems([rule.model_dump() for rule in inp.rules], inp.canary)
     if inp.health_check and inp.retry is False:
         problems.append(Problem("health_check", "the health check rides on the retry policy; retry is false"))
+    costs = {f"llm_request_costs[{i}]": c for i, c in enumerate(inp.llm_request_costs)}
+    problems += cost_problems(inp.target_version, costs, {})
     keys = [c.key for c in inp.llm_request_costs]
     if len(keys) != len(set(keys)):
         problems.append(Problem("llm_request_costs", "each metadata key may appear once", ", ".join(keys)))

@@ -2,11 +2,16 @@
 
 A rule on an object sees that object as ``self``; a rule on a list sees the list; list items and map values are
 checked one by one. Rules that mention ``oldSelf`` are transition rules and do not run on create. Rules run on
-the defaulted object with absent optional fields absent, so ``has()`` behaves as in the API server.
+the defaulted object with absent optional fields absent, so ``has()`` behaves as in the API server. The runtime
+is cel-cpp (:mod:`orchestrator.engine.cel_runtime`); ``self`` is the value as the API server types it for CEL
+(:mod:`orchestrator.engine.cel_values`).
 
 Failures read like the API server's: ``spec.rules[0]: Invalid value: "object": <message>``, honouring
-``messageExpression``, ``fieldPath`` and ``reason``. A rule cel-python cannot compile or evaluate is never a silent
-pass: it becomes a :class:`CelViolation` with ``unsupported=True`` (reported as ``cel-unsupported`` warnings).
+``messageExpression``, ``fieldPath`` and ``reason``. A rule that cannot be compiled or decided here is never a
+silent pass: it becomes a :class:`CelViolation` with ``unsupported=True`` (reported as ``cel-unsupported``
+warnings). Rules run under the API server's cost limits (:mod:`orchestrator.engine.cel_cost`): a rule whose cost
+bound passes the per-call limit, or an object whose rules pass the per-object budget, stops the object's CEL
+checks with a ``cost=True`` violation worded as the API server words it.
 """
 
 from __future__ import annotations
@@ -15,8 +20,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from orchestrator.engine.cel_eval import CelRuntimeError, CelUnsupported
-from orchestrator.engine.cel_library import CompileFailure, compile_rule
+from orchestrator.engine.cel_cost import PER_CALL_LIMIT, RUNTIME_BUDGET, Size, measure
+from orchestrator.engine.cel_runtime import (
+    CompileFailure,
+    EvalError,
+    EvalUnsupported,
+    IterationLimit,
+    Program,
+    activation,
+    compile_rule,
+    run,
+)
+from orchestrator.engine.cel_values import ViewPlan, cel_view, view_plan
 from orchestrator.engine.crds import CRDSet, CRDVersion
 from orchestrator.engine.object_meta import join_path
 
@@ -41,6 +56,7 @@ class CelNode:
     props: dict[str, CelNode] = field(default_factory=dict)
     items: CelNode | None = None
     additional: CelNode | None = None
+    view: ViewPlan | None = None  # how ``self`` differs from the JSON value here (only where rules run)
 
     @property
     def type_name(self) -> str:
@@ -55,6 +71,7 @@ class CelViolation:
     message: str
     rule: str
     unsupported: bool = False
+    cost: bool = False  # the cost limit stopped this object's rules here
 
 
 def _rule_specs(schema: dict[str, Any]) -> tuple[RuleSpec, ...]:
@@ -75,17 +92,20 @@ def _rule_specs(schema: dict[str, Any]) -> tuple[RuleSpec, ...]:
     return tuple(specs)
 
 
-def build_plan(schema: dict[str, Any]) -> CelNode | None:
+def build_plan(schema: dict[str, Any], views: dict[int, ViewPlan | None] | None = None) -> CelNode | None:
     """The rule-carrying skeleton of ``schema``, or None when no rule is reachable from it."""
+    views = {} if views is None else views
     node = CelNode(schema=schema, rules=_rule_specs(schema))
+    if node.rules:
+        node.view = view_plan(schema, views)
     for name, prop in (schema.get("properties") or {}).items():
-        child = build_plan(prop) if isinstance(prop, dict) else None
+        child = build_plan(prop, views) if isinstance(prop, dict) else None
         if child is not None:
             node.props[name] = child
     if isinstance(schema.get("items"), dict):
-        node.items = build_plan(schema["items"])
+        node.items = build_plan(schema["items"], views)
     if isinstance(schema.get("additionalProperties"), dict):
-        node.additional = build_plan(schema["additionalProperties"])
+        node.additional = build_plan(schema["additionalProperties"], views)
     if node.rules or node.props or node.items or node.additional:
         return node
     return None
@@ -99,38 +119,107 @@ def plan_for(crd: CRDVersion, crdset: CRDSet) -> CelNode | None:
     return plan
 
 
+@dataclass
+class _Budget:
+    """What is left of the object's cost budget, and the sizes measured in this object so far."""
+
+    remaining: float = RUNTIME_BUDGET
+    stopped: bool = False
+    sizes: dict[int, Size] = field(default_factory=dict)
+
+
 def evaluate_rules(obj: dict[str, Any], crd: CRDVersion, crdset: CRDSet) -> list[CelViolation]:
-    """Evaluate every applicable rule of ``crd`` against the (defaulted) object."""
+    """Evaluate every applicable rule of ``crd`` against the (defaulted) object, within the cost budget."""
     plan = plan_for(crd, crdset)
     out: list[CelViolation] = []
     if plan is not None:
-        _walk(obj, plan, "", out)
+        _walk(obj, plan, "", out, _Budget())
     return out
 
 
-def _walk(raw: Any, node: CelNode, path: str, out: list[CelViolation]) -> None:
+def _walk(raw: Any, node: CelNode, path: str, out: list[CelViolation], budget: _Budget) -> None:
+    if budget.stopped:
+        return
     if node.rules:
-        for spec in node.rules:
-            violation = check_rule(spec, raw, node.type_name, path)
-            if violation is not None:
-                out.append(violation)
+        _check_node(raw, node, path, out, budget)
     if isinstance(raw, dict):
         for name, child in node.props.items():
             sub = raw.get(name)
             if sub is not None:
-                _walk(sub, child, join_path(path, name), out)
+                _walk(sub, child, join_path(path, name), out, budget)
         if node.additional is not None:
             for key, sub in raw.items():
                 if sub is not None:
-                    _walk(sub, node.additional, f"{path}[{key}]", out)
+                    _walk(sub, node.additional, f"{path}[{key}]", out, budget)
     elif isinstance(raw, list) and node.items is not None:
         for i, sub in enumerate(raw):
             if sub is not None:
-                _walk(sub, node.items, f"{path}[{i}]", out)
+                _walk(sub, node.items, f"{path}[{i}]", out, budget)
+
+
+def _check_node(raw: Any, node: CelNode, path: str, out: list[CelViolation], budget: _Budget) -> None:
+    value = cel_view(raw, node.view)
+    bindings = None
+    for spec in node.rules:
+        program = compile_rule(spec.rule)
+        if isinstance(program, CompileFailure):
+            out.append(_unsupported(path, spec.rule, program.reason))
+            continue
+        stop = _charge(program, raw, node.type_name, path, budget)
+        if stop is not None:
+            out.append(stop)
+            return
+        bindings = bindings if bindings is not None else activation(value)
+        violation = _decide(spec, program, bindings, node.type_name, path)
+        if violation is not None:
+            out.append(violation)
+
+
+def _charge(program: Program, raw: Any, type_name: str, path: str, budget: _Budget) -> CelViolation | None:
+    """Take the rule's cost bound from the budget; a violation that stops the object when it does not fit."""
+    cost = program.cost.constant
+    if cost is None:
+        cost = program.cost(measure(raw, budget.sizes))
+    if cost <= PER_CALL_LIMIT and cost <= budget.remaining:
+        budget.remaining -= cost
+        return None
+    budget.stopped = True
+    rule = program.rule.strip()
+    if cost > PER_CALL_LIMIT:
+        detail = (
+            f"no further validation rules will be run due to call cost exceeds limit for rule: {rule} "
+            f"(cost bound {cost:.0f} for this object's sizes; limit {PER_CALL_LIMIT})"
+        )
+    else:
+        detail = (
+            "validation failed due to running out of cost budget, no further validation rules will be run"
+        )
+    return CelViolation(path=path, message=f'Invalid value: "{type_name}": {detail}', rule=rule, cost=True)
+
+
+def _decide(
+    spec: RuleSpec, program: Program, bindings: Any, type_name: str, path: str
+) -> CelViolation | None:
+    """Run one rule; None when it holds."""
+    try:
+        result = run(program, bindings)
+    except EvalError as exc:
+        detail = f"{exc} evaluating rule: {spec.rule.strip()}"
+        return CelViolation(path=path, message=f'Invalid value: "{type_name}": {detail}', rule=spec.rule)
+    except EvalUnsupported as exc:
+        return _unsupported(path, spec.rule, str(exc))
+    except IterationLimit:
+        # Within the API server's cost limit (checked before the run) but over cel-cpp's fixed limit.
+        return _unsupported(
+            path, spec.rule, "over cel-cpp's limit of 10000 comprehension iterations per rule"
+        )
+    if isinstance(result, bool):
+        return None if result else _failure(spec, type_name, path, _detail(spec, bindings))
+    return _unsupported(path, spec.rule, f"result is {type(result).__name__}, not bool")
 
 
 def _unsupported(path: str, rule: str, reason: str) -> CelViolation:
-    message = f"rule not checked: cel-python cannot evaluate it ({reason}): {rule.strip()}"
+    message = f"rule not checked: it cannot be evaluated here ({reason}): {rule.strip()}"
     return CelViolation(path=path, message=message, rule=rule, unsupported=True)
 
 
@@ -141,16 +230,16 @@ def _field_path(path: str, field_path: str | None) -> str:
     return join_path(path, rel) if not rel.startswith("[") else path + rel
 
 
-def _detail(spec: RuleSpec, value: Any) -> str:
+def _detail(spec: RuleSpec, bindings: Any) -> str:
     if spec.message_expression:
         program = compile_rule(spec.message_expression)
-        if not isinstance(program, CompileFailure):
+        if isinstance(program, Program):
             try:
-                result = program({"self": value})
-            except Exception:
+                result = run(program, bindings)
+            except (EvalError, EvalUnsupported, IterationLimit):
                 result = None
             if isinstance(result, str) and result.strip():
-                return str(result)
+                return result
     if spec.message:
         return spec.message
     return f"failed rule: {spec.rule.strip()}"
@@ -170,19 +259,10 @@ def _failure(spec: RuleSpec, type_name: str, path: str, detail: str) -> CelViola
 
 
 def check_rule(spec: RuleSpec, value: Any, type_name: str, path: str) -> CelViolation | None:
-    """Evaluate one rule with ``self`` = ``value``; None when it holds."""
+    """Evaluate one rule with ``self`` = ``value`` (already the CEL view), within the per-call limit; None when
+    it holds."""
     program = compile_rule(spec.rule)
     if isinstance(program, CompileFailure):
         return _unsupported(path, spec.rule, program.reason)
-    try:
-        result = program({"self": value})
-    except CelRuntimeError as exc:
-        detail = f"{exc} evaluating rule: {spec.rule.strip()}"
-        return CelViolation(path=path, message=f'Invalid value: "{type_name}": {detail}', rule=spec.rule)
-    except CelUnsupported as exc:
-        return _unsupported(path, spec.rule, str(exc))
-    except Exception as exc:
-        return _unsupported(path, spec.rule, f"{type(exc).__name__}: {exc}")
-    if isinstance(result, bool):
-        return None if result else _failure(spec, type_name, path, _detail(spec, value))
-    return _unsupported(path, spec.rule, f"result is {type(result).__name__}, not bool")
+    stop = _charge(program, value, type_name, path, _Budget())
+    return stop or _decide(spec, program, activation(value), type_name, path)

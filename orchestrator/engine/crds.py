@@ -186,7 +186,8 @@ def crd_files(path: Path) -> list[Path]:
 def load_crds(path: str | Path) -> CRDSet:
     """CRDs from a directory (recursive) or from one multi-document YAML/JSON file.
 
-    A directory written by ``aigw-skills crds pull --dest`` is read through its SOURCES.json (checksums verified).
+    A directory written by ``aigw-skills crds pull --dest`` is read through its SOURCES.json (checksums verified);
+    any other is parsed once and then read from an index in the cache keyed by the files' checksums.
     """
     p = Path(path).expanduser()
     if not p.exists():
@@ -195,7 +196,11 @@ def load_crds(path: str | Path) -> CRDSet:
         from orchestrator.engine.crd_cache import load_pulled_crds
 
         return load_pulled_crds(p, origin=str(p))
-    docs = [d for f in crd_files(p) for d in read_manifest_file(f)]
+    from orchestrator.engine.crd_cache import cache_root
+    from orchestrator.engine.crd_index import cached_crd_documents
+
+    root = p if p.is_dir() else p.parent
+    docs = cached_crd_documents(root, crd_files(p), read_manifest_file, cache_root())
     crdset = CRDSet.from_documents(docs, origin=str(p))
     if not len(crdset):
         raise CRDSourceError(f"no CustomResourceDefinition found under {p}")

@@ -1,8 +1,8 @@
 """String formats and regular expressions with the API server's semantics.
 
 The API server matches ``pattern`` with Go's regexp package (RE2 syntax: ``$`` means end of text, ``\\w`` is
-ASCII, inline flags may appear anywhere). ``google-re2`` gives the same semantics; cel-python uses it for
-``matches()`` too. Formats follow kube-openapi's strfmt registry: unknown formats are ignored, as the API server
+ASCII, inline flags may appear anywhere). ``google-re2`` gives the same semantics, as cel-cpp's RE2 does for
+CEL ``matches()``. Formats follow kube-openapi's strfmt registry: unknown formats are ignored, as the API server
 does.
 """
 
@@ -18,7 +18,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-import re2  # google-re2, a dependency of cel-python
+import re2  # google-re2: RE2, as the API server matches patterns
 
 _DURATION_RE = re.compile(r"^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h))+$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -14,9 +14,11 @@ from orchestrator.intake.edge import ClientAuthIntake, ObservabilityIntake
 from orchestrator.intake.traffic import LimitsIntake
 from skills.auth import AuthInput
 from skills.backend import BackendInput
+from skills.errors import FieldValueError
 from skills.install import AddonName
 from skills.model import InputModel
 from skills.providers import PRESETS, ProviderId
+from skills.ratelimit import cost_problems
 from skills.traffic import Canary, PassiveHealthCheck
 from skills.types import DNSLabel, Duration, ModelName, PolicyType, Quantity
 from skills.versions import DEFAULT_VERSION, AIGatewayVersion
@@ -211,6 +213,20 @@ class Intake(InputModel):
     observability: ObservabilityIntake | None = Field(  # type: ignore[valid-type]
         None, description="Access logs, metrics scraping and tracing (default: none)"
     )
+
+    @model_validator(mode="after")
+    def _costs_for_the_version(self) -> Intake:
+        """Cost expressions the target version's controller refuses (a variable declared in a later release)."""
+        if self.limits is not None:
+            problems = cost_problems(
+                self.installation.version,
+                {f"token_limits[{i}]": c for i, c in enumerate(self.limits.token_limits)},
+                {f"quotas[{i}]": q for i, q in enumerate(self.limits.quotas)},
+            )
+            if problems:
+                first = problems[0]
+                raise FieldValueError(f"limits.{first.path}", first.message)
+        return self
 
     @model_validator(mode="after")
     def _unique_backends(self) -> Intake:

@@ -8,12 +8,20 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, create_model
 
+from orchestrator.intake.form_schema import OPTION_TITLES
 from orchestrator.intake.forms import Form
 
 # Round 5 (optional): production features. A multi-select first, then one flat form holding only the fields of
 # the chosen features. Defaults and descriptions come from the skills' own models, so they exist once.
 Feature = Literal["token-limits", "canary", "health-check", "client-auth", "observability"]
 FEATURES: tuple[str, ...] = get_args(Feature)
+FEATURE_TITLES = {
+    "token-limits": "Token limits",
+    "canary": "Canary rollout",
+    "health-check": "Health checks",
+    "client-auth": "Client auth",
+    "observability": "Observability",
+}
 FEATURE_HELP = {
     "token-limits": "a token budget per user or tenant header (adds Envoy Gateway's rate limit service + Redis)",
     "canary": "move a shared model to a new provider in stages (5 → 25 → 50 → 100 %)",
@@ -42,6 +50,7 @@ def features_form(strategy: str | Literal[False] | None = False) -> type[Form]:
     field: Any = Field(
         default_factory=list,
         title="Production features",
+        json_schema_extra={OPTION_TITLES: {f: FEATURE_TITLES[f] for f in offered}},
         description="Optional, none by default: " + "; ".join(f"{f}: {FEATURE_HELP[f]}" for f in offered),
     )
     return create_model(

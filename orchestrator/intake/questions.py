@@ -1,9 +1,9 @@
-"""The intake questions as flat forms, asked in rounds: environment → providers → details → routing, then an
-optional production round (features → their details).
+"""The forms of the required intake rounds (environment, providers, details, routing) and how their answers
+become intake data. Which round asks which form, and when, is declared in orchestrator.intake.rounds; the walker
+(orchestrator.intake.walker) is what every front door uses.
 
-The same forms drive MCP elicitation, the "needs input" answer for clients that cannot elicit, and the
-terminal questions of `aigw-skills build`. Forms are flat (primitive fields only) as elicitation requires;
-`to_intake` turns the answers into the typed `Intake`, which does the real validation.
+Forms are flat (primitive fields only) as elicitation requires, and typed with the project's constrained types,
+so a form carries the patterns, bounds and choices a client can check before the answer is sent.
 """
 
 from __future__ import annotations
@@ -12,22 +12,30 @@ from typing import Any, Literal
 
 from pydantic import Field, create_model
 
+from orchestrator.intake.form_schema import OPTION_TITLES
 from orchestrator.intake.forms import Form
 from orchestrator.intake.production import production_intake
 from skills.providers import PRESETS, ProviderId
+from skills.types import CloudRegion, DNSLabel, Duration, EnvVarName, Port
 from skills.versions import DEFAULT_VERSION, AIGatewayVersion
-
-ROUNDS = ("environment", "providers", "details", "routing", "features", "production")
 
 
 class EnvironmentForm(Form):
     """Round 1: where the gateway goes and what is installed already."""
 
-    namespace: str = Field("default", description="Namespace for routes, backends and Secrets")
-    create_gateway: bool = Field(True, description="Create a new Gateway (no: attach to an existing one)")
-    gateway_name: str = Field("ai-gateway", description="Gateway name")
-    envoy_gateway_installed: bool = Field(False, description="Is Envoy Gateway already installed?")
-    version: AIGatewayVersion = Field(DEFAULT_VERSION, description="Envoy AI Gateway version")
+    namespace: DNSLabel = Field(
+        "default", title="Namespace", description="Namespace for routes, backends and Secrets"
+    )
+    create_gateway: bool = Field(
+        True, title="Create a Gateway", description="Create a new Gateway (no: attach to an existing one)"
+    )
+    gateway_name: DNSLabel = Field("ai-gateway", title="Gateway name", description="Gateway name")
+    envoy_gateway_installed: bool = Field(
+        False, title="Envoy Gateway installed", description="Is Envoy Gateway already installed?"
+    )
+    version: AIGatewayVersion = Field(
+        DEFAULT_VERSION, title="AI Gateway version", description="Envoy AI Gateway version"
+    )
 
 
 def _default_providers() -> list[ProviderId]:
@@ -38,11 +46,16 @@ class ProvidersForm(Form):
     """Round 2: which providers to connect."""
 
     providers: list[ProviderId] = Field(
-        default_factory=_default_providers, min_length=1, description="Providers to connect"
+        default_factory=_default_providers,
+        min_length=1,
+        title="Providers",
+        description="Providers to connect",
+        json_schema_extra={OPTION_TITLES: {pid: preset.title for pid, preset in PRESETS.items()}},
     )
 
 
-def _key(provider: str, field: str) -> str:
+def answer_key(provider: str, field: str) -> str:
+    """The form field of `field` for one provider in the details and routing rounds (openai__models)."""
     return f"{provider.replace('-', '_')}__{field}"
 
 
@@ -52,40 +65,44 @@ def details_form(providers: list[str]) -> type[Form]:
     for pid in providers:
         preset = PRESETS[pid]
         title = preset.title
-        fields[_key(pid, "models")] = (
+        fields[answer_key(pid, "models")] = (
             str,
             Field(
                 ", ".join(preset.example_models[:1]),
+                min_length=1,
                 title=f"{title} models",
                 description=f"{title}: model names clients send, comma-separated ('client=upstream' renames)",
             ),
         )
         if "region" in preset.parameters:
-            fields[_key(pid, "region")] = (
-                str,
-                Field(preset.default_region or "", title=f"{title} region", description=f"{title}: region"),
+            fields[answer_key(pid, "region")] = (
+                CloudRegion,
+                Field(
+                    preset.default_region or ...,  # no default region: the answer is required
+                    title=f"{title} region",
+                    description=f"{title}: region",
+                ),
             )
         if "resource" in preset.parameters:
-            fields[_key(pid, "resource")] = (
+            fields[answer_key(pid, "resource")] = (
                 str,
                 Field(
+                    min_length=1,
                     title=f"{title} resource",
                     description=f"{title}: resource name (<resource>.openai.azure.com)",
                 ),
             )
         if preset.in_cluster:
-            fields[_key(pid, "service")] = (
-                str,
+            fields[answer_key(pid, "service")] = (
+                DNSLabel,
                 Field(pid, title=f"{title} Service", description=f"{title}: in-cluster Service name"),
             )
-            fields[_key(pid, "port")] = (
-                int,
-                Field(
-                    preset.port, ge=1, le=65535, title=f"{title} port", description=f"{title}: Service port"
-                ),
+            fields[answer_key(pid, "port")] = (
+                Port,
+                Field(preset.port, title=f"{title} port", description=f"{title}: Service port"),
             )
         if pid == "azure-openai":
-            fields[_key(pid, "auth")] = (
+            fields[answer_key(pid, "auth")] = (
                 Literal["AzureAPIKey", "AzureCredentials"],
                 Field(
                     "AzureAPIKey",
@@ -93,7 +110,7 @@ def details_form(providers: list[str]) -> type[Form]:
                     description=f"{title}: API key, or Entra ID client secret",
                 ),
             )
-            fields[_key(pid, "azure_client_id")] = (
+            fields[answer_key(pid, "azure_client_id")] = (
                 str,
                 Field(
                     "",
@@ -101,7 +118,7 @@ def details_form(providers: list[str]) -> type[Form]:
                     description=f"{title}: Entra ID client ID (AzureCredentials)",
                 ),
             )
-            fields[_key(pid, "azure_tenant_id")] = (
+            fields[answer_key(pid, "azure_tenant_id")] = (
                 str,
                 Field(
                     "",
@@ -110,8 +127,8 @@ def details_form(providers: list[str]) -> type[Form]:
                 ),
             )
         if preset.auth in ("APIKey", "AnthropicAPIKey", "AzureAPIKey"):
-            fields[_key(pid, "secret_env")] = (
-                str,
+            fields[answer_key(pid, "secret_env")] = (
+                EnvVarName,
                 Field(
                     preset.secret_env or "",
                     title=f"{title} key variable",
@@ -119,7 +136,7 @@ def details_form(providers: list[str]) -> type[Form]:
                 ),
             )
         elif preset.auth == "AWSCredentials":
-            fields[_key(pid, "aws_mode")] = (
+            fields[answer_key(pid, "aws_mode")] = (
                 Literal["default-chain", "credentials-file"],
                 Field(
                     "default-chain",
@@ -127,7 +144,7 @@ def details_form(providers: list[str]) -> type[Form]:
                     description=f"{title}: IRSA/Pod Identity (default-chain) or a credentials file",
                 ),
             )
-            fields[_key(pid, "secret_file")] = (
+            fields[answer_key(pid, "secret_file")] = (
                 str,
                 Field(
                     "",
@@ -136,11 +153,11 @@ def details_form(providers: list[str]) -> type[Form]:
                 ),
             )
         elif preset.auth == "GCPCredentials":
-            fields[_key(pid, "gcp_project")] = (
+            fields[answer_key(pid, "gcp_project")] = (
                 str,
                 Field(title=f"{title} project", description=f"{title}: GCP project ID"),
             )
-            fields[_key(pid, "gcp_mode")] = (
+            fields[answer_key(pid, "gcp_mode")] = (
                 Literal["credentials-file", "adc"],
                 Field(
                     "credentials-file",
@@ -148,7 +165,7 @@ def details_form(providers: list[str]) -> type[Form]:
                     description=f"{title}: service-account key file, or ADC (GKE workload identity)",
                 ),
             )
-            fields[_key(pid, "secret_file")] = (
+            fields[answer_key(pid, "secret_file")] = (
                 str,
                 Field(
                     "./service-account.json",
@@ -163,7 +180,7 @@ def shared_models(providers: list[str], details: dict[str, Any]) -> list[str]:
     """Client model names that more than one chosen provider serves."""
     seen: dict[str, int] = {}
     for pid in providers:
-        for item in str(details.get(_key(pid, "models"), "")).split(","):
+        for item in str(details.get(answer_key(pid, "models"), "")).split(","):
             client = item.split("=", 1)[0].strip()
             if client:
                 seen[client] = seen.get(client, 0) + 1
@@ -178,12 +195,12 @@ def routing_form(providers: list[str]) -> type[Form]:
             Field("failover", description="failover: providers in the order chosen; split: share by weight"),
         ),
         "request_timeout": (
-            str,
+            Duration | Literal[""],
             Field("", description="Request timeout such as 120s (empty: AI Gateway's 60s)"),
         ),
     }
     for pid in providers:
-        fields[_key(pid, "weight")] = (
+        fields[answer_key(pid, "weight")] = (
             int,
             Field(
                 1,
@@ -200,7 +217,7 @@ def _provider_entry(
     pid: str, details: dict[str, Any], env: dict[str, Any], routing: dict[str, Any]
 ) -> dict[str, Any]:
     preset = PRESETS[pid]
-    get = lambda field: details.get(_key(pid, field))  # noqa: E731
+    get = lambda field: details.get(answer_key(pid, field))  # noqa: E731
     models = [m.strip() for m in str(get("models") or "").split(",") if m.strip()]
     entry: dict[str, Any] = {"provider": pid, "models": models}
     for field in ("region", "resource"):
@@ -227,7 +244,7 @@ def _provider_entry(
             auth["secret_file"] = get("secret_file")
     if auth:
         entry["auth"] = auth
-    weight = routing.get(_key(pid, "weight"))
+    weight = routing.get(answer_key(pid, "weight"))
     if routing.get("strategy") == "split" and weight is not None:
         entry["weight"] = weight
     return entry

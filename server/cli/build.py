@@ -53,6 +53,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"AI Gateway release to build for ({', '.join(PROFILES)}); overrides the intake's installation.version",
     )
     build.add_argument("--format", choices=["text", "json"], default="text", help="summary format on stdout")
+    build.add_argument(
+        "--questions",
+        action="store_true",
+        help="print the next intake question (rounds, fields, choices, defaults, example answers) as JSON and "
+        "exit; with --answers, what is still open after those answers",
+    )
+    build.add_argument(
+        "--answers",
+        metavar="FILE",
+        help="answers to the intake questions, by round id (JSON or YAML, as --questions describes); builds "
+        "when they are complete",
+    )
     build.set_defaults(handler=run_build)
 
     init = subparsers.add_parser("init", help="Write a commented example intake file to start from")
@@ -70,10 +82,15 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
     import yaml
 
-    from orchestrator.intake.questions import to_intake
+    from orchestrator.intake.walker import to_intake, walk
 
-    if args.example and args.intake:
-        raise ValueError("give an intake file or --example, not both")
+    if sum(bool(x) for x in (args.example, args.intake, args.answers)) > 1:
+        raise ValueError("give one of: an intake file, --example, --answers")
+    if args.answers:
+        state = walk(_load_answers(args.answers))
+        if not state.complete:
+            raise OpenQuestions(state)
+        return to_intake(state.answers)
     if args.example:
         text, where = example_text(args.example), f"example {args.example}"
     elif args.intake == "-":
@@ -86,11 +103,11 @@ def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
     elif sys.stdin.isatty():
         from server.cli.terminal_intake import ask_intake
 
-        answers = ask_intake(sys.stdin, sys.stderr)
-        return to_intake(**answers)
+        return to_intake(ask_intake(sys.stdin, sys.stderr))
     else:
         raise ValueError(
-            "no intake: give a file (or - for stdin), --example NAME, or run in a terminal to be asked"
+            "no intake: give a file (or - for stdin), --example NAME, or --answers FILE (`aigw-skills build "
+            "--questions` prints what to answer), or run in a terminal to be asked"
         )
     try:
         data = yaml.safe_load(text)
@@ -103,13 +120,67 @@ def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
     return data
 
 
+class OpenQuestions(Exception):
+    """--answers did not answer every round that applies."""
+
+    def __init__(self, state: Any) -> None:
+        super().__init__("the answers are not complete")
+        self.state = state
+
+
+def _load_answers(path: str) -> dict[str, Any]:
+    import yaml
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        data = yaml.safe_load(text) if text.strip() else {}
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
+    except yaml.YAMLError:
+        raise ValueError(f"{path}: not valid JSON or YAML") from None
+    if not isinstance(data, dict) or not all(v is None or isinstance(v, dict) for v in data.values()):
+        raise ValueError(
+            f"{path}: answers are a mapping of round id to that round's fields, e.g. "
+            '{"providers": {"providers": ["openai"]}}; see `aigw-skills build --questions`'
+        )
+    return data
+
+
+def _questions(state: Any, answers_file: str | None) -> dict[str, Any]:
+    from orchestrator.intake.questions_text import open_questions
+
+    data = open_questions(state)
+    where = answers_file or "answers.json"
+    if data["next"] is None:
+        data["complete"] = True
+        data["command"] = f"aigw-skills build --answers {where} -o aigw-bundle"
+    else:
+        data["complete"] = False
+        data["command"] = (
+            f"ask the user, add the round(s) {', '.join(data['next']['rounds'])} to {where} (keep the answers so "
+            f"far), then: aigw-skills build --questions --answers {where}"
+        )
+    return data
+
+
 def run_build(args: argparse.Namespace) -> int:
     from orchestrator.compose.bundle import BundleExistsError, build_bundle, write_bundle
     from orchestrator.engine.crds import CRDSourceError, resolve_crd_source
+    from orchestrator.intake.walker import walk
     from skills.errors import InputError
 
+    if args.questions:
+        try:
+            state = walk(_load_answers(args.answers) if args.answers else {})
+        except ValueError as exc:
+            return _fail(str(exc))
+        print(json.dumps(_questions(state, args.answers), indent=2))
+        return EXIT_OK
     try:
         data = _load_intake(args)
+    except OpenQuestions as exc:
+        print(json.dumps(_questions(exc.state, args.answers), indent=2))
+        return _fail(f"{args.answers} does not answer every question yet; stdout shows the next one")
     except (ValueError, EOFError) as exc:
         return _fail(str(exc))
     if args.target_version:

@@ -22,9 +22,31 @@ COMMAND_MODULES = (
 )
 
 
-# `serve` is started by MCP clients on every launch: its parser alone keeps cold start close to a bare server
-# (the skill commands' options are derived from the input models, which are costly to import).
-FAST_PATHS = {"serve": ("server.cli.serve",)}
+# The module that registers each command, so that a run builds only its own command's parser and imports only
+# what that command uses (`serve` is started by MCP clients on every launch; `validate` runs in CI loops). The
+# atomic skills' commands come from the catalog. tests/server/test_cli_parser.py checks this table against what
+# every module registers.
+COMMAND_MODULE: dict[str, str] = {
+    "validate": "server.cli.validate",
+    "crds": "server.cli.validate",
+    "build": "server.cli.build",
+    "init": "server.cli.build",
+    "serve": "server.cli.serve",
+    "index": "server.pack.commands",
+    "skills": "server.pack.commands",
+    "metrics": "server.cli.metrics",
+    "migrate": "server.cli.migrate",
+    "explain": "server.cli.explain",
+}
+
+
+def module_for(command: str) -> str | None:
+    """The module that registers ``command`` (None for an unknown command: the full parser reports it)."""
+    if command in COMMAND_MODULE:
+        return COMMAND_MODULE[command]
+    from skills.catalog import SKILLS
+
+    return "server.cli.skill" if any(s.atomic and s.command == command for s in SKILLS) else None
 
 
 def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
@@ -41,7 +63,8 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(FAST_PATHS.get(argv[0], COMMAND_MODULES) if argv else COMMAND_MODULES)
+    module = module_for(argv[0]) if argv else None
+    parser = build_parser((module,) if module else COMMAND_MODULES)
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

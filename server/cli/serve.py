@@ -50,6 +50,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help="CRD schemas (file or directory) for aigw_validate [default: env AIGW_SKILLS_CRDS, else cached]",
     )
+    parser.add_argument(
+        "--tools",
+        choices=["core", "all"],
+        default="core",
+        help="core: aigw_orchestrate, aigw_validate, aigw_providers (small tools/list for clients that load it "
+        "into every conversation); all: also the atomic and day-two tools [default: core]",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -86,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
 
     from server.mcp.app import create_server
 
-    mcp = create_server(crds_path=args.crds)
+    mcp = create_server(crds_path=args.crds, tool_set=args.tools)
     if settings is None:
         mcp.run()
     else:

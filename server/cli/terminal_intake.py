@@ -1,4 +1,4 @@
-"""Ask the intake questions in a terminal: the same forms and rounds as MCP elicitation."""
+"""Ask the intake questions in a terminal: a thin adapter over the walker (same rounds and forms as MCP)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,7 @@ from typing import Any, TextIO, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from orchestrator.intake.production import features_form, production_form
-from orchestrator.intake.questions import (
-    EnvironmentForm,
-    ProvidersForm,
-    details_form,
-    routing_form,
-    shared_models,
-)
+from orchestrator.intake.walker import walk
 
 
 def _describe(info: Any) -> str:
@@ -83,23 +76,20 @@ def ask_form(form: type[BaseModel], stdin: TextIO, stdout: TextIO) -> dict[str, 
     return answers
 
 
-def ask_intake(stdin: TextIO, stdout: TextIO) -> dict[str, Any]:
-    """The rounds, returning the raw answers (environment, providers, details, routing, production).
+def ask_intake(
+    stdin: TextIO, stdout: TextIO, prefill: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Ask the open rounds in turn (the walker decides which and when) and return the answers by round id.
 
-    The last round is optional: Enter at "Production features" chooses none and skips it (production None).
+    A round's answer that the intake refuses (say, a model name with a space) is asked again with the problem.
+    The features round is optional: Enter there chooses none.
     """
-    env = ask_form(EnvironmentForm, stdin, stdout)
-    providers = ask_form(ProvidersForm, stdin, stdout)["providers"]
-    details = ask_form(details_form(providers), stdin, stdout)
-    routing = ask_form(routing_form(providers), stdin, stdout) if shared_models(providers, details) else None
-    chosen = ask_form(features_form(routing["strategy"] if routing else None), stdin, stdout)["features"]
-    production = (
-        {"features": chosen} | ask_form(production_form(chosen, providers), stdin, stdout) if chosen else None
-    )
-    return {
-        "environment": env,
-        "providers": providers,
-        "details": details,
-        "routing": routing,
-        "production": production,
-    }
+    answers: dict[str, Any] = {}
+    while True:
+        state = walk(answers, prefill)
+        if state.complete:
+            return dict(state.answers)
+        item = state.open[0]
+        for problem in item.problems:
+            stdout.write(f"  {problem.render()}; try again\n")
+        answers[item.id] = ask_form(item.asked(), stdin, stdout)

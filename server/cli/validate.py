@@ -126,10 +126,13 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def _context(args: argparse.Namespace) -> Any:
+    from orchestrator.compose.bundle import declared_secrets
     from orchestrator.engine.lint.linter import LintContext
 
+    # A bundle directory's own Secrets are created by its secrets.sh: its report.json declares them.
+    bundled = [s for path in args.paths if Path(path).is_dir() for s in declared_secrets(path)]
     return LintContext(
-        external_secrets=frozenset(args.external_secret),
+        external_secrets=frozenset([*args.external_secret, *bundled]),
         existing_gateways=frozenset(args.existing_gateway),
         existing_gateway_classes=frozenset(args.existing_gateway_class),
         existing_resources=frozenset(args.existing),

@@ -96,7 +96,13 @@ def run_migrate(inp: MigrateInput, crds_path: str | None) -> MigrationOut:
         crds_note=note,
         context=LintContext(external_secrets=frozenset(inp.external_secrets)),
     )
-    return MigrationOut.model_validate(result.to_dict())
+    from server.mcp.tool_models import for_mcp
+
+    data = result.to_dict()
+    data["validation"] = (
+        for_mcp(data["validation"]) if isinstance(data.get("validation"), dict) else data.get("validation")
+    )
+    return MigrationOut.model_validate(data)
 
 
 def run_explain(inp: ExplainInput) -> ExplanationOut:

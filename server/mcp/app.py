@@ -21,22 +21,37 @@ INSTRUCTIONS = (
     "aigw_route (model names to backends), then aigw_validate on all the YAML together. The skill:// "
     "resources and the aigw-* prompts carry the guidance behind each step."
 )
+# The tools a first conversation needs (serve's default, `--tools core`): set up, check, look up providers. The
+# atomic and day-two tools come with `--tools all`, so clients that load tools/list into every conversation pay
+# for three tools, not sixteen.
+CORE_TOOLS = ("aigw_orchestrate", "aigw_validate", "aigw_providers")
+TOOL_SETS = ("core", "all")
+CORE_INSTRUCTIONS = (
+    "Builds validated Envoy AI Gateway manifests without touching a cluster or handling secret values. "
+    "For a setup call aigw_orchestrate with what the user already said; aigw_validate checks YAML; "
+    "aigw_providers lists provider presets. The atomic step-by-step tools (aigw_backend, aigw_route, ...) "
+    "are served with `aigw-skills serve --tools all`; the skill:// resources and aigw-* prompts carry the guidance."
+)
 
 
-def create_server(crds_path: str | None = None) -> MCPServer:
-    """The server. `crds_path` (default: $AIGW_SKILLS_CRDS) is where aigw_validate reads CRD schemas."""
+def create_server(crds_path: str | None = None, tool_set: str = "all") -> MCPServer:
+    """The server. `crds_path` (default: $AIGW_SKILLS_CRDS) is where aigw_validate reads CRD schemas;
+    `tool_set` is "all" (every tool) or "core" (CORE_TOOLS)."""
+    if tool_set not in TOOL_SETS:
+        raise ValueError(f"tool set {tool_set!r}: choose one of {', '.join(TOOL_SETS)}")
     if crds_path is None:
         crds_path = os.environ.get(CRDS_ENV) or None
+    served = tools.skill_tools(crds_path, only=CORE_TOOLS if tool_set == "core" else None)
+    if importlib.util.find_spec(ORCHESTRATE_MODULE) is not None:
+        served.insert(0, importlib.import_module(ORCHESTRATE_MODULE).orchestrate_tool())
     mcp: MCPServer = MCPServer(
         "aigw-skills",
         title="Envoy AI Gateway skills",
         version=__version__,
-        instructions=INSTRUCTIONS,
-        tools=tools.skill_tools(crds_path),
+        instructions=CORE_INSTRUCTIONS if tool_set == "core" else INSTRUCTIONS,
+        tools=served,
     )
     prompts.register(mcp)
     resources.register(mcp)
     completions.register(mcp)
-    if importlib.util.find_spec(ORCHESTRATE_MODULE) is not None:
-        importlib.import_module(ORCHESTRATE_MODULE).register(mcp)
     return mcp

@@ -122,6 +122,12 @@ def required_inputs(entry: SkillEntry) -> list[str]:
     return [n for n, f in model.model_fields.items() if f.is_required()]
 
 
+def core_tools() -> tuple[str, ...]:
+    from server.mcp.app import CORE_TOOLS  # the server module imports this one
+
+    return CORE_TOOLS
+
+
 def links(entry: SkillEntry) -> list[str]:
     out = [f"skill://{entry.name} (the whole skill)"]
     out += [f"skill://{entry.name}/references/{doc}" for doc in folder_files(entry.name, "references")]
@@ -140,6 +146,13 @@ def preamble(entry: SkillEntry, given: dict[str, str]) -> str:
             + "anything else the request implies."
         )
         call = f"Call the MCP tool `{entry.tool}` with those values"
+        if entry.tool not in core_tools():
+            call += (
+                " (served by `aigw-skills serve --tools all`; if it is not listed, write the YAML from "
+                f"skill://{entry.name}/references/yaml.md instead)"
+                if "references/yaml.md" in " ".join(links(entry))
+                else " (served by `aigw-skills serve --tools all`)"
+            )
         if "path" in entry.prompt_arguments:
             call += " (read the file at `path` and pass its text as `manifests`)"
         lines += [
@@ -187,7 +200,7 @@ def build_prompt(entry: SkillEntry) -> Prompt:
         name=entry.prompt,
         title=entry.title,
         description=entry.description,
-        arguments=[
+        arguments=[  # `request` first (catalog order): clients such as Claude Code fill arguments in order
             PromptArgument(name=arg, description=argument_description(entry, arg), required=False)
             for arg in entry.prompt_arguments
         ],
@@ -198,3 +211,16 @@ def build_prompt(entry: SkillEntry) -> Prompt:
 def register(mcp: MCPServer) -> None:
     for entry in SKILLS:
         mcp.add_prompt(build_prompt(entry))
+    known = [entry.prompt for entry in SKILLS]
+    serve = mcp.get_prompt
+
+    async def get_prompt(name: str, arguments: dict[str, Any] | None = None, context: Any = None) -> Any:
+        # The SDK answers an unknown name with a bare ValueError (JSON-RPC code 0 or -32603): the client
+        # asked for something that does not exist, which is invalid params.
+        if name not in known:
+            raise MCPError(
+                code=INVALID_PARAMS, message=f"unknown prompt {name!r}; prompts: {', '.join(known)}"
+            )
+        return await serve(name, arguments, context)
+
+    mcp.get_prompt = get_prompt  # type: ignore[method-assign]

@@ -18,7 +18,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from mcp.server.mcpserver.resources import FunctionResource
 
 from skills.catalog import BY_NAME, SKILLS
@@ -63,15 +63,19 @@ def folder_files(name: str, folder: str) -> list[str]:
 
 def read_folder_file(name: str, folder: str, file: str) -> str:
     if name not in BY_NAME:
-        raise ResourceError(f"unknown skill {name!r}; known skills: {', '.join(BY_NAME)}")
+        raise ResourceNotFoundError(f"unknown skill {name!r}; known skills: {', '.join(BY_NAME)}")
     available = folder_files(name, folder)
     if file not in available:
         listing = ", ".join(available) or "none"
-        raise ResourceError(f"skill {name} has no {folder} file {file!r}; available: {listing}")
+        raise ResourceNotFoundError(f"skill {name} has no {folder} file {file!r}; available: {listing}")
     return skill_dir(name).joinpath(folder, file).read_text(encoding="utf-8")
 
 
 def read_skill(name: str) -> str:
+    if (
+        name not in BY_NAME
+    ):  # a name the client made up: invalid params (-32602, SEP-2164), not a server fault
+        raise ResourceNotFoundError(f"unknown skill {name!r}; known skills: {', '.join(BY_NAME)}")
     try:
         return skill_md(name)
     except MissingSkillFile as exc:

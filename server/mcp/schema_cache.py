@@ -47,9 +47,10 @@ def source_key() -> str:
     return digest.hexdigest()[:32]
 
 
-def load_or_build(build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The cached value for the current sources, or build() (written to the cache for the next start)."""
-    path = cache_dir() / f"tool-schemas-{source_key()}.json"
+def load_or_build(build: Callable[[], dict[str, Any]], name: str = "tool-schemas") -> dict[str, Any]:
+    """The cached value for the current sources, or build() (written to the cache for the next start); `name`
+    keeps separate values apart (the orchestrator's schema is cached beside the skill tools')."""
+    path = cache_dir() / f"{name}-{source_key()}.json"
     try:
         cached: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return cached

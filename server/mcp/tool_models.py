@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Literal
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -106,7 +107,19 @@ def run_validate(inp: ValidateInput, crds_path: str | None) -> FindingsReport:
     report = report.model_copy(
         update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}
     )
-    return FindingsReport.model_validate(report.to_dict())
+    return FindingsReport.model_validate(for_mcp(report.to_dict()))
+
+
+_CLI_SECRET_FLAG = re.compile(r"(?:pass )?--external-secret (\S+?)(?=[,.;]?(?:\s|$))")
+
+
+def for_mcp(report: dict[str, Any]) -> dict[str, Any]:
+    """A report whose hints speak the tool's argument names: the engine's hints name the CLI flag
+    (`--external-secret NS/NAME`), which an MCP caller passes as `external_secrets`."""
+    for finding in report.get("findings", []):
+        if finding.get("hint"):
+            finding["hint"] = _CLI_SECRET_FLAG.sub(r"list \1 in external_secrets", finding["hint"])
+    return report
 
 
 @functools.lru_cache(maxsize=8)

@@ -21,6 +21,7 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict
 
 from server.mcp import schema_cache
+from server.mcp.schema_shape import compact, outline
 from skills.catalog import SkillEntry, atomic_skills
 
 ANNOTATIONS = ToolAnnotations(
@@ -85,13 +86,11 @@ class ToolSpec:
     annotations: ToolAnnotations | None = None  # default ANNOTATIONS; aigw_metrics reads a URL (open world)
 
     def input_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = load(self.input_model).model_json_schema()
-        schema.pop("title", None)
+        schema: dict[str, Any] = compact(load(self.input_model).model_json_schema())
         return schema
 
     def output_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = load(self.output_model).model_json_schema(mode="serialization")
-        return schema
+        return outline(load(self.output_model).model_json_schema(mode="serialization"))
 
 
 def input_problem_text(exc: Exception, tool: str) -> str:
@@ -177,8 +176,8 @@ def atomic_entries() -> list[SkillEntry]:
     return atomic_skills()
 
 
-def skill_tools(crds_path: str | None = None) -> list[Tool]:
-    """Every tool of this server except aigw_orchestrate."""
+def skill_tools(crds_path: str | None = None, only: tuple[str, ...] | None = None) -> list[Tool]:
+    """Every tool of this server except aigw_orchestrate (`only`: just these names)."""
     specs = [_skill_spec(e) for e in atomic_entries()]
     specs += [validate_spec(crds_path), providers_spec(), metrics_spec()]
     from server.mcp.analysis_tools import analysis_specs  # aigw_migrate, aigw_explain (imports this module)
@@ -191,7 +190,7 @@ def skill_tools(crds_path: str | None = None) -> list[Tool]:
     schemas = schema_cache.load_or_build(compute)
     if set(schemas) != {s.name for s in specs}:
         schemas = compute()
-    return [build_tool(s, schemas[s.name]) for s in specs]
+    return [build_tool(s, schemas[s.name]) for s in specs if only is None or s.name in only]
 
 
 # --- aigw_validate and aigw_providers (models and bodies in server.mcp.tool_models) -----------------------------

@@ -108,10 +108,11 @@ def write_tree(files: dict[str, bytes], dest: Path, *, force: bool) -> None:
 
 
 def server_surface() -> list[tuple[str, str]]:
-    """(name, first sentence of the description) of every tool the MCP server lists."""
+    """(name, first sentence of the description) of every tool the bundled server lists (`serve`'s default
+    tool set, which the launcher runs)."""
     from server.mcp.app import create_server
 
-    tools = asyncio.run(create_server().list_tools())
+    tools = asyncio.run(create_server(tool_set="core").list_tools())
     return [(t.name, (t.description or "").split(". ", 1)[0].rstrip(".") + ".") for t in tools]
 
 

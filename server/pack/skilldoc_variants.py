@@ -242,7 +242,7 @@ VARIANTS: dict[str, tuple[Variant, ...]] = {
                         "limit": 200000,
                         "unit": "Minute",
                         "type": "CEL",
-                        "cel": "input_tokens + 2 * output_tokens",
+                        "cel": "input_tokens + 2u * output_tokens",
                     }
                 ],
             },

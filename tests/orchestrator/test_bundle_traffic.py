@@ -123,3 +123,35 @@ def test_quota_on_an_unknown_backend_is_an_intake_error():
     data["limits"]["quotas"][0]["backend"] = "mistral"
     with pytest.raises(InputError, match="no provider has the backend name 'mistral'"):
         build_bundle(data)
+
+
+def _with_cel_limit(cel: str, version: str = "v1.1.0") -> dict:
+    data = yaml.safe_load(example_text("token-limits-per-user"))
+    data["installation"] = {"version": version}
+    data["limits"]["token_limits"].append(
+        {"type": "CEL", "cel": cel, "limit": 1000, "per_header": "x-user-id"}
+    )
+    return data
+
+
+def test_a_cel_token_limit_that_does_not_type_check_is_an_intake_error_naming_the_field():
+    from skills.errors import InputError
+
+    with pytest.raises(InputError) as refused:
+        build_bundle(_with_cel_limit("input_tokens + 2 * output_tokens"))
+    (problem,) = refused.value.problems
+    assert problem.path == "limits.token_limits[2].cel"
+    assert "applied to '(int, uint)'" in problem.message and "2u * output_tokens" in problem.message
+
+
+def test_a_cel_token_limit_uses_route_name_where_the_release_declares_it(crd_set):
+    from skills.errors import InputError
+
+    cel = "route_name == 'default/ai-gateway' ? 2u * total_tokens : total_tokens"
+    bundle = build_bundle(_with_cel_limit(cel), crds=crd_set)
+    assert cel in bundle.files["manifests.yaml"]
+    assert [f.message for f in bundle.report.findings if f.rule == "AIGW-L050"] == []
+    with pytest.raises(InputError) as refused:
+        build_bundle(_with_cel_limit(cel, version="v0.5.0"))
+    assert [p.path for p in refused.value.problems] == ["limits.token_limits[2].cel"]
+    assert "route_name is declared from AI Gateway v0.6.0 on" in refused.value.problems[0].message

@@ -216,3 +216,17 @@ def test_warm_validation_of_a_provider_bundle_is_fast(crd_set: Any) -> None:
         validate_documents(loaded.documents, crds=crd_set, sources=loaded.sources)
         runs.append(time.perf_counter() - start)
     assert sorted(runs)[2] < 0.030  # 21 documents; the budget for ~12 is 30 ms
+
+
+def test_a_number_where_a_formatted_string_belongs_is_a_type_error_not_a_crash(crd_set: Any) -> None:
+    """`issuer` is `type: string, format: uri`; before, the uri check ran on the integer and raised TypeError."""
+    golden = Path(__file__).resolve().parents[1] / "golden/skills/mcproute/upstream-mcp_oauth_example.yaml"
+    (route,) = [d for d in load_text(golden.read_text(), "route.yaml").documents if d["kind"] == "MCPRoute"]
+    route["spec"]["securityPolicy"]["oauth"]["issuer"] = 7
+    report = validate_documents([route], crds=crd_set, lint=False)
+    assert [(f.path, f.message) for f in report.errors] == [
+        (
+            "spec.securityPolicy.oauth.issuer",
+            'Invalid value: "integer": spec.securityPolicy.oauth.issuer in body must be of type string: "integer"',
+        )
+    ]

@@ -14,7 +14,7 @@ from server.mcp.app import create_server
 from server.mcp.schema_cache import CACHE_ENV
 
 REPO = Path(__file__).resolve().parents[2]
-SERVE = [sys.executable, "-m", "server", "serve"]
+SERVE = [sys.executable, "-m", "server", "serve", "--tools", "all"]  # every tool (the default serves core)
 MODES = ["legacy", "auto"]  # 2025-11-25 handshake, and 2026-07-28 (stateless) against our own server
 
 

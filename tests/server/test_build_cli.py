@@ -110,7 +110,7 @@ def test_a_key_in_the_intake_is_refused_and_never_printed(tmp_path):
 def test_no_intake_and_no_terminal_is_a_usage_error(tmp_path):
     done = run("build", "-o", str(tmp_path / "b"), stdin="")
     assert done.returncode == 2
-    assert "run in a terminal" in done.stderr
+    assert "run in a terminal" in done.stderr and "--questions" in done.stderr
 
 
 def test_init_writes_a_commented_example_that_builds(tmp_path, shared_crds):
@@ -170,3 +170,15 @@ def test_an_unknown_target_version_is_a_usage_error_listing_the_choices(tmp_path
     )
     assert done.returncode == 2 and "v1.1.0" in done.stderr
     assert not (tmp_path / "b").exists()
+
+
+def test_validate_of_a_written_bundle_directory_passes_with_its_own_secrets(tmp_path, shared_crds):
+    out = tmp_path / "b"
+    assert (
+        run("build", "--example", "openai-anthropic", "-o", str(out), "--crds", str(shared_crds)).returncode
+        == 0
+    )
+    done = run("validate", str(out), "--crds", str(shared_crds))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "kustomization.yaml#1: a kustomize file (kubectl apply -k), not a cluster object" in done.stdout
+    assert "AIGW-L007" not in done.stdout

@@ -14,10 +14,10 @@ import yaml
 from mcp import Client
 
 from orchestrator.compose.bundle import build_bundle
-from orchestrator.intake.questions import to_intake
+from orchestrator.intake.walker import to_intake
 from server.cli.build import example_text
 from server.cli.terminal_intake import ask_intake
-from tests.server.test_orchestrate_tool import ENV_DEFAULT, SCENARIOS, _answering, _golden_files
+from tests.server.test_orchestrate_tool import ENV_DEFAULT, SCENARIOS, answering, golden_files, rounds_of
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "bundles"
 
@@ -84,7 +84,12 @@ PRODUCTION_SCENARIOS: dict[str, dict[str, Any]] = {
         "production": TOKEN_LIMIT,
     },
 }
-ROUNDS = ["environment", "providers", "details", "routing", "features", "production"]
+
+
+def forms_of(answers: dict[str, Any]) -> list[list[str]]:
+    """The forms a person answering `answers` sees: environment and providers together, then one per round."""
+    later = [[r] for r in ("details", "routing", "features", "production") if r in answers]
+    return [["environment", "providers"], *later]
 
 
 def expected_files(scenario: str, crds) -> dict[str, str]:
@@ -125,14 +130,14 @@ def server(shared_crds):
 async def test_answered_production_round_builds_the_same_bundle_as_the_intake_file(
     server, mode, scenario, crds
 ):
-    asked: list[str] = []
+    asked: list[list[str]] = []
     answers = PRODUCTION_SCENARIOS[scenario]
-    async with Client(server, mode=mode, elicitation_callback=_answering(answers, asked)) as client:
+    async with Client(server, mode=mode, elicitation_callback=answering(answers, asked)) as client:
         result = await client.call_tool("aigw_orchestrate", {})
     assert not result.is_error, result.content
     data = result.structured_content
     assert data["status"] == "built" and data["valid"] is True, data["message"]
-    assert asked == [r for r in ROUNDS if r in answers]
+    assert asked == forms_of(answers)
     expected = expected_files(scenario, crds)
     assert sorted(data["files"]) == sorted(expected)
     for name, text in expected.items():
@@ -145,51 +150,36 @@ async def test_the_feature_choice_offers_what_fits_the_routing_and_the_canary_li
 ):
     seen: dict[str, dict[str, Any]] = {}
     answers = PRODUCTION_SCENARIOS["canary-split"]
-    asked: list[str] = []
-    answer = _answering(answers, asked)
+    answer = answering(answers, [])
 
     async def on_elicit(ctx, params):
-        seen[params.message] = params.requested_schema
+        seen[rounds_of(params.message)[0]] = params.requested_schema
         return await answer(ctx, params)
 
     async with Client(server, mode=mode, elicitation_callback=on_elicit) as client:
         await client.call_tool("aigw_orchestrate", {})
-    from server.mcp.orchestrate import MESSAGES
-
-    features = seen[MESSAGES["features"]]["properties"]["features"]["items"]["enum"]
+    features = [o["const"] for o in seen["features"]["properties"]["features"]["items"]["anyOf"]]
     assert features == ["token-limits", "canary", "client-auth", "observability"]  # split: no health check
-    production = seen[MESSAGES["production"]]["properties"]
+    production = seen["production"]["properties"]
     assert sorted(production) == ["canary_backend", "canary_stages"]
-    assert production["canary_backend"]["enum"] == ["openai", "azure-openai"]
+    assert [o["const"] for o in production["canary_backend"]["oneOf"]] == ["openai", "azure-openai"]
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize("action", ["decline", "cancel"])
 @pytest.mark.parametrize("stop_at", ["features", "production"])
-async def test_declining_the_optional_round_builds_todays_bundle(server, mode, stop_at):
-    asked: list[str] = []
+async def test_esc_on_an_optional_round_skips_it_and_builds_todays_bundle(server, mode, stop_at, action):
+    asked: list[list[str]] = []
     answers = PRODUCTION_SCENARIOS["token-limit-per-user"]
-    callback = _answering(answers, asked, action="decline", stop_at=stop_at)
+    callback = answering(answers, asked, action=action, stop_at=stop_at)
     async with Client(server, mode=mode, elicitation_callback=callback) as client:
         result = await client.call_tool("aigw_orchestrate", {})
     data = result.structured_content
     assert data["status"] == "built", data["message"]
-    assert asked[-1] == stop_at
-    for name, text in _golden_files("openai-anthropic").items():
+    assert asked[-1] == [stop_at]
+    for name, text in golden_files("openai-anthropic").items():
         assert data["files"][name] == text, name
     assert "redis.yaml" not in data["files"]
-
-
-@pytest.mark.anyio
-async def test_cancelling_the_optional_round_generates_nothing(server, mode):
-    asked: list[str] = []
-    callback = _answering(
-        PRODUCTION_SCENARIOS["jwt-client-auth"], asked, action="cancel", stop_at="production"
-    )
-    async with Client(server, mode=mode, elicitation_callback=callback) as client:
-        result = await client.call_tool("aigw_orchestrate", {})
-    data = result.structured_content
-    assert data["status"] == "cancelled" and data["files"] == {}
-    assert "Nothing generated" in data["message"]
 
 
 @pytest.mark.anyio
@@ -197,21 +187,25 @@ async def test_client_without_elicitation_answers_the_production_round_as_data(s
     scenario = PRODUCTION_SCENARIOS["token-limit-per-user"]
     async with Client(server, mode=mode) as client:
         first = await client.call_tool("aigw_orchestrate", {})
-        questions = {q["id"]: q for q in first.structured_content["questions"]}
-        assert questions["features"]["defaults"] == {"features": []}
-        offered = questions["features"]["json_schema"]["properties"]["features"]["items"]["enum"]
-        assert offered == ["token-limits", "canary", "health-check", "client-auth", "observability"]
-        fields = questions["production"]["json_schema"]["properties"]
-        assert {"token_limit", "canary_backend", "jwt_issuer", "apikey_clients", "tracing_endpoint"} <= set(
-            fields
-        )
-        assert questions["production"]["defaults"]["token_limit_header"] == "x-user-id"
+        assert first.structured_content["next"]["rounds"] == ["environment", "providers"]
+        partial = {key: scenario[key] for key in ("environment", "providers", "details")}
+        second = await client.call_tool("aigw_orchestrate", {"answers": partial})
+        question = second.structured_content["next"]
+        assert question["rounds"] == ["features"] and question["example_answers"] == {
+            "features": {"features": []}
+        }
+        offered = [o["const"] for o in question["json_schema"]["properties"]["features"]["items"]["anyOf"]]
+        assert offered == [
+            "token-limits",
+            "client-auth",
+            "observability",
+        ]  # by-model: no canary, no health check
         answers = {
             key: scenario[key] for key in ("environment", "providers", "details", "features", "production")
         }
-        second = await client.call_tool("aigw_orchestrate", {"answers": answers})
-    assert not second.is_error, second.content
-    data = second.structured_content
+        third = await client.call_tool("aigw_orchestrate", {"answers": answers})
+    assert not third.is_error, third.content
+    data = third.structured_content
     assert data["status"] == "built" and data["valid"] is True
     assert data["files"] == expected_files("token-limit-per-user", crds)
     assert data["intake"]["limits"] == {
@@ -227,9 +221,8 @@ async def test_chosen_features_without_their_details_come_back_as_the_exact_form
         result = await client.call_tool("aigw_orchestrate", {"answers": answers})
     data = result.structured_content
     assert data["status"] == "needs_input"
-    (question,) = data["questions"]
-    assert question["id"] == "production"
-    assert set(question["json_schema"]["properties"]) == {
+    assert data["next"]["rounds"] == ["production"]
+    assert set(data["next"]["json_schema"]["properties"]) == {
         "client_auth",
         "jwt_issuer",
         "jwt_jwks_uri",
@@ -268,12 +261,16 @@ def _answers_with(production: dict[str, Any], features: list[str]) -> dict[str, 
         (["health-check"], {"health_check_interval": "soon"}, "health_check_interval"),
     ],
 )
-async def test_a_bad_production_answer_names_the_answered_field(server, features, production, field):
+async def test_a_bad_production_answer_asks_that_round_again_naming_the_field(
+    server, features, production, field
+):
     async with Client(server, mode="auto") as client:
         result = await client.call_tool("aigw_orchestrate", {"answers": _answers_with(production, features)})
-    assert result.is_error
-    text = result.content[0].text
-    assert f"answers.production.{field}" in text and "call again" in text
+    data = result.structured_content
+    assert data["status"] == "needs_input" and data["next"]["rounds"] == ["production"]
+    assert field in {p["path"].split(" ")[0].rsplit(".", 1)[-1] for p in data["next"]["problems"]}
+    assert f"Please correct: {field}" in result.content[0].text or f"; {field}" in result.content[0].text
+    assert "details" in data["answers"], "earlier answers are kept"
 
 
 @pytest.mark.anyio
@@ -282,9 +279,13 @@ async def test_a_key_pasted_as_an_api_client_is_refused_and_not_echoed(server, m
     answers = _answers_with({"client_auth": "apikey", "apikey_clients": f"team-a, {key}"}, ["client-auth"])
     async with Client(server, mode=mode) as client:
         result = await client.call_tool("aigw_orchestrate", {"answers": answers})
-    assert result.is_error
     text = result.content[0].text
-    assert key not in text and "answers.production.apikey_clients" in text
+    assert result.is_error and result.structured_content["status"] == "error"
+    assert key not in text and key not in str(result.structured_content)
+    assert "answers.production.apikey_clients" in text
+    assert result.structured_content["answers"]["details"] == answers["details"], (
+        "the other answers come back"
+    )
 
 
 def test_terminal_asks_the_production_round_and_builds_the_intake_files_bundle(crds):
@@ -295,7 +296,7 @@ def test_terminal_asks_the_production_round_and_builds_the_intake_files_bundle(c
     lines += ["", "", "x", "", JWT_PRODUCTION["tracing_endpoint"], "0.1"]
     shown = io.StringIO()
     answers = ask_intake(io.StringIO("\n".join(lines) + "\n"), shown)
-    bundle = build_bundle(to_intake(**answers), crds=crds)
+    bundle = build_bundle(to_intake(answers), crds=crds)
     assert "Production features" in shown.getvalue() and "JWT issuer" in shown.getvalue()
     assert (
         "Input should be 'none', 'annotations', 'podmonitor' or 'prometheus'; try again" in shown.getvalue()
@@ -306,9 +307,9 @@ def test_terminal_asks_the_production_round_and_builds_the_intake_files_bundle(c
 def test_terminal_enter_at_the_feature_choice_keeps_todays_bundle():
     # environment (5), providers, details (4), then Enter at the feature choice.
     answers = ask_intake(io.StringIO("\n" * 11), io.StringIO())
-    assert answers["production"] is None
-    manifests = build_bundle(to_intake(**answers)).files["manifests.yaml"]
-    assert manifests == _golden_files("openai-anthropic")["manifests.yaml"]
+    assert "production" not in answers and answers["features"] == {"features": []}
+    manifests = build_bundle(to_intake(answers)).files["manifests.yaml"]
+    assert manifests == golden_files("openai-anthropic")["manifests.yaml"]
 
 
 def _string_fields() -> list[tuple[str, str]]:

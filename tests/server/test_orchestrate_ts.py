@@ -1,38 +1,31 @@
-"""Scenarios over stdio with the official TypeScript SDK client answering the forms: OpenAI + Anthropic (the
-optional production round answered with its default, no feature), and JWT client auth with observability
-chosen in the production round. Each must give the bundle of its intake file."""
+"""aigw_orchestrate over stdio with the official TypeScript SDK client (what Claude Code and Cursor run) answering
+the forms: the OpenAI+Anthropic sentence prefilled takes at most two forms and writes a valid bundle to
+output_dir; the six form-answered scenarios give their golden bundles; declining a required form comes back as
+needs-input with the answers kept."""
 
 from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.server.conftest import SERVE, subprocess_env
-from tests.server.test_orchestrate_production import GOLDEN, PRODUCTION_SCENARIOS
-from tests.server.test_orchestrate_tool import ROUND_BY_MESSAGE, SCENARIOS
+from tests.server.test_orchestrate_production import PRODUCTION_SCENARIOS, expected_files
+from tests.server.test_orchestrate_tool import JWT, SCENARIOS, SENTENCE, rounds_of
 from tests.server.test_stdio_ts import TS_DIR, install_client
 
 pytestmark = pytest.mark.slow
 
-CASES = {
-    "openai-anthropic": (SCENARIOS["openai-anthropic"], ["environment", "providers", "details", "features"]),
-    "jwt-client-auth": (
-        PRODUCTION_SCENARIOS["jwt-client-auth"],
-        ["environment", "providers", "details", "features", "production"],
-    ),
-}
 
-
-@pytest.mark.parametrize("scenario", sorted(CASES))
-def test_ts_client_answers_the_forms_and_gets_the_golden_bundle(scenario, tmp_path, shared_crds):
+def drive(plan: dict[str, Any], tmp_path: Path, crds: Path) -> dict[str, Any]:
     install_client()
-    answers, rounds = CASES[scenario]
-    plan = tmp_path / "answers.json"
-    plan.write_text(json.dumps({"messages": ROUND_BY_MESSAGE, "answers": answers}))
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
     done = subprocess.run(
-        ["node", "orchestrate.mjs", str(plan), "--", *SERVE, "--crds", str(shared_crds)],
+        ["node", "orchestrate.mjs", str(path), "--", *SERVE, "--crds", str(crds)],
         cwd=TS_DIR,
         env=subprocess_env(),
         capture_output=True,
@@ -40,11 +33,43 @@ def test_ts_client_answers_the_forms_and_gets_the_golden_bundle(scenario, tmp_pa
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    seen = json.loads(done.stdout)
-    assert seen["rounds"] == rounds
+    seen: dict[str, Any] = json.loads(done.stdout)
+    return seen
+
+
+def _fields(answers: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for part in answers.values() for k, v in part.items()}
+
+
+def test_ts_client_sentence_prefilled_takes_two_forms_and_writes_a_valid_bundle(tmp_path, shared_crds):
+    out = tmp_path / "bundle"
+    plan = {"arguments": SENTENCE | {"output_dir": str(out)}, "fields": {"namespace": "ai"} | JWT}
+    seen = drive(plan, tmp_path, shared_crds)
+    assert [rounds_of(f["message"]) for f in seen["forms"]] == [["environment", "details"], ["production"]]
+    assert seen["isError"] is False and seen["result"]["valid"] is True, seen["text"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(Path(p).name for p in seen["result"]["written"])
+    assert "kubectl apply -k ." in seen["text"]
+
+
+@pytest.mark.parametrize("scenario", ["openai-anthropic", "jwt-client-auth"])
+def test_ts_client_answers_the_forms_and_gets_the_golden_bundle(scenario, tmp_path, shared_crds, crd_set):
+    answers = SCENARIOS.get(scenario) or PRODUCTION_SCENARIOS[scenario]
+    seen = drive({"fields": _fields(answers)}, tmp_path, shared_crds)
     assert seen["isError"] is False
     assert seen["result"]["status"] == "built" and seen["result"]["valid"] is True
-    golden = {p.name: p.read_text(encoding="utf-8") for p in (GOLDEN / scenario).iterdir()}
-    assert sorted(seen["result"]["files"]) == sorted(golden)
-    for name, text in golden.items():
+    expected = expected_files(scenario, crd_set)
+    assert sorted(seen["result"]["files"]) == sorted(expected)
+    for name, text in expected.items():
         assert seen["result"]["files"][name] == text, name
+
+
+def test_ts_client_declining_a_required_form_gets_needs_input_with_answers_kept(tmp_path, shared_crds):
+    plan = {
+        "arguments": {"providers": ["openai"]},
+        "fields": {"namespace": "ai"},
+        "decline": "Models and credentials",
+    }
+    seen = drive(plan, tmp_path, shared_crds)
+    assert seen["isError"] is False and seen["result"]["status"] == "needs_input"
+    assert seen["result"]["answers"]["providers"] == {"providers": ["openai"]}
+    assert "continue in chat" in seen["text"] and "details.openai__models" in seen["text"]

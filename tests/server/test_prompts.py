@@ -22,6 +22,7 @@ async def test_there_is_one_prompt_per_catalog_skill_with_the_catalog_arguments(
     for entry in SKILLS:
         prompt = prompts[entry.prompt]
         assert prompt.title == entry.title and prompt.description == entry.description
+        # `request` first: Claude Code fills prompt arguments in order, and the request is what the user typed.
         assert [a.name for a in prompt.arguments or []] == list(entry.prompt_arguments)
         assert all(a.description and not a.required for a in prompt.arguments or [])
 
@@ -110,4 +111,15 @@ async def test_an_unknown_prompt_argument_is_refused_listing_the_known_ones(mode
     assert (
         str(caught.value)
         == "prompt aigw-route has no argument colour; its arguments: request, rules, target_version"
+    )
+
+
+async def test_an_unknown_prompt_is_invalid_params_naming_the_prompts(mode: str) -> None:
+    async with connect(mode) as client:
+        with pytest.raises(MCPError) as caught:
+            await client.get_prompt("aigw-nope", {})
+    assert caught.value.error.code == -32602
+    assert (
+        "unknown prompt 'aigw-nope'" in caught.value.error.message
+        and "aigw-backend" in caught.value.error.message
     )

@@ -78,7 +78,7 @@ async def test_the_snippet_command_answers_tools_list_over_stdio(mode: str) -> N
     params = StdioServerParameters(command=str(script), args=list(command[1:]), env=subprocess_env())
     async with Client(params, mode=mode) as client:  # type: ignore[arg-type]
         tools = {t.name for t in (await client.list_tools()).tools}
-    assert {"aigw_backend", "aigw_auth", "aigw_route", "aigw_validate"} <= tools
+    assert tools == {"aigw_orchestrate", "aigw_validate", "aigw_providers"}  # the default: --tools core
 
 
 def test_the_http_snippet_serves_and_connects_to_the_same_endpoint() -> None:

@@ -79,3 +79,12 @@ async def test_paths_outside_the_pack_cannot_be_read(mode: str, uri: str) -> Non
     async with connect(mode) as client:
         with pytest.raises(MCPError):
             await client.read_resource(uri)
+
+
+@pytest.mark.parametrize("uri", ["skill://aigw-nope", "skill://aigw-nope/references/x.md"])
+async def test_an_unknown_skill_resource_is_invalid_params_not_an_internal_error(mode: str, uri: str) -> None:
+    async with connect(mode) as client:
+        with pytest.raises(MCPError) as caught:
+            await client.read_resource(uri)
+    assert caught.value.error.code == -32602  # resource not found (SEP-2164; -32002 is retired)
+    assert "unknown skill 'aigw-nope'" in caught.value.error.message

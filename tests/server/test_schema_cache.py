@@ -12,6 +12,7 @@ import pytest
 
 from server.mcp import schema_cache, tools
 from server.mcp.analysis_tools import analysis_specs
+from server.mcp.app import create_server
 from server.mcp.schema_cache import CACHE_ENV
 from tests.server.conftest import subprocess_env
 
@@ -67,11 +68,11 @@ def test_an_unwritable_cache_location_only_costs_time(
 
 
 def test_starting_the_server_imports_neither_models_nor_templates_nor_the_validator(cache: Path) -> None:
-    tools.skill_tools()  # warm the cache, as any earlier start would
+    create_server()  # warm the cache, as any earlier start would
     probe = (
         "import sys; from server.mcp.app import create_server; create_server(); "
         "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('jinja2', 'yaml', 'jsonschema', 'celpy') or m in ('skills.backend', 'skills.auth', 'skills.route', "
+        "('jinja2', 'yaml', 'jsonschema', 'cel_expr_python') or m in ('skills.backend', 'skills.auth', 'skills.route', "
         "'skills.install', 'skills.result', 'orchestrator.engine.validate', 'server.mcp.tool_models'))))"
     )
     done = subprocess.run(

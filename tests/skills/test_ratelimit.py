@@ -3,6 +3,8 @@ and the rate-limit install addon; parity with upstream examples/token_ratelimit 
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ from orchestrator.engine.lint.linter import LintContext
 from orchestrator.engine.validate import validate_documents
 from skills.errors import InputError
 from skills.install import build_install
-from skills.ratelimit import COSTS_PATCH_FILE, build_ratelimit, cel_problem
+from skills.ratelimit import COSTS_PATCH_FILE, build_ratelimit
 from skills.route import build_route
 from tests.conftest import shared_path
 
@@ -125,25 +127,61 @@ def test_provider_fallback_equivalent_matches_upstream_route_and_retry_and_its_g
 
 
 @pytest.mark.parametrize(
-    ("expression", "problem"),
+    ("field", "entry"),
     [
-        ("input_token * 2", "unknown variable(s) input_token"),
-        ("input_tokens + outputs", "unknown variable(s) outputs"),
-        ("(input_tokens + 1", "unbalanced parentheses"),
+        ("token_limits[0].cel", {"token_limits": [{"type": "CEL", "cel": "{expr}", "limit": 1}]}),
+        ("costs[0].cel", {"costs": [{"type": "CEL", "cel": "{expr}"}]}),
+        (
+            "quotas[0].cost_expression",
+            {"quotas": [{"backend": "b", "model_name": "m", "limit": 1, "cost_expression": "{expr}"}]},
+        ),
     ],
 )
-def test_cel_cost_with_a_wrong_variable_is_refused_at_input_time(expression, problem):
-    assert problem in (cel_problem(expression) or "")
-    with pytest.raises(InputError, match=r"unknown variable|unbalanced"):
+def test_a_cost_expression_that_does_not_type_check_is_refused_naming_its_field(field, entry):
+    data = json.loads(json.dumps(entry).replace("{expr}", "input_tokens + 2 * output_tokens"))
+    with pytest.raises(InputError) as refused:
+        build_ratelimit(data)
+    (problem,) = refused.value.problems
+    assert problem.path == field
+    assert "found no matching overload for '_*_' applied to '(int, uint)'" in problem.message
+    assert "2u * output_tokens" in problem.message  # the fix
+    fixed = json.loads(json.dumps(entry).replace("{expr}", "input_tokens + 2u * output_tokens"))
+    result = build_ratelimit(fixed)
+    assert "input_tokens + 2u * output_tokens" in result.yaml + "".join(result.files.values())
+
+
+@pytest.mark.parametrize(
+    ("expression", "problem"),
+    [
+        ("input_token * 2u", "unknown variable input_token (did you mean input_tokens?)"),
+        ("input_tokens + outputs", "unknown variable outputs"),
+        ("(input_tokens + 1u", "Syntax error"),
+    ],
+)
+def test_cel_cost_with_a_wrong_variable_or_syntax_is_refused_at_input_time(expression, problem):
+    with pytest.raises(InputError, match=re.escape(problem)):
         build_ratelimit({"token_limits": [{"type": "CEL", "cel": expression, "limit": 1}]})
 
 
 def test_cel_cost_may_use_every_gateway_variable_functions_and_string_literals():
     expression = (
-        "model == 'gpt-4o' && backend.startsWith('openai') ? uint(2) * output_tokens + input_tokens : "
-        "total_tokens + reasoning_tokens + cached_input_tokens + cache_creation_input_tokens"
+        "model == 'gpt-4o' && backend.startsWith('openai') && route_name != '' ? uint(2) * output_tokens "
+        "+ input_tokens : total_tokens + reasoning_tokens + cached_input_tokens + cache_creation_input_tokens"
     )
-    assert cel_problem(expression) is None
+    result = build_ratelimit({"costs": [{"type": "CEL", "cel": expression}]})
+    assert expression in result.files[COSTS_PATCH_FILE]
+
+
+def test_route_name_is_refused_for_a_release_that_does_not_declare_it():
+    costs = [{"type": "CEL", "cel": "route_name == 'a' ? 2u : 1u"}]
+    assert build_ratelimit({"costs": costs, "target_version": "v0.6.0"}).files
+    with pytest.raises(InputError) as refused:
+        build_ratelimit({"costs": costs, "target_version": "v0.5.0"})
+    (problem,) = refused.value.problems
+    assert problem.path == "costs[0].cel"
+    assert (
+        "route_name is declared from AI Gateway v0.6.0 on; target v0.5.0 does not have it" in problem.message
+    )
 
 
 def test_quotas_need_a_version_that_serves_quota_policy():

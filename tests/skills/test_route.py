@@ -353,3 +353,16 @@ def test_openai_and_anthropic_pair_behind_one_gateway_matches_its_golden_bundle(
         ("apiKey", "env:OPENAI_API_KEY"),
         ("apiKey", "env:ANTHROPIC_API_KEY"),
     ]
+
+
+def test_route_cost_expressions_are_type_checked_for_the_target_version() -> None:
+    costs = [{"type": "CEL", "metadata_key": "weighted", "cel": "input_tokens + 2 * output_tokens"}]
+    with pytest.raises(InputError) as refused:
+        route(rules=["gpt-4o-mini=openai"], llm_request_costs=costs)
+    (problem,) = refused.value.problems
+    assert problem.path == "llm_request_costs[0].cel"
+    assert "applied to '(int, uint)'" in problem.message
+    costs[0]["cel"] = "route_name != '' ? input_tokens + 2u * output_tokens : total_tokens"
+    assert "2u * output_tokens" in route(rules=["gpt-4o-mini=openai"], llm_request_costs=costs).yaml
+    with pytest.raises(InputError, match=r"llm_request_costs\[0\]\.cel: .*route_name is declared from"):
+        route(rules=["gpt-4o-mini=openai"], llm_request_costs=costs, target_version="v0.5.0")

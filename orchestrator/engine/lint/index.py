@@ -13,6 +13,7 @@ from typing import Any
 
 from orchestrator.engine.core_kinds import CLUSTER_SCOPED
 from orchestrator.engine.findings import Finding, Severity
+from skills.versions import DEFAULT_VERSION
 
 AIGW_GROUP = "aigateway.envoyproxy.io"
 EG_GROUP = "gateway.envoyproxy.io"
@@ -39,6 +40,7 @@ class LintContext:
     rate_limit_backend: bool = (
         False  # Envoy Gateway runs its rate limit service with Redis (rate-limit addon)
     )
+    target_version: str = DEFAULT_VERSION  # the AI Gateway release the manifests are for
 
     @staticmethod
     def _named(entries: frozenset[str], namespace: str | None, name: str) -> bool:
@@ -97,6 +99,10 @@ def resource_of(doc: dict[str, Any], source: str) -> Resource:
     return Resource(doc, source, group, version, kind, str(meta.get("name", "")), namespace, declared)
 
 
+# What a policy's targetRef names: (group, kind, namespace, name); a policy targets objects in its own namespace.
+TargetKey = tuple[str, str, str | None, str]
+
+
 class ResourceIndex:
     """The manifests by kind and by (kind, namespace, name)."""
 
@@ -104,6 +110,7 @@ class ResourceIndex:
         self.resources = list(resources)
         self._by_kind: dict[str, list[Resource]] = {}
         self._by_key: dict[tuple[str, str | None, str], list[Resource]] = {}
+        self._targeting: dict[tuple[str, str], dict[TargetKey, list[Resource]]] = {}
         for r in self.resources:
             self._by_kind.setdefault(r.kind, []).append(r)
             self._by_key.setdefault((r.kind, r.namespace, r.name), []).append(r)
@@ -111,6 +118,30 @@ class ResourceIndex:
     def of_kind(self, kind: str, group: str | None = None) -> list[Resource]:
         found = self._by_kind.get(kind, [])
         return found if group is None else [r for r in found if r.group == group]
+
+    def targeting(self, kind: str, group: str, target: TargetKey) -> list[Resource]:
+        """Policies of ``kind``/``group`` whose targetRefs name ``target`` (group, kind, namespace, name).
+
+        Built once per policy kind, so rules that match policies to targets stay linear in the manifests
+        (a scan of every policy per target grew quadratically: 4.8 s of lint at 10,000 documents).
+        """
+        table = self._targeting.get((kind, group))
+        if table is None:
+            table = {}
+            for policy in self.of_kind(kind, group):
+                seen: set[TargetKey] = set()
+                for ref in targets(policy):
+                    key = (
+                        str(ref.get("group", GWAPI_GROUP)),
+                        str(ref.get("kind", "")),
+                        policy.namespace,
+                        str(ref.get("name", "")),
+                    )
+                    if key not in seen:
+                        seen.add(key)
+                        table.setdefault(key, []).append(policy)
+            self._targeting[(kind, group)] = table
+        return table.get(target, [])
 
     def get(self, kind: str, namespace: str | None, name: str, group: str | None = None) -> Resource | None:
         """The first object of that kind (and group, when given) with that namespace and name."""

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from orchestrator.engine.findings import Finding
+from orchestrator.engine.lint import costs as lint_costs
 from orchestrator.engine.lint import edge as lint_edge
 from orchestrator.engine.lint import policies as lint_policies
 from orchestrator.engine.lint import refs as lint_refs
@@ -19,7 +20,7 @@ from orchestrator.engine.lint import secrets as lint_secrets
 from orchestrator.engine.lint import traffic as lint_traffic
 from orchestrator.engine.lint.index import RULES, LintContext, LintRule, ResourceIndex, resource_of
 
-RULE_MODULES = (lint_refs, lint_policies, lint_routes, lint_secrets, lint_edge, lint_traffic)
+RULE_MODULES = (lint_refs, lint_policies, lint_routes, lint_secrets, lint_edge, lint_traffic, lint_costs)
 DEPRECATED_API_VERSIONS = lint_routes.DEPRECATED_API_VERSIONS
 
 __all__ = ["DEPRECATED_API_VERSIONS", "RULES", "LintContext", "LintRule", "lint_documents"]

@@ -32,27 +32,17 @@ SECRET_REFS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def _targets_gateway(policy: Resource, gateway_ns: str, gateway_name: str) -> bool:
-    if policy.namespace != gateway_ns:
-        return False
-    return any(
-        t.get("kind") == "Gateway"
-        and t.get("group", GWAPI_GROUP) == GWAPI_GROUP
-        and t.get("name") == gateway_name
-        for t in targets(policy)
-    )
-
-
 @lint_rule("AIGW-L005", "Gateways serving AI routes raise the 32 KiB request buffer limit", "warning")
 def gateway_buffer_limit(index: ResourceIndex, ctx: LintContext) -> Iterator[Issue]:
     policies = index.of_kind("ClientTrafficPolicy", EG_GROUP)
+    by_selector = {p.namespace for p in policies if p.spec.get("targetSelectors")}
     for (ns, name), _routes in sorted(gateways_used_by_routes(index).items()):
         gateway = index.get("Gateway", ns, name, GWAPI_GROUP)
         if gateway is None:
             continue  # an existing Gateway: its policies live outside these manifests
-        if any(p.namespace == ns and p.spec.get("targetSelectors") for p in policies):
+        if ns in by_selector:
             continue  # selected by labels: cannot tell here
-        attached = [p for p in policies if _targets_gateway(p, ns, name)]
+        attached = index.targeting("ClientTrafficPolicy", EG_GROUP, (GWAPI_GROUP, "Gateway", ns, name))
         if not any(as_dict(p.spec.get("connection")).get("bufferLimit") for p in attached):
             yield Issue(
                 gateway,
@@ -144,15 +134,9 @@ def _fqdn_endpoints(backend: Resource) -> list[tuple[int, str, Any]]:
 
 
 def _tls_policies(index: ResourceIndex, backend: Resource) -> list[Resource]:
-    return [
-        p
-        for p in index.of_kind("BackendTLSPolicy", GWAPI_GROUP)
-        if p.namespace == backend.namespace
-        and any(
-            t.get("group") == EG_GROUP and t.get("kind") == "Backend" and t.get("name") == backend.name
-            for t in targets(p)
-        )
-    ]
+    return index.targeting(
+        "BackendTLSPolicy", GWAPI_GROUP, (EG_GROUP, "Backend", backend.namespace, backend.name)
+    )
 
 
 @lint_rule("AIGW-L009", "HTTPS Backends have a BackendTLSPolicy whose hostname matches", "error")

@@ -1,0 +1,303 @@
+"""A cost budget for CRD validation rules, in the spirit of the API server's (so a rule cannot run away).
+
+The API server stops a rule whose runtime cost passes ``PerCallLimit`` and the rules of an object whose total
+cost passes ``RuntimeCELCostBudget`` (k8s.io/apiserver ``pkg/apis/cel/config.go``; the messages come from
+``apiextensions-apiserver`` ``pkg/apiserver/schema/cel/validation.go``). cel-cpp has no cost tracker, so the cost
+is bounded *before* a rule runs: the rule's syntax tree (read back from the compiled program) and the sizes of
+the value it will see give an upper bound — comprehensions multiply by the length of what they iterate, string
+functions add a tenth of the string length, list concatenation adds the length of the result (cel-cpp copies
+the accumulator of ``map``/``filter``). A rule over small values costs what its syntax costs.
+
+The units follow cel-go's (``checker/cost.go``): 1 per variable, field or call, 0.1 per string character
+traversed. The bound is never lower than the real work, so a rule that passes the check cannot hang validation;
+cel-cpp's own limit of 10,000 comprehension iterations per evaluation stays on as a second guard.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+PER_CALL_LIMIT = 1_000_000  # k8s.io/apiserver pkg/apis/cel/config.go PerCallLimit
+RUNTIME_BUDGET = 10_000_000  # k8s.io/apiserver pkg/apis/cel/config.go RuntimeCELCostBudget
+
+
+@dataclass(frozen=True)
+class Size:
+    """An upper bound on a value: the longest list or map and the longest string anywhere inside it."""
+
+    items: int = 0
+    chars: int = 0
+
+    def join(self, other: Size) -> Size:
+        return Size(max(self.items, other.items), max(self.chars, other.chars))
+
+
+Scope = dict[str, Size]
+Bound = Callable[[Scope], tuple[float, Size]]  # (cost, size of the result)
+_SCALAR = Size()
+
+# Functions that read a string argument end to end (cel-go charges 0.1 per character).
+_TRAVERSING = frozenset(
+    {
+        "contains", "startsWith", "endsWith", "lowerAscii", "upperAscii", "trim", "indexOf", "lastIndexOf",
+        "substring", "charAt", "replace", "split", "join", "reverse", "format", "quote", "string", "bytes",
+        "duration", "timestamp", "int", "uint", "double", "_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_", "_+_",
+    }
+)  # fmt: skip
+# Functions whose result is a string or list built from their arguments (the rest return scalars).
+_GROWING = frozenset({"_+_", "lowerAscii", "upperAscii", "trim", "substring", "reverse", "format", "dyn"})
+_SELECTING = frozenset({"_[_]", "_?_:_", "dyn"})
+
+
+class WireError(ValueError):
+    """The serialized program is not the protobuf this reader expects."""
+
+
+def _varint(buf: bytes, pos: int) -> tuple[int, int]:
+    out = shift = 0
+    while True:
+        if pos >= len(buf):
+            raise WireError("truncated varint")
+        byte = buf[pos]
+        pos += 1
+        out |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return out, pos
+        shift += 7
+
+
+def _fields(buf: bytes) -> list[tuple[int, Any]]:
+    """(field number, value) of one protobuf message: ints for varints, bytes for everything else."""
+    out: list[tuple[int, Any]] = []
+    pos = 0
+    while pos < len(buf):
+        key, pos = _varint(buf, pos)
+        number, wire = key >> 3, key & 7
+        value: Any
+        if wire == 0:
+            value, pos = _varint(buf, pos)
+        elif wire == 2:
+            length, pos = _varint(buf, pos)
+            value, pos = buf[pos : pos + length], pos + length
+        elif wire in (1, 5):
+            width = 8 if wire == 1 else 4
+            value, pos = buf[pos : pos + width], pos + width
+        else:
+            raise WireError(f"unexpected wire type {wire}")
+        out.append((number, value))
+    return out
+
+
+def _field(buf: bytes, number: int) -> Any:
+    return next((v for n, v in _fields(buf) if n == number), b"")
+
+
+def expression_tree(serialized: bytes) -> bytes:
+    """The ``cel.expr.Expr`` inside a serialized program (an ``Any`` holding a CheckedExpr or a ParsedExpr)."""
+    any_fields = dict(_fields(serialized))
+    type_url = bytes(any_fields.get(1, b"")).decode()
+    body = bytes(any_fields.get(2, b""))
+    # cel-spec proto/cel/expr/checked.proto: CheckedExpr.expr = 4; syntax.proto: ParsedExpr.expr = 2.
+    if type_url.endswith("cel.expr.CheckedExpr"):
+        return bytes(_field(body, 4))
+    if type_url.endswith("cel.expr.ParsedExpr"):
+        return bytes(_field(body, 2))
+    raise WireError(f"unexpected program type {type_url!r}")
+
+
+def _chars(size: Size) -> float:
+    return math.ceil(0.1 * size.chars)
+
+
+def bound(expr: bytes) -> Bound:
+    """A function from the sizes of the variables in scope to (cost bound, result size bound) of ``expr``.
+
+    Field numbers are cel-spec's ``proto/cel/expr/syntax.proto``: Expr const 3, ident 4, select 5, call 6,
+    list 7, struct 8, comprehension 9.
+    """
+    for number, body in _fields(expr):
+        if number == 3:
+            return _constant(bytes(body))
+        if number == 4:
+            name = bytes(_field(bytes(body), 1)).decode()
+            return lambda scope: (1.0, scope.get(name, _SCALAR))
+        if number == 5:
+            operand = bound(bytes(_field(bytes(body), 1)))
+            return lambda scope: _plus(operand(scope), 1.0)
+        if number == 6:
+            return _call(bytes(body))
+        if number in (7, 8):
+            return _literal(bytes(body), number)
+        if number == 9:
+            return _comprehension(bytes(body))
+    return lambda scope: (0.0, _SCALAR)
+
+
+def _plus(result: tuple[float, Size], extra: float) -> tuple[float, Size]:
+    return result[0] + extra, result[1]
+
+
+def _constant(body: bytes) -> Bound:
+    size = _SCALAR
+    for number, value in _fields(body):
+        if number in (6, 7):  # string_value, bytes_value
+            size = Size(0, len(value))
+    return lambda scope: (0.0, size)
+
+
+def _literal(body: bytes, number: int) -> Bound:
+    parts: list[Bound] = []
+    if number == 7:  # CreateList.elements = 1
+        parts = [bound(bytes(v)) for n, v in _fields(body) if n == 1]
+    else:  # CreateStruct.entries = 2; Entry.map_key = 3, Entry.value = 4
+        for n, entry in _fields(body):
+            if n == 2:
+                parts += [bound(bytes(v)) for k, v in _fields(bytes(entry)) if k in (3, 4)]
+    count = len(parts)
+
+    def run(scope: Scope) -> tuple[float, Size]:
+        cost, size = 10.0, Size(count, 0)
+        for part in parts:
+            c, s = part(scope)
+            cost, size = cost + c, size.join(s)
+        return cost, size
+
+    return run
+
+
+def _call(body: bytes) -> Bound:
+    name, target, args = "", None, []
+    for number, value in _fields(body):
+        if number == 1:
+            target = bound(bytes(value))
+        elif number == 2:
+            name = bytes(value).decode()
+        elif number == 3:
+            args.append(bound(bytes(value)))
+    operands = ([target] if target else []) + args
+
+    def run(scope: Scope) -> tuple[float, Size]:
+        cost, sizes = 1.0, []
+        for operand in operands:
+            c, s = operand(scope)
+            cost += c
+            sizes.append(s)
+        joined = Size()
+        for s in sizes:
+            joined = joined.join(s)
+        if name == "matches" and len(sizes) == 2:
+            cost += max(1.0, _chars(sizes[0])) * max(1.0, math.ceil(0.25 * sizes[1].chars))
+        elif name in _TRAVERSING:
+            cost += _chars(joined)
+        if name in ("_+_", "@in"):
+            cost += sum(s.items for s in sizes)  # lists copied or scanned element by element
+        if name == "_+_":
+            return cost, Size(sum(s.items for s in sizes), sum(s.chars for s in sizes))
+        if name == "split":
+            return cost, Size(sizes[0].chars + 1 if sizes else 0, joined.chars)
+        if name == "replace" and len(sizes) >= 3:
+            return cost, Size(0, sizes[0].chars * max(1, sizes[2].chars))
+        if name in _GROWING or name in _SELECTING:
+            return cost, joined
+        if name == "string":
+            return cost, Size(0, max(joined.chars, 32))
+        return cost, _SCALAR
+
+    return run
+
+
+def _comprehension(body: bytes) -> Bound:
+    # syntax.proto Comprehension: iter_var 1, iter_range 2, accu_var 3, accu_init 4, loop_condition 5,
+    # loop_step 6, result 7, iter_var2 8.
+    parts = dict(_fields(body))
+    iter_var = bytes(parts.get(1, b"")).decode()
+    iter_var2 = bytes(parts.get(8, b"")).decode()
+    accu_var = bytes(parts.get(3, b"")).decode()
+    iter_range, init, condition, step, result = (bound(bytes(parts.get(n, b""))) for n in (2, 4, 5, 6, 7))
+
+    def run(scope: Scope) -> tuple[float, Size]:
+        range_cost, range_size = iter_range(scope)
+        init_cost, init_size = init(scope)
+        loops = range_size.items
+        inner = {**scope, iter_var: range_size, accu_var: init_size}
+        if iter_var2:
+            inner[iter_var2] = range_size
+        # What one step adds to the accumulator (a list for map/filter, nothing for all/exists), times the loops.
+        _, first = step(inner)
+        growth = max(0, first.items - init_size.items)
+        accu = Size(init_size.items + loops * growth, max(init_size.chars, first.chars))
+        inner[accu_var] = accu
+        condition_cost, _ = condition(inner)
+        step_cost, step_size = step(inner)
+        result_cost, result_size = result({**scope, accu_var: accu.join(step_size)})
+        cost = range_cost + init_cost + loops * (condition_cost + step_cost + 1.0) + result_cost
+        return cost, result_size
+
+    return run
+
+
+def round_up(n: int) -> int:
+    """``n`` rounded up to the next of 0..8, 10, 12, 14, 16, 20, 24, 28, 32, 40 … (at most 25% more)."""
+    if n <= 8:
+        return n
+    step = 1 << (n.bit_length() - 3)
+    return -(-n // step) * step
+
+
+class RuleCost:
+    """A rule's cost bound as a function of the :class:`Size` of ``self``.
+
+    Bounds grow with sizes, so the bound at sizes rounded up by at most 25% is still a bound; it is cached per
+    rounded size, which makes the check a dictionary lookup for most objects. A rule whose cost does not depend
+    on sizes (field tests, comparisons of numbers) has a ``constant`` cost and needs no measuring at all.
+    """
+
+    def __init__(self, expr: bytes) -> None:
+        self._bound = bound(expr)
+        low, high = self.exact(Size()), self.exact(Size(10**6, 10**6))
+        self.constant: float | None = low if low == high else None
+        self._cache: dict[tuple[int, int], float] = {}
+
+    def exact(self, size: Size) -> float:
+        return self._bound({"self": size})[0]
+
+    def __call__(self, size: Size) -> float:
+        if self.constant is not None:
+            return self.constant
+        key = (round_up(size.items), round_up(size.chars))
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self.exact(Size(*key))
+        return found
+
+
+def measure(value: Any, memo: dict[int, Size]) -> Size:
+    """The :class:`Size` of a JSON value (memoized by identity for one document's walk)."""
+    if isinstance(value, str):
+        return Size(0, len(value))
+    if not isinstance(value, (dict, list)):
+        return _SCALAR
+    known = memo.get(id(value))
+    if known is not None:
+        return known
+    items, chars = len(value), 0
+    if isinstance(value, dict):
+        chars = max(map(len, value), default=0)
+        children: Any = value.values()
+    else:
+        children = value
+    for child in children:
+        if isinstance(child, str):
+            if len(child) > chars:
+                chars = len(child)
+        elif isinstance(child, (dict, list)):
+            size = measure(child, memo)
+            if size.items > items:
+                items = size.items
+            if size.chars > chars:
+                chars = size.chars
+    memo[id(value)] = size = Size(items, chars)
+    return size

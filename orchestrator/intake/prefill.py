@@ -1,0 +1,119 @@
+"""What a caller already knows, as typed optional arguments: the orchestrator's input model.
+
+The prefill fields are the rounds' own form fields (same types, defaults left out, descriptions shortened to
+their first clause), so a model maps "OpenAI and Anthropic, JWT auth, 10k tokens per user per hour" onto
+`providers`, `features`, `token_limit`, `token_limit_unit`, `token_limit_header` and `client_auth`, and the walker
+asks only what is still unknown. `models` is the one argument that is not a form field: per provider, the model
+names clients send (the details round's `<provider>__models`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import Field, create_model
+
+from orchestrator.intake.production import FEATURES, Feature, production_form
+from orchestrator.intake.questions import EnvironmentForm, answer_key, routing_form
+from skills.model import InputModel
+from skills.providers import ProviderId
+from skills.types import ModelName
+
+# Round of each prefill argument taken from a form (models is mapped by hand: it fans out per provider).
+_ROUTING_FIELDS = ("strategy", "request_timeout")
+
+
+def _short(text: str | None) -> str | None:
+    """A field description's first clause, so the tool schema stays small."""
+    if not text:
+        return text
+    return text.split("; ")[0].split(" (e.g.")[0]
+
+
+def _optional(form: Any, names: Any = None) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name, info in form.model_fields.items():
+        if names is not None and name not in names:
+            continue
+        annotation: Any = info.annotation
+        if info.metadata:  # keeps patterns and bounds
+            annotation = Annotated.__class_getitem__((annotation, *info.metadata))  # type: ignore[attr-defined]
+        fields[name] = (annotation | None, Field(None, description=_short(info.description)))
+    return fields
+
+
+@cache
+def prefill_fields() -> dict[str, tuple[str, dict[str, Any]]]:
+    """Prefill argument name -> (round id, pydantic field definition)."""
+    out: dict[str, tuple[str, Any]] = {}
+    for name, spec in _optional(EnvironmentForm).items():
+        out[name] = ("environment", spec)
+    out["providers"] = (
+        "providers",
+        (
+            list[ProviderId] | None,
+            Field(None, min_length=1, description="Provider ids to connect, e.g. [openai, anthropic]"),
+        ),
+    )
+    out["models"] = (
+        "details",
+        (
+            dict[ProviderId, list[ModelName]] | None,
+            Field(None, description='Model names clients send, per provider: {"openai": ["gpt-4o-mini"]}'),
+        ),
+    )
+    for name, spec in _optional(routing_form([]), _ROUTING_FIELDS).items():
+        out[name] = ("routing", spec)
+    out["features"] = (
+        "features",
+        (list[Feature] | None, Field(None, description="Production features wanted: " + ", ".join(FEATURES))),
+    )
+    for name, spec in _optional(production_form(list(FEATURES))).items():
+        out[name] = ("production", spec)
+    return out
+
+
+@cache
+def orchestrate_input() -> type[InputModel]:
+    """The aigw_orchestrate input model: the prefill arguments plus answers, intake and output_dir."""
+    fields: dict[str, Any] = {name: spec for name, (_, spec) in prefill_fields().items()}
+    fields |= {
+        "answers": (
+            dict[str, dict[str, Any] | None] | None,
+            Field(None, description="Answers from earlier needs_input results, by round id; resend them all"),
+        ),
+        "intake": (
+            dict[str, Any] | None,
+            Field(None, description="A complete intake (as `aigw-skills init` writes): no question is asked"),
+        ),
+        "output_dir": (
+            str | None,
+            Field(
+                None,
+                description="Write the bundle here (relative: to the client's first root) instead of returning it",
+            ),
+        ),
+        "force": (bool, Field(False, description="Replace a previous bundle in output_dir")),
+    }
+    return create_model(
+        "OrchestrateInput",
+        __base__=InputModel,
+        __doc__="What the user already said (every field optional) and how to return the bundle.",
+        **fields,
+    )
+
+
+def prefill_rounds(arguments: Any) -> dict[str, dict[str, Any]]:
+    """The prefill arguments that were given, as `{round id: {field: value}}` for the walker."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, (round_id, _) in prefill_fields().items():
+        value = getattr(arguments, name, None)
+        if value is None:
+            continue
+        if name == "models":
+            for provider, models in value.items():
+                out.setdefault(round_id, {})[answer_key(provider, "models")] = ", ".join(models)
+            continue
+        out.setdefault(round_id, {})[name] = list(value) if isinstance(value, list | tuple) else value
+    return out

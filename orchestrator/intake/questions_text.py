@@ -1,0 +1,105 @@
+"""The next open rounds as a question anyone can answer without a form: data (for structured results and
+`aigw-skills build --questions`) and a self-sufficient text (each field's name, type, allowed values, default, and
+one example `answers` object), so a model that reads only text can continue the intake in chat."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from orchestrator.intake.form_schema import form_schema
+from orchestrator.intake.walker import OpenRound, Walk, group_form, group_message
+from skills.types import PATTERN_DESCRIPTIONS
+
+
+def _choices(prop: dict[str, Any]) -> list[dict[str, str]]:
+    options = prop.get("oneOf") or (prop.get("items") or {}).get("anyOf") or []
+    return [{"value": o["const"], "title": o.get("title", o["const"])} for o in options]
+
+
+def _kind(prop: dict[str, Any]) -> str:
+    if prop.get("type") == "array":
+        return "list of choices"
+    if "oneOf" in prop or "enum" in prop:
+        return "one of the choices"
+    kind = str(prop.get("type", "string"))
+    if "pattern" in prop:
+        kind += f", {PATTERN_DESCRIPTIONS.get(prop['pattern'], 'matching ' + prop['pattern'])}"
+    bounds = [f"{word} {prop[key]}" for key, word in (("minimum", ">="), ("maximum", "<=")) if key in prop]
+    return ", ".join([kind, *bounds])
+
+
+def question(group: tuple[OpenRound, ...]) -> dict[str, Any]:
+    """One question (the rounds asked together) as data: ids, message, JSON schema, fields, defaults."""
+    schema = form_schema(group_form(group))
+    fields = []
+    example: dict[str, dict[str, Any]] = {item.id: {} for item in group}
+    for item in group:
+        for name in item.asked().model_fields:
+            prop = schema["properties"][name]
+            entry: dict[str, Any] = {
+                "name": name,
+                "round": item.id,
+                "type": _kind(prop),
+                "title": prop.get("title", name),
+                "description": prop.get("description", ""),
+                "required": name in schema.get("required", []),
+            }
+            if _choices(prop):
+                entry["choices"] = _choices(prop)
+            if "default" in prop:
+                entry["default"] = prop["default"]
+            fields.append(entry)
+            example[item.id][name] = prop.get("default", f"<{prop.get('title', name)}>")
+    return {
+        "rounds": [item.id for item in group],
+        "message": group_message(group),
+        "fields": fields,
+        "json_schema": schema,
+        "example_answers": example,
+        "problems": [p.to_dict() for item in group for p in item.problems],
+    }
+
+
+def open_questions(state: Walk) -> dict[str, Any]:
+    """Where the intake stands: the answers so far, the next question, and the rounds after it."""
+    group = state.next_group()
+    return {
+        "answers": state.answers,
+        "next": question(group) if group else None,
+        "later": [item.id for item in state.open if item not in group],
+    }
+
+
+def _field_line(entry: dict[str, Any]) -> str:
+    line = f"- {entry['round']}.{entry['name']} ({entry['type']}"
+    if entry.get("choices"):
+        shown = ", ".join(
+            c["value"] if c["title"] == c["value"] else f"{c['value']} ({c['title']})"
+            for c in entry["choices"]
+        )
+        line += f": {shown}"
+    if "default" in entry:
+        line += f"; default {json.dumps(entry['default'])}"
+    elif entry["required"]:
+        line += "; required"
+    return line + f"): {entry['description'] or entry['title']}"
+
+
+def question_text(state: Walk, *, call: str) -> str:
+    """The next question as text: what to ask, every field, and the exact `answers` to send back with `call`."""
+    data = open_questions(state)
+    nxt = data["next"]
+    if nxt is None:
+        return "Every question is answered."
+    answers = {k: v for k, v in state.answers.items()} | nxt["example_answers"]
+    lines = [
+        f"Ask the user (rounds: {', '.join(nxt['rounds'])}): {nxt['message']}",
+        "Fields (round.field, type, allowed values, default):",
+        *(_field_line(entry) for entry in nxt["fields"]),
+        f"Then {call}, adding `answers`: the answers so far plus this round's, e.g.:",
+        json.dumps(answers, separators=(",", ":")),
+    ]
+    if data["later"]:
+        lines.append(f"Rounds after this one: {', '.join(data['later'])} (asked next, if they apply).")
+    return "\n".join(lines)

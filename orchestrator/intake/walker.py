@@ -1,0 +1,286 @@
+"""The one walker over the intake rounds: which rounds are open for a partial intake, and whether an answer holds.
+
+Pure functions over data (no MCP context, no terminal, no printing): every front door calls `walk` with the answers
+it has collected (`{round id: {field: value}}`, an optional round skipped as `None`) and the prefill (values the
+caller already knows, `{round id: {field: value}}`), asks the rounds of `Walk.next_group()`, and calls `walk` again
+with the new answers. Each round's answer is validated when it is given: first by its form (types, patterns,
+bounds, choices), then by the real intake model on everything answered so far, so a bad namespace, an empty JWT
+issuer or a pasted key is reported in the round that holds it, with earlier answers kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pydantic import ValidationError, create_model
+
+from orchestrator.intake.form_schema import answer_from_form
+from orchestrator.intake.forms import Form
+from orchestrator.intake.rounds import BY_ID, ROUNDS, Answers, Round, chosen_features, chosen_providers
+from skills.errors import InputError, Problem, from_validation_error
+
+MAX_GROUP_FIELDS = 12  # rounds asked together in one form stay below this many fields
+
+
+@dataclass(frozen=True)
+class OpenRound:
+    """A round still to be answered. `form` is None while it depends on an unanswered round."""
+
+    round: Round
+    form: type[Form] | None
+    known: dict[str, Any] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.round.id
+
+    @property
+    def ready(self) -> bool:
+        return self.form is not None
+
+    def asked(self) -> type[Form]:
+        """The form without the fields already known from the prefill (only what is unknown is asked)."""
+        assert self.form is not None, f"round {self.id} is not ready"
+        if not self.known:
+            return self.form
+        fields: dict[str, Any] = {
+            name: (info.annotation, info)
+            for name, info in self.form.model_fields.items()
+            if name not in self.known
+        }
+        return create_model(self.form.__name__, __base__=Form, __doc__=self.form.__doc__, **fields)
+
+    def message(self) -> str:
+        """The round's message, with the problems of an earlier answer when it is asked again."""
+        if not self.problems:
+            return self.round.message
+        prefix = f"answers.{self.id}."
+        fixes = "; ".join(replace(p, path=p.path.removeprefix(prefix)).render() for p in self.problems)
+        return f"{self.round.message}. Please correct: {fixes}"
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Where a partial intake stands: the validated answers and the rounds still open, in asking order."""
+
+    answers: dict[str, dict[str, Any] | None]
+    open: tuple[OpenRound, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.open
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return tuple(p for r in self.open for p in r.problems)
+
+    def next_group(self, max_fields: int = MAX_GROUP_FIELDS) -> tuple[OpenRound, ...]:
+        """The next rounds to ask, as one form: the first open round, plus the ready rounds right after it
+        while their fields fit `max_fields` and they are as optional as the first (so Esc on an optional
+        form never skips a required round). Empty when the intake is complete."""
+        group: list[OpenRound] = []
+        size = 0
+        for item in self.open:
+            if not item.ready:
+                break
+            width = len(item.asked().model_fields)
+            if group and (item.round.optional != group[0].round.optional or size + width > max_fields):
+                break
+            group.append(item)
+            size += width
+        return tuple(group)
+
+
+def group_form(group: tuple[OpenRound, ...]) -> type[Form]:
+    """One flat form holding the asked fields of every round in `group` (field names never repeat)."""
+    if len(group) == 1:
+        return group[0].asked()
+    fields: dict[str, Any] = {}
+    for item in group:
+        for name, info in item.asked().model_fields.items():
+            assert name not in fields, f"field {name} appears in two rounds"
+            fields[name] = (info.annotation, info)
+    doc = " / ".join(item.round.title for item in group)
+    return create_model("GroupForm", __base__=Form, __doc__=doc, **fields)
+
+
+def group_message(group: tuple[OpenRound, ...]) -> str:
+    return " Also: ".join(item.message() for item in group)
+
+
+def split_answer(group: tuple[OpenRound, ...], content: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """A group form's answer, split back into the answer of each round (keys the form did not ask are dropped:
+    a form answer covers only its own fields)."""
+    out: dict[str, dict[str, Any]] = {item.id: {} for item in group}
+    for key, value in content.items():
+        owner = next((item.id for item in group if key in item.asked().model_fields), None)
+        if owner is not None:
+            out[owner][key] = value
+    return out
+
+
+def _settled(round_id: str, answers: Answers) -> bool:
+    """Answered, or known not to be asked (everything it depends on is settled and `when` says no)."""
+    if round_id in answers:
+        return True
+    r = BY_ID[round_id]
+    return all(_settled(n, answers) for n in r.needs) and not r.when(answers)
+
+
+def walk(
+    given: Mapping[str, Any] | None = None, prefill: Mapping[str, Mapping[str, Any]] | None = None
+) -> Walk:
+    """The open rounds for a partial intake.
+
+    `given`: answers so far by round id (raw: each is validated here, in order; `None` skips an optional round).
+    `prefill`: values the caller already knows by round id; a round whose every field is known is answered from
+    them, otherwise only its unknown fields are asked. A bad answer or prefilled value leaves its round open
+    with the problems, and the fields in question are asked again.
+    """
+    given = dict(given or {})
+    known_values: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (prefill or {}).items()}
+    answers: dict[str, dict[str, Any] | None] = {}
+    open_: list[OpenRound] = []
+    for r in ROUNDS:
+        if not all(_settled(n, answers) for n in r.needs):
+            open_.append(OpenRound(r, None, known=known_values.get(r.id, {})))
+            continue
+        if not r.when(answers):
+            continue
+        form = r.form(answers)
+        known = {k: v for k, v in known_values.get(r.id, {}).items() if k in form.model_fields}
+        if r.id in given and given[r.id] is None and r.optional:
+            answers[r.id] = None
+            continue
+        if r.id in given or (known and set(known) == set(form.model_fields)):
+            try:
+                answers[r.id] = answer_round(answers, r.id, given.get(r.id) or {}, known)
+                continue
+            except InputError as exc:
+                bad = {_field_of(p.path) for p in exc.problems}
+                known = {k: v for k, v in known.items() if k not in bad}
+                open_.append(OpenRound(r, form, known, exc.problems))
+                continue
+        open_.append(OpenRound(r, form, known))
+    return Walk(answers=answers, open=tuple(open_))
+
+
+def _field_of(path: str) -> str:
+    """`answers.<round>.<field> (...)` → field."""
+    head = path.split(" ", 1)[0]
+    parts = head.split(".")
+    return parts[2] if len(parts) > 2 and parts[0] == "answers" else head
+
+
+def answer_round(
+    answers: Answers, round_id: str, given: Mapping[str, Any], known: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Validate one round's answer given the earlier answers; returns the values (defaults filled in).
+
+    Raises InputError whose problem paths are `answers.<round>.<field>` for the form's own checks (types,
+    patterns, choices) and for what the intake model refuses on everything answered so far.
+    """
+    from skills.credentials import REFUSAL_HINT, describe_credential
+
+    r = BY_ID[round_id]
+    form = r.form(answers)
+    data = answer_from_form(form, {**(known or {}), **dict(given)})
+    leaked = [
+        Problem(f"answers.{round_id}.{name}", f"looks like {kind}. {REFUSAL_HINT}")
+        for name, value in data.items()
+        for text in (value if isinstance(value, list) else [value])
+        if isinstance(text, str) and (kind := describe_credential(text))
+    ]
+    if leaked:
+        raise InputError(leaked)
+    try:
+        values = form.model_validate(data).model_dump(mode="json")
+    except ValidationError as exc:
+        raise from_validation_error(exc, prefix=f"answers.{round_id}") from None
+    problems = intake_problems({**answers, round_id: values}, round_id)
+    if problems:
+        raise InputError(problems)
+    return values
+
+
+def intake_problems(answers: Answers, round_id: str) -> list[Problem]:
+    """What the intake model refuses in the answers so far, each named by the answer that set it.
+
+    Runs once the details round is answered (before that there is no provider to build an intake from).
+    """
+    if "details" not in answers or "providers" not in answers:
+        return []
+    from orchestrator.intake.model import Intake
+
+    try:
+        Intake.parse(to_intake(answers))
+    except InputError as exc:
+        return [replace(p, path=answer_path_of(p.path, answers, round_id)) for p in exc.problems]
+    return []
+
+
+_DETAIL_FIELDS = (
+    "models",
+    "region",
+    "resource",
+    "secret_env",
+    "secret_file",
+    "gcp_project",
+    "gcp_mode",
+    "aws_mode",
+    "azure_client_id",
+    "azure_tenant_id",
+    "port",
+    "service",
+)
+
+
+def answer_path_of(intake_path: str, answers: Answers, round_id: str) -> str:
+    """The answer field (answers.<round>.<field>) an intake problem path came from, keeping the intake path."""
+    from orchestrator.intake.production import answer_path
+    from orchestrator.intake.questions import answer_key
+
+    if intake_path.startswith("answers."):
+        return intake_path
+    if intake_path.startswith("production."):
+        return f"answers.{intake_path}"
+    where: str | None = None
+    if intake_path.startswith("providers["):
+        index = int(intake_path[len("providers[") : intake_path.index("]")])
+        providers = chosen_providers(answers)
+        if index < len(providers):
+            rest = intake_path[intake_path.index("]") + 1 :]
+            leaf = next((f for f in _DETAIL_FIELDS if f in rest), "models")
+            if "service.port" in rest:
+                leaf = "port"
+            if "weight" in rest:
+                where = f"answers.routing.{answer_key(providers[index], 'weight')}"
+            else:
+                where = f"answers.details.{answer_key(providers[index], leaf)}"
+    elif intake_path.startswith(("environment.", "installation.")):
+        where = f"answers.environment.{intake_path.split('.', 1)[1].split('.')[0]}"
+    elif (production := answer_path(intake_path)) is not None:
+        where = f"answers.production.{production}"
+    elif intake_path.startswith("routing."):
+        where = f"answers.routing.{intake_path.split('.', 1)[1].split('.')[0]}"
+    if where is None:
+        return f"answers.{round_id} ({intake_path})"
+    return where if where.endswith(intake_path) else f"{where} ({intake_path})"
+
+
+def to_intake(answers: Answers) -> dict[str, Any]:
+    """The answers of a complete (or partial, from the details round on) walk as raw intake data."""
+    from orchestrator.intake.questions import to_intake as rounds_to_intake
+
+    features = chosen_features(answers)
+    production = answers.get("production")
+    return rounds_to_intake(
+        dict(answers.get("environment") or {}),
+        chosen_providers(answers),
+        dict(answers.get("details") or {}),
+        dict(answers.get("routing") or {}) or None,
+        {"features": features, **production} if features and production else None,
+    )

@@ -1,0 +1,178 @@
+"""The intake rounds as data and the one walker: open rounds for a partial intake, each answer validated when it
+is given (form constraints, then the intake model), prefilled values never asked, skipped optional rounds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from orchestrator.intake.form_schema import answer_from_form, form_schema
+from orchestrator.intake.model import Intake
+from orchestrator.intake.rounds import ROUND_IDS, ROUNDS
+from orchestrator.intake.walker import group_form, split_answer, to_intake, walk
+from skills.providers import PRESETS
+
+SENTENCE = {  # "OpenAI and Anthropic, JWT auth, 10k tokens per user per hour", as typed prefill
+    "providers": {"providers": ["openai", "anthropic"]},
+    "features": {"features": ["token-limits", "client-auth"]},
+    "production": {
+        "token_limit": 10000,
+        "token_limit_unit": "Hour",
+        "token_limit_header": "x-user-id",
+        "client_auth": "jwt",
+    },
+}
+JWT = {"jwt_issuer": "https://auth.example.com", "jwt_jwks_uri": "https://auth.example.com/jwks"}
+
+
+def _ids(items: Any) -> list[str]:
+    return [item.id for item in items]
+
+
+def test_every_round_is_declared_once_with_a_message_a_form_and_a_reason() -> None:
+    assert ROUND_IDS == ("environment", "providers", "details", "routing", "features", "production")
+    for r in ROUNDS:
+        assert r.message and r.title and r.why
+        assert all(need in ROUND_IDS[: ROUND_IDS.index(r.id)] for need in r.needs), r.id
+
+
+def test_field_names_never_repeat_across_rounds_so_rounds_can_share_one_form() -> None:
+    every = list(PRESETS)
+    answers = {
+        "providers": {"providers": every},
+        "features": {"features": ["token-limits", "client-auth", "observability"]},
+    }
+    seen: dict[str, str] = {}
+    for r in ROUNDS:
+        for name in r.form(answers).model_fields:
+            assert name not in seen, f"{name} in {seen.get(name)} and {r.id}"
+            seen[name] = r.id
+
+
+def test_a_fresh_intake_asks_environment_and_providers_together_and_the_rest_waits() -> None:
+    state = walk()
+    assert _ids(state.open) == list(ROUND_IDS)
+    assert [item.ready for item in state.open] == [True, True, False, False, False, False]
+    assert _ids(state.next_group()) == ["environment", "providers"]
+
+
+def test_the_openai_anthropic_sentence_prefilled_needs_two_forms() -> None:
+    first = walk({}, SENTENCE)
+    group = first.next_group()
+    assert _ids(group) == ["environment", "details"]
+    assert {"openai__models", "anthropic__secret_env", "namespace"} <= set(group_form(group).model_fields)
+    answered = split_answer(group, {"namespace": "ai", "openai__models": "gpt-4o-mini"})
+    second = walk(answered, SENTENCE)
+    group = second.next_group()
+    assert _ids(group) == ["production"]
+    asked = set(group_form(group).model_fields)
+    assert {"jwt_issuer", "jwt_jwks_uri"} <= asked and "token_limit" not in asked
+    done = walk(answered | {"production": JWT}, SENTENCE)
+    assert done.complete
+    intake = Intake.parse(to_intake(done.answers))
+    assert intake.environment.namespace == "ai"
+    assert intake.limits is not None and intake.limits.token_limits[0].limit == 10000
+    assert intake.client_auth is not None and intake.client_auth.type == "jwt"
+
+
+def test_a_bad_namespace_keeps_its_round_open_with_the_problem_and_every_other_answer() -> None:
+    state = walk({"environment": {"namespace": "Bad_NS"}, "providers": {"providers": ["openai"]}})
+    assert "providers" in state.answers and "environment" not in state.answers
+    environment = state.open[0]
+    assert environment.id == "environment"
+    assert [p.path for p in environment.problems] == ["answers.environment.namespace"]
+    assert "namespace" in environment.message() and "RFC 1123" in environment.message()
+    assert _ids(state.next_group()) == ["environment", "details"]
+
+
+def test_a_pasted_key_is_refused_in_the_round_that_holds_it_and_never_echoed() -> None:
+    key = "sk-proj-" + "A1b2C3d4" * 5
+    state = walk(
+        {"environment": {}, "providers": {"providers": ["openai"]}, "details": {"openai__secret_env": key}}
+    )
+    details = next(item for item in state.open if item.id == "details")
+    assert details.problems and key not in details.message()
+    assert details.problems[0].path == "answers.details.openai__secret_env"
+
+
+def test_what_the_intake_model_refuses_is_named_by_the_answer_that_set_it() -> None:
+    answers = {
+        "environment": {},
+        "providers": {"providers": ["openai"]},
+        "details": {"openai__models": "bad model"},
+    }
+    details = next(item for item in walk(answers).open if item.id == "details")
+    assert details.problems[0].path.startswith("answers.details.openai__models")
+
+
+def test_jwt_without_an_issuer_reopens_the_production_round_keeping_the_prefill() -> None:
+    answers = {"environment": {}, "details": {}, "production": {"jwt_issuer": ""}}
+    state = walk(answers, SENTENCE)
+    (production,) = state.open
+    assert {p.path for p in production.problems} == {
+        "answers.production.jwt_issuer",
+        "answers.production.jwt_jwks_uri",
+    }
+    assert production.known["token_limit"] == 10000
+
+
+def test_routing_is_asked_only_when_several_providers_serve_one_model() -> None:
+    base = {"environment": {}, "providers": {"providers": ["openai", "anthropic"]}}
+    apart = walk(base | {"details": {}})
+    assert "routing" not in _ids(apart.open) and _ids(apart.next_group()) == ["features"]
+    shared = walk(
+        base
+        | {"details": {"openai__models": "chat=gpt-4o-mini", "anthropic__models": "chat=claude-sonnet-4-5"}}
+    )
+    assert _ids(shared.next_group()) == ["routing"]
+
+
+def test_skipping_an_optional_round_settles_it_and_the_intake_has_no_features() -> None:
+    state = walk({"environment": {}, "providers": {"providers": ["openai"]}, "details": {}, "features": None})
+    assert state.complete and state.answers["features"] is None
+    assert "limits" not in to_intake(state.answers)
+
+
+def test_choosing_no_feature_completes_without_the_production_round() -> None:
+    state = walk({"environment": {}, "providers": {"providers": ["openai"]}, "details": {}, "features": {}})
+    assert state.complete
+
+
+def test_optional_rounds_are_never_asked_in_one_form_with_required_ones() -> None:
+    state = walk({"environment": {"namespace": "x_x"}, "details": {}}, SENTENCE)
+    assert _ids(state.next_group()) == ["environment"]
+
+
+@pytest.mark.parametrize("multi_select", [True, False])
+def test_form_schemas_carry_titles_defaults_and_constraints(multi_select: bool) -> None:
+    form = walk().next_group()
+    schema = form_schema(group_form(form), multi_select=multi_select)
+    props = schema["properties"]
+    assert props["namespace"]["pattern"] and props["namespace"]["default"] == "default"
+    if multi_select:
+        assert props["providers"]["type"] == "array"
+        assert props["providers"]["default"] == ["openai", "anthropic"]
+        assert {"const": "openai", "title": "OpenAI"} in props["providers"]["items"]["anyOf"]
+    else:
+        assert {p["type"] for p in props.values()} <= {"string", "boolean", "integer", "number"}
+        assert props["providers"]["default"] == "openai, anthropic"
+
+
+def test_primitive_answers_map_back_to_lists() -> None:
+    features = ROUNDS[4].form({})
+    booleans = form_schema(features, multi_select=False)["properties"]
+    assert all(p["type"] == "boolean" for p in booleans.values())
+    content = {name: name.endswith("observability") for name in booleans}
+    assert answer_from_form(features, content) == {"features": ["observability"]}
+    providers = ROUNDS[1].form({})
+    assert answer_from_form(providers, {"providers": "openai, gemini"}) == {"providers": ["openai", "gemini"]}
+
+
+def test_a_key_in_any_round_is_refused_even_where_its_form_would_accept_it() -> None:
+    key = "9f86d081884c7d659a2feaa0c55ad015"  # 32 hex digits: also a valid RFC 1123 label
+    state = walk({"environment": {"namespace": key}})
+    environment = state.open[0]
+    assert environment.problems[0].path == "answers.environment.namespace"
+    assert "looks like" in environment.message() and key not in environment.message()
+    assert "environment" not in state.answers

@@ -1,0 +1,74 @@
+"""`aigw-skills build --questions` and `--answers FILE`: an agent without a terminal runs the intake round by
+round from JSON (the same walker as the MCP forms) and builds once every round that applies is answered."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.server.test_build_cli import GOLDEN, run
+from tests.server.test_orchestrate_tool import SCENARIOS
+
+
+def questions(tmp_path: Path, answers: dict[str, Any] | None = None) -> dict[str, Any]:
+    args = ["build", "--questions"]
+    if answers is not None:
+        (tmp_path / "answers.json").write_text(json.dumps(answers))
+        args += ["--answers", str(tmp_path / "answers.json")]
+    done = run(*args)
+    assert done.returncode == 0, done.stderr
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data
+
+
+def test_questions_print_the_first_rounds_with_fields_choices_and_defaults(tmp_path):
+    data = questions(tmp_path)
+    assert data["complete"] is False and data["answers"] == {}
+    assert data["next"]["rounds"] == ["environment", "providers"]
+    fields = {f["name"]: f for f in data["next"]["fields"]}
+    assert fields["namespace"]["default"] == "default" and "RFC 1123" in fields["namespace"]["type"]
+    assert {"value": "anthropic", "title": "Anthropic"} in fields["providers"]["choices"]
+    assert "--questions --answers answers.json" in data["command"]
+
+
+def test_an_agent_answers_round_by_round_and_builds_the_golden_bundle(tmp_path, shared_crds):
+    scenario = SCENARIOS["openai-anthropic"]
+    answers: dict[str, Any] = {}
+    for _ in range(5):
+        data = questions(tmp_path, answers)
+        if data["complete"]:
+            break
+        for round_id in data["next"]["rounds"]:
+            answers[round_id] = scenario.get(round_id, data["next"]["example_answers"][round_id])
+    assert data["complete"] is True and list(answers) == ["environment", "providers", "details", "features"]
+    out = tmp_path / "bundle"
+    done = run(
+        "build", "--answers", str(tmp_path / "answers.json"), "-o", str(out), "--crds", str(shared_crds)
+    )
+    assert done.returncode == 0, done.stderr
+    expected = (GOLDEN / "openai-anthropic" / "manifests.yaml").read_text()
+    assert (out / "manifests.yaml").read_text() == expected
+
+
+def test_a_bad_answer_comes_back_in_its_round_with_the_problem(tmp_path):
+    data = questions(
+        tmp_path, {"environment": {"namespace": "Bad_NS"}, "providers": {"providers": ["openai"]}}
+    )
+    assert data["next"]["rounds"] == ["environment", "details"]
+    assert data["next"]["problems"][0]["path"] == "answers.environment.namespace"
+    assert data["answers"] == {"providers": {"providers": ["openai"]}}
+
+
+def test_building_from_incomplete_answers_prints_the_next_question_and_writes_nothing(tmp_path):
+    (tmp_path / "answers.json").write_text(json.dumps({"providers": {"providers": ["openai"]}}))
+    done = run("build", "--answers", str(tmp_path / "answers.json"), "-o", str(tmp_path / "out"))
+    assert done.returncode == 2 and "does not answer every question yet" in done.stderr
+    assert json.loads(done.stdout)["next"]["rounds"] == ["environment", "details"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_answers_that_are_not_a_mapping_of_rounds_are_refused_with_the_shape(tmp_path):
+    (tmp_path / "answers.json").write_text('["openai"]')
+    done = run("build", "--questions", "--answers", str(tmp_path / "answers.json"))
+    assert done.returncode == 2 and "mapping of round id" in done.stderr and "Traceback" not in done.stderr
