@@ -115,8 +115,10 @@ def extra_references(name: str) -> dict[str, Makers]:
         out["references/rules.md"] = {"rules": rules_section}
     if name == "aigw-orchestrator":
         from server.pack.skilldoc_byhand import by_hand_section
+        from server.pack.skilldoc_intake import script_section
 
         out["references/by-hand.md"] = {"bundle": by_hand_section}
+        out["references/intake-script.md"] = {"script": script_section}
     return out
 
 
@@ -124,4 +126,8 @@ def extra_sections(name: str) -> dict[str, Callable[[], str]]:
     """Generated SKILL.md sections of skill `name` beyond the common ones."""
     if name == "aigw-fundamentals":
         return {"skills": skills_section, "kinds": kinds_section}
+    if name == "aigw-orchestrator":
+        from server.pack.skilldoc_intake import summary_section
+
+        return {"intake": summary_section}
     return {}
