@@ -54,6 +54,56 @@ KIND_ROLES: dict[str, str] = {
 }
 
 
+# Objects several skills (or several applies) write, and how to change them on a live cluster without
+# dropping what is there: `kubectl apply` replaces lists wholesale, and Envoy Gateway attaches one policy of a
+# kind per target (the rest are `Conflicted`).
+SHARED_OBJECTS: dict[str, str] = {
+    "AIGatewayRoute": (
+        "**AIGatewayRoute**: applying it replaces the live route's whole `rules` list. To add a model, pass the "
+        'live route to aigw-route (`--existing-route "$(kubectl get aigatewayroute NAME -n NS -o yaml)"`, or '
+        "`existing_route` to the MCP tool) with the new rule: every existing rule is kept. Or keep the intake "
+        "and rebuild with aigw-orchestrator. A second skill's route needs its own name."
+    ),
+    "Gateway": (
+        "**Gateway / GatewayClass**: reuse the live Gateway (`create_gateway: false`, its name and namespace) "
+        "instead of emitting it again, which would replace its listeners."
+    ),
+    "ClientTrafficPolicy": (
+        "**ClientTrafficPolicy**: one per Gateway; keep the buffer limit when you regenerate (a second policy "
+        "on the same Gateway is `Conflicted`)."
+    ),
+    "BackendTrafficPolicy": (
+        "**BackendTrafficPolicy**: Envoy Gateway attaches one per route; retries (aigw-route) and token "
+        "limits (aigw-ratelimit) on the same route must live in one policy, or the later one is `Conflicted`."
+    ),
+    "SecurityPolicy": "**SecurityPolicy**: one per Gateway or route; a second on the same target is `Conflicted`.",
+    "EnvoyProxy": "**EnvoyProxy**: the Gateway names one; change it in place rather than adding another.",
+    "GatewayConfig": "**GatewayConfig**: one per Gateway (by annotation); change it in place.",
+}
+
+
+def day_two_section(name: str) -> str:
+    kinds = sorted(
+        {kind for (_api, kind), skills in emitted_kinds().items() if name in skills} & set(SHARED_OBJECTS)
+    )
+    lines = [
+        "This skill emits objects a live cluster may already have; apply them so nothing is dropped:",
+        "",
+        *[f"- {SHARED_OBJECTS[kind]}" for kind in kinds],
+        "",
+        "Before applying to a live cluster, `aigw-skills plan FILE` shows what would be created, changed and "
+        "replaced wholesale (or `kubectl diff -f FILE`).",
+    ]
+    return "\n".join(lines)
+
+
+def shared_object_skills() -> list[str]:
+    """The skills whose output includes an object other skills or earlier applies also write."""
+    return sorted(
+        {s for (_api, kind), skills in emitted_kinds().items() if kind in SHARED_OBJECTS for s in skills}
+    )
+
+
 def emitted_kinds() -> dict[tuple[str, str], set[str]]:
     """(apiVersion, kind) of every object a variant emits → the skills that emit it."""
     kinds: dict[tuple[str, str], set[str]] = {}
@@ -126,8 +176,11 @@ def extra_sections(name: str) -> dict[str, Callable[[], str]]:
     """Generated SKILL.md sections of skill `name` beyond the common ones."""
     if name == "aigw-fundamentals":
         return {"skills": skills_section, "kinds": kinds_section}
+    out: dict[str, Callable[[], str]] = {}
+    if name in shared_object_skills():
+        out["day-two"] = partial(day_two_section, name)
     if name == "aigw-orchestrator":
         from server.pack.skilldoc_intake import summary_section
 
-        return {"intake": summary_section}
-    return {}
+        out["intake"] = summary_section
+    return out
