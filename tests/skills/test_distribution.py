@@ -210,3 +210,28 @@ def test_the_gemini_extension_uses_only_the_documented_fields() -> None:
         assert all(isinstance(a, str) for a in server["args"])
         assert any("${extensionPath}" in a for a in server["args"]), "paths inside the extension are portable"
     assert (REPO / "skills").is_dir(), "the extension's skills/ folder is what Gemini CLI discovers"
+
+
+@pytest.mark.slow
+@pytest.mark.anyio
+async def test_the_plugin_starts_its_mcp_server_through_uvx_with_no_cli_installed(tmp_path: Path) -> None:
+    """What Claude Code runs from .mcp.json, from a clean plugin copy: uvx builds the CLI from the plugin
+    directory (dependencies from PyPI, cached under $UV_CACHE_DIR) and the server answers tools/list."""
+    from mcp import Client, StdioServerParameters
+
+    uvx = shutil.which("uvx") or str(Path(sys.executable).parent / "uvx")
+    if not Path(uvx).exists():
+        pytest.skip("uv is not installed (pip install uv)")
+    dest = tmp_path / "plugin"
+    assert main(["skills", "plugin", "-o", str(dest)]) == 0
+    config = json.loads((dest / ".mcp.json").read_text(encoding="utf-8"))["mcpServers"]["aigw-skills"]
+    args = [a.replace("${CLAUDE_PLUGIN_ROOT}", str(dest)) for a in config["args"]]
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "AIGW_SKILLS_CRDS")}
+    env["PATH"] = os.pathsep.join(
+        p for p in env.get("PATH", "").split(os.pathsep) if not (Path(p) / COMMAND).exists()
+    )
+    env.setdefault("UV_CACHE_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "aigw-skills-uv-cache"))
+    params = StdioServerParameters(command=uvx, args=args, env=env, cwd=str(tmp_path))
+    async with Client(params) as client:  # type: ignore[arg-type]
+        tools = {t.name for t in (await client.list_tools()).tools}
+    assert {"aigw_orchestrate", "aigw_validate"} <= tools
