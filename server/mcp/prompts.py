@@ -99,7 +99,7 @@ def check_argument(entry: SkillEntry, argument: str, value: str) -> None:
         return
     field = _field(entry, argument)
     if field is not None and typing.get_origin(field.annotation) not in (list, tuple):
-        annotation: Any = Annotated[field.annotation, *field.metadata]
+        annotation: Any = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
     elif argument == "namespace":
         from skills.types import DNSLabel
 

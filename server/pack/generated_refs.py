@@ -158,7 +158,7 @@ def rules_section() -> str:
 
 def extra_references(name: str) -> dict[str, Makers]:
     """Generated reference sections of skill `name`, by file relative to its folder."""
-    out: dict[str, dict[str, Callable[[], str]]] = {}
+    out: dict[str, Makers] = {}
     if name in VARIANTS:
         out[reference_file(name)] = {"variants": partial(variants_section, name)}
     if name == "aigw-validate":

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -94,13 +94,18 @@ def answer_kind(prop: Mapping[str, Any]) -> str:
 def _probes(form: type[BaseModel], name: str, current: Any) -> Iterator[Any]:
     """Valid answers for `name` other than `current`, to see where the field lands in the intake."""
     info = form.model_fields[name]
-    adapter: TypeAdapter[Any] = TypeAdapter(info.annotation)
+    annotation: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    adapter: TypeAdapter[Any] = TypeAdapter(annotation)
     prop = form.model_json_schema()["properties"].get(name, {})
     values: list[Any] = [v for v, _t in _options(prop)]
     if prop.get("type") == "array":
         values = [[], *([[v] for v in values] or [[c] for c in CANDIDATES])]
     values += [not current] if isinstance(current, bool) else []
-    values += [(current or 0) + 1] if isinstance(current, int) and not isinstance(current, bool) else []
+    values += (
+        [(current or 0) + 1, (current or 0) - 1]
+        if isinstance(current, int) and not isinstance(current, bool)
+        else []
+    )
     values += [0.5] if isinstance(current, float) else []
     values += list(CANDIDATES) + [f"{current},{c}" for c in CANDIDATES[:1] if isinstance(current, str)]
     for value in values:
