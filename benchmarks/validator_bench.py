@@ -38,9 +38,33 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.validate_bench import strict_json_schema  # noqa: E402
 from orchestrator.engine.crds import CRDSet, load_crds  # noqa: E402
+from orchestrator.engine.schema import to_json_schema  # noqa: E402
 from orchestrator.engine.validate import validate_documents  # noqa: E402
+
+
+def strict_json_schema(node: Any) -> dict[str, Any]:
+    """JSON Schema for one CRD version, with unknown fields refused where the structural schema prunes them."""
+    out = to_json_schema(node)
+
+    def close(schema: dict[str, Any], source: Any) -> None:
+        if not isinstance(source, dict):
+            return
+        props = source.get("properties")
+        if isinstance(props, dict) and not source.get("x-kubernetes-preserve-unknown-fields"):
+            schema["additionalProperties"] = False
+        for name, child in (props or {}).items():
+            if name != "metadata":
+                close(schema["properties"][name], child)
+        if isinstance(source.get("items"), dict):
+            close(schema["items"], source["items"])
+        if isinstance(source.get("additionalProperties"), dict):
+            close(schema["additionalProperties"], source["additionalProperties"])
+
+    close(out, node)
+    out["properties"]["metadata"] = {"type": "object"}
+    return {"$schema": "http://json-schema.org/draft-07/schema#", **out}
+
 
 TARGETS = {"cold_one": 1.0, "cold_many": 0.15, "memory": 1.5, "warm_us": 100.0}
 
@@ -107,17 +131,26 @@ def write_workload(docs: Sequence[dict[str, Any]], crds: CRDSet, crds_dir: Path,
     return Workload(ours=ours, theirs=theirs)
 
 
+TIME = shutil.which("time", path="/usr/bin:/bin")
+
+
 def run_processes(commands: Sequence[Sequence[str]]) -> tuple[float, int]:
-    """Wall seconds for the commands one after another, and the largest peak RSS (KiB) of any of them."""
+    """Wall seconds for the commands one after another, and the largest peak RSS (KiB) of any of them.
+
+    Peak RSS comes from GNU time (/usr/bin/time -f %M): the kernel's figure for a child forked from this large
+    benchmark process would count this process's pages until the exec.
+    """
     start = time.perf_counter()
     peak = 0
-    for command in commands:
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode not in (0, 1):
-            raise SystemExit(f"{command[0]} exited {proc.returncode}: {' '.join(command[:6])} …")
-        peak = max(peak, usage.ru_maxrss)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "rss"
+        for command in commands:
+            wrapped = [TIME, "-f", "%M", "-o", str(out), *command] if TIME else list(command)
+            done = subprocess.run(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            if done.returncode not in (0, 1):
+                raise SystemExit(f"{command[0]} exited {done.returncode}: {' '.join(command[:6])} …")
+            if TIME:
+                peak = max(peak, int(out.read_text().split()[-1]))
     return time.perf_counter() - start, peak
 
 
@@ -244,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for c in colds:
         key = "cold_one" if c.count == 1 else "cold_many"
-        print(f"target cold-{c.count}: ratio {median(c.ratios):.3f} <= {TARGETS[key]}")
+        print(f"target cold-{c.count}: {median(c.ratios):.3f} <= {TARGETS[key]}")
         if c.count == max(counts):
             print(
                 f"target memory-{c.count}: ratio {median(c.ours_kib) / median(c.theirs_kib):.3f} <= {TARGETS['memory']}"

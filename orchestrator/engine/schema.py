@@ -16,8 +16,10 @@ Without ``jsonschema-rs`` (or for a schema it cannot compile) every object takes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from orchestrator.engine.crds import CRDSet, CRDVersion
@@ -152,14 +154,84 @@ class _Re2Pattern:
             raise ValueError(f"{instance!r} does not match {self.pattern!r}")
 
 
+# Perl classes as RE2 defines them (ASCII only); the compiled validator reads patterns as ECMA-262 regexes,
+# whose classes are Unicode-aware and whose ``.`` also stops at \r, \u2028 and \u2029.
+_ASCII_CLASSES = {"d": "0-9", "w": "0-9A-Za-z_", "s": "\\t\\n\\f\\r "}
+_PLAIN_ESCAPES = frozenset("nrtfv")
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def native_pattern(pattern: str) -> str | None:
+    """``pattern`` spelled for the compiled validator with RE2's meaning, or None where that is not certain.
+
+    ``\\d``, ``\\w``, ``\\s`` (and their negations outside a class) become RE2's ASCII classes and ``.`` becomes
+    ``[^\\n]``. Anything else that could differ — flags, ``\\b``, Unicode classes, ``\\Q…\\E``, digit escapes,
+    ``\\x{…}``, escapes of letters other than the plain ones, POSIX classes, negated classes inside brackets —
+    is left to RE2 (the caller keeps the RE2 keyword). The fast-path test checks the verdicts agree.
+    """
+    if "(?" in pattern and not re.fullmatch(r"(?:[^(]|\\\(|\((?!\?)|\(\?:)*", pattern):
+        return None  # flags, named groups and the like: only non-capturing groups are rewritten
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            e = pattern[i + 1] if i + 1 < len(pattern) else ""
+            if e.lower() in _ASCII_CLASSES:
+                ascii_class = _ASCII_CLASSES[e.lower()]
+                if e.islower():
+                    out.append(ascii_class if in_class else f"[{ascii_class}]")
+                elif in_class:
+                    return None
+                else:
+                    out.append(f"[^{ascii_class}]")
+            elif e in _PLAIN_ESCAPES or (e and not e.isalnum() and e.isascii() and e.isprintable()):
+                out.append(c + e)
+            elif e == "x" and len(pattern) >= i + 4 and set(pattern[i + 2 : i + 4]) <= _HEX:
+                out.append(pattern[i : i + 4])
+                i += 4
+                continue
+            else:
+                return None
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            if pattern.startswith("[[:", i) or pattern.startswith("[^[:", i):
+                return None
+            in_class = True
+            out.append(c)
+            i += 1
+            if i < len(pattern) and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            if i < len(pattern) and pattern[i] == "]":
+                out.append("\\]")
+                i += 1
+            continue
+        if in_class and c == "[":
+            return None
+        if c == "]" and in_class:
+            in_class = False
+        out.append("[^\\n]" if c == "." and not in_class else c)
+        i += 1
+    return None if in_class else "".join(out)
+
+
 def _for_fast_path(node: Any) -> Any:
-    """A copy of a converted schema node with ``pattern`` as the RE2 keyword and only the formats we check."""
+    """A copy of a converted schema node with only the formats we check, and each ``pattern`` either spelled for
+    the compiled validator's regex engine (:func:`native_pattern`) or, where that is not certain, as the RE2
+    keyword."""
     if not isinstance(node, dict):
         return node
     out: dict[str, Any] = {}
     for key, value in node.items():
         if key == "pattern":
-            out[RE2_PATTERN] = value
+            native = native_pattern(value) if isinstance(value, str) else None
+            if native is not None and _compiles(native):
+                out[key] = native
+            else:
+                out[RE2_PATTERN] = value
         elif key == "format":
             if value in FORMAT_CHECKS:
                 out[key] = value
@@ -172,6 +244,18 @@ def _for_fast_path(node: Any) -> Any:
         else:
             out[key] = value
     return out
+
+
+@lru_cache(maxsize=4096)
+def _compiles(pattern: str) -> bool:
+    """The regex crate (linear-time engine) accepts ``pattern``."""
+    try:
+        import jsonschema_rs
+
+        jsonschema_rs.Draft7Validator({"pattern": pattern}, pattern_options=jsonschema_rs.RegexOptions())
+    except (ImportError, ValueError, jsonschema_rs.ValidationError):
+        return False
+    return True
 
 
 def fast_validator(crd: CRDVersion, crdset: CRDSet) -> Any | None:
@@ -193,6 +277,7 @@ def _compile_fast(schema: dict[str, Any]) -> Any | None:
             formats=dict(FORMAT_CHECKS),
             validate_formats=True,
             keywords={RE2_PATTERN: _Re2Pattern},
+            pattern_options=jsonschema_rs.RegexOptions(),
         )
     except (ValueError, TypeError, jsonschema_rs.ValidationError):
         return None
