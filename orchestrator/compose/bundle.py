@@ -242,20 +242,3 @@ def write_bundle(bundle: Bundle, out_dir: str | os.PathLike[str], *, force: bool
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return [target / name for name in bundle.files]
-
-
-def declared_secrets(directory: str | os.PathLike[str]) -> list[str]:
-    """The Secrets a bundle written by write_bundle creates at apply time (secrets.sh), as namespace/name, read
-    from its report.json; empty when `directory` holds no bundle report."""
-    import json
-
-    try:
-        report = json.loads((Path(directory) / "report.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    secrets = report.get("secrets") if isinstance(report, dict) else None
-    return sorted(
-        f"{s['namespace']}/{s['name']}"
-        for s in secrets or []
-        if isinstance(s, dict) and isinstance(s.get("name"), str) and isinstance(s.get("namespace"), str)
-    )
