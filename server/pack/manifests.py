@@ -41,8 +41,8 @@ def _author() -> dict[str, str]:
     return {"name": dist.AUTHOR}
 
 
-def claude_plugin() -> dict[str, Any]:
-    """code.claude.com/docs plugins-reference: only `name` is required; component paths start with ./."""
+def _plugin_identity() -> dict[str, Any]:
+    """The fields the Claude Code and Codex plugin manifests share."""
     return {
         "name": SERVER,
         "version": dist.VERSION,
@@ -53,8 +53,12 @@ def claude_plugin() -> dict[str, Any]:
         "license": dist.LICENSE,
         "keywords": list(dist.KEYWORDS),
         "skills": "./skills/",
-        "mcpServers": "./.mcp.json",
     }
+
+
+def claude_plugin() -> dict[str, Any]:
+    """code.claude.com/docs plugins-reference: only `name` is required; component paths start with ./."""
+    return _plugin_identity() | {"mcpServers": "./.mcp.json"}
 
 
 def claude_marketplace() -> dict[str, Any]:
@@ -90,16 +94,7 @@ def portable_mcp() -> dict[str, Any]:
 def codex_plugin() -> dict[str, Any]:
     """developers.openai.com/codex/plugins/build: `.codex-plugin/plugin.json`, paths relative to the plugin
     root starting with ./, presentation under `interface`."""
-    return {
-        "name": SERVER,
-        "version": dist.VERSION,
-        "description": PLUGIN_DESCRIPTION,
-        "author": _author(),
-        "homepage": dist.REPOSITORY,
-        "repository": dist.REPOSITORY,
-        "license": dist.LICENSE,
-        "keywords": list(dist.KEYWORDS),
-        "skills": "./skills/",
+    return _plugin_identity() | {
         "mcpServers": "./mcp.json",
         "interface": {
             "displayName": "Envoy AI Gateway (aigw-skills)",

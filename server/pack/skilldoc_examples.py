@@ -83,58 +83,27 @@ def cli_args(fields: Mapping[str, Any]) -> list[str]:
     return args
 
 
+def first_variant(skill: str) -> dict[str, Any]:
+    """The inputs of the skill's first variant in its YAML reference: the worked example shows the same."""
+    from server.pack.skilldoc_variants import VARIANTS
+
+    return dict(VARIANTS[skill][0].fields)
+
+
 EXAMPLES: dict[str, Example] = {
     e.skill: e
     for e in (
-        Example("aigw-install", "install", {"version": "v1.1.0"}, language="bash", manifests=False),
-        Example("aigw-backend", "backend", {"name": "openai", "provider": "openai"}),
-        Example(
-            "aigw-auth", "auth", {"type": "APIKey", "targets": ["openai"], "secret_env": "OPENAI_API_KEY"}
-        ),
+        Example("aigw-install", "install", first_variant("aigw-install"), language="bash", manifests=False),
+        Example("aigw-backend", "backend", first_variant("aigw-backend")),
+        Example("aigw-auth", "auth", first_variant("aigw-auth")),
         Example("aigw-route", "route", {"rules": ["gpt-4o-mini,gpt-4.1=openai"]}),
-        Example(
-            "aigw-ratelimit",
-            "ratelimit",
-            {
-                "route_name": "ai-gateway",
-                "token_limits": [{"limit": 100000, "unit": "Hour", "per_header": "x-user-id"}],
-                "quotas": [
-                    {"backend": "openai", "model_name": "gpt-4o-mini", "limit": 5000000, "duration": "1d"}
-                ],
-            },
-        ),
-        Example(
-            "aigw-inferencepool",
-            "inferencepool",
-            {
-                "pools": [
-                    {
-                        "name": "llama3-8b",
-                        "models": ["meta-llama/Llama-3.1-8B-Instruct"],
-                        "selector": {"app": "vllm-llama3-8b"},
-                    }
-                ],
-            },
-        ),
-        Example(
-            "aigw-mcproute",
-            "mcproute",
-            {
-                "backends": [
-                    {
-                        "name": "github",
-                        "hostname": "api.githubcopilot.com",
-                        "path": "/mcp/x/issues/readonly",
-                        "include": ["issue_read", "list_issues"],
-                        "api_key_env": "GITHUB_MCP_TOKEN",
-                    }
-                ]
-            },
-        ),
+        Example("aigw-ratelimit", "ratelimit", first_variant("aigw-ratelimit")),
+        Example("aigw-inferencepool", "inferencepool", first_variant("aigw-inferencepool")),
+        Example("aigw-mcproute", "mcproute", first_variant("aigw-mcproute")),
         Example(
             "aigw-semantic-router",
             "semantic-router",
-            {"rules": ["math-expert,general-expert=vllm-llama3-8b-instruct"], "create_gateway": False},
+            first_variant("aigw-semantic-router"),
             # Its EnvoyPatchPolicy is not in ../shared/crds and its backend comes from aigw-backend; the
             # manifests are validated in tests/skills/test_semantic_router.py instead.
             manifests=False,
@@ -149,11 +118,7 @@ EXAMPLES: dict[str, Example] = {
                 "audiences": ["ai-gateway"],
             },
         ),
-        Example(
-            "aigw-observability",
-            "observability",
-            {"tracing_endpoint": "http://otel-collector.monitoring:4317", "trace_sample_ratio": 0.1},
-        ),
+        Example("aigw-observability", "observability", first_variant("aigw-observability")),
         Example(
             "aigw-migrate",
             "migrate",
@@ -246,8 +211,13 @@ def hermetic_env(workdir: Path) -> dict[str, str]:
 
 def run_in(example: Example, workdir: Path) -> subprocess.CompletedProcess[str]:
     """Run the example's command with `workdir` (an installed copy of its skill folder) as the directory."""
+    return run_cli(example.argv(), workdir)
+
+
+def run_cli(args: list[str], workdir: Path) -> subprocess.CompletedProcess[str]:
+    """`aigw-skills ARGS` in `workdir`, with the hermetic environment the docs are generated in."""
     return subprocess.run(
-        [*cli_executable(), *example.argv()],
+        [*cli_executable(), *args],
         cwd=workdir,
         env=hermetic_env(workdir),
         capture_output=True,

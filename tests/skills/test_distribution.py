@@ -28,10 +28,10 @@ import pytest
 from server.cli.main import main
 from server.pack import manifests, packaging
 from server.pack.distribution import COMMAND, serve_args
+from tests.conftest import npm_ci
 
 REPO = Path(__file__).resolve().parents[2]
 DIST_DIR = REPO / "tests" / "dist"
-NPM_CACHE = Path(os.environ.get("AIGW_SKILLS_NPM_CACHE", "/tmp/aigw-skills-npm-cache"))
 PLUGIN_RULES = (
     "claude-plugin-json-valid",
     "claude-marketplace-json-valid",
@@ -149,24 +149,8 @@ def test_plugin_and_mcpb_refuse_to_overwrite_and_name_a_non_checkout(
 
 
 def install_mcpb_cli() -> Path:
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("node/npm are not installed")
     cli = DIST_DIR / "node_modules" / ".bin" / "mcpb"
-    if not cli.exists():
-        env = {**os.environ, "npm_config_cache": str(NPM_CACHE), "npm_config_update_notifier": "false"}
-        try:
-            done = subprocess.run(
-                ["npm", "ci", "--no-audit", "--no-fund"],
-                cwd=DIST_DIR,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=180,
-            )
-        except subprocess.TimeoutExpired:
-            pytest.skip("npm ci did not finish within 180 s (no registry access?)")
-        if done.returncode != 0:
-            pytest.skip(f"npm ci could not install @anthropic-ai/mcpb: {done.stderr.strip()[-400:]}")
+    npm_ci(DIST_DIR, cli, "@anthropic-ai/mcpb")
     return cli
 
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from server.pack.installer import apply_plan, plan_install, read_existing, read_pack, target_root
-from server.pack.skilldoc_examples import EXAMPLES, cli_executable, hermetic_env
+from server.pack.skilldoc_examples import EXAMPLES, run_cli
 from skills.catalog import SKILLS
 from tests.conftest import shared_path
 
@@ -58,15 +58,7 @@ def run_as_written(skill: str, workdir: Path) -> subprocess.CompletedProcess[str
     parsed = parse_example(skill)
     argv = shlex.split(parsed["command"])
     assert argv[0] == "aigw-skills"
-    return subprocess.run(
-        [*cli_executable(), *argv[1:]],
-        cwd=workdir,
-        env=hermetic_env(workdir),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(argv[1:], workdir)
 
 
 @pytest.fixture(scope="module")
