@@ -31,3 +31,23 @@ def test_no_two_skills_share_a_trigger() -> None:
     assert len(set(triggers)) == len(triggers)
     first_sentences = [e.description.split(". ", 1)[0] for e in SKILLS]
     assert len(set(first_sentences)) == len(first_sentences)
+
+
+@pytest.mark.parametrize("entry", SKILLS, ids=lambda e: e.name)
+def test_every_skill_says_how_to_get_the_cli_and_what_to_do_without_it(entry: SkillEntry) -> None:
+    from pathlib import Path
+
+    import yaml
+
+    text = (Path(__file__).resolve().parents[2] / "skills" / entry.name / "SKILL.md").read_text(
+        encoding="utf-8"
+    )
+    meta = yaml.safe_load(text.split("---\n", 2)[1])
+    assert "uvx --from git+" in meta["compatibility"] and "Python 3.11" in meta["compatibility"]
+    assert len(meta["compatibility"]) <= 500
+    setup = text[text.index("<!-- BEGIN GENERATED: setup -->") : text.index("<!-- END GENERATED: setup -->")]
+    assert "uvx --from git+" in setup
+    if entry.command:
+        assert "**No CLI?**" in setup and (
+            "references/" in setup or "`kubectl apply --dry-run=server" in setup
+        )
