@@ -4,8 +4,7 @@
 
 Runs startup_bench (cold start to the first tools/list against a bare one-tool MCPServer), tools_list_bench
 (tools/list bytes and tokens, and the cold start a TypeScript SDK client observes), bundle_bench (warm
-bundle build + validation) and validator_bench (aigw-skills validate against check-jsonschema, cold and warm),
-each as a child
+bundle build + validation) and validator_bench (aigw-skills validate against check-jsonschema, cold and warm), each as a child
 process, parses the medians and ratios they print and replaces the text between the README's benchmark
 markers with one table (every target, its measured median and ratio, met or missed) plus each benchmark's own
 table. With --properties it also runs benchmarks/property_run.py (>= 10,000 hypothesis-generated calls to every

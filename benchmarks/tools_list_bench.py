@@ -19,24 +19,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from startup_bench import BARE_SERVER  # the same bare one-tool server as the server-side benchmark
+
 REPO = Path(__file__).resolve().parents[1]
 SDK = REPO / "tests" / "ts" / "node_modules" / "@modelcontextprotocol" / "sdk"
 BYTES_LIMIT = 25 * 1024
 RATIO_LIMIT = 1.15
-BARE_SERVER = '''
-from mcp.server.mcpserver import MCPServer
-
-mcp = MCPServer("bare")
-
-
-@mcp.tool()
-def echo(text: str) -> str:
-    """Echo the text."""
-    return text
-
-
-mcp.run()
-'''
 
 
 def measure(runs: int) -> dict[str, dict[str, object]]:

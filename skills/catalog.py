@@ -255,6 +255,21 @@ SKILLS: tuple[SkillEntry, ...] = (
         prompt_arguments=("request", "path"),
     ),
     SkillEntry(
+        name="aigw-trace",
+        title="Trace a request through an AI Gateway setup",
+        description=(
+            "Traces one request through Envoy AI Gateway manifests as the controllers would: listener, route "
+            "rule, backend, schema translation, credential, policies and the upstream URL. Use to see where a "
+            "request would go, before applying or when one 404s."
+        ),
+        input_model="server.mcp.analysis_models:TraceInput",
+        builder="orchestrator.analysis.trace:trace_documents",
+        tool="aigw_trace",
+        command="trace",
+        next_steps="Fix the step the trace stops at (it names the object), then trace again; validate with aigw-validate.",
+        prompt_arguments=("request", "path", "model"),
+    ),
+    SkillEntry(
         name="aigw-metrics",
         title="Summarise a running gateway's metrics",
         description=(

@@ -34,6 +34,7 @@ ProviderId = Literal[
     "tetrate-ars",
     "sambanova",
     "anthropic",
+    "anthropic-openai",
     "aws-anthropic",
     "ollama",
     "vllm",
@@ -290,6 +291,20 @@ PRESETS: dict[str, ProviderPreset] = {
             ("claude-3-5-sonnet", "claude-sonnet-4-5"),
             secret_env="ANTHROPIC_API_KEY",
             notes="Native Messages API; the key is sent as x-api-key.",
+        ),
+        _P(
+            "anthropic-openai",
+            "Anthropic (OpenAI-compatible chat completions)",
+            "OpenAI",
+            "api.anthropic.com",
+            "APIKey",
+            "https://docs.anthropic.com/en/api/openai-sdk",
+            ("claude-sonnet-4-5", "claude-haiku-4-5"),
+            prefix="/v1",
+            secret_env="ANTHROPIC_API_KEY",
+            notes="Anthropic's OpenAI SDK compatibility layer: /v1/chat/completions with the key as Authorization: "
+            "Bearer. Use it to fail over chat between providers: AI Gateway's native Anthropic schema has no "
+            "/v1/chat/completions translator (internal/endpointspec/endpointspec.go@v1.1.0).",
         ),
         _P(
             "aws-anthropic",

@@ -311,6 +311,10 @@ def build_ratelimit(data: RateLimitInput | dict[str, Any]) -> SkillResult:
         notes += [
             f"The BackendTrafficPolicy targets the HTTPRoute {inp.namespace}/{inp.route_name} that the controller "
             "generates from the AIGatewayRoute (same name).",
+            f"Envoy Gateway attaches one BackendTrafficPolicy per HTTPRoute and marks any other Conflicted "
+            "(envoyproxy/gateway internal/gatewayapi/backendtrafficpolicy.go@v1.8.1): if aigw-route also emitted "
+            f"{inp.route_name}-retry, move its retry and healthCheck into this policy instead of applying both "
+            "(aigw-skills build merges them; validate reports AIGW-L070).",
             *RATE_LIMIT_NOTES,
         ]
     if inp.quotas:

@@ -25,6 +25,7 @@ from orchestrator.compose.checklist_edge import edge_checks
 from orchestrator.compose.composer import Composition, compose
 from orchestrator.compose.readme import render_readme, render_secrets_script
 from orchestrator.compose.traffic import rate_limit_backend
+from orchestrator.compose.try_it import TriedRequest, try_it
 from orchestrator.engine.findings import Report
 from orchestrator.intake.model import Intake
 from skills.install import VALUES_FILE, render_script
@@ -64,6 +65,7 @@ class Bundle:
     report: Report
     checklist: list[CheckItem]
     composition: Composition
+    tried: tuple[TriedRequest, ...] = ()  # the README's "try it" requests, traced through the manifests
 
     @property
     def valid(self) -> bool:
@@ -125,7 +127,9 @@ def _validate(docs: list[dict[str, Any]], comp: Composition, crds: Any, crds_not
         existing_gateways=gateways,
         rate_limit_backend=rate_limit_backend(comp.intake),
     )
-    report = validate_documents(docs, crds=crds, context=context)
+    report = validate_documents(
+        docs, crds=crds, context=context, target_version=comp.intake.installation.version
+    )
     if crds is None and crds_note:
         # The caller's sentence says where it looked for CRDs; it replaces the engine's generic one.
         report = report.model_copy(update={"checks_skipped": [crds_note]})
@@ -168,13 +172,26 @@ def build_bundle(data: Intake | dict[str, Any], *, crds: Any = None, crds_note: 
     if failover:
         checklist.append(failover)
     checklist += edge_checks(docs, _existing_gateways(comp))
+    tried = tuple(try_it(docs, comp.intake))
+    if tried:
+        checklist.append(check_try_it(tried))
     checklist.append(check_secrets_absent(files))
-    bundle = Bundle(files, report, checklist, comp)
+    bundle = Bundle(files, report, checklist, comp, tried)
     files["README.md"] = render_readme(bundle)
     files["report.json"] = _report_json(bundle)
     ordered = {name: files[name] for name in (*FILE_ORDER, *OPTIONAL_FILES) if name in files}
     ordered |= {name: files[name] for name in sorted(filter(STAGE_FILE.match, files), key=_stage_key)}
-    return Bundle(ordered, report, checklist, comp)
+    return Bundle(ordered, report, checklist, comp, tried)
+
+
+def check_try_it(tried: tuple[TriedRequest, ...]) -> CheckItem:
+    """Every README request reaches the backend it is written for (traced like `aigw-skills trace`)."""
+    failed = [t for t in tried if not t.ok]
+    return CheckItem(
+        'README "try it" requests reach their backends (traced with aigw-skills trace)',
+        not failed,
+        "; ".join(f"{t.trace.request.describe()}: {t.trace.verdict()}" for t in failed),
+    )
 
 
 def _report_json(bundle: Bundle) -> str:
@@ -187,6 +204,7 @@ def _report_json(bundle: Bundle) -> str:
         "checklist": [item.to_dict() for item in bundle.checklist],
         "validation": bundle.report.to_dict(),
         "secrets": [s.model_dump(exclude={"command"}) for s in comp.secrets],
+        "try_it": [t.to_dict() for t in bundle.tried],
         "notes": comp.notes,
     }
     return json.dumps(data, indent=2) + "\n"

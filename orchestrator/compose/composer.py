@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orchestrator.compose.edge import compose_edge
+from orchestrator.compose.policies import merge_policies
 from orchestrator.compose.traffic import install_extras, ratelimit_parts, route_extras
 from orchestrator.intake.model import Intake, ProviderIntake
 from skills.auth import build_auth
 from skills.backend import build_backend
+from skills.endpoints import CHAT_SCHEMAS_HINT, ENDPOINTS, served_endpoints, shared_endpoint
 from skills.errors import InputError, Problem
 from skills.install import build_install
 from skills.providers import PRESETS
@@ -180,17 +182,54 @@ def compose(data: Intake | dict[str, Any]) -> Composition:
         )
     except InputError as exc:
         problems += _prefixed(exc, "routing") if exc.skill != "aigw-orchestrator" else list(exc.problems)
+    if not problems:
+        problems += _unservable_rules(rules, parts, inst.version)
     if problems:
         raise InputError(problems, skill="aigw-orchestrator")
     parts.update(edge_parts)
     parts.update(traffic_parts)
     rendered = [pair for name, part in parts.items() if name != "install" for pair in _pairs(part)]
     rendered.sort(key=lambda pair: KIND_ORDER.index(pair[0]["kind"]) if pair[0]["kind"] in KIND_ORDER else 99)
+    rendered, notes = merge_policies(rendered)
     secrets = [s for part in parts.values() for s in part.secrets]
-    notes: list[str] = []
     for part in parts.values():
         notes += [n for n in part.notes if n not in notes]
     return Composition(intake, install, rendered, secrets, notes, parts)
+
+
+def _unservable_rules(
+    rules: list[dict[str, Any]], parts: dict[str, SkillResult], version: str
+) -> list[Problem]:
+    """A rule whose backends share no endpoint fails every request on one of them: refuse it (issue 13 item 5).
+
+    Endpoints per schema: envoyproxy/ai-gateway internal/endpointspec/endpointspec.go at the target tag.
+    """
+    schemas: dict[str, str] = {}
+    for name, part in parts.items():
+        if name.startswith("backend:"):
+            for obj in part.manifests:
+                if obj.get("kind") == "AIServiceBackend":
+                    schemas[name.removeprefix("backend:")] = obj["spec"]["schema"]["name"]
+    problems = []
+    for rule in rules:
+        names = [ref["name"] for ref in rule["backends"] if ref["name"] in schemas]
+        if len({schemas[n] for n in names}) < 2 or shared_endpoint([schemas[n] for n in names], version):
+            continue
+        each = "; ".join(
+            f"{n} ({schemas[n]}) serves {', '.join(ENDPOINTS[e].path for e in served_endpoints(schemas[n], version))}"
+            for n in names
+        )
+        problems.append(
+            Problem(
+                "routing.strategy",
+                f"model {rule['models'][0]!r} goes to backends that share no endpoint in AI Gateway {version}, so "
+                f"every request fails on one of them: {each}",
+                ", ".join(names),
+                f"providers whose schemas serve a common endpoint (for chat: {CHAT_SCHEMAS_HINT}), or separate "
+                "model names per provider",
+            )
+        )
+    return problems
 
 
 def _pairs(result: SkillResult) -> list[tuple[dict[str, Any], str]]:

@@ -6,6 +6,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from orchestrator.analysis.explain import explain_documents
+from orchestrator.compose.try_it import curl_lines
 from skills.result import SecretShape
 from skills.versions import MODEL_HEADER, profile
 
@@ -59,7 +60,6 @@ def render_readme(bundle: Bundle) -> str:
     env, inst = intake.environment, intake.installation
     prof = profile(inst.version)
     gw_ns = env.gateway_namespace or env.namespace
-    first_model = intake.providers[0].model_pairs()[0][0]
     lines = [
         "# Envoy AI Gateway bundle",
         "",
@@ -104,8 +104,7 @@ def render_readme(bundle: Bundle) -> str:
         f"kubectl port-forward -n envoy-gateway-system "
         f"svc/$(kubectl get svc -n envoy-gateway-system -l gateway.envoyproxy.io/owning-gateway-name={env.gateway_name} "
         "-o jsonpath='{.items[0].metadata.name}') 8080:80 &",
-        "curl -s http://localhost:8080/v1/chat/completions -H 'Content-Type: application/json' \\",
-        f'  -d \'{{"model": "{first_model}", "messages": [{{"role": "user", "content": "Hello"}}]}}\'',
+        *curl_lines(list(bundle.tried)),
         "```",
         "",
     ]

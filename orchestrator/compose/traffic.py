@@ -95,9 +95,17 @@ def ratelimit_parts(intake: Intake) -> tuple[dict[str, SkillResult], list[Proble
             Problem(f"limits.{p.path}" if p.path else "limits", p.message, p.value, p.expected)
             for p in exc.problems
         ]
-    # The route already carries the costs: drop the patch file and the note about applying it.
+    # The route already carries the costs (drop the patch file and the note about applying it), and the bundle
+    # merges policies per target itself (compose/policies.py): drop the note about merging them by hand.
     result = result.model_copy(
-        update={"files": {}, "notes": [n for n in result.notes if "must record the costs" not in n]}
+        update={
+            "files": {},
+            "notes": [
+                n
+                for n in result.notes
+                if "must record the costs" not in n and "aigw-route also emitted" not in n
+            ],
+        }
     )
     return {"ratelimit": result}, problems
 

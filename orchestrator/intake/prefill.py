@@ -1,7 +1,7 @@
 """What a caller already knows, as typed optional arguments: the orchestrator's input model.
 
 The prefill fields are the rounds' own form fields (same types, defaults left out, descriptions shortened to
-their first clause), so a model maps "OpenAI and Anthropic, JWT auth, 10k tokens per user per hour" onto
+their trailing examples), so a model maps "OpenAI and Anthropic, JWT auth, 10k tokens per user per hour" onto
 `providers`, `features`, `token_limit`, `token_limit_unit`, `token_limit_header` and `client_auth`, and the walker
 asks only what is still unknown. `models` is the one argument that is not a form field: per provider, the model
 names clients send (the details round's `<provider>__models`).
@@ -25,10 +25,10 @@ _ROUTING_FIELDS = ("strategy", "request_timeout")
 
 
 def _short(text: str | None) -> str | None:
-    """A field description's first clause, so the tool schema stays small."""
+    """A field description without its trailing example, so the tool schema stays small."""
     if not text:
         return text
-    return text.split("; ")[0].split(" (e.g.")[0]
+    return text.split(" (e.g.")[0]
 
 
 def _optional(form: Any, names: Any = None) -> dict[str, Any]:
@@ -81,7 +81,11 @@ def orchestrate_input() -> type[InputModel]:
     fields |= {
         "answers": (
             dict[str, dict[str, Any] | None] | None,
-            Field(None, description="Answers from earlier needs_input results, by round id; resend them all"),
+            Field(
+                None,
+                description="Answers from earlier needs_input results, by round id (null skips an optional "
+                "round); resend them all",
+            ),
         ),
         "intake": (
             dict[str, Any] | None,

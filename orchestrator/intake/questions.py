@@ -192,7 +192,16 @@ def routing_form(providers: list[str]) -> type[Form]:
     fields: dict[str, Any] = {
         "strategy": (
             Literal["failover", "split"],
-            Field("failover", description="failover: providers in the order chosen; split: share by weight"),
+            Field(
+                "failover",
+                description="failover: providers in the order chosen; split: share by weight",
+                json_schema_extra={
+                    OPTION_TITLES: {
+                        "failover": "Fail over in provider order",
+                        "split": "Split traffic by weight",
+                    }
+                },
+            ),
         ),
         "request_timeout": (
             Duration | Literal[""],

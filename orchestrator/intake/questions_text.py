@@ -5,10 +5,12 @@ one example `answers` object), so a model that reads only text can continue the 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from orchestrator.intake.form_schema import form_schema
-from orchestrator.intake.walker import OpenRound, Walk, group_form, group_message
+from orchestrator.intake.rounds import ROUNDS
+from orchestrator.intake.walker import OpenRound, Walk, group_form, group_message, walk
 from skills.types import PATTERN_DESCRIPTIONS
 
 
@@ -103,3 +105,30 @@ def question_text(state: Walk, *, call: str) -> str:
     if data["later"]:
         lines.append(f"Rounds after this one: {', '.join(data['later'])} (asked next, if they apply).")
     return "\n".join(lines)
+
+
+def round_catalog(answers: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Every round as data, for documents that walk a reader through the whole intake (the skill pack's
+    agent-led script): id, title, message, why, whether optional, what it depends on, and its fields as they are
+    for `answers` (e.g. the details fields of the providers answered there; empty while a needed round is open,
+    or for a round that does not apply to those answers).
+    """
+    state = walk(answers or {})
+    by_id = {item.id: item for item in state.open}
+    out: list[dict[str, Any]] = []
+    for r in ROUNDS:
+        item = by_id.get(r.id)
+        if r.id in state.answers:  # answered: its fields as they were asked
+            item = OpenRound(r, r.form(state.answers))
+        entry: dict[str, Any] = {
+            "id": r.id,
+            "title": r.title,
+            "message": r.message,
+            "why": r.why,
+            "optional": r.optional,
+            "needs": list(r.needs),
+            "answered": r.id in state.answers,
+            "fields": question((item,))["fields"] if item is not None and item.ready else [],
+        }
+        out.append(entry)
+    return out

@@ -7,10 +7,13 @@ skill pack's agent-led script):
   `message` (what to ask), `form(answers)` (a flat pydantic model of the fields, built from the answers so far:
   the details round has one block of fields per chosen provider), `needs` (the rounds `form` and `when` read,
   so a round is *ready* once those are settled), `when(answers)` (whether it is asked at all) and `optional`
-  (declining or cancelling it skips that round only).
+  (declining or cancelling it skips that round only); `hides(known)` names fields that are moot once the
+  prefilled values are known (JWT fields when client auth is apikey).
 - `orchestrator.intake.walker.walk(answers, prefill)` is the one function that gives the open rounds for a
   partial intake; `walker.answer_round` validates one round's answer; `walker.to_intake` turns the answers into
   intake data. Answers are `{round id: {field: value}}`; an optional round that was skipped is `None`.
+- `orchestrator.intake.questions_text.round_catalog(answers)` lists every round with its fields as data (for a
+  document that walks through the whole intake); `open_questions(walk(...))` gives just the next question.
 - Every field's type, default, allowed values (with titles), pattern and bounds live on the form model; read
   them with `orchestrator.intake.form_schema.form_schema(form)` (JSON Schema) rather than re-stating them.
 """
@@ -52,6 +55,20 @@ def chosen_features(answers: Answers) -> list[str]:
     return list((answers.get("features") or {}).get("features") or [])
 
 
+def _nothing_hidden(known: Mapping[str, Any]) -> set[str]:
+    return set()
+
+
+def _other_client_auth(known: Mapping[str, Any]) -> set[str]:
+    """With the client auth kind already known, the other kind's fields are not asked."""
+    kind = known.get("client_auth")
+    prefix = {"jwt": "apikey_", "apikey": "jwt_"}.get(str(kind))
+    from orchestrator.intake.production import production_form
+
+    fields = production_form(["client-auth"]).model_fields
+    return {name for name in fields if prefix and name.startswith(prefix)}
+
+
 @dataclass(frozen=True)
 class Round:
     """One intake round: a flat form asked in one go."""
@@ -64,6 +81,7 @@ class Round:
     when: Callable[[Answers], bool] = field(default=_always)
     optional: bool = False
     why: str = ""
+    hides: Callable[[Mapping[str, Any]], set[str]] = field(default=_nothing_hidden)  # fields moot given known
 
 
 ROUNDS: tuple[Round, ...] = (
@@ -119,6 +137,7 @@ ROUNDS: tuple[Round, ...] = (
         when=lambda answers: bool(chosen_features(answers)),
         optional=True,
         why="Only the fields of the features chosen",
+        hides=_other_client_auth,
     ),
 )
 

@@ -46,10 +46,9 @@ class OpenRound:
         assert self.form is not None, f"round {self.id} is not ready"
         if not self.known:
             return self.form
+        skip = set(self.known) | self.round.hides(self.known)
         fields: dict[str, Any] = {
-            name: (info.annotation, info)
-            for name, info in self.form.model_fields.items()
-            if name not in self.known
+            name: (info.annotation, info) for name, info in self.form.model_fields.items() if name not in skip
         }
         return create_model(self.form.__name__, __base__=Form, __doc__=self.form.__doc__, **fields)
 

@@ -170,6 +170,10 @@ def run_build(args: argparse.Namespace) -> int:
     from skills.errors import InputError
 
     if args.questions:
+        if args.intake or args.example:
+            return _fail(
+                "--questions walks the intake questions; give --answers FILE, not an intake file or --example"
+            )
         try:
             state = walk(_load_answers(args.answers) if args.answers else {})
         except ValueError as exc:

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "server.cli.metrics",
     "server.cli.migrate",
     "server.cli.explain",
+    "server.cli.trace",
 )
 
 
@@ -37,6 +38,7 @@ COMMAND_MODULE: dict[str, str] = {
     "metrics": "server.cli.metrics",
     "migrate": "server.cli.migrate",
     "explain": "server.cli.explain",
+    "trace": "server.cli.trace",
 }
 
 

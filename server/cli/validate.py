@@ -126,7 +126,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def _context(args: argparse.Namespace) -> Any:
-    from orchestrator.compose.bundle_report import declared_secrets
+    from orchestrator.compose.report_file import declared_secrets
     from orchestrator.engine.lint.linter import LintContext
 
     # A bundle directory's own Secrets are created by its secrets.sh: its report.json declares them.

@@ -1,4 +1,4 @@
-"""Models and bodies of aigw_migrate and aigw_explain; imported on the first call, never at server start."""
+"""Models and bodies of aigw_migrate, aigw_explain and aigw_trace; imported on the first call, never at server start."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from typing_extensions import TypeAliasType
 
+from orchestrator.analysis.trace.model import TraceRequest
 from server.mcp.tool_models import MAX_MANIFEST_CHARS, FindingsReport
 from skills.model import InputModel
 from skills.types import SecretRef
@@ -109,3 +110,65 @@ def run_explain(inp: ExplainInput) -> ExplanationOut:
     from orchestrator.analysis.explain import explain_documents
 
     return ExplanationOut.model_validate(explain_documents(_load(inp.manifests)).to_dict())
+
+
+class TraceInput(TraceRequest):
+    """Manifests and the request to follow through them (the fields of aigw-skills trace)."""
+
+    manifests: str = Field(
+        min_length=1,
+        max_length=MAX_MANIFEST_CHARS,
+        description="Kubernetes manifests as YAML text: one document or a multi-document stream (---)",
+    )
+
+
+class TraceStepOut(BaseModel):
+    """One hop of the data path."""
+
+    stage: str = Field(
+        description="listener, endpoint, route, backends, translation, model, credentials, ..."
+    )
+    status: str = Field(description="ok, info, warn or fail")
+    summary: str = Field(description="What happens to the request at this step")
+    decided_by: str = Field("", description="The object (Kind/namespace/name and field) that decided it")
+    reason: str = Field("", description="Why, with the upstream source (file@tag) or issue")
+    fix: str = Field("", description="What to change, for warn and fail")
+
+
+class TraceLegOut(BaseModel):
+    """One backendRef of the matched rule."""
+
+    backend: str
+    schema_name: str = Field(description="AIServiceBackend schema (OpenAI for an InferencePool)")
+    priority: int
+    weight: int
+    share_percent: int = Field(description="Share of first attempts within its priority")
+    serves_endpoint: bool = Field(description="The schema has a translator for the request's endpoint")
+    upstream: str = Field(
+        description="scheme://host:port/path the request would leave with ('' when unknown)"
+    )
+
+
+class TraceOut(BaseModel):
+    """Where the request goes, step by step, with a Mermaid sequence diagram."""
+
+    reaches_backend: bool = Field(
+        description="The request leaves the gateway for a backend and no step fails"
+    )
+    verdict: str = Field(description="One sentence: where it goes, or where and why it fails")
+    backend: str | None = Field(description="The backend of the first attempt (Kind/namespace/name)")
+    upstream: str | None = Field(description="scheme://host:port/path of the first attempt")
+    steps: list[TraceStepOut]
+    legs: list[TraceLegOut]
+    mermaid: str = Field(
+        description="Mermaid sequenceDiagram source (wrap it in a ```mermaid fence to render)"
+    )
+
+
+def run_trace(inp: TraceInput) -> TraceOut:
+    from orchestrator.analysis.trace import to_mermaid, trace_documents
+
+    trace = trace_documents(_load(inp.manifests), inp.model_dump(exclude={"manifests"}))
+    data = trace.to_dict()
+    data.pop("request")
+    return TraceOut.model_validate(data | {"mermaid": to_mermaid(trace)})

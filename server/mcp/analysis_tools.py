@@ -1,4 +1,5 @@
-"""MCP tools over existing manifests: aigw_migrate (rewrite for a newer release) and aigw_explain (topology).
+"""MCP tools over existing manifests: aigw_migrate (rewrite for a newer release), aigw_explain (topology) and
+aigw_trace (where one request goes).
 
 Registered by server.mcp.tools next to aigw_validate. Only the specs live here: models and bodies are in
 server.mcp.analysis_models, loaded by reference on first use so that starting the server stays cheap.
@@ -43,5 +44,23 @@ def analysis_specs(crds_path: str | None) -> list[ToolSpec]:
             output_model="server.mcp.analysis_models:ExplanationOut",
             run=lambda inp: load(f"{MODELS}:run_explain")(inp),
             skill="aigw-explain",
+        ),
+        ToolSpec(
+            name="aigw_trace",
+            title="Trace a request through AI Gateway manifests",
+            description=(
+                "Follows one request (path, model, headers, the caller's credential kind) through Envoy AI "
+                "Gateway manifests as the controllers build the data path: Gateway listener → AIGatewayRoute "
+                "rule → backends with priority and weight → endpoint × schema translation → model override → "
+                "BackendSecurityPolicy credential → BackendTrafficPolicy (attached or Conflicted) → client "
+                "SecurityPolicy → upstream host, port and path. Each step names the object that decided it and "
+                "the upstream reason; a failing step says what to change. Returns a Mermaid sequence diagram "
+                "too. Use when a request 404s, 401s or never reaches a provider. Next: fix the manifests, then "
+                "aigw_validate."
+            ),
+            input_model=f"{MODELS}:TraceInput",
+            output_model=f"{MODELS}:TraceOut",
+            run=lambda inp: load(f"{MODELS}:run_trace")(inp),
+            skill="aigw-trace",
         ),
     ]

@@ -56,9 +56,12 @@ def multi_select(ctx: Context) -> bool:
 
 
 def can_elicit(ctx: Context) -> bool:
+    """The client shows forms (a bare `elicitation: {}` counts) and this connection can carry them: a
+    back-channel on handshake-era connections (not stateless HTTP), input-required rounds on 2026-07-28."""
     caps = ctx.client_capabilities
     elicitation = caps.elicitation if caps is not None else None
-    return elicitation is not None and (elicitation.form is not None or elicitation.url is None)
+    declared = elicitation is not None and (elicitation.form is not None or elicitation.url is None)
+    return declared and (_input_required(ctx) or bool(ctx.session.can_send_request))
 
 
 def _input_required(ctx: Context) -> bool:

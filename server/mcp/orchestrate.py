@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlparse
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
+from mcp.shared.exceptions import MCPDeprecationWarning
 from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
 
 from server.mcp.tools import RawArguments, coerce_json_strings
@@ -27,8 +28,8 @@ DESCRIPTION = (
     "what the user already said as arguments: providers, models, namespace, strategy, features and their "
     "settings (e.g. 'OpenAI and Anthropic, JWT auth, 10k tokens per user per hour' → providers [openai, "
     "anthropic], features [token-limits, client-auth], token_limit 10000, token_limit_unit Hour, "
-    "token_limit_header x-user-id, client_auth jwt). Give output_dir to write the files; use the atomic aigw_* "
-    "tools to change one piece."
+    "token_limit_header x-user-id, client_auth jwt). Give output_dir to write the files. To change one piece "
+    "later, the atomic aigw_* tools are served with `aigw-skills serve --tools all`."
 )
 CALL = f"call {NAME} again with the same arguments"
 NEXT_COMMAND = "cd {dir} && ./install.sh && ./secrets.sh && kubectl apply -k ."
@@ -82,7 +83,7 @@ async def _root(ctx: Context) -> Path | None:
         return None
     try:
         with warnings.catch_warnings():  # deprecated only on 2026-07-28, where this is never reached
-            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", MCPDeprecationWarning)
             roots = (await ctx.session.list_roots()).roots
     except Exception:  # a client that declares roots but fails to list them: resolve as if it had none
         return None
@@ -195,6 +196,10 @@ def orchestrate_tool() -> Tool:
 
         built: dict[str, Any] = compact(orchestrate_input().model_json_schema())
         built.pop("description", None)
+        # compact() drops null arms, but a round's answer may be null (an optional round skipped).
+        built["properties"]["answers"]["additionalProperties"] = {
+            "anyOf": [{"type": "object"}, {"type": "null"}]
+        }
         return built
 
     schema = schema_cache.load_or_build(compute, name="orchestrate-schema")

@@ -38,6 +38,7 @@ ARGUMENT_HELP = {
     "provider": "Provider preset id, e.g. openai or aws-bedrock (aigw_providers lists them)",
     "schema_name": "API schema when no preset fits, e.g. OpenAI or AWSBedrock",
     "route_name": "AIGatewayRoute whose traffic the limits apply to, e.g. ai-gateway",
+    "model": "Model name the request sends, e.g. gpt-4o-mini",
     "aigw-auth:type": "BackendSecurityPolicy type, e.g. APIKey or AWSCredentials",
     "aigw-clientauth:type": "How callers authenticate: jwt (tokens from an identity provider) or apikey",
 }

@@ -136,6 +136,7 @@ DOCS: dict[str, DocSpec] = {
         ("ai_gateway", "aigw_api_version", "backend_tls_policy_api_version", "route_filter_config")
     ),
     "aigw-explain": DocSpec(("ai_gateway", "aigw_api_version", "max_rules")),
+    "aigw-trace": DocSpec(("ai_gateway", "envoy_gateway")),
     "aigw-metrics": DocSpec(("ai_gateway", "envoy_gateway")),
     "aigw-validate": DocSpec(("ai_gateway", "aigw_api_version", "max_rules")),
     "aigw-troubleshoot": DocSpec(("ai_gateway", "envoy_gateway", "gateway_api")),

@@ -137,6 +137,16 @@ EXAMPLES: dict[str, Example] = {
             fields_are_inputs=False,
         ),
         Example(
+            "aigw-trace",
+            "trace",
+            {"path": "/anthropic/v1/messages", "model": "claude-3-5-sonnet", "credentials": "api-key"},
+            positional=("assets/apikey-anthropic.yaml",),
+            input_files=("assets/apikey-anthropic.yaml",),
+            language="text",
+            manifests=False,
+            fields_are_inputs=False,
+        ),
+        Example(
             "aigw-metrics",
             "metrics",
             positional=("assets/extproc-metrics.prom",),

@@ -9,20 +9,21 @@ import pytest
 
 from orchestrator.intake.form_schema import answer_from_form, form_schema
 from orchestrator.intake.model import Intake
+from orchestrator.intake.prefill import orchestrate_input, prefill_rounds
 from orchestrator.intake.rounds import ROUND_IDS, ROUNDS
 from orchestrator.intake.walker import group_form, split_answer, to_intake, walk
 from skills.providers import PRESETS
 
-SENTENCE = {  # "OpenAI and Anthropic, JWT auth, 10k tokens per user per hour", as typed prefill
-    "providers": {"providers": ["openai", "anthropic"]},
-    "features": {"features": ["token-limits", "client-auth"]},
-    "production": {
-        "token_limit": 10000,
-        "token_limit_unit": "Hour",
-        "token_limit_header": "x-user-id",
-        "client_auth": "jwt",
-    },
+# "OpenAI and Anthropic, JWT auth, 10k tokens per user per hour", as a model maps it onto aigw_orchestrate.
+SENTENCE_ARGUMENTS = {
+    "providers": ["openai", "anthropic"],
+    "features": ["token-limits", "client-auth"],
+    "token_limit": 10000,
+    "token_limit_unit": "Hour",
+    "token_limit_header": "x-user-id",
+    "client_auth": "jwt",
 }
+SENTENCE = prefill_rounds(orchestrate_input().parse(SENTENCE_ARGUMENTS))
 JWT = {"jwt_issuer": "https://auth.example.com", "jwt_jwks_uri": "https://auth.example.com/jwks"}
 
 
@@ -57,6 +58,21 @@ def test_a_fresh_intake_asks_environment_and_providers_together_and_the_rest_wai
     assert _ids(state.next_group()) == ["environment", "providers"]
 
 
+def test_the_sentence_prefill_lands_in_the_rounds_that_ask_it() -> None:
+    assert SENTENCE == {
+        "providers": {"providers": ["openai", "anthropic"]},
+        "features": {"features": ["token-limits", "client-auth"]},
+        "production": {
+            "token_limit": 10000,
+            "token_limit_unit": "Hour",
+            "token_limit_header": "x-user-id",
+            "client_auth": "jwt",
+        },
+    }
+    models = prefill_rounds(orchestrate_input().parse({"models": {"aws-bedrock": ["a", "b"]}}))
+    assert models == {"details": {"aws_bedrock__models": "a, b"}}
+
+
 def test_the_openai_anthropic_sentence_prefilled_needs_two_forms() -> None:
     first = walk({}, SENTENCE)
     group = first.next_group()
@@ -68,6 +84,7 @@ def test_the_openai_anthropic_sentence_prefilled_needs_two_forms() -> None:
     assert _ids(group) == ["production"]
     asked = set(group_form(group).model_fields)
     assert {"jwt_issuer", "jwt_jwks_uri"} <= asked and "token_limit" not in asked
+    assert "apikey_clients" not in asked, "client_auth jwt is known: the API key fields are moot"
     done = walk(answered | {"production": JWT}, SENTENCE)
     assert done.complete
     intake = Intake.parse(to_intake(done.answers))
@@ -176,3 +193,16 @@ def test_a_key_in_any_round_is_refused_even_where_its_form_would_accept_it() -> 
     assert environment.problems[0].path == "answers.environment.namespace"
     assert "looks like" in environment.message() and key not in environment.message()
     assert "environment" not in state.answers
+
+
+def test_the_round_catalog_lists_every_round_with_its_fields_for_the_answers_given() -> None:
+    from orchestrator.intake.questions_text import round_catalog
+
+    fresh = {entry["id"]: entry for entry in round_catalog()}
+    assert list(fresh) == list(ROUND_IDS)
+    assert [f["name"] for f in fresh["providers"]["fields"]] == ["providers"]
+    assert fresh["details"]["fields"] == [] and fresh["details"]["needs"] == ["providers"]
+    chosen = {entry["id"]: entry for entry in round_catalog({"providers": {"providers": ["aws-bedrock"]}})}
+    assert chosen["providers"]["answered"] is True and chosen["providers"]["fields"][0]["name"] == "providers"
+    assert "aws_bedrock__region" in [f["name"] for f in chosen["details"]["fields"]]
+    assert chosen["features"]["optional"] is True and chosen["features"]["why"]

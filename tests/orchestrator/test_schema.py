@@ -326,8 +326,9 @@ def test_unknown_version_of_a_known_group_is_no_match_for_kind(crd_set: Any) -> 
         "spec": {},
     }
     (finding,) = validate_documents([doc], crds=crd_set, lint=False).findings
-    assert (
-        finding.message == 'no matches for kind "AIGatewayRoute" in version "aigateway.envoyproxy.io/v1beta2"'
+    assert finding.message.startswith(
+        'no matches for kind "AIGatewayRoute" in version "aigateway.envoyproxy.io/v1beta2": the CRDs for AI '
+        "Gateway v1.1.0 ("
     )
     assert (
         finding.hint

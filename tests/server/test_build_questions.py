@@ -72,3 +72,8 @@ def test_answers_that_are_not_a_mapping_of_rounds_are_refused_with_the_shape(tmp
     (tmp_path / "answers.json").write_text('["openai"]')
     done = run("build", "--questions", "--answers", str(tmp_path / "answers.json"))
     assert done.returncode == 2 and "mapping of round id" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_questions_with_an_intake_file_is_a_usage_error(tmp_path):
+    done = run("build", "--questions", "--example", "openai-anthropic")
+    assert done.returncode == 2 and "--questions walks the intake questions" in done.stderr

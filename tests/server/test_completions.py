@@ -51,7 +51,7 @@ async def test_a_provider_list_completes_its_last_item_without_repeating_earlier
             prompt("aigw-orchestrator"), {"name": "providers", "value": "openai,an"}
         )
         fresh = await client.complete(prompt("aigw-orchestrator"), {"name": "providers", "value": "openai,"})
-    assert result.completion.values == ["openai,anthropic"]
+    assert result.completion.values == ["openai,anthropic", "openai,anthropic-openai"]
     assert "openai,openai" not in fresh.completion.values
     assert len(fresh.completion.values) == len(PRESETS) - 1
 

@@ -17,6 +17,7 @@ from mcp.types import ElicitResult
 
 from orchestrator.intake.rounds import ROUNDS
 from server.mcp.app import create_server
+from tests.orchestrator.test_intake_walker import SENTENCE_ARGUMENTS
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "bundles"
 GOLDEN_FILES = (
@@ -78,10 +79,10 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     },
     "failover-three": {
         "environment": ENV_DEFAULT,
-        "providers": {"providers": ["openai", "anthropic", "aws-bedrock"]},
+        "providers": {"providers": ["openai", "anthropic-openai", "aws-bedrock"]},
         "details": {
             "openai__models": "chat=gpt-4o-mini",
-            "anthropic__models": "chat=claude-3-5-sonnet",
+            "anthropic_openai__models": "chat=claude-sonnet-4-5",
             "aws_bedrock__models": "chat=us.amazon.nova-pro-v1:0",
             "aws_bedrock__region": "us-east-1",
         },
@@ -99,15 +100,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     },
 }
 
-# "Envoy AI Gateway with OpenAI and Anthropic, JWT auth, 10k tokens per user per hour", as a model maps it.
-SENTENCE = {
-    "providers": ["openai", "anthropic"],
-    "features": ["token-limits", "client-auth"],
-    "token_limit": 10000,
-    "token_limit_unit": "Hour",
-    "token_limit_header": "x-user-id",
-    "client_auth": "jwt",
-}
+SENTENCE = SENTENCE_ARGUMENTS  # "OpenAI and Anthropic, JWT auth, 10k tokens per user per hour"
 JWT = {"jwt_issuer": "https://auth.example.com/realms/ai", "jwt_jwks_uri": "https://auth.example.com/jwks"}
 
 

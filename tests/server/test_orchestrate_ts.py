@@ -1,7 +1,7 @@
 """aigw_orchestrate over stdio with the official TypeScript SDK client (what Claude Code and Cursor run) answering
 the forms: the OpenAI+Anthropic sentence prefilled takes at most two forms and writes a valid bundle to
-output_dir; the six form-answered scenarios give their golden bundles; declining a required form comes back as
-needs-input with the answers kept."""
+output_dir; form-answered scenarios give their golden bundles; a bad namespace is asked again in its round with
+the other answers kept; declining a required form comes back as needs-input with the answers kept."""
 
 from __future__ import annotations
 
@@ -73,3 +73,32 @@ def test_ts_client_declining_a_required_form_gets_needs_input_with_answers_kept(
     assert seen["isError"] is False and seen["result"]["status"] == "needs_input"
     assert seen["result"]["answers"]["providers"] == {"providers": ["openai"]}
     assert "continue in chat" in seen["text"] and "details.openai__models" in seen["text"]
+
+
+def test_ts_client_a_bad_namespace_is_asked_again_in_its_round_with_the_rest_kept(tmp_path, shared_crds):
+    plan = {
+        "arguments": {"providers": ["openai"]},
+        "fields": {"features": []},
+        "sequence": {"namespace": ["Bad_NS", "ai"]},
+    }
+    seen = drive(plan, tmp_path, shared_crds)
+    forms = seen["forms"]
+    assert [rounds_of(f["message"]) for f in forms[:2]] == [["environment", "details"], ["environment"]]
+    assert "RFC 1123" in forms[1]["message"] and "openai__models" not in forms[1]["properties"]
+    assert (
+        seen["result"]["status"] == "built" and seen["result"]["intake"]["environment"]["namespace"] == "ai"
+    )
+
+
+def test_ts_client_speaking_2025_06_18_gets_only_primitive_form_fields(tmp_path, shared_crds):
+    answers = SCENARIOS["openai-anthropic"] | {"features": {"features": ["observability"]}}
+    plan = {"fields": _fields(answers), "protocolVersion": "2025-06-18"}
+    seen = drive(plan, tmp_path, shared_crds)
+    assert seen["protocolVersion"] == "2025-06-18"
+    assert seen["result"]["status"] == "built", seen["text"]
+    assert "providers__openai" not in seen["forms"][0]["properties"]  # 22 choices: comma-separated text
+    properties = {name for form in seen["forms"] for name in form["properties"]}
+    assert (
+        "features__observability" in properties and "features" not in properties
+    )  # 5 choices: one boolean each
+    assert seen["result"]["intake"]["observability"]["access_logs"] is True

@@ -1,7 +1,10 @@
 // Answers aigw_orchestrate's intake forms with the official TypeScript SDK client over stdio.
 //   node orchestrate.mjs PLAN.json -- COMMAND [ARGS...]
 // PLAN.json: {"arguments": {...tool arguments...}, "fields": {"<form field>": value, ...},
-//             "decline": "<text of a form message to decline>" (optional)}
+//             "sequence": {"<form field>": [first answer, second answer, ...]} (optional: a person correcting
+//             an answer; each form showing the field takes the next one),
+//             "decline": "<text of a form message to decline>" (optional),
+//             "protocolVersion": "2025-06-18" (optional: offer this version in initialize, as an older client does)}
 // Each form is answered with the plan's values for the fields it shows (a list becomes one boolean per choice
 // or comma-separated text when the form asks for that); fields not in the plan keep the form's defaults.
 // Prints {"forms": [{"message", "properties"}], "isError": bool, "text": "...", "result": {...structuredContent...}}.
@@ -19,9 +22,15 @@ const plan = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const [command, ...args] = process.argv.slice(separator + 1);
 const fields = plan.fields ?? {};
 
+const sequence = plan.sequence ?? {};
+
 function contentFor(schema) {
   const content = {};
   for (const [name, prop] of Object.entries(schema?.properties ?? {})) {
+    if (Array.isArray(sequence[name]) && sequence[name].length > 0) {
+      content[name] = sequence[name].shift();
+      continue;
+    }
     if (name in fields) {
       const value = fields[name];
       content[name] = Array.isArray(value) && prop.type === "string" ? value.join(", ") : value;
@@ -49,6 +58,20 @@ client.setRequestHandler(ElicitRequestSchema, async (request) => {
 });
 
 const transport = new StdioClientTransport({ command, args, env: process.env, stderr: "inherit" });
+if (plan.protocolVersion) {
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) =>
+    send(
+      message.method === "initialize"
+        ? { ...message, params: { ...message.params, protocolVersion: plan.protocolVersion } }
+        : message,
+      options,
+    );
+}
+let negotiated = null;
+transport.setProtocolVersion = (version) => {
+  negotiated = version; // the client reports the version the server chose (stdio has no header to set)
+};
 await client.connect(transport);
 const result = await client.callTool({ name: "aigw_orchestrate", arguments: plan.arguments ?? {} });
 await client.close();
@@ -57,6 +80,7 @@ process.stdout.write(
     forms,
     isError: result.isError ?? false,
     text: result.content?.[0]?.text ?? "",
+    protocolVersion: negotiated,
     result: result.structuredContent ?? null,
   }) + "\n",
 );

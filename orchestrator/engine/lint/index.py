@@ -224,3 +224,23 @@ def targets(policy: Resource) -> list[dict[str, Any]]:
     if isinstance(single, dict):
         out.append(single)
     return out
+
+
+# A route's parent listener: (Gateway namespace, Gateway name, sectionName or None for every listener).
+Listener = tuple[str, str, str | None]
+
+
+def parent_listeners(route: Resource) -> list[Listener]:
+    """The Gateways (and listener sections) a route's parentRefs attach it to, in order."""
+    out: list[Listener] = []
+    for ref in as_list(route.spec.get("parentRefs")):
+        if isinstance(ref, dict) and ref.get("kind", "Gateway") == "Gateway":
+            section = ref.get("sectionName")
+            out.append(
+                (
+                    ref_namespace(ref, route),
+                    str(ref.get("name")),
+                    section if isinstance(section, str) else None,
+                )
+            )
+    return out

@@ -11,16 +11,30 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from orchestrator.engine.findings import Finding
+from orchestrator.engine.lint import attachment as lint_attachment
 from orchestrator.engine.lint import costs as lint_costs
 from orchestrator.engine.lint import edge as lint_edge
+from orchestrator.engine.lint import mcp as lint_mcp
 from orchestrator.engine.lint import policies as lint_policies
 from orchestrator.engine.lint import refs as lint_refs
 from orchestrator.engine.lint import routes as lint_routes
 from orchestrator.engine.lint import secrets as lint_secrets
+from orchestrator.engine.lint import serving as lint_serving
 from orchestrator.engine.lint import traffic as lint_traffic
 from orchestrator.engine.lint.index import RULES, LintContext, LintRule, ResourceIndex, resource_of
 
-RULE_MODULES = (lint_refs, lint_policies, lint_routes, lint_secrets, lint_edge, lint_traffic, lint_costs)
+RULE_MODULES = (
+    lint_refs,
+    lint_policies,
+    lint_routes,
+    lint_secrets,
+    lint_edge,
+    lint_traffic,
+    lint_costs,
+    lint_attachment,
+    lint_serving,
+    lint_mcp,
+)
 DEPRECATED_API_VERSIONS = lint_routes.DEPRECATED_API_VERSIONS
 
 __all__ = ["DEPRECATED_API_VERSIONS", "RULES", "LintContext", "LintRule", "lint_documents"]

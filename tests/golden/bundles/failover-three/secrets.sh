@@ -4,10 +4,10 @@
 set -euo pipefail
 missing=0
 [ -n "${OPENAI_API_KEY:-}" ] || { echo "secrets.sh: set OPENAI_API_KEY (used by BackendSecurityPolicy/default/openai-auth)" >&2; missing=1; }
-[ -n "${ANTHROPIC_API_KEY:-}" ] || { echo "secrets.sh: set ANTHROPIC_API_KEY (used by BackendSecurityPolicy/default/anthropic-auth)" >&2; missing=1; }
+[ -n "${ANTHROPIC_API_KEY:-}" ] || { echo "secrets.sh: set ANTHROPIC_API_KEY (used by BackendSecurityPolicy/default/anthropic-openai-auth)" >&2; missing=1; }
 [ "$missing" = 0 ] || exit 1
 
 # default/openai-apikey: key apiKey, read by BackendSecurityPolicy/default/openai-auth
 printf %s "${OPENAI_API_KEY:?set OPENAI_API_KEY first}" | kubectl create secret generic openai-apikey -n default --from-file=apiKey=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -
-# default/anthropic-apikey: key apiKey, read by BackendSecurityPolicy/default/anthropic-auth
-printf %s "${ANTHROPIC_API_KEY:?set ANTHROPIC_API_KEY first}" | kubectl create secret generic anthropic-apikey -n default --from-file=apiKey=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -
+# default/anthropic-openai-apikey: key apiKey, read by BackendSecurityPolicy/default/anthropic-openai-auth
+printf %s "${ANTHROPIC_API_KEY:?set ANTHROPIC_API_KEY first}" | kubectl create secret generic anthropic-openai-apikey -n default --from-file=apiKey=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -

@@ -1,8 +1,8 @@
-"""What a written bundle declares about itself, read without composing anything: `aigw-skills validate
-BUNDLE_DIR` reads it, and must stay light (it imports no skill builder or template)."""
+"""What a written bundle's report.json says about it, read without composing anything (validate uses it)."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -10,8 +10,6 @@ from pathlib import Path
 def declared_secrets(directory: str | os.PathLike[str]) -> list[str]:
     """The Secrets a bundle written by write_bundle creates at apply time (secrets.sh), as namespace/name, read
     from its report.json; empty when `directory` holds no bundle report."""
-    import json
-
     try:
         report = json.loads((Path(directory) / "report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
