@@ -237,6 +237,19 @@ def main(argv: list[str] | None = None) -> int:
     if not crds_dir.is_dir():
         print(f"skipped: {crds_dir} is not available")
         return 0
+    # Bytecode as an installed wheel has it (pip compiles at install time; check-jsonschema's is compiled):
+    # an editable checkout run with PYTHONDONTWRITEBYTECODE would otherwise compile every module on every run.
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "compileall",
+            "-q",
+            *(str(REPO / p) for p in ("skills", "orchestrator", "server")),
+        ],
+        check=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""},
+    )
     crds = load_crds(crds_dir)
     base = base_documents()
     counts = [int(c) for c in args.counts.split(",")]

@@ -38,6 +38,7 @@ UINT_HINT = (
 )
 _ENVS: dict[tuple[str, ...], Any] = {}
 _STATUS = re.compile(r"^(?:[A-Z_]+: )+(?:ERROR: )?(?:<input>:-?\d+:-?\d+: )?")
+_STATUS_SUFFIX = re.compile(r"\s*\[[A-Z_]+\]\s*$")
 
 
 def _release(version: str) -> tuple[int, ...]:
@@ -63,10 +64,11 @@ def _environment(variables: dict[str, str]) -> Any:
     return env
 
 
-def _first_line(raw: str) -> str:
-    """A cel-cpp message without its status code, ``<input>:1:18:`` position and caret diagram."""
+def cel_message(raw: str) -> str:
+    """A cel-cpp (cel-expr-python) message without its status code, ``<input>:1:18:`` position and caret
+    diagram: ``INVALID_ARGUMENT: ERROR: <input>:1:18: found no matching overload …`` -> ``found no matching …``."""
     line = raw.strip().splitlines()[0] if raw.strip() else raw
-    return re.sub(r"\s*\[[A-Z_]+\]$", "", _STATUS.sub("", line)).strip()
+    return _STATUS_SUFFIX.sub("", _STATUS.sub("", line)).strip()
 
 
 def _undeclared(message: str, variables: dict[str, str], version: str) -> str:
@@ -88,7 +90,7 @@ def cost_expression_problem(expression: str, version: str = DEFAULT_VERSION) -> 
     try:
         program = env.compile(expression)
     except RuntimeError as exc:
-        message = _first_line(str(exc))
+        message = cel_message(str(exc))
         if message.startswith("undeclared reference to"):
             return f"does not compile: {_undeclared(message, variables, version)}"
         if "int, uint" in message or "uint, int" in message:
@@ -98,7 +100,7 @@ def cost_expression_problem(expression: str, version: str = DEFAULT_VERSION) -> 
     result = program.eval(data=zeros)  # the controller's own sanity run
     kind = result.type()
     if kind == cel.Type.ERROR:
-        return f"fails when the controller test-runs it with zero tokens: {_first_line(str(result.value()))}"
+        return f"fails when the controller test-runs it with zero tokens: {cel_message(str(result.value()))}"
     if kind not in (cel.Type.INT, cel.Type.UINT):
         return f"returns {kind.name().lower()}; the cost must be an int or a uint"
     if kind == cel.Type.INT and result.value() < 0:

@@ -16,11 +16,22 @@ checks with a ``cost=True`` violation worded as the API server words it.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from orchestrator.engine.cel_cost import PER_CALL_LIMIT, RUNTIME_BUDGET, Size, measure
+from orchestrator.engine.cel_cost import (
+    DECLARED_CHARGE_LIMIT,
+    PER_CALL_LIMIT,
+    RUNTIME_BUDGET,
+    GroupCost,
+    RuleCost,
+    Size,
+    declared_size,
+    measure,
+)
 from orchestrator.engine.cel_runtime import (
     CompileFailure,
     EvalError,
@@ -30,6 +41,7 @@ from orchestrator.engine.cel_runtime import (
     activation,
     compile_rule,
     run,
+    run_together,
 )
 from orchestrator.engine.cel_values import ViewPlan, cel_view, view_plan
 from orchestrator.engine.crds import CRDSet, CRDVersion
@@ -57,6 +69,33 @@ class CelNode:
     items: CelNode | None = None
     additional: CelNode | None = None
     view: ViewPlan | None = None  # how ``self`` differs from the JSON value here (only where rules run)
+    declared: Size | None = None  # the largest value the schema allows here, when it bounds every part
+    compiled: tuple[Program | CompileFailure, ...] | None = None  # the rules' programs, on first use
+    group_cost: GroupCost | None = None  # their summed cost bound
+    reads: frozenset[str] | None = None  # the fields of self they (and their messages) read; None: all
+
+    def programs(self) -> tuple[Program | CompileFailure, ...]:
+        if self.compiled is None:
+            self.compiled = tuple(compile_rule(spec.rule) for spec in self.rules)
+            self.group_cost = GroupCost(tuple(p.cost for p in self.compiled if isinstance(p, Program)))
+            messages = [compile_rule(s.message_expression) for s in self.rules if s.message_expression]
+            reads: set[str] = set()
+            for program in (*self.compiled, *messages):
+                if isinstance(program, Program):
+                    if program.reads is None:
+                        break
+                    reads |= program.reads
+            else:
+                self.reads = frozenset(reads)
+        return self.compiled
+
+    def visible(self, raw: Any) -> Any:
+        """What the rules see of ``raw``: its CEL view, cut down to the fields they read (less to convert and to
+        measure; a rule cannot tell the difference)."""
+        value = cel_view(raw, self.view)
+        if self.reads is not None and isinstance(value, dict):
+            return {k: value[k] for k in self.reads if k in value}
+        return value
 
     @property
     def type_name(self) -> str:
@@ -98,6 +137,7 @@ def build_plan(schema: dict[str, Any], views: dict[int, ViewPlan | None] | None 
     node = CelNode(schema=schema, rules=_rule_specs(schema))
     if node.rules:
         node.view = view_plan(schema, views)
+        node.declared = declared_size(schema)
     for name, prop in (schema.get("properties") or {}).items():
         child = build_plan(prop, views) if isinstance(prop, dict) else None
         if child is not None:
@@ -121,11 +161,10 @@ def plan_for(crd: CRDVersion, crdset: CRDSet) -> CelNode | None:
 
 @dataclass
 class _Budget:
-    """What is left of the object's cost budget, and the sizes measured in this object so far."""
+    """What is left of the object's cost budget."""
 
     remaining: float = RUNTIME_BUDGET
     stopped: bool = False
-    sizes: dict[int, Size] = field(default_factory=dict)
 
 
 def evaluate_rules(obj: dict[str, Any], crd: CRDVersion, crdset: CRDSet) -> list[CelViolation]:
@@ -158,28 +197,63 @@ def _walk(raw: Any, node: CelNode, path: str, out: list[CelViolation], budget: _
 
 
 def _check_node(raw: Any, node: CelNode, path: str, out: list[CelViolation], budget: _Budget) -> None:
-    value = cel_view(raw, node.view)
-    bindings = None
-    for spec in node.rules:
-        program = compile_rule(spec.rule)
+    """Run the node's rules in order, each charged first; findings keep the rules' order."""
+    programs = node.programs()
+    assert node.group_cost is not None
+    value = node.visible(raw)
+    together = _cost(node.group_cost, value, node, len(programs))
+    fits = together <= PER_CALL_LIMIT and together <= budget.remaining
+    if fits:  # the usual case: every rule fits, so charge them all at once
+        budget.remaining -= together
+    slots: list[CelViolation | None] = []
+    ready: list[tuple[int, RuleSpec, Program]] = []
+    stop = None
+    for spec, program in zip(node.rules, programs, strict=True):
         if isinstance(program, CompileFailure):
-            out.append(_unsupported(path, spec.rule, program.reason))
+            slots.append(_unsupported(path, spec.rule, program.reason))
             continue
-        stop = _charge(program, raw, node.type_name, path, budget)
+        stop = None if fits else _charge(program, value, node, path, budget)
         if stop is not None:
-            out.append(stop)
-            return
-        bindings = bindings if bindings is not None else activation(value)
-        violation = _decide(spec, program, bindings, node.type_name, path)
-        if violation is not None:
-            out.append(violation)
+            break
+        ready.append((len(slots), spec, program))
+        slots.append(None)
+    if ready:
+        bindings = activation(value)
+        verdicts = run_together(tuple(p for _, _, p in ready), bindings) if len(ready) > 1 else None
+        affordable = functools.partial(_affordable, raw=value, node=node, budget=budget)
+        for n, (slot, spec, program) in enumerate(ready):
+            if verdicts is None:
+                slots[slot] = _decide(spec, program, bindings, node.type_name, path, affordable)
+            elif not verdicts[n]:
+                slots[slot] = _failure(spec, node.type_name, path, _detail(spec, bindings, affordable))
+    out.extend(v for v in slots if v is not None)
+    if stop is not None:
+        out.append(stop)
 
 
-def _charge(program: Program, raw: Any, type_name: str, path: str, budget: _Budget) -> CelViolation | None:
+def _cost(cost: RuleCost | GroupCost, raw: Any, node: CelNode, rules: int = 1) -> float:
+    """The bound of running rules with ``cost`` on ``raw`` at ``node``: constant, guaranteed by the schema (when
+    small), or from the value's measured sizes."""
+    found = cost.constant
+    if found is None and node.declared is not None:
+        found = cost(node.declared)
+        found = found if found <= DECLARED_CHARGE_LIMIT * rules else None
+    return found if found is not None else cost(measure(raw))
+
+
+def _affordable(program: Program, raw: Any, node: CelNode, budget: _Budget) -> bool:
+    """Whether ``program`` fits the per-call limit and what is left of the budget (then it is taken)."""
+    cost = _cost(program.cost, raw, node)
+    if cost <= PER_CALL_LIMIT and cost <= budget.remaining:
+        budget.remaining -= cost
+        return True
+    return False
+
+
+def _charge(program: Program, raw: Any, node: CelNode, path: str, budget: _Budget) -> CelViolation | None:
     """Take the rule's cost bound from the budget; a violation that stops the object when it does not fit."""
-    cost = program.cost.constant
-    if cost is None:
-        cost = program.cost(measure(raw, budget.sizes))
+    cost = _cost(program.cost, raw, node)
+    type_name = node.type_name
     if cost <= PER_CALL_LIMIT and cost <= budget.remaining:
         budget.remaining -= cost
         return None
@@ -198,9 +272,14 @@ def _charge(program: Program, raw: Any, type_name: str, path: str, budget: _Budg
 
 
 def _decide(
-    spec: RuleSpec, program: Program, bindings: Any, type_name: str, path: str
+    spec: RuleSpec,
+    program: Program,
+    bindings: Any,
+    type_name: str,
+    path: str,
+    affordable: Callable[[Program], bool],
 ) -> CelViolation | None:
-    """Run one rule; None when it holds."""
+    """Run one rule; None when it holds (``affordable`` says whether its messageExpression may run too)."""
     try:
         result = run(program, bindings)
     except EvalError as exc:
@@ -214,7 +293,7 @@ def _decide(
             path, spec.rule, "over cel-cpp's limit of 10000 comprehension iterations per rule"
         )
     if isinstance(result, bool):
-        return None if result else _failure(spec, type_name, path, _detail(spec, bindings))
+        return None if result else _failure(spec, type_name, path, _detail(spec, bindings, affordable))
     return _unsupported(path, spec.rule, f"result is {type(result).__name__}, not bool")
 
 
@@ -230,10 +309,12 @@ def _field_path(path: str, field_path: str | None) -> str:
     return join_path(path, rel) if not rel.startswith("[") else path + rel
 
 
-def _detail(spec: RuleSpec, bindings: Any) -> str:
+def _detail(spec: RuleSpec, bindings: Any, affordable: Callable[[Program], bool]) -> str:
+    """The failure message: the messageExpression's result when it runs within the cost limits and yields text,
+    else ``message``, else the rule (as the API server falls back)."""
     if spec.message_expression:
         program = compile_rule(spec.message_expression)
-        if isinstance(program, Program):
+        if isinstance(program, Program) and affordable(program):
             try:
                 result = run(program, bindings)
             except (EvalError, EvalUnsupported, IterationLimit):
@@ -264,5 +345,9 @@ def check_rule(spec: RuleSpec, value: Any, type_name: str, path: str) -> CelViol
     program = compile_rule(spec.rule)
     if isinstance(program, CompileFailure):
         return _unsupported(path, spec.rule, program.reason)
-    stop = _charge(program, value, type_name, path, _Budget())
-    return stop or _decide(spec, program, activation(value), type_name, path)
+    node, budget = CelNode(schema={"type": type_name}), _Budget()
+    stop = _charge(program, value, node, path, budget)
+    if stop is not None:
+        return stop
+    affordable = functools.partial(_affordable, raw=value, node=node, budget=budget)
+    return _decide(spec, program, activation(value), type_name, path, affordable)

@@ -9,8 +9,9 @@ functions add a tenth of the string length, list concatenation adds the length o
 the accumulator of ``map``/``filter``). A rule over small values costs what its syntax costs.
 
 The units follow cel-go's (``checker/cost.go``): 1 per variable, field or call, 0.1 per string character
-traversed. The bound is never lower than the real work, so a rule that passes the check cannot hang validation;
-cel-cpp's own limit of 10,000 comprehension iterations per evaluation stays on as a second guard.
+traversed. The bound is built to stay above the real work (every comprehension is charged its full length, every
+string function the longest string in reach), so a rule that passes the check cannot run away; cel-cpp's own
+limit of 10,000 comprehension iterations per evaluation stays on as a second guard.
 """
 
 from __future__ import annotations
@@ -136,6 +137,37 @@ def bound(expr: bytes) -> Bound:
     return lambda scope: (0.0, _SCALAR)
 
 
+def self_reads(expr: bytes) -> frozenset[str] | None:
+    """The fields of ``self`` an expression reads (``self.a``, ``has(self.b)``), or None when it uses ``self``
+    otherwise (iterates it, passes it to a function, compares it whole): then it may read anything."""
+    out: set[str] = set()
+    pending = [expr]
+    while pending:
+        for number, body in _fields(pending.pop()):
+            if number == 4 and bytes(_field(bytes(body), 1)) == b"self":
+                return None
+            if number == 5:  # Select: operand 1, field 2
+                operand = bytes(_field(bytes(body), 1))
+                if any(n == 4 and bytes(_field(bytes(v), 1)) == b"self" for n, v in _fields(operand)):
+                    out.add(bytes(_field(bytes(body), 2)).decode())
+                else:
+                    pending.append(operand)
+            elif number == 6:  # Call: target 1, args 3
+                pending += [bytes(v) for n, v in _fields(bytes(body)) if n in (1, 3)]
+            elif number == 7:  # CreateList: elements 1
+                pending += [bytes(v) for n, v in _fields(bytes(body)) if n == 1]
+            elif number == 8:  # CreateStruct: entries 2 (map_key 3, value 4)
+                for n, entry in _fields(bytes(body)):
+                    if n == 2:
+                        pending += [bytes(v) for k, v in _fields(bytes(entry)) if k in (3, 4)]
+            elif number == 9:  # Comprehension: a variable named self would shadow it
+                parts = _fields(bytes(body))
+                if any(n in (1, 3, 8) and bytes(v) == b"self" for n, v in parts):
+                    return None
+                pending += [bytes(v) for n, v in parts if n in (2, 4, 5, 6, 7)]
+    return frozenset(out)
+
+
 def _plus(result: tuple[float, Size], extra: float) -> tuple[float, Size]:
     return result[0] + extra, result[1]
 
@@ -225,16 +257,17 @@ def _comprehension(body: bytes) -> Bound:
         inner = {**scope, iter_var: range_size, accu_var: init_size}
         if iter_var2:
             inner[iter_var2] = range_size
-        # What one step adds to the accumulator (a list for map/filter, nothing for all/exists), times the loops.
-        _, first = step(inner)
+        # One step, sized with the initial accumulator. Macros name the accumulator once in their step (map:
+        # @result + [f(x)], filter: p(x) ? @result + [x] : @result, all/exists: @result && p(x)), so a step on
+        # the grown accumulator costs at most what it adds. Each sub-expression is bounded once: nested
+        # comprehensions stay linear in the rule's size.
+        step_cost, first = step(inner)
         growth = max(0, first.items - init_size.items)
         accu = Size(init_size.items + loops * growth, max(init_size.chars, first.chars))
-        inner[accu_var] = accu
-        condition_cost, _ = condition(inner)
-        step_cost, step_size = step(inner)
-        result_cost, result_size = result({**scope, accu_var: accu.join(step_size)})
-        cost = range_cost + init_cost + loops * (condition_cost + step_cost + 1.0) + result_cost
-        return cost, result_size
+        condition_cost, _ = condition({**inner, accu_var: accu})
+        result_cost, result_size = result({**scope, accu_var: accu})
+        per_loop = condition_cost + step_cost + loops * growth + 1.0
+        return range_cost + init_cost + loops * per_loop + result_cost, result_size
 
     return run
 
@@ -274,30 +307,84 @@ class RuleCost:
         return found
 
 
-def measure(value: Any, memo: dict[int, Size]) -> Size:
-    """The :class:`Size` of a JSON value (memoized by identity for one document's walk)."""
+class GroupCost:
+    """The summed bounds of the rules that run on one value (one check per schema node instead of per rule)."""
+
+    def __init__(self, costs: tuple[RuleCost, ...]) -> None:
+        self.costs = costs
+        constants = [c.constant for c in costs]
+        self.constant: float | None = sum(c for c in constants if c is not None)
+        if any(c is None for c in constants):
+            self.constant = None
+        self._cache: dict[tuple[int, int], float] = {}
+
+    def __call__(self, size: Size) -> float:
+        if self.constant is not None:
+            return self.constant
+        key = (round_up(size.items), round_up(size.chars))
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = sum(c(Size(*key)) for c in self.costs)
+        return found
+
+
+# A bound the schema itself guarantees is charged without measuring the object when it is at most this (so
+# even 10,000 rule runs in one object stay within RuntimeCELCostBudget); above it the object is measured.
+DECLARED_CHARGE_LIMIT = 1_000
+
+
+def declared_size(schema: Any) -> Size | None:
+    """The largest :class:`Size` a value valid against ``schema`` can have (``maxItems``, ``maxLength``, enums),
+    or None when the schema leaves a list, map or string unbounded. CEL runs only on objects that passed the
+    schema, so this bound holds for them without looking at the object (what the API server's static cost
+    estimate relies on)."""
+    if not isinstance(schema, dict) or schema.get("x-kubernetes-preserve-unknown-fields"):
+        return None
+    if schema.get("x-kubernetes-int-or-string"):
+        return Size(0, schema["maxLength"]) if isinstance(schema.get("maxLength"), int) else None
+    kind = schema.get("type")
+    if kind in ("integer", "number", "boolean"):
+        return _SCALAR
+    if kind == "string":
+        if isinstance(schema.get("enum"), list) and schema["enum"]:
+            return Size(0, max(len(str(v)) for v in schema["enum"]))
+        return Size(0, schema["maxLength"]) if isinstance(schema.get("maxLength"), int) else None
+    if kind == "array":
+        child = declared_size(schema.get("items"))
+        limit = schema.get("maxItems")
+        if child is None or not isinstance(limit, int):
+            return None
+        return Size(max(limit, child.items), child.chars)
+    # An object without declared properties is ObjectMeta (``metadata``) or free-form: not bounded here.
+    if kind == "object" and schema.get("properties") and not schema.get("additionalProperties"):
+        size = Size(
+            len(schema.get("properties") or {}), max(map(len, schema.get("properties") or {}), default=0)
+        )
+        for prop in (schema.get("properties") or {}).values():
+            child = declared_size(prop)
+            if child is None:
+                return None
+            size = size.join(child)
+        return size
+    return None
+
+
+def measure(value: Any) -> Size:
+    """The :class:`Size` of a JSON value: its longest list or map and longest string (keys included)."""
     if isinstance(value, str):
         return Size(0, len(value))
-    if not isinstance(value, (dict, list)):
-        return _SCALAR
-    known = memo.get(id(value))
-    if known is not None:
-        return known
-    items, chars = len(value), 0
-    if isinstance(value, dict):
-        chars = max(map(len, value), default=0)
-        children: Any = value.values()
-    else:
-        children = value
-    for child in children:
-        if isinstance(child, str):
-            if len(child) > chars:
-                chars = len(child)
-        elif isinstance(child, (dict, list)):
-            size = measure(child, memo)
-            if size.items > items:
-                items = size.items
-            if size.chars > chars:
-                chars = size.chars
-    memo[id(value)] = size = Size(items, chars)
-    return size
+    items = chars = 0
+    stack = [value] if isinstance(value, (dict, list)) else []
+    while stack:
+        node = stack.pop()
+        items = max(items, len(node))
+        children = node.values() if isinstance(node, dict) else node
+        if isinstance(node, dict):
+            chars = max(chars, max(map(len, node), default=0))
+        for child in children:
+            if isinstance(child, str):
+                if len(child) > chars:
+                    chars = len(child)
+            elif isinstance(child, (dict, list)):
+                stack.append(child)
+    return Size(items, chars)

@@ -55,8 +55,12 @@ def outline(schema: dict[str, Any]) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     for name, prop in schema.get("properties", {}).items():
         kinds = _types(prop)
-        if kinds:
-            properties[name] = {"type": kinds[0] if len(kinds) == 1 else kinds}
+        if len(kinds) == 1:
+            properties[name] = {"type": kinds[0]}
+        elif kinds:
+            # anyOf branches of one type each, not a type array: single-type dialects (Gemini's OpenAPI subset)
+            # reject arrays, and the MCP Inspector's strict check flags them.
+            properties[name] = {"anyOf": [{"type": kind} for kind in kinds]}
         else:
             properties[name] = {}
     return {"type": "object", "properties": properties}

@@ -112,6 +112,13 @@ def test_syntax_error_fails_to_compile() -> None:
     assert failure.reason.startswith("Syntax error")
 
 
+def test_a_rule_too_long_to_compile_cheaply_is_not_checked_rather_than_passed() -> None:
+    rule = " || ".join(f"has(self.f{i})" for i in range(2_000))  # ~26,000 characters
+    failure = compile_rule(rule)
+    assert isinstance(failure, CompileFailure)
+    assert failure.reason == "longer than 16384 characters; not compiled here"
+
+
 def test_type_mismatch_is_unsupported_not_a_pass() -> None:
     with pytest.raises(EvalUnsupported, match="No matching overloads"):
         evaluate("self > 'a'", 1)
@@ -409,6 +416,25 @@ def test_rules_that_each_fit_stop_when_the_objects_budget_runs_out() -> None:
     ]
 
 
+def test_a_message_expression_over_the_cost_limit_falls_back_to_the_message() -> None:
+    # 3,600 iterations (under cel-cpp's own limit) over 50,000-character strings: a bound over PerCallLimit.
+    expensive = "self.all(a, self.all(b, a.s.contains(b.s))) ? 'it ran' : 'it ran'"
+    rule = {"rule": "self.size() < 2", "message": "too many", "messageExpression": expensive}
+    item = {"type": "object", "properties": {"s": {"type": "string"}}}
+    crds = _crd(
+        {
+            "type": "object",
+            "properties": {"items": {"type": "array", "items": item, "x-kubernetes-validations": [rule]}},
+        }
+    )
+    assert _texts(crds, {"items": [{"s": "x" * 50_000}] * 60}) == [
+        ("cel", "error", 'spec.items: Invalid value: "array": too many')
+    ]
+    assert _texts(crds, {"items": [{"s": "x"}] * 3}) == [
+        ("cel", "error", 'spec.items: Invalid value: "array": it ran')
+    ]
+
+
 def test_over_cel_cpps_iteration_limit_within_the_cost_limit_is_not_checked_rather_than_failed() -> None:
     crds = _list_crd("self.all(a, self.all(b, true))")
     items = [{"n": i} for i in range(120)]  # 14,400 iterations, a cost bound of about 60,000
@@ -416,6 +442,33 @@ def test_over_cel_cpps_iteration_limit_within_the_cost_limit_is_not_checked_rath
     assert first == ("cel", "error", 'spec: Invalid value: "object": runs first')
     assert finding[:2] == ("cel-unsupported", "warning")
     assert "10000 comprehension iterations" in finding[2]
+
+
+def test_a_deeply_nested_hostile_rule_is_refused_by_its_bound_without_running() -> None:
+    depth = 30  # 3**30 iterations on a 3-item list; bounding it must stay linear in the rule's size
+    nested = "".join(f"self.all(x{i}, " for i in range(depth)) + "true" + ")" * depth
+    (finding,) = _texts(_list_crd(nested), {"items": [{"n": 1}, {"n": 2}, {"n": 3}]})[1:]
+    assert finding[:2] == ("cel-cost", "error")
+    assert "call cost exceeds limit for rule" in finding[2]
+
+
+@pytest.mark.parametrize(
+    ("rule", "reads"),
+    [
+        ("has(self.a) && self.b.c > 1", {"a", "b"}),
+        ("self.type == 'A' ? has(self.apiKey) : !has(self.apiKey)", {"type", "apiKey"}),
+        ("self.a.exists(x, x == self.b)", {"a", "b"}),
+        ("self.__namespace__ == 'x'", {"__namespace__"}),
+        ("self.all(x, x > 0)", None),  # iterates self
+        ("size(self) > 0", None),
+        ("self['a'] == 1", None),
+        ("[1].all(self, self > 0)", None),  # a variable named self shadows it
+    ],
+)
+def test_rules_see_only_the_fields_of_self_they_read(rule: str, reads: set[str] | None) -> None:
+    program = compile_rule(rule)
+    assert isinstance(program, Program)
+    assert program.reads == (None if reads is None else frozenset(reads))
 
 
 def test_cost_bound_grows_with_the_values_a_rule_walks() -> None:
@@ -477,7 +530,7 @@ def test_upstream_example_objects_stay_far_below_the_cost_limits(crd_set: Any) -
         for spec in node.rules:
             program = compile_rule(spec.rule)
             if isinstance(program, Program):
-                worst = max(worst, program.cost(measure(value, {})))
+                worst = max(worst, program.cost(measure(value)))
         children = [(value.get(k), c) for k, c in node.props.items()] if isinstance(value, dict) else []
         if isinstance(value, dict) and node.additional is not None:
             children += [(v, node.additional) for v in value.values()]
@@ -498,3 +551,67 @@ def test_upstream_example_objects_stay_far_below_the_cost_limits(crd_set: Any) -
             if plan is not None:
                 walk(validate_structure(doc, crd, crd_set).defaulted, plan)
     assert 0 < worst < PER_CALL_LIMIT / 100
+
+
+def test_sizes_a_schema_guarantees_are_charged_without_measuring_the_object() -> None:
+    from orchestrator.engine.cel_cost import Size, declared_size
+
+    bounded = {
+        "type": "array",
+        "maxItems": 16,
+        "items": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "maxLength": 63},
+                "kind": {"type": "string", "enum": ["Gateway", "Service"]},
+                "port": {"type": "integer"},
+            },
+        },
+    }
+    assert declared_size(bounded) == Size(items=16, chars=63)
+    unbounded_string = {**bounded, "items": {"type": "object", "properties": {"path": {"type": "string"}}}}
+    assert declared_size(unbounded_string) is None
+    assert declared_size({**bounded, "maxItems": None}) is None
+    assert declared_size({"type": "object", "additionalProperties": {"type": "integer"}}) is None  # map keys
+    assert declared_size({"type": "object", "x-kubernetes-preserve-unknown-fields": True}) is None
+    assert declared_size({"type": "object"}) is None  # metadata: ObjectMeta is kept whole
+
+
+def test_rules_of_one_node_run_together_yet_fail_and_err_one_by_one() -> None:
+    crds = _crd(
+        {
+            "type": "object",
+            "x-kubernetes-preserve-unknown-fields": True,
+            "x-kubernetes-validations": [
+                {"rule": "self.a > 0 // a comment ends the rule's line", "message": "a"},
+                {"rule": "self.missing == 1", "message": "never shown"},
+                {"rule": "self.b > 0", "message": "b"},
+                {"rule": "has(self.a)", "message": "holds"},
+            ],
+        }
+    )
+    assert _texts(crds, {"a": 0, "b": 0}) == [
+        ("cel", "error", 'spec: Invalid value: "object": a'),
+        (
+            "cel",
+            "error",
+            'spec: Invalid value: "object": no such key: missing evaluating rule: self.missing == 1',
+        ),
+        ("cel", "error", 'spec: Invalid value: "object": b'),
+    ]
+    assert _texts(crds, {"a": 1, "b": 1, "missing": 1}) == []
+
+
+def test_a_value_is_cut_down_to_what_its_rules_read_before_it_is_converted_or_measured() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"type": {"type": "string"}, "apiKey": {"type": "object"}, "notes": {"type": "string"}},
+        "x-kubernetes-validations": [
+            {"rule": "self.type == 'APIKey' ? has(self.apiKey) : true", "messageExpression": "self.type"}
+        ],
+    }
+    node = build_plan(schema)
+    assert node is not None
+    node.programs()
+    raw = {"type": "APIKey", "apiKey": {"k": 1}, "notes": "x" * 100_000}
+    assert node.visible(raw) == {"type": "APIKey", "apiKey": {"k": 1}}  # the long string is never looked at

@@ -44,6 +44,10 @@ def test_expressions_the_v1_1_controller_accepts_pass(expression: str) -> None:
         ("input_tokens - 1u", "with zero tokens: unsigned integer overflow"),
         ("int(input_tokens) - 5", "is negative (-5) with zero tokens"),
         ("total_tokens > 5u", "returns bool"),
+        # cel-go v0.28.1 (the controller's) filters cross-type comparisons unless the env enables them
+        # (checker/env.go crossTypeNumericComparisonOverloads); llmcostcel does not.
+        ("input_tokens > 1000 ? 2u : 1u", "found no matching overload for '_>_' applied to '(uint, int)'"),
+        ("input_tokens == 3 ? 2u : 1u", "found no matching overload for '_==_' applied to '(uint, int)'"),
     ],
 )
 def test_expressions_the_controller_refuses_say_why(expression: str, problem: str) -> None:
