@@ -61,8 +61,9 @@ SHARED_OBJECTS: dict[str, str] = {
     "AIGatewayRoute": (
         "**AIGatewayRoute**: applying it replaces the live route's whole `rules` list. To add a model, pass the "
         'live route to aigw-route (`--existing-route "$(kubectl get aigatewayroute NAME -n NS -o yaml)"`, or '
-        "`existing_route` to the MCP tool) with the new rule: every existing rule is kept. Or keep the intake "
-        "and rebuild with aigw-orchestrator. A second skill's route needs its own name."
+        "`existing_route` to the MCP tool) with the new rule: every existing rule is kept. Without the CLI, "
+        "edit the live route's YAML: append one rule under `spec.rules`, keep the others, apply it. Or keep "
+        "the intake and rebuild with aigw-orchestrator. A second skill's route needs its own name."
     ),
     "Gateway": (
         "**Gateway / GatewayClass**: reuse the live Gateway (`create_gateway: false`, its name and namespace) "
