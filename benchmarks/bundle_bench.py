@@ -27,7 +27,7 @@ def intake(providers: int) -> dict[str, Any]:
     """N OpenAI-compatible backends serving one shared model in failover order (one rule, N backendRefs)."""
     return {
         "providers": [
-            {"provider": "openai", "name": f"provider-{i}", "models": ["chat=gpt-4o-mini"]}
+            {"provider": "openai", "name": f"provider-{i}", "models": ["chat=gpt-5.4-mini"]}
             for i in range(providers)
         ],
         "routing": {"strategy": "failover" if providers > 1 else "by-model"},
@@ -36,8 +36,8 @@ def intake(providers: int) -> dict[str, Any]:
 
 PAIR = {
     "providers": [
-        {"provider": "openai", "models": ["gpt-4o-mini"]},
-        {"provider": "anthropic", "models": ["claude-3-5-sonnet"]},
+        {"provider": "openai", "models": ["gpt-5.4-mini"]},
+        {"provider": "anthropic", "models": ["claude-sonnet-4-6"]},
     ]
 }
 

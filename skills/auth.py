@@ -7,7 +7,7 @@ exact command that creates that Secret from an environment variable or a file at
 from __future__ import annotations
 
 import shlex
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -46,7 +46,15 @@ SECRET_KEYS = {
 OIDC_SECRET_KEY = "client-secret"
 
 _FIELDS_BY_TYPE: dict[str, set[str]] = {
-    "AWSCredentials": {"aws_region", "aws_mode", "aws_profile", "aws_role_arn"},
+    "AWSCredentials": {
+        "aws_region",
+        "aws_mode",
+        "aws_profile",
+        "aws_role_arn",
+        "aws_service_account",
+        "envoy_gateway_namespace",
+        "gateway_namespace",
+    },
     "AzureCredentials": {"azure_client_id", "azure_tenant_id", "azure_mode"},
     "GCPCredentials": {
         "gcp_project",
@@ -97,7 +105,21 @@ class AuthInput(InputModel):
     )
     aws_profile: Identifier = Field("default", description="Profile inside the AWS credentials file")
     aws_role_arn: Identifier | None = Field(
-        None, description="IAM role assumed with the OIDC token (aws_mode=oidc)"
+        None,
+        description="IAM role: assumed with the OIDC token (aws_mode=oidc), or the IRSA role of the Envoy pods' "
+        "ServiceAccount (default-chain; omit for EKS Pod Identity)",
+    )
+    aws_service_account: DNSLabel = Field(
+        "ai-gateway-envoy-aws",
+        description="ServiceAccount the Envoy pods run as (default-chain): emitted with an EnvoyProxy naming it",
+    )
+    envoy_gateway_namespace: DNSLabel = Field(
+        "envoy-gateway-system",
+        description="Where Envoy Gateway runs the Envoy pods, so where their ServiceAccount goes (default-chain)",
+    )
+    gateway_namespace: DNSLabel | None = Field(
+        None,
+        description="Namespace of the Gateway that uses the EnvoyProxy (default: namespace) (default-chain)",
     )
     azure_client_id: Identifier | None = Field(None, description="Entra ID application (client) ID")
     azure_tenant_id: Identifier | None = Field(None, description="Entra ID tenant ID")
@@ -167,6 +189,16 @@ def _check(inp: AuthInput) -> list[Problem]:
             else []
         ),
     }.get(inp.type, [])
+    if inp.type == "AWSCredentials" and inp.aws_mode != "default-chain":
+        for field in ("aws_service_account", "envoy_gateway_namespace", "gateway_namespace"):
+            if field in inp.model_fields_set:
+                problems.append(
+                    Problem(field, "only used with aws_mode default-chain", show_value(getattr(inp, field)))
+                )
+        if inp.aws_mode == "credentials-file" and inp.aws_role_arn is not None:
+            problems.append(
+                Problem("aws_role_arn", "not used with a credentials file", show_value(inp.aws_role_arn))
+            )
     if _uses_oidc(inp):
         required += ["oidc_issuer", "oidc_client_id"]
         if inp.oidc_secret_env and inp.oidc_secret_file:
@@ -204,6 +236,37 @@ def _check(inp: AuthInput) -> list[Problem]:
             Problem("gcp_mode", f"ADC needs AI Gateway v0.6.0 or later, not {inp.target_version}")
         )
     return problems
+
+
+def _uses_pod_identity(inp: AuthInput) -> bool:
+    """The AWS SDK default chain in the Envoy pods: they need a ServiceAccount the IAM role is bound to."""
+    return inp.type == "AWSCredentials" and inp.aws_mode == "default-chain"
+
+
+def proxy_identity(inp: AuthInput) -> list[tuple[dict[str, Any], str]]:
+    """The Envoy pods' ServiceAccount (IRSA annotation when aws_role_arn is set) and the EnvoyProxy naming it.
+
+    Envoy Gateway names the proxy ServiceAccount after a hash of the Gateway unless
+    EnvoyProxy.spec.provider.kubernetes.envoyServiceAccount names one (resource_provider.go serviceAccountName,
+    v1.8.1), so this is how an IAM role can be bound to a known account (ai-gateway examples/basic/
+    aws-pod-identity.yaml, v1.1.0).
+    """
+    account = render_object(
+        SKILL,
+        "serviceaccount.yaml.j2",
+        name=inp.aws_service_account,
+        namespace=inp.envoy_gateway_namespace,
+        role_arn=inp.aws_role_arn,
+    )
+    proxy = render_object(
+        SKILL,
+        "envoyproxy-identity.yaml.j2",
+        name=inp.aws_service_account,
+        namespace=inp.gateway_namespace or inp.namespace,
+        service_account=inp.aws_service_account,
+        envoy_gateway_namespace=inp.envoy_gateway_namespace,
+    )
+    return [account, proxy]
 
 
 def _env_default(target: str) -> str:
@@ -284,18 +347,36 @@ def build_auth(data: AuthInput | dict) -> SkillResult:
         "field": API_KEY_TYPES.get(inp.type, ("", ""))[0],
     }
     rendered = [render_object(SKILL, "backendsecuritypolicy.yaml.j2", **context)]
+    if _uses_pod_identity(inp):
+        rendered += proxy_identity(inp)
     notes = _notes(inp)
     return SkillResult.from_rendered(SKILL, rendered, secrets=secrets, notes=notes)
 
 
 def _notes(inp: AuthInput) -> list[str]:
     notes = []
-    if inp.type == "AWSCredentials" and inp.aws_mode == "default-chain":
+    if _uses_pod_identity(inp):
+        sa, eg_ns = inp.aws_service_account, inp.envoy_gateway_namespace
+        gw_ns = inp.gateway_namespace or inp.namespace
         notes.append(
-            "The AWS SDK default chain runs in the Envoy proxy pods' extproc sidecar: give their ServiceAccount "
-            "an EKS Pod Identity association or the IRSA annotation eks.amazonaws.com/role-arn. EnvoyProxy has "
-            "no serviceAccountName field in Envoy Gateway v1.8.1, so annotate the ServiceAccount EG creates."
+            f"The AWS SDK default chain runs in the Envoy pods' extproc sidecar, as ServiceAccount {eg_ns}/{sa} "
+            f"when the Gateway names EnvoyProxy {gw_ns}/{sa} in spec.infrastructure.parametersRef (orchestrator "
+            f"bundles do; with aigw-route pass envoy_proxy={sa}; an existing Gateway: kubectl patch gateway <name> "
+            f"-n {gw_ns} --type merge -p "
+            f'\'{{"spec":{{"infrastructure":{{"parametersRef":{{"group":"gateway.envoyproxy.io",'
+            f'"kind":"EnvoyProxy","name":"{sa}"}}}}}}}}\').'
         )
+        if inp.aws_role_arn:
+            notes.append(
+                f"IRSA: the ServiceAccount carries eks.amazonaws.com/role-arn {inp.aws_role_arn}; the role's trust "
+                f"policy must allow system:serviceaccount:{eg_ns}:{sa} through the cluster's OIDC provider."
+            )
+        else:
+            notes.append(
+                "EKS Pod Identity: associate the IAM role with the ServiceAccount once (needs the Pod Identity "
+                f"Agent add-on): aws eks create-pod-identity-association --cluster-name <cluster> --namespace "
+                f"{eg_ns} --service-account {sa} --role-arn <role-arn>. Or set aws_role_arn to use IRSA instead."
+            )
     if inp.type == "GCPCredentials" and inp.gcp_mode == "adc":
         notes.append(
             "Application Default Credentials come from GKE Workload Identity on the Envoy proxy pods."

@@ -13,10 +13,13 @@ from typing import Literal
 
 from pydantic import Field
 
+from skills.errors import InputError, Problem
 from skills.model import InputModel
 from skills.redis import DEFAULT_REDIS_URL, redis_plan
 from skills.render import render_object
 from skills.result import SkillResult, Step
+from skills.semantic_router_values import VALUES_FILE as ROUTER_VALUES_FILE
+from skills.semantic_router_values import RouterValues, render_values, values_problems
 from skills.types import DNSLabel, Duration, RedisAddress
 from skills.versions import (
     DEFAULT_VERSION,
@@ -31,6 +34,7 @@ VALUES_FILE = "envoy-gateway-values.yaml"
 EG_CHART = "oci://docker.io/envoyproxy/gateway-helm"
 AIGW_CRD_CHART = "oci://docker.io/envoyproxy/ai-gateway-crds-helm"
 AIGW_CHART = "oci://docker.io/envoyproxy/ai-gateway-helm"
+EG_DEFAULT_NAMESPACE = "envoy-gateway-system"  # the AI Gateway chart's envoyGateway.namespace default
 
 AddonName = Literal["inference-pool", "semantic-router", "rate-limit"]
 
@@ -104,7 +108,7 @@ class InstallInput(InputModel):
         False,
         description="Envoy Gateway is already installed: upgrade it in place with the AI Gateway values",
     )
-    envoy_gateway_namespace: DNSLabel = Field("envoy-gateway-system", description="Envoy Gateway namespace")
+    envoy_gateway_namespace: DNSLabel = Field(EG_DEFAULT_NAMESPACE, description="Envoy Gateway namespace")
     ai_gateway_namespace: DNSLabel = Field(
         "envoy-ai-gateway-system",
         description="AI Gateway controller namespace (the extension hook points here)",
@@ -114,6 +118,10 @@ class InstallInput(InputModel):
     redis_url: RedisAddress | None = Field(
         None,
         description="Your Redis host:port for the rate-limit addon (default: deploy one in redis-system)",
+    )
+    semantic_router: RouterValues | None = Field(
+        None,
+        description="The semantic-router addon's models and the signals that select each (required with it)",
     )
 
 
@@ -129,13 +137,52 @@ def _wait(namespace: str, deployment: str, timeout: str) -> str:
     )
 
 
+def _eg_namespace_value(namespace: str) -> str:
+    """The AI Gateway chart's envoyGateway.namespace when Envoy Gateway is not in the chart's default namespace.
+
+    The controller looks for a Gateway's Envoy pods in the Gateway's namespace and in --envoyGatewayNamespace
+    (ai-gateway internal/controller/gateway.go getObjectsForGateway, v1.1.0), which the chart sets from
+    envoyGateway.namespace (manifests/charts/ai-gateway-helm/values.yaml, default envoy-gateway-system, present
+    since v0.4.0). Left at the default, it never finds the pods and never writes their filter config.
+    """
+    if namespace == EG_DEFAULT_NAMESPACE:
+        return ""
+    return f" --set envoyGateway.namespace={shlex.quote(namespace)}"
+
+
 def controller_hostname(namespace: str) -> str:
     return f"ai-gateway-controller.{namespace}.svc.cluster.local"
+
+
+def _check(inp: InstallInput) -> list[Problem]:
+    if "semantic-router" not in inp.addons:
+        if inp.semantic_router is not None:
+            return [Problem("semantic_router", "only used with the semantic-router addon", None, "addons")]
+        return []
+    if inp.semantic_router is None:
+        return [
+            Problem(
+                "semantic_router",
+                "required with the semantic-router addon: the chart's own config is a placeholder model "
+                "(replace-with-your-model), so every auto-model request would go nowhere",
+                None,
+                "models the router may select, e.g. {models: [math-expert=math, general-expert]}",
+            )
+        ]
+    return values_problems(inp.semantic_router, "semantic_router")
+
+
+def _router_files(inp: InstallInput) -> dict[str, str]:
+    """The semantic-router addon's chart values (its helm step installs with -f this file)."""
+    return {ROUTER_VALUES_FILE: render_values(inp.semantic_router)} if inp.semantic_router else {}
 
 
 def build_install(data: InstallInput | dict) -> SkillResult:
     """Install plan: steps, the generated Envoy Gateway values file, and the uninstall steps."""
     inp = InstallInput.parse(data, skill=SKILL)
+    problems = _check(inp)
+    if problems:
+        raise InputError(problems, skill=SKILL)
     prof = profile(inp.version)
     addons = [ADDONS[name] for name in sorted(set(inp.addons))]
     rate_limit = any(a.rate_limit for a in addons)
@@ -160,9 +207,10 @@ def build_install(data: InstallInput | dict) -> SkillResult:
             Step(
                 title=f"Upgrade the existing Envoy Gateway to {prof.envoy_gateway} with the AI Gateway values",
                 command=f"helm upgrade eg {EG_CHART} --version {prof.envoy_gateway} --namespace {shlex.quote(eg_ns)} "
-                f"--reuse-values -f {VALUES_FILE}",
+                f"--reset-then-reuse-values -f {VALUES_FILE}",
                 why=f"AI Gateway {prof.ai_gateway} needs Envoy Gateway {prof.envoy_gateway} with Backend enabled and "
-                "the extension-manager hooks; --reuse-values keeps your other settings",
+                "the extension-manager hooks; --reset-then-reuse-values (Helm 3.14+) starts from the new chart's "
+                "defaults and keeps your own settings, where --reuse-values would keep the old chart's defaults too",
             )
         )
     else:
@@ -186,8 +234,13 @@ def build_install(data: InstallInput | dict) -> SkillResult:
         ),
         Step(
             title=f"Install the AI Gateway {prof.ai_gateway} controller",
-            command=_helm("aieg", AIGW_CHART, prof.chart_version, ai_ns),
-            why="The controller translates AIGatewayRoutes and injects the extproc sidecar",
+            command=_helm("aieg", AIGW_CHART, prof.chart_version, ai_ns, _eg_namespace_value(eg_ns)),
+            why="The controller translates AIGatewayRoutes and injects the extproc sidecar"
+            + (
+                f"; envoyGateway.namespace tells it where Envoy Gateway runs the Envoy pods ({eg_ns})"
+                if eg_ns != EG_DEFAULT_NAMESPACE
+                else ""
+            ),
         ),
         Step(
             title="Wait for the AI Gateway controller",
@@ -228,7 +281,7 @@ def build_install(data: InstallInput | dict) -> SkillResult:
         skill=SKILL,
         steps=steps,
         uninstall=uninstall,
-        files={VALUES_FILE: values_text} | redis_files,
+        files={VALUES_FILE: values_text} | redis_files | _router_files(inp),
         notes=notes,
     )
 

@@ -128,6 +128,11 @@ class ObservabilityInput(InputModel):
         "envoy-gateway-system",
         description="Where Envoy Gateway runs the proxy pods (PodMonitor, OTLP Secret)",
     )
+    envoy_service_account: DNSLabel | None = Field(
+        None,
+        description="ServiceAccount the proxy pods run as, in envoy_gateway_namespace (e.g. for AWS IRSA or "
+        "Pod Identity); default: the one Envoy Gateway generates",
+    )
     tracing_endpoint: HttpUrl | None = Field(
         None, description="OTLP collector for traces, e.g. http://otel-collector.monitoring:4317"
     )
@@ -238,7 +243,9 @@ def _prometheus(inp: ObservabilityInput) -> list[tuple[dict[str, Any], str]]:
 def gateway_links(inp: ObservabilityInput) -> tuple[str | None, str | None]:
     """(EnvoyProxy name for parametersRef, GatewayConfig name for the annotation) this input produces."""
     name = inp.name or f"{inp.gateway_name}-telemetry"
-    envoy_proxy = name if inp.access_logs or inp.metrics == "annotations" else None
+    envoy_proxy = (
+        name if inp.access_logs or inp.metrics == "annotations" or inp.envoy_service_account else None
+    )
     config = (
         name
         if inp.tracing_endpoint or (inp.token_costs and inp.access_logs) or inp.extproc_resources
@@ -292,6 +299,7 @@ def build_observability(data: ObservabilityInput | dict[str, Any]) -> SkillResul
                 name=envoy_proxy,
                 namespace=inp.namespace,
                 pod_annotations=annotations,
+                service_account=inp.envoy_service_account,
                 access_log_fields=_access_log_fields(inp) if inp.access_logs else {},
                 access_log_match=ACCESS_LOG_MATCH,
             )

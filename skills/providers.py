@@ -3,6 +3,11 @@
 Hostnames, prefixes and schema versions follow the providers' own docs and the upstream AI Gateway
 examples (examples/basic at v1.1.0). A preset is a default, never a lock-in: every field can be
 overridden in the backend input.
+
+Example models are ids each provider serves, checked against its model list and deprecation page in
+December 2026 (several ids in upstream's own examples are retired: claude-3-5-sonnet, the Gemini 2.5 models
+since 2026-12-01, deepseek-chat since 2026-07-24, Groq's llama-3.3-70b-versatile since 2026-08-16). AWS
+Bedrock serves Claude 4.x only through inference profiles (the us. prefix). Review them with each release.
 """
 
 from __future__ import annotations
@@ -80,7 +85,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "api.openai.com",
             "APIKey",
             "https://platform.openai.com/docs/api-reference",
-            ("gpt-4o-mini", "gpt-4.1"),
+            ("gpt-5.4-mini", "gpt-5.5"),
             secret_env="OPENAI_API_KEY",
         ),
         _P(
@@ -90,7 +95,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "bedrock-runtime.{region}.amazonaws.com",
             "AWSCredentials",
             "https://docs.aws.amazon.com/bedrock/latest/userguide/endpoints.html",
-            ("us.amazon.nova-pro-v1:0", "us.meta.llama3-2-1b-instruct-v1:0"),
+            ("us.amazon.nova-pro-v1:0", "us.amazon.nova-micro-v1:0"),
             default_region="us-east-1",
             parameters=("region",),
             notes="Bedrock runtime endpoint of the region; model ids are Bedrock model ids.",
@@ -102,7 +107,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "{resource}.openai.azure.com",
             "AzureAPIKey",
             "https://learn.microsoft.com/azure/ai-services/openai/reference",
-            ("gpt-4o-mini",),
+            ("gpt-5.4-mini",),
             schema_version="2025-01-01-preview",
             secret_env="AZURE_OPENAI_API_KEY",
             parameters=("resource",),
@@ -115,7 +120,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "generativelanguage.googleapis.com",
             "APIKey",
             "https://ai.google.dev/gemini-api/docs/openai",
-            ("gemini-2.5-flash", "gemini-2.5-pro"),
+            ("gemini-3.5-flash", "gemini-3.5-flash-lite"),
             prefix="/v1beta/openai",
             secret_env="GEMINI_API_KEY",
         ),
@@ -126,7 +131,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "{region}-aiplatform.googleapis.com",
             "GCPCredentials",
             "https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/inference",
-            ("gemini-2.5-flash",),
+            ("gemini-3.5-flash",),
             default_region="us-central1",
             parameters=("region",),
             notes="Project and region come from the attached GCPCredentials policy, which is required. "
@@ -139,7 +144,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "{region}-aiplatform.googleapis.com",
             "GCPCredentials",
             "https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude",
-            ("claude-sonnet-4@20250514",),
+            ("claude-sonnet-4-6", "claude-haiku-4-5@20251001"),
             schema_version="vertex-2023-10-16",
             default_region="us-east5",
             parameters=("region",),
@@ -152,7 +157,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "api.groq.com",
             "APIKey",
             "https://console.groq.com/docs/openai",
-            ("llama-3.3-70b-versatile",),
+            ("openai/gpt-oss-120b",),
             prefix="/openai/v1",
             secret_env="GROQ_API_KEY",
         ),
@@ -163,7 +168,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "api.x.ai",
             "APIKey",
             "https://docs.x.ai/docs/api-reference",
-            ("grok-4",),
+            ("grok-4.7", "grok-4-1-fast-reasoning"),
             prefix="/v1",
             secret_env="XAI_API_KEY",
         ),
@@ -221,7 +226,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "api.deepinfra.com",
             "APIKey",
             "https://deepinfra.com/docs/openai_api",
-            ("meta-llama/Meta-Llama-3.1-8B-Instruct",),
+            ("meta-llama/Llama-3.3-70B-Instruct-Turbo",),
             prefix="/v1/openai",
             secret_env="DEEPINFRA_API_KEY",
         ),
@@ -232,7 +237,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "api.deepseek.com",
             "APIKey",
             "https://api-docs.deepseek.com/",
-            ("deepseek-chat", "deepseek-reasoner"),
+            ("deepseek-v4-flash", "deepseek-v4-pro"),
             prefix="/v1",
             secret_env="DEEPSEEK_API_KEY",
         ),
@@ -266,7 +271,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "api.router.tetrate.ai",
             "APIKey",
             "https://router.tetrate.ai/docs",
-            ("gpt-4o-mini", "claude-sonnet-4"),
+            ("gpt-5.4-mini", "claude-sonnet-4-6"),
             prefix="/v1",
             secret_env="TARS_API_KEY",
         ),
@@ -277,7 +282,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "api.sambanova.ai",
             "APIKey",
             "https://docs.sambanova.ai/cloud/docs/get-started/overview",
-            ("Meta-Llama-3.3-70B-Instruct",),
+            ("Meta-Llama-3.3-70B-Instruct", "gpt-oss-120b"),
             prefix="/v1",
             secret_env="SAMBANOVA_API_KEY",
         ),
@@ -288,7 +293,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "api.anthropic.com",
             "AnthropicAPIKey",
             "https://docs.anthropic.com/en/api/messages",
-            ("claude-3-5-sonnet", "claude-sonnet-4-5"),
+            ("claude-sonnet-4-6", "claude-haiku-4-5"),
             secret_env="ANTHROPIC_API_KEY",
             notes="Native Messages API; the key is sent as x-api-key.",
         ),
@@ -299,7 +304,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "api.anthropic.com",
             "APIKey",
             "https://docs.anthropic.com/en/api/openai-sdk",
-            ("claude-sonnet-4-5", "claude-haiku-4-5"),
+            ("claude-sonnet-4-6", "claude-haiku-4-5"),
             prefix="/v1",
             secret_env="ANTHROPIC_API_KEY",
             notes="Anthropic's OpenAI SDK compatibility layer: /v1/chat/completions with the key as Authorization: "
@@ -313,7 +318,7 @@ PRESETS: dict[str, ProviderPreset] = {
             "bedrock-runtime.{region}.amazonaws.com",
             "AWSCredentials",
             "https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-claude.html",
-            ("anthropic.claude-3-5-sonnet-20241022-v2:0",),
+            ("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "us.anthropic.claude-haiku-4-5-20251001-v1:0"),
             schema_version="bedrock-2023-05-31",
             default_region="us-east-1",
             parameters=("region",),

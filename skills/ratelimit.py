@@ -166,6 +166,11 @@ class RateLimitInput(InputModel):
     quotas: list[ModelQuota] = Field(
         default_factory=list, max_length=128, description="Per-model QuotaPolicy quotas"
     )
+    client_auth: bool = Field(
+        False,
+        description="Client auth (aigw-clientauth) sets the per_header values from a verified identity; if not, "
+        "the result warns that clients can pick their own budget",
+    )
     target_version: AIGatewayVersion = Field(
         DEFAULT_VERSION, description="AI Gateway version to generate for"
     )
@@ -317,6 +322,17 @@ def build_ratelimit(data: RateLimitInput | dict[str, Any]) -> SkillResult:
             "(aigw-skills build merges them; validate reports AIGW-L070).",
             *RATE_LIMIT_NOTES,
         ]
+    keyed = sorted(
+        {t.per_header for t in inp.token_limits if t.per_header}
+        | {q.per_header for q in inp.quotas if q.per_header}
+    )
+    if keyed and not inp.client_auth:
+        notes.append(
+            f"Warning: budgets are keyed on {', '.join(keyed)}, which clients set themselves: without client auth "
+            "anyone can send a new value with each request and get a fresh budget. Put aigw-clientauth in front "
+            "(JWT claim_to_headers, e.g. sub=x-user-id, or API keys with forward_client_id_header) and key on the "
+            "header it sets."
+        )
     if inp.quotas:
         notes.append(
             "QuotaPolicy perModelQuotas[].modelName must equal the modelNameOverride on the route's backendRef to "

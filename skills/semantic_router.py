@@ -9,6 +9,7 @@ rules then match the selected names. No rule may match the auto name: it never r
 
 from __future__ import annotations
 
+import re
 import shlex
 from typing import Any, Literal
 
@@ -20,6 +21,14 @@ from skills.render import render_object
 from skills.result import SkillResult, Step
 from skills.route import build_route
 from skills.route_rules import RouteRule
+from skills.semantic_router_values import (
+    AUTO_MODEL,
+    VALUES_FILE,
+    RouterModel,
+    RouterValues,
+    render_values,
+    values_problems,
+)
 from skills.types import DNSLabel, Duration, ModelName, Port, Quantity, SectionName
 from skills.versions import DEFAULT_VERSION, AIGatewayVersion
 
@@ -29,8 +38,6 @@ CHART = "oci://ghcr.io/vllm-project/charts/semantic-router"
 CHART_VERSION = "0.0.0-latest"
 RELEASE = "semantic-router"
 NAMESPACE = "vllm-semantic-router-system"
-VALUES_FILE = "semantic-router-values.yaml"
-AUTO_MODEL = "MoM"
 
 
 def helm_step(release: str, namespace: str, values: str | None) -> Step:
@@ -53,12 +60,16 @@ def wait_step(release: str, namespace: str) -> Step:
 
 
 def install_addon(addon: Any, step: type[Step]) -> Any:
-    """The `semantic-router` addon of aigw-install (classes passed in to keep skills.install import-free)."""
+    """The `semantic-router` addon of aigw-install (classes passed in to keep skills.install import-free).
+
+    The router is installed with the values aigw-install renders from its semantic_router input: the chart's
+    own defaults are placeholders (replace-with-your-model) that send every auto-model request nowhere.
+    """
     del step
     return addon(
         name="semantic-router",
         summary="vLLM Semantic Router: picks the model per prompt (auto model name MoM) before AI Gateway routes",
-        pre_steps=lambda _prof: [helm_step(RELEASE, NAMESPACE, None), wait_step(RELEASE, NAMESPACE)],
+        pre_steps=lambda _prof: [helm_step(RELEASE, NAMESPACE, VALUES_FILE), wait_step(RELEASE, NAMESPACE)],
         uninstall=lambda _prof: [
             Step(
                 title="Remove the vLLM Semantic Router",
@@ -81,8 +92,16 @@ class SemanticRouterInput(InputModel):
         AUTO_MODEL,
         description="Model name clients send to let the router choose (MoM; docs also use vllm-sr/auto)",
     )
+    router_models: list[RouterModel] = Field(
+        default_factory=list,
+        max_length=64,
+        description="Signals per selected model (domains, keywords), e.g. math-expert=math,physics; each rule "
+        "model gets one router decision, and one without signals must be the default_model",
+    )
     default_model: ModelName | None = Field(
-        None, description="Model the router falls back to (default: the first rule's first model)"
+        None,
+        description="Model the router falls back to (default: the one model without signals, else the first "
+        "rule's first model)",
     )
     namespace: DNSLabel = Field("default", description="Namespace of the Gateway, route and patch policy")
     gateway_name: DNSLabel = Field("semantic-router", description="Gateway whose listener gets the router")
@@ -107,6 +126,27 @@ class SemanticRouterInput(InputModel):
     )
 
 
+def _rule_matches(rule: RouteRule, name: str) -> bool:
+    if rule.match_type == "Exact":
+        return name in rule.models
+    return any(re.fullmatch(pattern, name) for pattern in rule.models)
+
+
+def router_values(inp: SemanticRouterInput) -> RouterValues:
+    """The router's models in rule order (router_models entries carry their signals), then any router_models
+    entry that only a regular-expression rule matches."""
+    given = {m.name: m for m in inp.router_models}
+    exact = dict.fromkeys(m for rule in inp.rules if rule.match_type == "Exact" for m in rule.models)
+    models = [given.get(name, RouterModel(name=name)) for name in exact]
+    models += [m for m in inp.router_models if m.name not in exact]
+    return RouterValues(
+        models=models,
+        default_model=inp.default_model,
+        auto_model_name=inp.auto_model_name,
+        streamed_body=inp.request_body_mode == "STREAMED",
+    )
+
+
 def _check(inp: SemanticRouterInput) -> list[Problem]:
     problems = []
     for index, rule in enumerate(inp.rules):
@@ -119,6 +159,40 @@ def _check(inp: SemanticRouterInput) -> list[Problem]:
                     inp.auto_model_name,
                 )
             )
+    if problems:
+        return problems
+    for index, model in enumerate(inp.router_models):
+        if not any(_rule_matches(rule, model.name) for rule in inp.rules):
+            problems.append(
+                Problem(
+                    f"router_models[{index}].name",
+                    f"no rule matches {model.name!r}: requests the router sends there would find no route",
+                    model.name,
+                    "a model name one of the rules lists",
+                )
+            )
+    try:
+        values = router_values(inp)
+    except ValueError:  # no exact rule model and no router_models: nothing the router could select
+        return [
+            Problem(
+                "router_models",
+                "the rules only hold regular expressions: name the models the router selects",
+                None,
+                "router_models entries such as math-expert=math",
+            )
+        ]
+    position = {m.name: i for i, m in enumerate(inp.router_models)}
+    for problem in values_problems(values):
+        head, _, rest = problem.path.partition("[")
+        if head != "models" or not rest:
+            path = "router_models" if head == "models" else head
+            problems.append(Problem(path, problem.message, problem.value, problem.expected))
+            continue
+        at, _, tail = rest.partition("]")
+        name = values.models[int(at)].name
+        path = f"router_models[{position[name]}]{tail}" if name in position else "router_models"
+        problems.append(Problem(path, problem.message, problem.value, problem.expected))
     return problems
 
 
@@ -161,14 +235,8 @@ def build_semantic_router(data: SemanticRouterInput | dict[str, Any]) -> SkillRe
         failure_mode_allow=inp.failure_mode_allow,
         auto_model_name=inp.auto_model_name,
     )
-    default_model = inp.default_model or inp.rules[0].models[0]
-    _, values = render_object(
-        SKILL,
-        "semantic-router-values.yaml.j2",
-        default_model=default_model,
-        auto_model_name=inp.auto_model_name,
-        streamed=inp.request_body_mode == "STREAMED",
-    )
+    config = router_values(inp)
+    values = render_values(config)
     selected = sorted({m for rule in inp.rules for m in rule.models})
     notes = [
         f"Clients send model {inp.auto_model_name!r} to let the router choose (Mixture-of-Models); it "
@@ -176,8 +244,8 @@ def build_semantic_router(data: SemanticRouterInput | dict[str, Any]) -> SkillRe
         f"so the AIGatewayRoute matches the selected name. Sending one of those names directly skips the choice.",
         f"The router filter is added with an EnvoyPatchPolicy, which needs enableEnvoyPatchPolicy in Envoy "
         f"Gateway (the aigw-install values set it). Install the router first: {helm_step(inp.release, inp.router_namespace, VALUES_FILE).command}",
-        f"{VALUES_FILE} only sets the default and auto model names; the router's decisions and classifiers come "
-        "from the chart's defaults or your own values (upstream deploy/kubernetes/ai-gateway/semantic-router-values).",
+        f"{VALUES_FILE} gives the router one model card and one decision per selected model "
+        f"({', '.join(m.name for m in config.models)}); prompts no signal matches go to {config.fallback}.",
     ]
     if not inp.failure_mode_allow:
         notes.append("failure_mode_allow is off (as upstream): if the router is unreachable, requests fail.")

@@ -75,7 +75,7 @@ Quantity = Annotated[
 ModelName = Annotated[
     str,
     StringConstraints(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$"),
-    Field(description="Model name as clients send it, e.g. gpt-4o-mini or claude-3-5-sonnet"),
+    Field(description="Model name as clients send it, e.g. gpt-5.4-mini or claude-sonnet-4-6"),
 ]
 
 HeaderName = Annotated[
@@ -191,6 +191,19 @@ LabelValue = Annotated[
     str,
     StringConstraints(max_length=63, pattern=r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$"),
     Field(description="Kubernetes label value: up to 63 letters, digits, '-', '_' or '.', alphanumeric ends"),
+]
+
+# A word or phrase the Semantic Router's keyword signal looks for in the prompt: one printable line.
+RouterKeyword = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[^\s\x00-\x1f\x7f\u2028\u2029\u0085]([^\x00-\x1f\x7f\u2028\u2029\u0085]*[^\s])?$",
+    ),
+    Field(
+        description="Word or phrase in the prompt, one line, no leading or trailing space, e.g. derivative"
+    ),
 ]
 
 # The image rule Envoy Gateway's container spec uses (repo[:port]/path:tag[@sha256:digest]).

@@ -30,6 +30,7 @@ from orchestrator.engine.findings import Report
 from orchestrator.intake.model import Intake
 from skills.install import VALUES_FILE, render_script
 from skills.render import join_documents, render_object, render_text
+from skills.semantic_router_values import VALUES_FILE as ROUTER_VALUES_FILE
 
 SKILL = "aigw-orchestrator"
 FILE_ORDER = (
@@ -42,8 +43,9 @@ FILE_ORDER = (
     "report.json",
 )
 EXECUTABLE = {"install.sh", "secrets.sh"}
-# Extra install-plan files, present only when an addon needs them (the rate-limit addon's Redis).
-OPTIONAL_FILES = ("redis.yaml",)
+# Extra install-plan files, present only when an addon needs them (the rate-limit addon's Redis, the
+# semantic-router addon's chart values).
+OPTIONAL_FILES = ("redis.yaml", ROUTER_VALUES_FILE)
 # The AIGatewayRoute at each canary stage (aigw-route's stage files), present only with a canary.
 STAGE_FILE = re.compile(r"^canary-stage-[0-9]+-[0-9]+pct\.yaml$")
 
@@ -127,8 +129,14 @@ def _validate(docs: list[dict[str, Any]], comp: Composition, crds: Any, crds_not
         existing_gateways=gateways,
         rate_limit_backend=rate_limit_backend(comp.intake),
     )
+    # Findings name the document in the file the user gets (manifests.yaml#N), not an anonymous <input>#N.
+    sources = [f"manifests.yaml#{n}" for n in range(1, len(docs) + 1)]
     report = validate_documents(
-        docs, crds=crds, context=context, target_version=comp.intake.installation.version
+        docs,
+        crds=crds,
+        context=context,
+        sources=sources,
+        target_version=comp.intake.installation.version,
     )
     if crds is None and crds_note:
         # The caller's sentence says where it looked for CRDs; it replaces the engine's generic one.

@@ -22,6 +22,7 @@ from skills.route import build_route
 # Apply order: cluster-scoped class first, then the Gateway and its policy, backends, credentials, routes.
 KIND_ORDER = (
     "GatewayClass",
+    "ServiceAccount",
     "EnvoyProxy",
     "GatewayConfig",
     "Gateway",
@@ -88,6 +89,10 @@ def _auth_input(p: ProviderIntake, intake: Intake) -> dict[str, Any] | None:
     region = p.region or preset.default_region
     if kind == "AWSCredentials":
         data.setdefault("aws_region", region)
+        if data.get("aws_mode", "default-chain") == "default-chain":
+            env = intake.environment
+            data["envoy_gateway_namespace"] = intake.installation.envoy_gateway_namespace
+            data["gateway_namespace"] = env.gateway_namespace or env.namespace
     if kind == "GCPCredentials":
         data.setdefault("gcp_region", region)
     return {k: v for k, v in data.items() if v is not None}
@@ -146,7 +151,10 @@ def compose(data: Intake | dict[str, Any]) -> Composition:
     intake = Intake.parse(data, skill="aigw-orchestrator")
     env, inst = intake.environment, intake.installation
     problems: list[Problem] = []
-    install = build_install(inst.model_dump() | install_extras(intake))
+    try:
+        install = build_install(inst.model_dump() | install_extras(intake))
+    except InputError as exc:
+        raise InputError(_prefixed(exc, "installation"), skill="aigw-orchestrator") from None
     parts: dict[str, SkillResult] = {"install": install}
     for index, provider in enumerate(intake.providers):
         try:
@@ -160,8 +168,15 @@ def compose(data: Intake | dict[str, Any]) -> Composition:
             parts[f"auth:{provider.backend_name}"] = build_auth(auth)
         except InputError as exc:
             problems += _prefixed(exc, f"providers[{index}].auth")
-    edge_parts, edge_problems, gateway_links = compose_edge(intake)
+    account, identity_problems = _proxy_account(parts)
+    problems += identity_problems
+    edge_parts, edge_problems, gateway_links = compose_edge(intake, account)
     problems += edge_problems
+    if account is not None:
+        if gateway_links.get("envoy_proxy"):  # the observability EnvoyProxy names the account itself
+            parts = {k: _without(v, "EnvoyProxy") if k.startswith("auth:") else v for k, v in parts.items()}
+        else:
+            gateway_links["envoy_proxy"] = account
     traffic_parts, traffic_problems = ratelimit_parts(intake)
     problems += traffic_problems
     try:
@@ -188,7 +203,7 @@ def compose(data: Intake | dict[str, Any]) -> Composition:
         raise InputError(problems, skill="aigw-orchestrator")
     parts.update(edge_parts)
     parts.update(traffic_parts)
-    rendered = [pair for name, part in parts.items() if name != "install" for pair in _pairs(part)]
+    rendered = _unique([pair for name, part in parts.items() if name != "install" for pair in _pairs(part)])
     rendered.sort(key=lambda pair: KIND_ORDER.index(pair[0]["kind"]) if pair[0]["kind"] in KIND_ORDER else 99)
     rendered, notes = merge_policies(rendered)
     secrets = [s for part in parts.values() for s in part.secrets]
@@ -230,6 +245,47 @@ def _unservable_rules(
             )
         )
     return problems
+
+
+def _proxy_account(parts: dict[str, SkillResult]) -> tuple[str | None, list[Problem]]:
+    """The ServiceAccount the AWS default-chain policies want the Envoy pods to run as (one per Gateway)."""
+    accounts = {
+        str(doc["metadata"]["name"]): name
+        for name, part in parts.items()
+        if name.startswith("auth:")
+        for doc in part.manifests
+        if doc["kind"] == "ServiceAccount"
+    }
+    if len(accounts) > 1:
+        listed = ", ".join(f"{account} ({part[5:]})" for account, part in sorted(accounts.items()))
+        return None, [
+            Problem(
+                "providers",
+                f"the Gateway's Envoy pods run as one ServiceAccount, but the AWS providers ask for {listed}",
+                None,
+                "the same auth.aws_service_account on every AWS provider",
+            )
+        ]
+    return next(iter(accounts), None), []
+
+
+def _without(result: SkillResult, kind: str) -> SkillResult:
+    kept = [pair for pair in _pairs(result) if pair[0]["kind"] != kind]
+    return result.model_copy(
+        update={"manifests": [obj for obj, _ in kept], "yaml": "---\n".join(text for _, text in kept)}
+    )
+
+
+def _unique(pairs: list[tuple[dict[str, Any], str]]) -> list[tuple[dict[str, Any], str]]:
+    """Objects several parts emit identically (the Envoy ServiceAccount of two AWS providers) appear once."""
+    seen: set[str] = set()
+    out = []
+    for obj, text in pairs:
+        if text in seen:
+            continue
+        seen.add(text)
+        out.append((obj, text))
+    return out
 
 
 def _pairs(result: SkillResult) -> list[tuple[dict[str, Any], str]]:

@@ -47,7 +47,7 @@ def client_auth_input(intake: Intake) -> dict[str, Any] | None:
     }
 
 
-def observability_input(intake: Intake) -> dict[str, Any] | None:
+def observability_input(intake: Intake, service_account: str | None = None) -> dict[str, Any] | None:
     obs = intake.observability
     if obs is None:
         return None
@@ -63,12 +63,19 @@ def observability_input(intake: Intake) -> dict[str, Any] | None:
         "gateway_name": env.gateway_name,
         "namespace": env.gateway_namespace or env.namespace,
         "envoy_gateway_namespace": inst.envoy_gateway_namespace,
+        "envoy_service_account": service_account,
         "target_version": inst.version,
     }
 
 
-def compose_edge(intake: Intake) -> tuple[dict[str, SkillResult], list[Problem], dict[str, Any]]:
-    """(parts, problems, Gateway fields for aigw-route: envoy_proxy and gateway_config)."""
+def compose_edge(
+    intake: Intake, service_account: str | None = None
+) -> tuple[dict[str, SkillResult], list[Problem], dict[str, Any]]:
+    """(parts, problems, Gateway fields for aigw-route: envoy_proxy and gateway_config).
+
+    ``service_account`` is the one the Envoy pods must run as (AWS default chain); the observability EnvoyProxy
+    then carries it, since a Gateway names one EnvoyProxy.
+    """
     parts: dict[str, SkillResult] = {}
     problems: list[Problem] = []
     links: dict[str, Any] = {}
@@ -78,7 +85,7 @@ def compose_edge(intake: Intake) -> tuple[dict[str, SkillResult], list[Problem],
             parts["clientauth"] = build_clientauth(auth)
         except InputError as exc:
             problems += _prefixed(exc, "client_auth")
-    obs = observability_input(intake)
+    obs = observability_input(intake, service_account)
     if obs is not None:
         try:
             parts["observability"] = build_observability(obs)

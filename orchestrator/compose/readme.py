@@ -101,8 +101,9 @@ def render_readme(bundle: Bundle) -> str:
         "",
         "```sh",
         f"kubectl wait --timeout=2m -n {gw_ns} gateway/{env.gateway_name} --for=condition=Programmed",
-        f"kubectl port-forward -n envoy-gateway-system "
-        f"svc/$(kubectl get svc -n envoy-gateway-system -l gateway.envoyproxy.io/owning-gateway-name={env.gateway_name} "
+        # Envoy Gateway runs a Gateway's Envoy Service in its own namespace (installation.envoy_gateway_namespace).
+        f"kubectl port-forward -n {inst.envoy_gateway_namespace} "
+        f"svc/$(kubectl get svc -n {inst.envoy_gateway_namespace} -l gateway.envoyproxy.io/owning-gateway-name={env.gateway_name} "
         "-o jsonpath='{.items[0].metadata.name}') 8080:80 &",
         *curl_lines(list(bundle.tried)),
         "```",

@@ -10,7 +10,7 @@ from typing import Any
 
 from orchestrator.intake.model import Intake
 from skills.errors import InputError, Problem
-from skills.ratelimit import build_ratelimit, request_costs
+from skills.ratelimit import TokenLimit, build_ratelimit, request_costs
 from skills.result import SkillResult
 
 RATE_LIMIT_ADDON = "rate-limit"
@@ -85,7 +85,8 @@ def ratelimit_parts(intake: Intake) -> tuple[dict[str, SkillResult], list[Proble
             {
                 "route_name": intake.environment.route_name,
                 "namespace": intake.environment.namespace,
-                "token_limits": [t.model_dump(exclude_none=True) for t in limits.token_limits],
+                "token_limits": [_keyed_on_identity(t, intake) for t in limits.token_limits],
+                "client_auth": intake.client_auth is not None,
                 "quotas": [q.model_dump(exclude_none=True) for q in limits.quotas],
                 "target_version": intake.installation.version,
             }
@@ -108,6 +109,26 @@ def ratelimit_parts(intake: Intake) -> tuple[dict[str, SkillResult], list[Proble
         }
     )
     return {"ratelimit": result}, problems
+
+
+def identity_header(intake: Intake) -> str | None:
+    """The header client auth sets from a verified identity (JWT claim, API-key client id), if any."""
+    auth = intake.client_auth
+    if auth is None:
+        return None
+    if auth.type == "jwt":
+        return auth.claim_to_headers[0].header if auth.claim_to_headers else None
+    return auth.forward_client_id_header
+
+
+def _keyed_on_identity(limit: TokenLimit, intake: Intake) -> dict[str, Any]:
+    """A per-client limit whose header the user left to the default keys on the header client auth sets, so a
+    client cannot pick its own budget by sending another value (lint AIGW-L062 warns when it still can)."""
+    data = limit.model_dump(exclude_none=True)
+    header = identity_header(intake)
+    if header and "per_header" not in limit.model_fields_set:
+        data["per_header"] = header
+    return data
 
 
 def rate_limit_backend(intake: Intake) -> bool:

@@ -23,6 +23,7 @@ from orchestrator.engine.core_kinds import core_errors, has_light_checks, is_cor
 from orchestrator.engine.crds import CRDSet, how_to_enable
 from orchestrator.engine.findings import Checked, Finding, Report, Severity, Skipped
 from orchestrator.engine.lint.linter import DEPRECATED_API_VERSIONS, LintContext, lint_documents
+from orchestrator.engine.lint.traffic import with_helm_values
 from orchestrator.engine.object_meta import FieldError, metadata_errors
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -85,6 +86,9 @@ class LoadResult:
     sources: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Mappings that are not Kubernetes objects (Helm values, recipes), with their sources: skipped by the schema
+    # checks, read by lint rules that depend on how things are installed (the Redis backend of rate limits).
+    values: list[tuple[dict[str, Any], str]] = field(default_factory=list)
 
 
 def _expand(paths: Sequence[str | Path]) -> list[str | Path]:
@@ -172,6 +176,7 @@ def _add_document(result: LoadResult, doc: Any, source: str) -> None:
             Skipped(source=source, reason="a kustomize file (kubectl apply -k), not a cluster object")
         )
     elif not doc.get("apiVersion") or not doc.get("kind"):
+        result.values.append((doc, source))
         result.skipped.append(
             Skipped(
                 source=source,
@@ -330,15 +335,19 @@ def validate_documents(
     lint: bool = True,
     crds_note: str | None = None,
     target_version: str = "v1.1.0",
+    values: Sequence[tuple[dict[str, Any], str]] = (),
 ) -> Report:
     """Validate Kubernetes objects: schema + CEL for kinds the CRDSet serves, light checks for core kinds, lint.
 
     ``crds_note`` is the sentence :func:`orchestrator.engine.crds.resolve_crd_source` returned when no CRDs were found.
+    ``values`` are Helm values documents given with the manifests (``LoadResult.values``); non-object mappings
+    among ``docs`` count too. The lint reads the Envoy Gateway values among them (its rate limit backend).
     """
     names = sources if sources is not None else [f"<input>#{i + 1}" for i in range(len(docs))]
     loaded = LoadResult()
     for doc, source in zip(docs, names, strict=True):
         _add_document(loaded, json_value(doc), source)
+    context = with_helm_values(context or LintContext(), [*values, *loaded.values])
     findings: list[Finding] = []
     unchecked: Counter[str] = Counter()
     checked: list[Checked] = []
@@ -394,6 +403,7 @@ def validate_paths(
         sources=loaded.sources,
         crds_note=crds_note,
         target_version=target_version,
+        values=loaded.values,
     )
     return report.model_copy(
         update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}

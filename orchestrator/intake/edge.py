@@ -43,6 +43,6 @@ class ClientAuthIntake(_ClientAuthFields):  # type: ignore[misc,valid-type]
 ObservabilityIntake = _derived(
     "ObservabilityIntake",
     ObservabilityInput,
-    {"gateway_name", "namespace", "envoy_gateway_namespace", "target_version"},
+    {"gateway_name", "namespace", "envoy_gateway_namespace", "envoy_service_account", "target_version"},
     "Access logs with gen_ai fields, metrics scraping and OpenTelemetry tracing for the Gateway.",
 )

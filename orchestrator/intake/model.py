@@ -19,6 +19,7 @@ from skills.install import AddonName
 from skills.model import InputModel
 from skills.providers import PRESETS, ProviderId
 from skills.ratelimit import cost_problems
+from skills.semantic_router_values import RouterValues
 from skills.traffic import Canary, PassiveHealthCheck
 from skills.types import DNSLabel, Duration, ModelName, PolicyType, Quantity
 from skills.versions import DEFAULT_VERSION, AIGatewayVersion
@@ -47,7 +48,16 @@ _BackendOverrides = _derived(
 ProviderAuth = _derived(
     "ProviderAuth",
     AuthInput,
-    {"targets", "name", "namespace", "target_version", "type"},
+    # The Envoy pods' namespaces come from installation and environment.
+    {
+        "targets",
+        "name",
+        "namespace",
+        "target_version",
+        "type",
+        "envoy_gateway_namespace",
+        "gateway_namespace",
+    },
     "Credentials for this provider; the policy type defaults to the preset's.",
 )
 
@@ -81,6 +91,11 @@ class Installation(InputModel):
         "envoy-ai-gateway-system",
         description="AI Gateway controller namespace",
         json_schema_extra=_reason("Upstream default; the extension hook is generated for it"),
+    )
+    semantic_router: RouterValues | None = Field(
+        None,
+        description="The semantic-router addon's models and the signals that select each (with that addon)",
+        json_schema_extra=_reason("Only with the semantic-router addon"),
     )
 
 

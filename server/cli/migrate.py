@@ -48,6 +48,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="a Secret created outside these manifests (name or namespace/name); repeatable",
     )
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="the files are part of a larger set: references to objects outside them are notes, not errors",
+    )
     p.set_defaults(handler=run_migrate)
 
 
@@ -79,7 +84,8 @@ def run_migrate(args: argparse.Namespace) -> int:
         args.target_version,
         crds=crds,
         crds_note=note,
-        context=LintContext(external_secrets=frozenset(args.external_secret)),
+        context=LintContext(external_secrets=frozenset(args.external_secret), partial=args.partial),
+        sources=loaded.sources,
     )
     text = render(result, args.format)
     from server.safe_write import emit

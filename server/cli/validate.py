@@ -83,6 +83,11 @@ def _register_validate(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     p.add_argument("--no-lint", action="store_true", help="schema and CEL only, no cross-resource lint")
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="the files are part of a larger set: references to objects outside them are notes, not errors",
+    )
     p.set_defaults(handler=run_validate)
 
 
@@ -136,6 +141,7 @@ def _context(args: argparse.Namespace) -> Any:
         existing_gateways=frozenset(args.existing_gateway),
         existing_gateway_classes=frozenset(args.existing_gateway_class),
         existing_resources=frozenset(args.existing),
+        partial=args.partial,
     )
 
 
@@ -165,6 +171,7 @@ def run_validate(args: argparse.Namespace) -> int:
         lint=not args.no_lint,
         crds_note=note,
         target_version=args.target_version,
+        values=loaded.values,
     )
     report = report.model_copy(
         update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}

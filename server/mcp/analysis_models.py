@@ -27,6 +27,10 @@ class MigrateInput(InputModel):
         default_factory=list,
         description="Secrets that exist at apply time but are not in these manifests, as name or namespace/name",
     )
+    partial: bool = Field(
+        False,
+        description="The manifests are part of a larger set: references to objects outside them are notes",
+    )
 
 
 # A manifest field's value: any JSON value, spelled out (recursively) so the output schema says what it is.
@@ -73,7 +77,8 @@ class ExplanationOut(BaseModel):
     mermaid: str = Field(description="Mermaid flowchart source (wrap it in a ```mermaid fence to render)")
 
 
-def _load(text: str) -> list[Any]:
+def _load(text: str) -> tuple[list[Any], list[str]]:
+    """The objects of the manifests text and their sources (manifests#N)."""
     from mcp.server.mcpserver.exceptions import ToolError
 
     from orchestrator.engine.validate import load_text
@@ -81,7 +86,7 @@ def _load(text: str) -> list[Any]:
     loaded = load_text(text, "manifests")
     if loaded.findings:
         raise ToolError("the manifests are not valid YAML: " + "; ".join(f.message for f in loaded.findings))
-    return list(loaded.documents)
+    return list(loaded.documents), list(loaded.sources)
 
 
 def run_migrate(inp: MigrateInput, crds_path: str | None) -> MigrationOut:
@@ -90,12 +95,14 @@ def run_migrate(inp: MigrateInput, crds_path: str | None) -> MigrationOut:
     from server.mcp.tool_models import crd_source
 
     crds, note = crd_source(crds_path, inp.target_version)
+    docs, sources = _load(inp.manifests)
     result = migrate_and_validate(
-        _load(inp.manifests),
+        docs,
         inp.target_version,
         crds=crds,
         crds_note=note,
-        context=LintContext(external_secrets=frozenset(inp.external_secrets)),
+        context=LintContext(external_secrets=frozenset(inp.external_secrets), partial=inp.partial),
+        sources=sources,
     )
     from server.mcp.tool_models import for_mcp
 
@@ -109,7 +116,7 @@ def run_migrate(inp: MigrateInput, crds_path: str | None) -> MigrationOut:
 def run_explain(inp: ExplainInput) -> ExplanationOut:
     from orchestrator.analysis.explain import explain_documents
 
-    return ExplanationOut.model_validate(explain_documents(_load(inp.manifests)).to_dict())
+    return ExplanationOut.model_validate(explain_documents(_load(inp.manifests)[0]).to_dict())
 
 
 class TraceInput(TraceRequest):
@@ -168,7 +175,7 @@ class TraceOut(BaseModel):
 def run_trace(inp: TraceInput) -> TraceOut:
     from orchestrator.analysis.trace import to_mermaid, trace_documents
 
-    trace = trace_documents(_load(inp.manifests), inp.model_dump(exclude={"manifests"}))
+    trace = trace_documents(_load(inp.manifests)[0], inp.model_dump(exclude={"manifests"}))
     data = trace.to_dict()
     data.pop("request")
     return TraceOut.model_validate(data | {"mermaid": to_mermaid(trace)})

@@ -35,6 +35,10 @@ class ValidateInput(InputModel):
     version: AIGatewayVersion = Field(
         DEFAULT_VERSION, description="AI Gateway version whose CRD schemas and rules apply"
     )
+    partial: bool = Field(
+        False,
+        description="The manifests are part of a larger set: references to objects outside them are notes",
+    )
 
 
 class ProvidersInput(InputModel):
@@ -99,10 +103,11 @@ def run_validate(inp: ValidateInput, crds_path: str | None) -> FindingsReport:
     report = validate_documents(
         loaded.documents,
         crds=crds,
-        context=LintContext(external_secrets=frozenset(inp.external_secrets)),
+        context=LintContext(external_secrets=frozenset(inp.external_secrets), partial=inp.partial),
         sources=loaded.sources,
         crds_note=note,
         target_version=inp.version,
+        values=loaded.values,
     )
     report = report.model_copy(
         update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}

@@ -46,7 +46,7 @@ KIND_ROLES: dict[str, str] = {
     "Deployment": "The Inference Extension endpoint picker (or a small Prometheus)",
     "Service": "The endpoint picker's gRPC port",
     "ConfigMap": "The endpoint picker's plugin configuration",
-    "ServiceAccount": "Identity of the endpoint picker",
+    "ServiceAccount": "A pod identity: the endpoint picker's, or the Envoy proxies' for IRSA or EKS Pod Identity",
     "Role": "What the endpoint picker may read in its namespace",
     "RoleBinding": "Grants the Role to the endpoint picker",
     "ClusterRole": "Cluster-wide reads the endpoint picker needs",

@@ -96,7 +96,7 @@ EXAMPLES: dict[str, Example] = {
         Example("aigw-install", "install", first_variant("aigw-install"), language="bash", manifests=False),
         Example("aigw-backend", "backend", first_variant("aigw-backend")),
         Example("aigw-auth", "auth", first_variant("aigw-auth")),
-        Example("aigw-route", "route", {"rules": ["gpt-4o-mini,gpt-4.1=openai"]}),
+        Example("aigw-route", "route", {"rules": ["gpt-5.4-mini,gpt-5.5=openai"]}),
         Example("aigw-ratelimit", "ratelimit", first_variant("aigw-ratelimit")),
         Example("aigw-inferencepool", "inferencepool", first_variant("aigw-inferencepool")),
         Example("aigw-mcproute", "mcproute", first_variant("aigw-mcproute")),

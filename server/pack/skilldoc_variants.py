@@ -162,12 +162,12 @@ VARIANTS: dict[str, tuple[Variant, ...]] = {
     "aigw-route": (
         Variant(
             "Each model to the provider that serves it",
-            {"rules": ["gpt-4o-mini,gpt-4.1=openai", "claude-sonnet-4-5=anthropic", "gpt-4o=azure-openai"]},
+            {"rules": ["gpt-5.4-mini,gpt-5.5=openai", "claude-sonnet-4-6=anthropic"]},
             needs=BACKENDS,
         ),
         Variant(
             "Gateway only (other variants reuse it)",
-            {"rules": ["gpt-4o-mini=openai"]},
+            {"rules": ["gpt-5.4-mini=openai"]},
             needs=BACKENDS,
         ),
         Variant(
@@ -175,7 +175,7 @@ VARIANTS: dict[str, tuple[Variant, ...]] = {
             {
                 "rules": [
                     {
-                        "models": ["gpt-4o-mini"],
+                        "models": ["gpt-5.4-mini"],
                         "backends": [
                             {"name": "openai", "weight": 80},
                             {"name": "azure-openai", "weight": 20},
@@ -188,7 +188,7 @@ VARIANTS: dict[str, tuple[Variant, ...]] = {
         ),
         Variant(
             "Failover with retries (OpenAI first, Azure OpenAI when it fails)",
-            {"rules": ["gpt-4o=openai@0,azure-openai@1"], "create_gateway": False},
+            {"rules": ["gpt-5.5=openai@0,azure-openai@1"], "create_gateway": False},
             needs=(*BACKENDS, GATEWAY),
         ),
         Variant(
@@ -196,7 +196,7 @@ VARIANTS: dict[str, tuple[Variant, ...]] = {
             {
                 "rules": [
                     {
-                        "models": ["gpt-4.1"],
+                        "models": ["gpt-5.5"],
                         "backends": [{"name": "openai"}],
                         "request_timeout": "300s",
                         "backend_request_timeout": "120s",
@@ -213,7 +213,7 @@ VARIANTS: dict[str, tuple[Variant, ...]] = {
                 "rules": [
                     {
                         "models": ["fast"],
-                        "backends": [{"name": "openai", "model_name_override": "gpt-4o-mini"}],
+                        "backends": [{"name": "openai", "model_name_override": "gpt-5.4-mini"}],
                     }
                 ],
                 "create_gateway": False,
@@ -228,7 +228,7 @@ VARIANTS: dict[str, tuple[Variant, ...]] = {
                 "route_name": "ai-gateway",
                 "token_limits": [{"limit": 100000, "unit": "Hour", "per_header": "x-user-id"}],
                 "quotas": [
-                    {"backend": "openai", "model_name": "gpt-4o-mini", "limit": 5000000, "duration": "1d"}
+                    {"backend": "openai", "model_name": "gpt-5.4-mini", "limit": 5000000, "duration": "1d"}
                 ],
             },
             needs=(SETUP,),
@@ -313,7 +313,11 @@ VARIANTS: dict[str, tuple[Variant, ...]] = {
     "aigw-semantic-router": (
         Variant(
             "Two expert models chosen by the router on an existing Gateway",
-            {"rules": ["math-expert,general-expert=vllm-llama3-8b-instruct"], "create_gateway": False},
+            {
+                "rules": ["math-expert,general-expert=vllm-llama3-8b-instruct"],
+                "router_models": ["math-expert=math"],
+                "create_gateway": False,
+            },
             # Its EnvoyPatchPolicy and its backend (from aigw-backend) are checked in
             # tests/skills/test_semantic_router.py.
             manifests=False,

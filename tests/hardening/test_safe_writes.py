@@ -126,7 +126,7 @@ WRITERS = [
     ("install",),
     ("init",),
     ("explain", str(REPO / "skills/aigw-explain/assets/openai-anthropic.yaml")),
-    ("trace", str(REPO / "skills/aigw-explain/assets/openai-anthropic.yaml"), "--model", "gpt-4o-mini"),
+    ("trace", str(REPO / "skills/aigw-explain/assets/openai-anthropic.yaml"), "--model", "gpt-5.4-mini"),
     (
         "migrate",
         str(REPO / "skills/aigw-migrate/assets/v0.5-gemini.yaml"),

@@ -167,8 +167,34 @@ def test_install_script_checks_for_its_values_file_before_running_helm(tmp_path)
 
 def test_readme_lists_models_and_apply_steps():
     readme = build_bundle(yaml.safe_load(example_text("openai-anthropic")), crds=None).files["README.md"]
-    assert "| `gpt-4o-mini` | `openai` | openai | `gpt-4o-mini` |" in readme
+    assert "| `gpt-5.4-mini` | `openai` | openai | `gpt-5.4-mini` |" in readme
     assert "kubectl apply -k ." in readme and "./install.sh" in readme and "./secrets.sh" in readme
+
+
+def test_custom_envoy_gateway_namespace_reaches_the_readme_and_the_controller_install():
+    intake = yaml.safe_load(example_text("openai-anthropic"))
+    intake.setdefault("installation", {})["envoy_gateway_namespace"] = "edge-system"
+    bundle = build_bundle(intake, crds=None)
+    (forward,) = [line for line in bundle.files["README.md"].splitlines() if "port-forward" in line]
+    assert forward.startswith("kubectl port-forward -n edge-system svc/$(kubectl get svc -n edge-system ")
+    assert "envoy-gateway-system" not in bundle.files["README.md"]
+    assert "--set envoyGateway.namespace=edge-system" in bundle.files["install.sh"]
+
+
+def test_semantic_router_addon_ships_its_chart_values_and_needs_the_router_models():
+    from skills.errors import InputError
+
+    intake = yaml.safe_load(example_text("openai-anthropic"))
+    intake.setdefault("installation", {})["addons"] = ["semantic-router"]
+    with pytest.raises(
+        InputError, match=r"installation\.semantic_router: required with the semantic-router addon"
+    ):
+        build_bundle(intake, crds=None)
+    intake["installation"]["semantic_router"] = {"models": [intake["providers"][0]["models"][0]]}
+    bundle = build_bundle(intake, crds=None)
+    values = yaml.safe_load(bundle.files["semantic-router-values.yaml"])["config"]
+    assert values["routing"]["modelCards"] == [{"name": intake["providers"][0]["models"][0]}]
+    assert "-f semantic-router-values.yaml" in bundle.files["install.sh"]
 
 
 def test_example_intake_paths_are_package_data():

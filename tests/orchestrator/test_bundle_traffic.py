@@ -75,7 +75,7 @@ def test_canary_scenario_starts_at_the_first_stage_and_lists_every_stage():
         ("openai", 95),
         ("azure-openai", 5),
     ]
-    assert "stage 4 (100%): gpt-4o-mini: openai=0, azure-openai=100" in bundle.files["README.md"]
+    assert "stage 4 (100%): gpt-5.4-mini: openai=0, azure-openai=100" in bundle.files["README.md"]
 
 
 def test_canary_bundle_carries_each_stage_route_and_each_validates_in_place_of_the_current_route(crd_set):

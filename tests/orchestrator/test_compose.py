@@ -127,3 +127,73 @@ def test_two_entries_with_the_same_backend_name_are_refused():
         compose(
             {"providers": [{"provider": "openai", "models": ["a"]}, {"provider": "openai", "models": ["b"]}]}
         )
+
+
+def _kinds(comp, kind):  # type: ignore[no-untyped-def]
+    return [obj for obj, _ in comp.documents if obj["kind"] == kind]
+
+
+def test_aws_default_chain_runs_the_gateways_envoy_pods_as_its_service_account():
+    bedrock = {"provider": "aws-bedrock", "models": ["us.amazon.nova-micro-v1:0"]}
+    comp = compose({"providers": [bedrock], "installation": {"envoy_gateway_namespace": "eg"}})
+    (account,) = _kinds(comp, "ServiceAccount")
+    (proxy,) = _kinds(comp, "EnvoyProxy")
+    (gateway,) = _kinds(comp, "Gateway")
+    assert account["metadata"]["namespace"] == "eg"
+    assert proxy["spec"]["provider"]["kubernetes"]["envoyServiceAccount"] == {
+        "name": account["metadata"]["name"]
+    }
+    assert gateway["spec"]["infrastructure"]["parametersRef"]["name"] == proxy["metadata"]["name"]
+    # A Gateway names one EnvoyProxy: with observability, its telemetry EnvoyProxy carries the account too.
+    second = {**bedrock, "name": "bedrock-2", "models": ["us.amazon.nova-pro-v1:0"]}
+    observed = compose({"providers": [bedrock, second], "observability": {}})
+    (proxy,) = _kinds(observed, "EnvoyProxy")
+    kubernetes = proxy["spec"]["provider"]["kubernetes"]
+    assert (
+        kubernetes["envoyServiceAccount"] == {"name": "ai-gateway-envoy-aws"}
+        and "envoyDeployment" in kubernetes
+    )
+    assert proxy["spec"]["telemetry"]["accessLog"]
+    assert len(_kinds(observed, "ServiceAccount")) == 1  # both AWS providers ask for the same account
+    gateway = _kinds(observed, "Gateway")[0]
+    assert gateway["spec"]["infrastructure"]["parametersRef"]["name"] == proxy["metadata"]["name"]
+
+
+def test_two_aws_providers_asking_for_different_envoy_service_accounts_are_refused():
+    a = {"provider": "aws-bedrock", "models": ["m1"], "auth": {"aws_service_account": "envoy-a"}}
+    b = {"provider": "aws-bedrock", "name": "b", "models": ["m2"], "auth": {"aws_service_account": "envoy-b"}}
+    with pytest.raises(InputError, match="run as one ServiceAccount"):
+        compose({"providers": [a, b]})
+
+
+def _limit_headers(comp):  # type: ignore[no-untyped-def]
+    (policy,) = [o for o in _kinds(comp, "BackendTrafficPolicy") if "rateLimit" in o["spec"]]
+    rules = policy["spec"]["rateLimit"]["global"]["rules"]
+    return [h["name"] for r in rules for s in r["clientSelectors"] for h in s["headers"]]
+
+
+def test_per_user_limits_key_on_the_header_client_auth_sets_from_a_verified_identity():
+    openai = {"provider": "openai", "models": ["gpt-5.4-mini"]}
+    limits = {"token_limits": [{"limit": 1000}]}
+    jwt = {
+        "type": "jwt",
+        "issuer": "https://idp.example.com",
+        "jwks_uri": "https://idp.example.com/jwks",
+        "claim_to_headers": ["email=x-user-email"],
+    }
+    assert _limit_headers(compose({"providers": [openai], "limits": limits, "client_auth": jwt})) == [
+        "x-user-email"
+    ]
+    apikey = {"type": "apikey", "clients": [{"id": "team-a"}], "forward_client_id_header": "x-team"}
+    assert _limit_headers(compose({"providers": [openai], "limits": limits, "client_auth": apikey})) == [
+        "x-team"
+    ]
+    # An explicit header is kept (lint AIGW-L062 warns if client auth does not set it); without client auth the
+    # result warns that clients can pick their own budget.
+    explicit = {"token_limits": [{"limit": 1000, "per_header": "x-tenant"}]}
+    assert _limit_headers(compose({"providers": [openai], "limits": explicit, "client_auth": jwt})) == [
+        "x-tenant"
+    ]
+    open_comp = compose({"providers": [openai], "limits": limits})
+    assert _limit_headers(open_comp) == ["x-user-id"]
+    assert any(n.startswith("Warning: budgets are keyed on x-user-id") for n in open_comp.notes)

@@ -261,3 +261,29 @@ def test_cli_refuses_unreadable_input_with_exit_2(tmp_path: Path, capsys: pytest
     bad.write_text("kind: [unclosed\n")
     code, _, stderr = _cli(capsys, "migrate", str(bad))
     assert code == 2 and "aigw-skills migrate: cannot read the input" in stderr
+
+
+def test_cli_findings_name_the_input_file_and_partial_input_makes_outside_references_notes(
+    shared_crds: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixture = FIXTURES / "v0.3.yaml"
+    code, stdout, _ = _cli(capsys, "migrate", str(fixture), "--crds", str(shared_crds), "--format", "json")
+    (missing,) = [f for f in json.loads(stdout)["validation"]["findings"] if f["rule"] == "AIGW-L007"]
+    assert code == 1 and missing["severity"] == "error"
+    assert missing["source"].startswith(f"{fixture}#") and "<input>" not in stdout
+    code, stdout, _ = _cli(
+        capsys, "migrate", str(fixture), "--crds", str(shared_crds), "--format", "json", "--partial"
+    )
+    (note,) = [f for f in json.loads(stdout)["validation"]["findings"] if f["rule"] == "AIGW-L007"]
+    assert code == 0 and note["severity"] == "info"
+
+
+def test_objects_the_migration_creates_are_named_after_the_document_that_needed_them() -> None:
+    from orchestrator.analysis.migrate.rewrite import migrate_documents
+
+    docs = fixture_docs("v0.3")
+    migration = migrate_documents(docs, "v1.1.0", [f"in.yaml#{i + 1}" for i in range(len(docs))])
+    assert len(migration.sources) == len(migration.documents)
+    created = [s for s in migration.sources if s.endswith(" (created)")]
+    kinds = [d["kind"] for d, s in zip(migration.documents, migration.sources, strict=True) if s in created]
+    assert created and "GatewayConfig" in kinds and all(s.startswith("in.yaml#") for s in migration.sources)

@@ -80,8 +80,12 @@ def test_readme_sends_a_bearer_token_when_jwt_is_on() -> None:
 
 
 def test_readme_sends_the_per_user_header_token_limits_key_on() -> None:
-    readme = build_bundle(yaml.safe_load(example_text("token-limits-per-user"))).files["README.md"]
-    assert '-H "x-user-id: alice"' in readme
+    data = yaml.safe_load(example_text("token-limits-per-user"))
+    # The example keys its budgets on x-user-id set from the JWT's sub claim: the request sends the token.
+    readme = build_bundle(data).files["README.md"]
+    assert "Authorization: Bearer $GATEWAY_TOKEN" in readme and "x-user-id: alice" not in readme
+    data.pop("client_auth")  # without client auth the client sends the header the budgets key on
+    assert '-H "x-user-id: alice"' in build_bundle(data).files["README.md"]
 
 
 def test_build_fails_when_a_readme_request_would_not_reach_its_backend() -> None:

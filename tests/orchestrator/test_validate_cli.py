@@ -318,3 +318,68 @@ def test_the_installed_cli_dispatches_validate(
     cli_module = pytest.importorskip("server.cli.main")
     assert cli_module.main(["validate", "--crds", str(crds_dir), str(files["clean.yaml"])]) == 0
     assert capsys.readouterr().out.startswith("6 documents, 0 errors")
+
+
+def test_partial_input_turns_references_outside_the_files_into_notes(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ref.yaml names a Secret and an AIServiceBackend it does not hold: an error on its own, a note when the
+    # user says the files are part of a larger set.
+    code, out, _ = cli(["validate", "--format", "json", str(files["ref.yaml"])], capsys)
+    whole = json.loads(out)
+    assert code == 1 and [f["rule"] for f in whole["findings"] if f["severity"] == "error"] == ["AIGW-L007"]
+    code, out, _ = cli(["validate", "--partial", "--format", "json", str(files["ref.yaml"])], capsys)
+    part = json.loads(out)
+    assert code == 0 and part["ok"] is True
+    (note,) = [f for f in part["findings"] if f["rule"] == "AIGW-L007"]
+    assert note["severity"] == "info" and "partial input: it may exist outside these files" in note["message"]
+    # A finding about the files themselves stays an error with --partial: two policies on one backend.
+    twice = files["ref.yaml"].with_name("twice.yaml")
+    twice.write_text(WITH_SECRET_REF + "---\n" + WITH_SECRET_REF.replace("name: key,", "name: key-2,"))
+    code, out, _ = cli(["validate", "--partial", "--format", "json", str(twice)], capsys)
+    errors = [f["rule"] for f in json.loads(out)["findings"] if f["severity"] == "error"]
+    assert code == 1 and errors == ["AIGW-L006"]
+
+
+def test_findings_name_the_file_and_document_they_are_in(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _code, out, _ = cli(["validate", "--format", "json", str(files["ref.yaml"])], capsys)
+    (finding,) = [f for f in json.loads(out)["findings"] if f["rule"] == "AIGW-L007"]
+    assert finding["source"] == f"{files['ref.yaml']}#1"
+
+
+GLOBAL_LIMIT = """\
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: BackendTrafficPolicy
+metadata: {name: limits, namespace: default}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: route}]
+  rateLimit:
+    type: Global
+    global:
+      rules: [{limit: {requests: 100, unit: Hour}}]
+"""
+REDIS_VALUES = (
+    "config:\n  envoyGateway:\n    rateLimit:\n      backend:\n        type: Redis\n"
+    "        redis: {url: redis.redis-system.svc.cluster.local:6379}\n"
+)
+
+
+def test_the_redis_rate_limit_lint_reads_the_envoy_gateway_values_given_with_the_manifests(
+    tmp_path: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    limit = tmp_path / "limit.yaml"
+    limit.write_text(GLOBAL_LIMIT)
+    redis = tmp_path / "envoy-gateway-values.yaml"
+    redis.write_text(REDIS_VALUES)
+
+    def l030(*paths: Path) -> list[str]:
+        _code, out, _ = cli(["validate", "--format", "json", *map(str, paths)], capsys)
+        return [f["message"] for f in json.loads(out)["findings"] if f["rule"] == "AIGW-L030"]
+
+    assert l030(limit, redis) == []  # before: warned although the values configure Redis
+    (alone,) = l030(limit)
+    assert "no Envoy Gateway helm values among the files" in alone
+    (other,) = l030(limit, files["values.yaml"])  # Envoy Gateway values without a rate limit backend
+    assert f"{files['values.yaml']}#1" in other and "have no config.envoyGateway.rateLimit.backend" in other

@@ -44,7 +44,7 @@ PRODUCTION_SCENARIOS: dict[str, dict[str, Any]] = {
         "environment": ENV_DEFAULT,
         "providers": {"providers": ["openai", "aws-bedrock"]},
         "details": {
-            "openai__models": "chat=gpt-4o-mini",
+            "openai__models": "chat=gpt-5.4-mini",
             "aws_bedrock__models": "chat=us.amazon.nova-micro-v1:0",
             "aws_bedrock__region": "us-east-1",
         },
@@ -56,8 +56,8 @@ PRODUCTION_SCENARIOS: dict[str, dict[str, Any]] = {
         "environment": ENV_DEFAULT,
         "providers": {"providers": ["openai", "azure-openai"]},
         "details": {
-            "openai__models": "gpt-4o-mini",
-            "azure_openai__models": "gpt-4o-mini",
+            "openai__models": "gpt-5.4-mini",
+            "azure_openai__models": "gpt-5.4-mini",
             "azure_openai__resource": "my-openai-resource",
         },
         "routing": {"strategy": "split"},
@@ -67,14 +67,14 @@ PRODUCTION_SCENARIOS: dict[str, dict[str, Any]] = {
     "jwt-client-auth": {
         "environment": ENV_DEFAULT,
         "providers": {"providers": ["openai"]},
-        "details": {"openai__models": "gpt-4o-mini, gpt-4.1"},
+        "details": {"openai__models": "gpt-5.4-mini, gpt-5.5"},
         "features": {"features": ["client-auth", "observability"]},
         "production": JWT_PRODUCTION,
     },
     "apikey-client-auth": {
         "environment": ENV_DEFAULT,
         "providers": {"providers": ["anthropic"]},
-        "details": {"anthropic__models": "claude-3-5-sonnet"},
+        "details": {"anthropic__models": "claude-sonnet-4-6"},
         "features": {"features": ["client-auth"]},
         "production": {"client_auth": "apikey", "apikey_clients": "team-a, team-b=TEAM_B_GATEWAY_KEY"},
     },
@@ -106,6 +106,7 @@ def expected_files(scenario: str, crds) -> dict[str, str]:
         "type": TOKEN_LIMIT["token_limit_type"],
     }
     data["limits"] = {"token_limits": [first]}
+    data.pop("client_auth")  # the example puts JWT auth in front of the budgets; this form's answers do not
     return build_bundle(data, crds=crds).files
 
 
@@ -290,7 +291,7 @@ async def test_a_key_pasted_as_an_api_client_is_refused_and_not_echoed(server, m
 
 def test_terminal_asks_the_production_round_and_builds_the_intake_files_bundle(crds):
     # environment (5), providers, details (openai: models, key variable), features, then the JWT fields.
-    lines = ["", "", "", "", "", "openai", "gpt-4o-mini, gpt-4.1", "", "client-auth, observability"]
+    lines = ["", "", "", "", "", "openai", "gpt-5.4-mini, gpt-5.5", "", "client-auth, observability"]
     lines += ["jwt", JWT_PRODUCTION["jwt_issuer"], JWT_PRODUCTION["jwt_jwks_uri"], "ai-gateway", ""]
     # apikey clients, access logs, metrics (a bad answer, asked again: Enter keeps annotations), tracing.
     lines += ["", "", "x", "", JWT_PRODUCTION["tracing_endpoint"], "0.1"]

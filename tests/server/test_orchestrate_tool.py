@@ -44,9 +44,9 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "environment": ENV_DEFAULT,
         "providers": {"providers": ["openai", "anthropic"]},
         "details": {
-            "openai__models": "gpt-4o-mini",
+            "openai__models": "gpt-5.4-mini",
             "openai__secret_env": "OPENAI_API_KEY",
-            "anthropic__models": "claude-3-5-sonnet",
+            "anthropic__models": "claude-sonnet-4-6",
             "anthropic__secret_env": "ANTHROPIC_API_KEY",
         },
     },
@@ -64,7 +64,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "environment": ENV_DEFAULT,
         "providers": {"providers": ["azure-openai"]},
         "details": {
-            "azure_openai__models": "gpt-4o-mini",
+            "azure_openai__models": "gpt-5.4-mini",
             "azure_openai__resource": "my-openai-resource",
             "azure_openai__auth": "AzureCredentials",
             "azure_openai__azure_client_id": "00000000-0000-0000-0000-000000000001",
@@ -81,8 +81,8 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "environment": ENV_DEFAULT,
         "providers": {"providers": ["openai", "anthropic-openai", "aws-bedrock"]},
         "details": {
-            "openai__models": "chat=gpt-4o-mini",
-            "anthropic_openai__models": "chat=claude-sonnet-4-5",
+            "openai__models": "chat=gpt-5.4-mini",
+            "anthropic_openai__models": "chat=claude-sonnet-4-6",
             "aws_bedrock__models": "chat=us.amazon.nova-pro-v1:0",
             "aws_bedrock__region": "us-east-1",
         },
@@ -92,8 +92,8 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "environment": ENV_DEFAULT,
         "providers": {"providers": ["openai", "azure-openai"]},
         "details": {
-            "openai__models": "gpt-4o-mini",
-            "azure_openai__models": "gpt-4o-mini",
+            "openai__models": "gpt-5.4-mini",
+            "azure_openai__models": "gpt-5.4-mini",
             "azure_openai__resource": "my-openai-resource",
         },
         "routing": {"strategy": "split", "openai__weight": 80, "azure_openai__weight": 20},
@@ -355,7 +355,7 @@ async def test_a_complete_intake_skips_every_question(server):
 async def test_a_pasted_key_in_an_intake_is_refused_not_echoed_and_the_intake_comes_back(server):
     key = "sk-ant-" + "Q" * 40
     intake = {
-        "providers": [{"provider": "anthropic", "models": ["claude-3-5-sonnet"], "auth": {"secret_env": key}}]
+        "providers": [{"provider": "anthropic", "models": ["claude-sonnet-4-6"], "auth": {"secret_env": key}}]
     }
     async with Client(server, mode="auto") as client:
         result = await client.call_tool("aigw_orchestrate", {"intake": intake})
@@ -417,7 +417,7 @@ async def test_progress_is_reported_while_building(server):
     async with Client(server, mode="legacy") as client:
         await client.call_tool(
             "aigw_orchestrate",
-            {"intake": {"providers": [{"provider": "openai", "models": ["gpt-4o-mini"]}]}},
+            {"intake": {"providers": [{"provider": "openai", "models": ["gpt-5.4-mini"]}]}},
             progress_callback=on_progress,
         )
     assert seen == ["composing manifests", "validated"]

@@ -201,6 +201,19 @@ async def test_validate_tool_reports_a_route_to_a_missing_backend_with_a_hint(mo
     assert any("openai" in f["message"] and f["hint"] for f in errors), errors
 
 
+async def test_validate_tool_with_partial_input_makes_the_missing_backend_a_note(mode: str) -> None:
+    from skills.api import route
+
+    manifests = route(**VALID_INPUTS["aigw_route"]).yaml
+    async with connect(mode) as client:
+        result = await client.call_tool("aigw_validate", {"manifests": manifests, "partial": True})
+    report = result.structured_content
+    assert report is not None and report["ok"] is True
+    notes = [f for f in report["findings"] if "openai" in f["message"]]
+    assert notes and all(f["severity"] == "info" and "partial input" in f["message"] for f in notes)
+    assert all(f["source"].startswith("manifests#") for f in report["findings"])
+
+
 async def test_validate_tool_reports_invalid_yaml_as_a_finding_with_its_line(mode: str) -> None:
     async with connect(mode) as client:
         result = await client.call_tool("aigw_validate", {"manifests": "kind: Backend\n  bad: [indent\n"})

@@ -189,6 +189,35 @@ def _run_dry(command: str, env: dict[str, str], cwd: str) -> dict[str, Any]:
 
 
 @kubectl
+def test_aws_default_chain_runs_the_envoy_pods_as_a_named_service_account_through_an_envoy_proxy() -> None:
+    # Envoy Gateway v1.8.1 EnvoyProxy.spec.provider.kubernetes.envoyServiceAccount, as upstream ai-gateway
+    # examples/basic/aws-pod-identity.yaml (v1.1.0): no more annotating the hashed account Envoy Gateway creates.
+    result = auth(**VARIANTS["aws-default-chain"], envoy_gateway_namespace="eg", gateway_namespace="edge")
+    _policy, account, proxy = result.manifests
+    assert (account["kind"], account["metadata"]["namespace"]) == ("ServiceAccount", "eg")
+    assert "annotations" not in account["metadata"]  # EKS Pod Identity: an association, not an annotation
+    assert (proxy["kind"], proxy["metadata"]["namespace"]) == ("EnvoyProxy", "edge")
+    assert proxy["spec"]["provider"] == {
+        "type": "Kubernetes",
+        "kubernetes": {"envoyServiceAccount": {"name": account["metadata"]["name"]}},
+    }
+    assert any("create-pod-identity-association" in n and "--namespace eg" in n for n in result.notes)
+    assert not any("annotate the ServiceAccount EG creates" in n for n in result.notes)
+    irsa = auth(**VARIANTS["aws-default-chain"], aws_role_arn="arn:aws:iam::123456789012:role/bedrock")
+    annotations = irsa.manifests[1]["metadata"]["annotations"]
+    assert annotations == {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/bedrock"}
+    assert any("system:serviceaccount:envoy-gateway-system:ai-gateway-envoy-aws" in n for n in irsa.notes)
+
+
+def test_only_the_aws_default_chain_emits_a_proxy_identity() -> None:
+    for case in ("aws-credentials-file", "aws-oidc", "openai-apikey"):
+        assert [m["kind"] for m in auth(**VARIANTS[case]).manifests] == ["BackendSecurityPolicy"]
+    with pytest.raises(InputError, match="aws_service_account: only used with aws_mode default-chain"):
+        auth(**VARIANTS["aws-credentials-file"], aws_service_account="envoy")
+    with pytest.raises(InputError, match="aws_role_arn: not used with a credentials file"):
+        auth(**VARIANTS["aws-credentials-file"], aws_role_arn="arn:aws:iam::123456789012:role/x")
+
+
 def test_secret_command_reads_the_value_from_the_env_var_at_apply_time(tmp_path) -> None:  # type: ignore[no-untyped-def]
     value = "value with spaces, 'quotes' and $dollar"
     (shape,) = auth(**VARIANTS["openai-apikey"]).secrets

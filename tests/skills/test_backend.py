@@ -97,6 +97,34 @@ def test_backend_ref_is_always_an_envoy_gateway_backend_and_tls_hostname_equals_
     assert list(yaml.safe_load_all(result.yaml)) == result.manifests
 
 
+# Model ids the providers no longer serve (their deprecation pages, checked December 2026), some of them still in
+# upstream's examples. A preset's example must be something a user can call today.
+RETIRED_MODELS = {
+    "claude-3-5-sonnet",  # never an API id; the family is retired
+    "anthropic.claude-3-5-sonnet-20241022-v2:0",
+    "claude-3-7-sonnet@20250219",
+    "claude-sonnet-4@20250514",
+    "gpt-4o-mini",
+    "gpt-4.1",
+    "gemini-2.5-flash",  # Gemini API shutdown 2026-12-01
+    "gemini-2.5-pro",
+    "deepseek-chat",  # retired 2026-07-24 for deepseek-v4-flash
+    "deepseek-reasoner",
+    "llama-3.3-70b-versatile",  # Groq, decommissioned 2026-08-16
+    "us.meta.llama3-2-1b-instruct-v1:0",
+}
+
+
+def test_preset_example_models_are_ids_the_provider_still_serves() -> None:
+    examples = {(p.id, m) for p in PRESETS.values() for m in p.example_models}
+    assert {(pid, m) for pid, m in examples if m in RETIRED_MODELS} == set()
+    assert PRESETS["anthropic"].example_models[0] == "claude-sonnet-4-6"
+    # Bedrock serves Claude 4.x on demand only through a cross-region inference profile (us./eu./global. prefix).
+    assert all(m.startswith(("us.", "eu.", "global.")) for m in PRESETS["aws-anthropic"].example_models)
+    # Vertex AI names a Claude version with @date, or the undated 4.6 alias.
+    assert all("@" in m or m.endswith("-4-6") for m in PRESETS["gcp-anthropic"].example_models)
+
+
 @pytest.mark.parametrize("provider", sorted(PRESETS))
 def test_preset_values_are_well_formed(provider: str) -> None:
     p = PRESETS[provider]

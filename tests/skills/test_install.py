@@ -99,7 +99,10 @@ def test_plan_installs_eg_then_crds_then_controller_with_pinned_versions(version
 def test_existing_envoy_gateway_is_upgraded_in_place_and_kept_on_uninstall() -> None:
     result = install(envoy_gateway_installed=True)
     first = shlex.split(result.steps[0].command)
-    assert first[:3] == ["helm", "upgrade", "eg"] and "--reuse-values" in first and "-i" not in first
+    assert first[:3] == ["helm", "upgrade", "eg"] and "-i" not in first
+    # --reuse-values would keep the old chart's defaults on a version upgrade; this resets them to the new
+    # chart's and keeps only the user's own values (Helm 3.14+).
+    assert "--reset-then-reuse-values" in first and "--reuse-values" not in first
     assert not any("uninstall eg " in s.command for s in result.uninstall)
     assert any("helm uninstall eg " in s.command for s in install().uninstall)
 
@@ -119,6 +122,18 @@ def test_custom_namespaces_reach_every_command() -> None:
     assert "envoy-gateway-system" not in text and "envoy-ai-gateway-system" not in text
     assert "--timeout=5m -n eg deployment/envoy-gateway" in text
     assert "-n ai-gw deployment/ai-gateway-controller" in text
+
+
+def test_custom_envoy_gateway_namespace_reaches_the_ai_gateway_chart() -> None:
+    # ai-gateway internal/controller/gateway.go (v1.1.0) finds a Gateway's Envoy pods in the Gateway's namespace
+    # and in --envoyGatewayNamespace, which the chart sets from envoyGateway.namespace.
+    custom = [s.command for s in install(envoy_gateway_namespace="eg").steps]
+    (controller,) = [c for c in custom if c.startswith("helm upgrade -i aieg ")]
+    assert "envoyGateway.namespace=eg" in shlex.split(controller)
+    (crds,) = [c for c in custom if c.startswith("helm upgrade -i aieg-crd ")]
+    assert "envoyGateway" not in crds
+    default = [s.command for s in install().steps]
+    assert not any("envoyGateway.namespace" in c for c in default)  # the chart's default already matches
 
 
 def test_duplicate_addons_are_applied_once() -> None:

@@ -87,7 +87,12 @@ def test_token_ratelimit_equivalent_matches_golden_and_is_clean_under_the_engine
         rate_limit_backend=True,
     )
     report = validate_documents(docs, crds=crd_set, context=context)
-    assert report.findings == [], [f.message for f in report.findings]
+    # Upstream's example keys the budgets on x-user-id with no client auth in front: AIGW-L062 says a client can
+    # pick its own budget. Nothing else is reported.
+    assert {(f.rule, f.severity) for f in report.findings} == {("AIGW-L062", "warning")}, [
+        f.message for f in report.findings
+    ]
+    assert any("aigw-clientauth" in n for n in limits.notes)
 
 
 def test_provider_fallback_equivalent_matches_upstream_route_and_retry_and_its_golden(crd_set, golden):
@@ -225,6 +230,16 @@ def test_one_metadata_key_cannot_mean_two_costs():
                 "costs": [{"type": "InputToken", "metadata_key": "k"}],
             }
         )
+
+
+def test_per_client_limits_warn_that_a_client_set_header_can_be_spoofed_unless_client_auth_sets_it():
+    limit = {"type": "TotalToken", "limit": 1000, "per_header": "x-user-id"}
+    spoofable = build_ratelimit({"token_limits": [limit]})
+    assert any(n.startswith("Warning: budgets are keyed on x-user-id") for n in spoofable.notes)
+    behind_auth = build_ratelimit({"token_limits": [limit], "client_auth": True})
+    assert not any("keyed on" in n for n in behind_auth.notes)
+    shared = build_ratelimit({"token_limits": [{**limit, "per_header": None}]})
+    assert not any("keyed on" in n for n in shared.notes)
 
 
 def test_limits_come_with_the_costs_patch_and_the_1754_note():

@@ -12,10 +12,10 @@ from skills.route import RouteInput, build_route
 LIVE = build_route(
     {
         "rules": [
-            "gpt-4o=openai@0,azure-openai@1",
+            "gpt-5.5=openai@0,azure-openai@1",
             {
                 "models": ["fast"],
-                "backends": [{"name": "openai", "model_name_override": "gpt-4o-mini", "weight": 3}],
+                "backends": [{"name": "openai", "model_name_override": "gpt-5.4-mini", "weight": 3}],
                 "request_timeout": "120s",
             },
         ],
@@ -30,7 +30,7 @@ LIVE_ROUTE = next(d for d in LIVE.manifests if d["kind"] == "AIGatewayRoute")
 
 def test_adding_a_model_keeps_every_existing_rule_unchanged() -> None:
     result = build_route(
-        {"existing_route": yaml.safe_dump(LIVE_ROUTE), "rules": ["claude-sonnet-4-5=anthropic"]}
+        {"existing_route": yaml.safe_dump(LIVE_ROUTE), "rules": ["claude-sonnet-4-6=anthropic"]}
     )
     [route] = [d for d in result.manifests if d["kind"] == "AIGatewayRoute"]
     assert route["metadata"]["name"] == "team-route" and route["metadata"]["namespace"] == "ai"
@@ -47,8 +47,8 @@ def test_a_kubectl_list_and_a_multi_document_file_are_read_too() -> None:
     listing = yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [LIVE_ROUTE]})
     stream = LIVE.yaml  # the whole file the route was applied from: Gateway, policies and the route
     for text in (listing, stream):
-        inp = RouteInput.parse({"existing_route": text, "rules": ["claude-sonnet-4-5=anthropic"]})
-        assert [r.models for r in inp.rules][-1] == ["claude-sonnet-4-5"] and len(inp.rules) == 3
+        inp = RouteInput.parse({"existing_route": text, "rules": ["claude-sonnet-4-6=anthropic"]})
+        assert [r.models for r in inp.rules][-1] == ["claude-sonnet-4-6"] and len(inp.rules) == 3
 
 
 def test_a_model_already_routed_is_refused_naming_both_rules() -> None:

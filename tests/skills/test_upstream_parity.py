@@ -24,6 +24,13 @@ from skills.result import SkillResult
 from tests.conftest import shared_path
 
 NOT_OURS = {"ServiceAccount", "Role", "RoleBinding", "EnvoyProxy", "Deployment", "Service"}
+AWS_IDENTITY = ("aws-irsa.yaml", "aws-pod-identity.yaml")  # we emit their ServiceAccount and EnvoyProxy too
+
+
+def _not_ours(case: str) -> set[str]:
+    return NOT_OURS - {"ServiceAccount", "EnvoyProxy"} if case in AWS_IDENTITY else NOT_OURS
+
+
 REF_KEYS = {
     "targetRefs",
     "backendRef",
@@ -85,10 +92,15 @@ def _aws() -> list[SkillResult]:
     ]
 
 
-def _aws_default_chain() -> list[SkillResult]:
+def _aws_default_chain(role_arn: str | None = None) -> list[SkillResult]:
+    # The Envoy pods' ServiceAccount and the EnvoyProxy naming it, as upstream's examples (no Role: nothing in
+    # the Envoy pods reads the Kubernetes API; the controller mounts the filter config).
+    identity = {"aws_service_account": "ai-gateway-dataplane-aws"} | (
+        {"aws_role_arn": role_arn} if role_arn else {}
+    )
     return [
         backend(name="bedrock", provider="aws-bedrock"),
-        auth(type="AWSCredentials", targets=["bedrock"], aws_region="us-east-1"),
+        auth(type="AWSCredentials", targets=["bedrock"], aws_region="us-east-1", **identity),
         route(rules=["us.amazon.nova-micro-v1:0=bedrock"], **NO_GATEWAY),
     ]
 
@@ -193,7 +205,7 @@ CASES = {
     "openai.yaml": _openai,
     "anthropic.yaml": _anthropic,
     "aws.yaml": _aws,
-    "aws-irsa.yaml": _aws_default_chain,
+    "aws-irsa.yaml": lambda: _aws_default_chain("arn:aws:iam::123456789012:role/ai-gateway-bedrock-role"),
     "aws-pod-identity.yaml": _aws_default_chain,
     "aws-bedrock-openai-anthropic.yaml": _aws_bedrock_openai_anthropic,
     "azure_openai.yaml": _azure,
@@ -251,6 +263,11 @@ def _normalise(doc: dict[str, Any], case: str) -> tuple[str, str, str]:
         del aws_file["profile"]
     if kind == "Gateway":
         spec.pop("infrastructure", None)
+    pod = spec.get("provider", {}).get("kubernetes", {}).get("envoyDeployment", {}).get("pod", {})
+    if kind == "EnvoyProxy" and "serviceAccountName" in pod:
+        # upstream aws-irsa.yaml patches the pod; Envoy Gateway v1.8.1's own field is envoyServiceAccount, which
+        # also names the account Envoy Gateway applies (resource_provider.go serviceAccountName).
+        spec["provider"]["kubernetes"] = {"envoyServiceAccount": {"name": pod["serviceAccountName"]}}
     if kind == "Backend" and case in ENDPOINT_SHAPE_ONLY:
         spec["endpoints"] = [{"port": next(iter(e.values()))["port"]} for e in spec["endpoints"]]
     spec = _strip_refs(spec, doc["metadata"].get("namespace", "default"))
@@ -272,7 +289,9 @@ def test_every_upstream_basic_example_has_a_parity_case() -> None:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_same_kinds_and_api_versions_as_upstream(case: str) -> None:
     upstream = {
-        (d["kind"], _normalise(d, case)[1]) for d in _upstream(case) if d["kind"] not in NOT_OURS | {"Secret"}
+        (d["kind"], _normalise(d, case)[1])
+        for d in _upstream(case)
+        if d["kind"] not in _not_ours(case) | {"Secret"}
     }
     ours_docs, _ = _ours(case)
     ours = {(d["kind"], d["apiVersion"]) for d in ours_docs}
@@ -286,8 +305,8 @@ def test_same_spec_fields_as_upstream_after_normalising_names(case: str) -> None
     upstream_docs = [
         d
         for d in _upstream(case)
-        if d["kind"] not in NOT_OURS | {"Secret"}
-        and not (case in ("aws-irsa.yaml", "aws-pod-identity.yaml") and d["kind"] == "Gateway")
+        if d["kind"] not in _not_ours(case) | {"Secret"}
+        and not (case in AWS_IDENTITY and d["kind"] == "Gateway")
     ]
     ours_docs, _ = _ours(case)
     upstream = {_normalise(d, case) for d in upstream_docs}
@@ -319,7 +338,10 @@ def test_our_references_resolve_within_the_case(case: str) -> None:
     names = {(d["kind"], d["metadata"]["name"]) for d in docs}
     secret_names = {name for name, _ in secrets}
     for d in docs:
-        spec = d["spec"]
+        spec = d.get("spec", {})
+        if d["kind"] == "EnvoyProxy":
+            account = spec["provider"]["kubernetes"]["envoyServiceAccount"]["name"]
+            assert ("ServiceAccount", account) in names
         if d["kind"] == "AIServiceBackend":
             assert ("Backend", spec["backendRef"]["name"]) in names
         if d["kind"] in ("BackendTLSPolicy", "BackendSecurityPolicy"):

@@ -193,7 +193,11 @@ def build_platform(version: str) -> tuple[list[dict[str, Any]], frozenset[str]]:
         }
     )
     router = build_semantic_router(
-        {"rules": ["math-expert=vllm-base", "general-expert=vllm-base"], "target_version": version}
+        {
+            "rules": ["math-expert=vllm-base", "general-expert=vllm-base"],
+            "router_models": ["math-expert=math"],
+            "target_version": version,
+        }
     )
     base = backend(
         name="vllm-base",

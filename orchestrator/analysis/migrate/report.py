@@ -41,15 +41,20 @@ def migrate_and_validate(
     crds: Any,
     crds_note: str | None = None,
     context: Any = None,
+    sources: list[str] | None = None,
 ) -> MigrationResult:
-    """Rewrite `docs` for `target_version`, then validate the result (schema + CEL with `crds`, and lint)."""
+    """Rewrite `docs` for `target_version`, then validate the result (schema + CEL with `crds`, and lint).
+
+    `sources` name the input documents (file#N), so findings point at the file a fix belongs in.
+    """
     from orchestrator.engine.validate import validate_documents
 
-    migration = migrate_documents(docs, target_version)
+    migration = migrate_documents(docs, target_version, sources)
     report = validate_documents(
         migration.documents,
         crds=crds,
         context=context,
+        sources=migration.sources,
         crds_note=crds_note,
         target_version=migration.target_version,
     )

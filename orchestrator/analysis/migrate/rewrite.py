@@ -85,13 +85,18 @@ def _api_version(state: MigrationState, doc: dict[str, Any]) -> None:
         )
 
 
-def migrate_documents(docs: list[dict[str, Any]], target_version: str = DEFAULT_VERSION) -> Migration:
+def migrate_documents(
+    docs: list[dict[str, Any]], target_version: str = DEFAULT_VERSION, sources: list[str] | None = None
+) -> Migration:
     """Rewrite `docs` (parsed Kubernetes objects) for AI Gateway `target_version`; the input is not modified.
 
+    `sources` name the input documents (file#N); the result's sources follow its documents.
     Backends go first, so that the timeouts they lose can land on the route rules that use them.
     """
     prof = profile(target_version)
-    state = MigrationState([d for d in docs if isinstance(d, dict)], prof)
+    named = list(zip(docs, sources or [f"<input>#{i + 1}" for i in range(len(docs))], strict=True))
+    named = [(d, source) for d, source in named if isinstance(d, dict)]
+    state = MigrationState([d for d, _ in named], prof)
     for i, doc in enumerate(state.docs):
         if doc.get("kind") == "AIServiceBackend" and group(doc) == AIGW_GROUP:
             rewrite_backend(state, i, doc)
@@ -106,4 +111,10 @@ def migrate_documents(docs: list[dict[str, Any]], target_version: str = DEFAULT_
             report_model(state, doc)
     for doc in state.docs:
         _api_version(state, doc)
-    return Migration(prof.ai_gateway, state.output(), state.changes, state.warnings)
+    return Migration(
+        prof.ai_gateway,
+        state.output(),
+        state.changes,
+        state.warnings,
+        state.output_sources([source for _, source in named]),
+    )

@@ -49,6 +49,9 @@ class Migration:
     documents: list[dict[str, Any]]
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Where each output document came from: its input's source (file#N), or that source plus "(created)" for an
+    # object the migration added next to it.
+    sources: list[str] = field(default_factory=list)
 
 
 def ns(doc: dict[str, Any]) -> str:
@@ -99,4 +102,12 @@ class MigrationState:
         for i, doc in enumerate(self.docs):
             out.append(doc)
             out.extend(self.extra.get(i, []))
+        return out
+
+    def output_sources(self, sources: list[str]) -> list[str]:
+        """Sources of `output()`, given those of the input objects."""
+        out: list[str] = []
+        for i, source in enumerate(sources):
+            out.append(source)
+            out.extend(f"{source} (created)" for _ in self.extra.get(i, []))
         return out

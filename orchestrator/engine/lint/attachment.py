@@ -26,6 +26,7 @@ from orchestrator.engine.lint.index import (
     as_dict,
     lint_rule,
     parent_listeners,
+    same_object,
     targets,
 )
 
@@ -119,7 +120,7 @@ def attachments(index: ResourceIndex, kind: str) -> list[Attachment]:
     for policy in sorted(index.of_kind(kind, EG_GROUP), key=order_key):
         for _, target in policy_targets(policy):
             found = by_target.setdefault(target, [])
-            if policy not in found:
+            if not any(same_object(policy, other) for other in found):  # defined twice: AIGW-L060
                 found.append(policy)
     return [Attachment(kind, t, tuple(ps)) for t, ps in by_target.items()]
 

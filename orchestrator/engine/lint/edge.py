@@ -56,6 +56,7 @@ def security_policy_targets_resolve(index: ResourceIndex, ctx: LintContext) -> I
                     "and every client is let through unauthenticated",
                     f"Target the Gateway, or the AIGatewayRoute's name as kind HTTPRoute (the controller generates "
                     f"an HTTPRoute of that name); declare existing ones with --existing {kind}/{ns}/{name}.",
+                    outside=True,
                 )
 
 
@@ -105,6 +106,7 @@ def api_key_secrets_resolve(index: ResourceIndex, ctx: LintContext) -> Iterator[
                     "rejected until it exists",
                     f"Create it at apply time (one data key per client id, the value is that client's key) and "
                     f"pass --external-secret {ns}/{name}.",
+                    outside=True,
                 )
 
 
@@ -123,6 +125,7 @@ def gateway_telemetry_links(index: ResourceIndex, ctx: LintContext) -> Iterator[
                 "program the Gateway (Accepted=False) until it exists",
                 f"Add the EnvoyProxy {ns}/{name} (same namespace as the Gateway), or declare it with "
                 f"--existing EnvoyProxy/{ns}/{name}.",
+                outside=True,
             )
         annotations = as_dict(as_dict(gw.doc.get("metadata")).get("annotations"))
         config = annotations.get(GATEWAY_CONFIG_ANNOTATION)
@@ -138,6 +141,7 @@ def gateway_telemetry_links(index: ResourceIndex, ctx: LintContext) -> Iterator[
                 "its settings (no tracing, no global token costs)",
                 f"Add the GatewayConfig {ns}/{config} (it must be in the Gateway's namespace), or declare it "
                 f"with --existing GatewayConfig/{ns}/{config}.",
+                outside=True,
             )
 
 

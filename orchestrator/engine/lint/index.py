@@ -41,6 +41,12 @@ class LintContext:
         False  # Envoy Gateway runs its rate limit service with Redis (rate-limit addon)
     )
     target_version: str = DEFAULT_VERSION  # the AI Gateway release the manifests are for
+    # The files are part of a larger set: what they reference but do not hold may exist elsewhere, so those
+    # findings (Issue.outside) are notes (severity info), not errors.
+    partial: bool = False
+    # Sources of Envoy Gateway helm values given with the manifests (read by AIGW-L030), when none of them
+    # configures a rate limit backend.
+    helm_values: tuple[str, ...] = ()
 
     @staticmethod
     def _named(entries: frozenset[str], namespace: str | None, name: str) -> bool:
@@ -161,6 +167,9 @@ class Issue:
     message: str
     hint: str | None = None
     severity: Severity | None = None
+    # The finding is about an object these manifests do not hold (a reference to it, or a policy missing);
+    # with LintContext.partial it becomes a note.
+    outside: bool = False
 
 
 Check = Callable[[ResourceIndex, LintContext], Iterable[Issue]]
@@ -176,14 +185,17 @@ class LintRule:
     def run(self, index: ResourceIndex, context: LintContext) -> Iterator[Finding]:
         for issue in self.check(index, context):
             r = issue.resource
+            severity, message = issue.severity or self.severity, issue.message
+            if issue.outside and context.partial:
+                severity, message = "info", f"{message} (partial input: it may exist outside these files)"
             yield Finding(
                 rule=self.id,
-                severity=issue.severity or self.severity,
+                severity=severity,
                 kind=r.kind,
                 namespace=r.declared_namespace if r.namespace is not None else None,
                 name=r.name,
                 path=issue.path,
-                message=issue.message,
+                message=message,
                 hint=issue.hint,
                 source=r.source,
             )
@@ -210,6 +222,12 @@ def as_list(value: Any) -> list[Any]:
 
 def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def same_object(a: Resource, b: Resource) -> bool:
+    """Two documents defining one object (group, kind, namespace, name; any version): the later replaces the
+    earlier on apply. Rules comparing objects skip such pairs; AIGW-L060 reports them once, as a duplicate."""
+    return (a.group, a.kind, a.namespace, a.name) == (b.group, b.kind, b.namespace, b.name)
 
 
 def ref_namespace(ref: dict[str, Any], owner: Resource) -> str:

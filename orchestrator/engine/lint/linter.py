@@ -13,11 +13,14 @@ from typing import Any
 from orchestrator.engine.findings import Finding
 from orchestrator.engine.lint import attachment as lint_attachment
 from orchestrator.engine.lint import costs as lint_costs
+from orchestrator.engine.lint import duplicates as lint_duplicates
 from orchestrator.engine.lint import edge as lint_edge
+from orchestrator.engine.lint import identity as lint_identity
 from orchestrator.engine.lint import mcp as lint_mcp
 from orchestrator.engine.lint import policies as lint_policies
 from orchestrator.engine.lint import refs as lint_refs
 from orchestrator.engine.lint import routes as lint_routes
+from orchestrator.engine.lint import schemas as lint_schemas
 from orchestrator.engine.lint import secrets as lint_secrets
 from orchestrator.engine.lint import serving as lint_serving
 from orchestrator.engine.lint import traffic as lint_traffic
@@ -34,6 +37,9 @@ RULE_MODULES = (
     lint_attachment,
     lint_serving,
     lint_mcp,
+    lint_duplicates,
+    lint_schemas,
+    lint_identity,
 )
 DEPRECATED_API_VERSIONS = lint_routes.DEPRECATED_API_VERSIONS
 

@@ -17,6 +17,7 @@ from orchestrator.engine.lint.index import (
     as_list,
     lint_rule,
     ref_namespace,
+    same_object,
     targets,
 )
 from orchestrator.engine.lint.refs import gateways_used_by_routes
@@ -51,6 +52,7 @@ def gateway_buffer_limit(index: ResourceIndex, ctx: LintContext) -> Iterator[Iss
                 "(long prompts, images) get HTTP 413 (envoyproxy/ai-gateway#827)",
                 f"Add a gateway.envoyproxy.io/v1alpha1 ClientTrafficPolicy in {ns} with targetRefs [{{group: "
                 f"gateway.networking.k8s.io, kind: Gateway, name: {name}}}] and spec.connection.bufferLimit: 50Mi.",
+                outside=True,
             )
 
 
@@ -61,7 +63,7 @@ def one_security_policy_per_target(index: ResourceIndex, ctx: LintContext) -> It
         for i, ref in enumerate(targets(policy)):
             key = (policy.namespace, ref.get("group"), ref.get("kind"), ref.get("name"))
             first = seen.setdefault(key, policy)
-            if first is not policy:
+            if first is not policy and not same_object(first, policy):  # a policy defined twice: AIGW-L060
                 yield Issue(
                     policy,
                     f"spec.targetRefs[{i}]",
@@ -99,6 +101,7 @@ def secret_refs_resolve(index: ResourceIndex, ctx: LintContext) -> Iterator[Issu
                 f'Secret "{ns}/{name}" is not in the manifests and not declared external',
                 f"Create it at apply time (kubectl create secret generic {name} -n {ns} ...) and pass "
                 f"--external-secret {ns}/{name}, or add it to the manifests.",
+                outside=True,
             )
 
 

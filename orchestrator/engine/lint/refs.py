@@ -66,6 +66,7 @@ def backend_ref_resolves(index: ResourceIndex, ctx: LintContext) -> Iterator[Iss
                 f'backendRef names Backend "{ns}/{name}", which is not in the manifests',
                 f"Add a gateway.envoyproxy.io/v1alpha1 Backend {ns}/{name} with the provider's endpoint, or "
                 f"declare it with --existing Backend/{ns}/{name} if it is already in the cluster.",
+                outside=True,
             )
 
 
@@ -86,6 +87,7 @@ def route_backends_resolve(index: ResourceIndex, ctx: LintContext) -> Iterator[I
                     path,
                     f'backendRef names {kind} "{ns}/{name}", which is not in the manifests',
                     f"Add the {kind} {ns}/{name}, fix the name, or declare it with --existing {kind}/{ns}/{name}.",
+                    outside=True,
                 )
 
 
@@ -107,6 +109,7 @@ def parent_gateways_resolve(index: ResourceIndex, ctx: LintContext) -> Iterator[
                     path,
                     f'parentRef names Gateway "{ns}/{name}", which is not in the manifests',
                     f"Add the Gateway, or declare it with --existing-gateway {ns}/{name} if it already runs.",
+                    outside=True,
                 )
 
 
@@ -125,6 +128,7 @@ def gateway_class_is_envoy(index: ResourceIndex, ctx: LintContext) -> Iterator[I
                     f'GatewayClass "{cls_name}" is not in the manifests',
                     f"Add a GatewayClass {cls_name} with controllerName {EG_CONTROLLER}, or declare it with "
                     f"--existing-gateway-class {cls_name}.",
+                    outside=True,
                 )
             continue
         controller = cls.spec.get("controllerName")
@@ -173,6 +177,7 @@ def _grant_issue(
         "ReferenceGrant allowing it, so it will not resolve",
         f"Add a ReferenceGrant in namespace {ns} with from: [{{group: {src_group_text}, kind: {src_kind}, "
         f"namespace: {src_ns}}}] and to: [{{group: {dst_group_text}, kind: {dst_kind}}}].",
+        outside=True,
     )
 
 

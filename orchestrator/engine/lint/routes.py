@@ -17,6 +17,7 @@ from orchestrator.engine.lint.index import (
     as_list,
     lint_rule,
     ref_namespace,
+    same_object,
 )
 
 MAX_RULES = 15
@@ -86,7 +87,7 @@ def shadowed_model_matches(index: ResourceIndex, ctx: LintContext) -> Iterator[I
                 local.setdefault(key, path)
                 for parent in _parents(route):
                     other = claimed.setdefault((parent, key), (route, path))
-                    if other[0] is not route:
+                    if other[0] is not route and not same_object(other[0], route):  # defined twice: AIGW-L060
                         yield Issue(
                             route,
                             path,

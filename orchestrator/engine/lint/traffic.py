@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
 
 from orchestrator.engine.lint.index import (
     AIGW_GROUP,
@@ -18,20 +20,49 @@ from orchestrator.engine.lint.index import (
 )
 
 
+def _redis_url(values: dict[str, Any]) -> str | None:
+    """The Redis URL Envoy Gateway helm values give its rate limit service (config.envoyGateway.rateLimit)."""
+    backend = as_dict(
+        as_dict(as_dict(as_dict(values.get("config")).get("envoyGateway")).get("rateLimit")).get("backend")
+    )
+    url = as_dict(backend.get("redis")).get("url")
+    return url if backend.get("type") == "Redis" and isinstance(url, str) and url else None
+
+
+def with_helm_values(ctx: LintContext, values: Sequence[tuple[dict[str, Any], str]]) -> LintContext:
+    """The context once the Envoy Gateway helm values given with the manifests are read: a Redis rate limit
+    backend there is one (gateway charts/gateway-helm values config.envoyGateway.rateLimit.backend, v1.8.1)."""
+    eg_values = [source for doc, source in values if "envoyGateway" in as_dict(doc.get("config"))]
+    if not eg_values or ctx.rate_limit_backend:
+        return ctx
+    if any(_redis_url(doc) for doc, _ in values):
+        return replace(ctx, rate_limit_backend=True)
+    return replace(ctx, helm_values=tuple(eg_values))
+
+
 @lint_rule("AIGW-L030", "a Global rate limit has a Redis backend", "warning")
 def rate_limit_without_redis(index: ResourceIndex, ctx: LintContext) -> Iterator[Issue]:
     if ctx.rate_limit_backend:
         return
+    read = (
+        f"the Envoy Gateway values given ({', '.join(ctx.helm_values)}) have no config.envoyGateway.rateLimit"
+        ".backend of type Redis"
+        if ctx.helm_values
+        else "nothing says Envoy Gateway runs its rate limit service with a Redis backend (no Envoy Gateway "
+        "helm values among the files)"
+    )
     for policy in index.of_kind("BackendTrafficPolicy", EG_GROUP):
         if as_dict(policy.spec.get("rateLimit")).get("type") != "Global":
             continue
         yield Issue(
             policy,
             "spec.rateLimit",
-            "Global rate limit, but nothing says Envoy Gateway runs its rate limit service with a Redis backend; "
-            "without config.envoyGateway.rateLimit.backend the policy is not enforced",
+            f"Global rate limit, but {read}; without config.envoyGateway.rateLimit.backend the policy is not "
+            "enforced",
             "Install with the rate-limit addon (aigw-skills install --addon rate-limit [--redis-url host:port]), "
-            "or declare the existing backend (LintContext rate_limit_backend).",
+            "and validate its envoy-gateway-values.yaml with the manifests, or declare the existing backend "
+            "(LintContext rate_limit_backend).",
+            outside=True,
         )
 
 
@@ -67,6 +98,7 @@ def priorities_without_retries(index: ResourceIndex, ctx: LintContext) -> Iterat
                 "retry (envoyproxy/ai-gateway#1497)",
                 f"Add a BackendTrafficPolicy with spec.retry and targetRefs HTTPRoute {route.name} (aigw-route emits "
                 "one when a backend has a priority).",
+                outside=True,
             )
             break
 
