@@ -23,7 +23,10 @@ class SkillEntry:
     builder: str | None = None  # "module:function"
     tool: str | None = None
     command: str | None = None
-    # Arguments of the skill's prompt (slash command); the MCP server describes and completes them by name.
+    # What to do with the result, one sentence: the prompt (slash command) and the docs end with it.
+    next_steps: str = ""
+    # Arguments of the skill's prompt (slash command), `request` first; the MCP server describes, checks and
+    # completes them by name (server.mcp.prompts).
     prompt_arguments: tuple[str, ...] = ()
 
     @property
@@ -60,233 +63,263 @@ SKILLS: tuple[SkillEntry, ...] = (
         name="aigw-install",
         title="Install Envoy AI Gateway",
         description=(
-            "Plans an idempotent install of Envoy AI Gateway and the matching Envoy Gateway with pinned helm "
-            "charts, waits and generated Envoy Gateway values (Backend API, extension-manager hooks). Use when "
-            "setting up AI Gateway on a cluster, upgrading it, or checking why the extproc is not wired in."
+            "Installs Envoy AI Gateway and the matching Envoy Gateway with pinned helm charts and the values "
+            "AI Gateway needs (Backend API, extension hooks). Use when setting up or upgrading Envoy AI "
+            "Gateway on a cluster."
         ),
         input_model="skills.install:InstallInput",
         builder="skills.install:build_install",
         tool="aigw_install",
         command="install",
-        prompt_arguments=("version", "request"),
+        next_steps="Run the printed helm steps in order (Envoy Gateway first); then add providers with aigw-backend.",
+        prompt_arguments=("request", "target_version"),
     ),
     SkillEntry(
         name="aigw-backend",
         title="Add a model provider backend",
         description=(
-            "Generates the Envoy Gateway Backend, AIServiceBackend and BackendTLSPolicy for one model provider "
-            "(OpenAI, Anthropic, AWS Bedrock, Azure OpenAI, Vertex AI, Gemini, Groq, Mistral, Ollama, vLLM and "
-            "more) from a preset or explicit hostname, schema and prefix. Use when connecting AI Gateway to a "
-            "provider or a self-hosted model server."
+            "Connects Envoy AI Gateway to one model provider: the Backend, AIServiceBackend and "
+            "BackendTLSPolicy for OpenAI, Anthropic, Bedrock, Azure, Vertex AI, Gemini, vLLM and more. Use "
+            "when adding a provider or a self-hosted model server."
         ),
         input_model="skills.backend:BackendInput",
         builder="skills.backend:build_backend",
         tool="aigw_backend",
         command="backend",
-        prompt_arguments=("provider", "schema_name", "request"),
+        next_steps="Give the backend its credentials with aigw-auth, then route a model to it with aigw-route.",
+        prompt_arguments=("request", "name", "provider", "schema_name"),
     ),
     SkillEntry(
         name="aigw-auth",
         title="Authenticate to a provider",
         description=(
-            "Generates the BackendSecurityPolicy (API key, Anthropic or Azure key, AWS, Azure or GCP "
-            "credentials) for AIServiceBackends and the exact command that creates its Secret from an "
-            "environment variable or file at apply time; never handles secret values. Use when a backend "
-            "needs credentials or when switching to IRSA, Pod Identity, workload identity or OIDC."
+            "Gives Envoy AI Gateway its provider credentials: the BackendSecurityPolicy (API key, AWS, Azure, "
+            "GCP, workload identity) and the command that creates its Secret at apply time. Use when a "
+            "backend needs a key or cloud identity."
         ),
         input_model="skills.auth:AuthInput",
         builder="skills.auth:build_auth",
         tool="aigw_auth",
         command="auth",
-        prompt_arguments=("type", "provider", "request"),
+        next_steps="Run the Secret command it prints when you apply (never paste a key into the chat); validate with aigw-validate.",
+        prompt_arguments=("request", "type", "targets", "provider"),
     ),
     SkillEntry(
         name="aigw-route",
         title="Route models to backends",
         description=(
-            "Generates the GatewayClass, Gateway, ClientTrafficPolicy (buffer limit) and AIGatewayRoute that "
-            "send each model name (x-ai-eg-model) to its backends with weights, priorities and timeouts. Use "
-            "when exposing models through a Gateway, adding a model, or splitting traffic between providers."
+            "Routes model names to backends on Envoy AI Gateway: Gateway, buffer-limit policy and "
+            "AIGatewayRoute with weighted splits, failover with retries, timeouts and model name overrides. "
+            "Use when exposing, adding or splitting models."
         ),
         input_model="skills.route:RouteInput",
         builder="skills.route:build_route",
         tool="aigw_route",
         command="route",
-        prompt_arguments=("target_version", "request"),
+        next_steps="Validate the route together with its backends (aigw-validate); when adding a model to a live route, pass every existing rule too.",
+        prompt_arguments=("request", "rules", "target_version"),
     ),
     SkillEntry(
         name="aigw-ratelimit",
         title="Limit tokens per user and set model quotas",
         description=(
-            "Generates token rate limits (llmRequestCosts on the AIGatewayRoute and a Global Envoy Gateway "
-            "BackendTrafficPolicy charging input, output, total or CEL-computed tokens per user or tenant header "
-            "per minute/hour/day) and per-model QuotaPolicies on AIServiceBackends. Use when users or tenants "
-            "must not exceed a token budget, or a model needs a quota."
+            "Limits tokens on Envoy AI Gateway: per-user or per-tenant token budgets (llmRequestCosts plus a "
+            "global rate limit) and per-model QuotaPolicies. Use when users, teams or models must stay within "
+            "a token budget."
         ),
         input_model="skills.ratelimit:RateLimitInput",
         builder="skills.ratelimit:build_ratelimit",
         tool="aigw_ratelimit",
         command="ratelimit",
-        prompt_arguments=("request",),
+        next_steps="Install the rate-limit addon (aigw-install with the ratelimit addon and Redis), then apply and test with real traffic.",
+        prompt_arguments=("request", "route_name", "target_version"),
     ),
     SkillEntry(
         name="aigw-clientauth",
         title="Authenticate clients of the gateway",
         description=(
-            "Generates the Envoy Gateway SecurityPolicy that makes callers authenticate, on the whole Gateway "
-            "or one route: JWT from an identity provider (issuer, JWKS, audiences, claims copied to headers such "
-            "as x-user-id) or API keys (one Secret per client, created at apply time). Use when the gateway must "
-            "not be open, or when token limits should key on the caller."
+            "Makes callers of Envoy AI Gateway authenticate: an Envoy Gateway SecurityPolicy with JWT from an "
+            "identity provider or per-client API keys, on the Gateway or one route. Use when the gateway must "
+            "not be open."
         ),
         input_model="skills.clientauth:ClientAuthInput",
         builder="skills.clientauth:build_clientauth",
         tool="aigw_clientauth",
         command="clientauth",
-        prompt_arguments=("target_version", "request"),
+        next_steps="Create the client key Secrets it lists at apply time; test with and without a token (expect 401 without).",
+        prompt_arguments=("request", "type", "target_version"),
     ),
     SkillEntry(
         name="aigw-observability",
         title="Observe the gateway",
         description=(
-            "Generates access logs with gen_ai fields (model, provider, tokens), metrics scraping (Prometheus "
-            "annotations, a PodMonitor or a small Prometheus) and OpenTelemetry tracing through an EnvoyProxy and "
-            "an AI Gateway GatewayConfig, and lists the metrics to watch. Use when you need to see token usage, "
-            "latency or errors per model, or to send traces to a collector."
+            "Sets up observability for Envoy AI Gateway: access logs with token fields, Prometheus scraping "
+            "and OpenTelemetry tracing through EnvoyProxy and GatewayConfig. Use when wiring logs, metrics or "
+            "traces, not to read live numbers."
         ),
         input_model="skills.observability:ObservabilityInput",
         builder="skills.observability:build_observability",
         tool="aigw_observability",
         command="observability",
-        prompt_arguments=("target_version", "request"),
+        next_steps="Point the Gateway at the EnvoyProxy and GatewayConfig it emits (aigw-route envoy_proxy, gateway_config); read live numbers with aigw-metrics.",
+        prompt_arguments=("request", "target_version"),
     ),
     SkillEntry(
         name="aigw-inferencepool",
         title="Serve self-hosted models through InferencePools",
         description=(
-            "Generates Gateway API Inference Extension InferencePools for self-hosted model servers (vLLM and "
-            "others) with their endpoint picker (Deployment, Service, RBAC, plugins), InferenceObjectives, the "
-            "AIGatewayRoute rules that send model names to them (one pool per rule) and a BackendSecurityPolicy "
-            "on a pool that needs an API key. Use when routing to model servers running in the cluster with "
-            "load-, KV-cache- and prefix-aware endpoint picking."
+            "Serves self-hosted models (vLLM and others) through Envoy AI Gateway with Gateway API Inference "
+            "Extension InferencePools and their endpoint picker. Use when routing to model servers in the "
+            "cluster with load- and cache-aware picking."
         ),
         input_model="skills.inferencepool:InferencePoolInput",
         builder="skills.inferencepool:build_inferencepool",
         tool="aigw_inferencepool",
         command="inferencepool",
-        prompt_arguments=("target_version", "request"),
+        next_steps="Install Envoy Gateway with the InferencePool addon (aigw-install) and the Inference Extension CRDs, then apply.",
+        prompt_arguments=("request", "pools", "target_version"),
     ),
     SkillEntry(
         name="aigw-mcproute",
         title="Put MCP servers behind the gateway",
         description=(
-            "Generates an MCPRoute that serves several MCP servers on one gateway path, with their Backends "
-            "and TLS policies, tool selectors (include/exclude, regex), per-server API keys from Secrets created "
-            "at apply time, OAuth for MCP clients and per-tool authorization rules. Use when agents should reach "
-            "MCP tools (GitHub, internal servers) through Envoy AI Gateway."
+            "Puts MCP servers behind Envoy AI Gateway with an MCPRoute: one path for several servers, tool "
+            "filters, per-server API keys, OAuth and per-tool authorization. Use when agents should reach MCP "
+            "tools through the gateway."
         ),
         input_model="skills.mcproute:McpRouteInput",
         builder="skills.mcproute:build_mcproute",
         tool="aigw_mcproute",
         command="mcproute",
-        prompt_arguments=("target_version", "request"),
+        next_steps="Create the per-server key Secrets it lists at apply time; point MCP clients at the gateway path it prints.",
+        prompt_arguments=("request", "backends", "target_version"),
     ),
     SkillEntry(
         name="aigw-semantic-router",
         title="Pick models per prompt with the vLLM Semantic Router",
         description=(
-            "Wires the vLLM Semantic Router into a Gateway: the EnvoyPatchPolicy that runs its ExtProc before "
-            "the AI Gateway filter and adds its cluster, the AIGatewayRoute rules for the model names it selects, "
-            "its helm values and install steps. Use when clients should send the auto model name (MoM) and let "
-            "the router choose a model or LoRA by the prompt's domain."
+            "Adds the vLLM Semantic Router to Envoy AI Gateway so clients send one auto model name and the "
+            "router picks a model or LoRA by the prompt's domain. Use when the model should be chosen per "
+            "prompt."
         ),
         input_model="skills.semantic_router:SemanticRouterInput",
         builder="skills.semantic_router:build_semantic_router",
         tool="aigw_semantic_router",
         command="semantic-router",
-        prompt_arguments=("target_version", "request"),
+        next_steps="Install the router with the helm values it prints, then apply the EnvoyPatchPolicy and route.",
+        prompt_arguments=("request", "rules", "target_version"),
     ),
     SkillEntry(
         name="aigw-orchestrator",
         title="Set up AI Gateway end to end",
         description=(
-            "Asks a few intake questions and composes install plan, Gateway, backends, credentials and routes "
-            "into one validated, apply-ready bundle (manifests, kustomization, install and secrets scripts). "
-            "Use when someone says 'set up AI Gateway for OpenAI and Anthropic' or wants a complete deployment."
+            "Sets up Envoy AI Gateway end to end: asks a few questions (providers, models, credentials, "
+            "routing, limits) and produces one validated bundle to apply. Use for 'set up AI Gateway for "
+            "OpenAI and Anthropic' or any complete deployment."
         ),
         input_model="orchestrator.intake.model:Intake",
         builder="orchestrator.compose.composer:compose_bundle",
         tool="aigw_orchestrate",
         command="build",
-        prompt_arguments=("providers", "version", "request"),
+        next_steps="Apply the bundle: ./install.sh, ./secrets.sh, kubectl apply -k . ; then check it with aigw-troubleshoot if requests fail.",
+        prompt_arguments=("request", "providers", "target_version"),
     ),
     SkillEntry(
         name="aigw-migrate",
         title="Migrate manifests to a newer AI Gateway release",
         description=(
-            "Rewrites manifests written for older Envoy AI Gateway releases (v0.2 to v1.0) for a target release "
-            "(targetRefs to parentRefs, backendSecurityPolicyRef to policy targetRefs, schema.version to prefix, "
-            "Service backendRefs to Backends, filterConfig to GatewayConfig, v1alpha1 to v1beta1, "
-            "BackendTLSPolicy v1alpha3 to v1), reports every change with its reason and validates the result. "
-            "Use when upgrading AI Gateway or when an old guide's YAML fails admission."
+            "Upgrades manifests written for older Envoy AI Gateway releases (v0.2 to v1.0) to the target "
+            "release, explaining each change and validating the result. Use when upgrading AI Gateway or when "
+            "an old guide's YAML fails admission."
         ),
         input_model="server.mcp.analysis_models:MigrateInput",
         builder="orchestrator.analysis.migrate.report:migrate_and_validate",
         tool="aigw_migrate",
         command="migrate",
-        prompt_arguments=("target_version", "request"),
+        next_steps="Review every change and warning, then apply the rewritten YAML and re-check with aigw-validate.",
+        prompt_arguments=("request", "path", "target_version"),
     ),
     SkillEntry(
         name="aigw-explain",
         title="Explain an AI Gateway setup",
         description=(
-            "Summarizes AI Gateway manifests and draws their topology as a Mermaid diagram: Gateway, route, "
-            "rules (models), AIServiceBackends, Backends and provider endpoints, with the security, TLS, client "
-            "and traffic policies attached. Use to review a bundle or existing YAML before applying or debugging it."
+            "Explains existing Envoy AI Gateway manifests: a summary and a Mermaid topology of Gateway, "
+            "routes, models, backends and attached policies. Use to review a bundle or YAML before applying "
+            "it or while debugging."
         ),
         input_model="server.mcp.analysis_models:ExplainInput",
         builder="orchestrator.analysis.explain:explain_documents",
         tool="aigw_explain",
         command="explain",
-        prompt_arguments=("request",),
+        next_steps="Check the same manifests with aigw-validate.",
+        prompt_arguments=("request", "path"),
     ),
     SkillEntry(
         name="aigw-trace",
         title="Trace a request through an AI Gateway setup",
         description=(
-            "Follows one request (path, model, headers, the caller's credential) through AI Gateway manifests the "
-            "way the controllers build the data path: listener, route rule, backends by priority and weight, "
-            "endpoint x schema translation, model override, provider credential, traffic policy (attached or "
-            "Conflicted), client auth and the upstream host, port and path, each step with the object and the "
-            "upstream reason that decide it. Use when a request 404s, 401s or never reaches its provider."
+            "Traces one request through Envoy AI Gateway manifests as the controllers would: listener, route "
+            "rule, backend, schema translation, credential, policies and the upstream URL. Use to see where a "
+            "request would go, before applying or when one 404s."
         ),
         input_model="server.mcp.analysis_models:TraceInput",
         builder="orchestrator.analysis.trace:trace_documents",
         tool="aigw_trace",
         command="trace",
-        prompt_arguments=("request",),
+        next_steps="Fix the step the trace stops at (it names the object), then trace again; validate with aigw-validate.",
+        prompt_arguments=("request", "path", "model"),
     ),
     SkillEntry(
         name="aigw-metrics",
         title="Summarise a running gateway's metrics",
         description=(
-            "Reads an Envoy AI Gateway's Prometheus endpoint (the extproc admin port's /metrics) and summarises "
-            "token usage by type, request counts, errors and latency (mean, p50, p95, time to first token) per "
-            "model and backend, as a table or JSON. Use to see what a running gateway is doing: which models "
-            "and providers carry the traffic, what it costs in tokens, where errors and slow answers come from."
+            "Reads a running Envoy AI Gateway's Prometheus metrics and summarises tokens, requests, errors "
+            "and latency per model and backend. Use to see live usage and cost, or where errors and slow "
+            "answers come from."
         ),
         input_model="server.cli.metrics:MetricsInput",
         builder="server.cli.metrics:run_metrics",
         tool="aigw_metrics",
         command="metrics",
-        prompt_arguments=("request",),
+        next_steps="For failing requests, follow aigw-troubleshoot for the status code you see.",
+        prompt_arguments=("request", "url"),
+    ),
+    SkillEntry(
+        name="aigw-validate",
+        title="Validate AI Gateway manifests",
+        description=(
+            "Validates Envoy AI Gateway manifests before they are applied: CRD schemas, CEL rules and "
+            "cross-object lint (missing backends or Secrets, policy conflicts, the 15-rule limit), each finding "
+            "with a fix. Use on generated or hand-written YAML."
+        ),
+        input_model="server.mcp.tool_models:ValidateInput",
+        builder="server.mcp.tool_models:run_validate",
+        tool="aigw_validate",
+        command="validate",
+        next_steps="Fix every error (warnings when they apply to you) and validate again until it exits 0.",
+        prompt_arguments=("request", "path", "target_version"),
+    ),
+    SkillEntry(
+        name="aigw-troubleshoot",
+        title="Troubleshoot a running AI Gateway",
+        description=(
+            "Diagnoses a running Envoy AI Gateway by symptom: 401, 403, 404, 413, 429, 500, 503 no healthy "
+            "upstream, 504, TLS errors, missing extproc or hooks; the cause, the command that confirms it and "
+            "the fix. Use when requests through the gateway fail."
+        ),
+        next_steps=(
+            "Run `aigw-skills doctor` (MCP tool `aigw_doctor`) on the cluster or a dump and fix its findings in "
+            "the order it lists."
+        ),
+        prompt_arguments=("request", "symptom", "namespace"),
     ),
     SkillEntry(
         name="aigw-fundamentals",
         title="Envoy AI Gateway fundamentals",
         description=(
-            "Explains how Envoy AI Gateway fits together (Gateway, AIGatewayRoute, AIServiceBackend, Backend, "
-            "BackendSecurityPolicy), the version matrix and the pitfalls users hit (413 buffer limit, missing "
-            "extension hooks, Service backendRefs, 15-rule limit). Use before designing or debugging a setup."
+            "Explains how Envoy AI Gateway works: every resource kind and how they connect, which aigw skill "
+            "builds what, versions, production sizing and the pitfalls. Use before designing a setup or to "
+            "understand one."
         ),
         prompt_arguments=("request",),
     ),

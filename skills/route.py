@@ -101,6 +101,19 @@ class RouteInput(InputModel):
     target_version: AIGatewayVersion = Field(
         DEFAULT_VERSION, description="AI Gateway version to generate for"
     )
+    existing_route: str | None = Field(
+        None,
+        max_length=1_000_000,
+        description="YAML of the live AIGatewayRoute (kubectl get aigatewayroute NAME -o yaml): its rules are "
+        "kept and `rules` added, so applying the result drops no model",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _existing(cls, data: Any) -> Any:
+        from skills.route_merge import merge_existing
+
+        return merge_existing(data)
 
     @model_validator(mode="after")
     def _listener(self) -> RouteInput:
@@ -348,5 +361,10 @@ def build_route(data: RouteInput | dict) -> SkillResult:
             f"Canary {canary.backend} at {canary.current}%. Advance one stage at a time (raise canary.percent and "
             "regenerate, or `kubectl apply -f` the next canary-stage-*.yaml route file), checking errors and "
             "latency in between: " + " | ".join(stage_weights(rules, canary))
+        )
+    if inp.existing_route:
+        notes.append(
+            f"Rules of the live AIGatewayRoute {inp.namespace}/{inp.name} are kept and the new ones added: apply "
+            "this route in its place (kubectl apply replaces the whole rules list); the Gateway is left as it is."
         )
     return SkillResult.from_rendered(SKILL, rendered, notes=notes, files=files)

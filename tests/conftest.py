@@ -5,6 +5,9 @@ Run `pytest --update-golden` to rewrite every golden file from the current outpu
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -60,3 +63,32 @@ def crd_set(shared_crds: Path):  # type: ignore[no-untyped-def]
     from orchestrator.engine.crds import load_crds
 
     return load_crds(shared_crds)
+
+
+NPM_CACHE = Path(os.environ.get("AIGW_SKILLS_NPM_CACHE", "/tmp/aigw-skills-npm-cache"))
+
+
+def npm_ci(directory: Path, installed: Path, what: str, env: dict[str, str] | None = None) -> None:
+    """`npm ci` in `directory` from its committed lockfile unless `installed` exists; skip the test with the
+    reason when node/npm are missing or npm cannot install `what`."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("node/npm are not installed")
+    if installed.exists():
+        return
+    npm_env = dict(env or os.environ) | {
+        "npm_config_cache": str(NPM_CACHE),
+        "npm_config_update_notifier": "false",
+    }
+    try:
+        done = subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund"],
+            cwd=directory,
+            env=npm_env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.skip("npm ci did not finish within 180 s (no registry access?)")
+    if done.returncode != 0:
+        pytest.skip(f"npm ci could not install {what}: {done.stderr.strip()[-400:]}")

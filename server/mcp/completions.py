@@ -20,25 +20,13 @@ from skills.catalog import BY_NAME
 MAX_VALUES = 100  # the protocol's limit per completion response
 
 
-def prompt_values(argument: str) -> list[str]:
-    """Every value a prompt argument of this name accepts, or [] for free text."""
-    if argument in ("provider", "providers"):
-        from skills.providers import PRESETS
+def prompt_values(prompt: str, argument: str) -> list[str]:
+    """Every value the argument of that prompt accepts, or [] for free text (server.mcp.prompts decides)."""
+    from server.mcp.prompts import argument_choices
+    from skills.catalog import BY_NAME
 
-        return list(PRESETS)
-    if argument == "schema_name":
-        from skills.types import SCHEMA_NAMES
-
-        return list(SCHEMA_NAMES)
-    if argument == "type":
-        from skills.types import POLICY_TYPES
-
-        return list(POLICY_TYPES)
-    if argument in ("version", "target_version"):
-        from skills.versions import PROFILES
-
-        return list(PROFILES)
-    return []
+    entry = BY_NAME.get(prompt)
+    return argument_choices(entry, argument) if entry else []
 
 
 def template_values(uri_template: str, argument: str, context: CompletionContext | None) -> list[str]:
@@ -69,9 +57,9 @@ def complete(
             done, _, typed = argument.value.rpartition(",")
             head = done + "," if done else ""
             picked = {p.strip() for p in done.split(",")}
-            values = [head + v for v in prompt_values("providers") if v not in picked]
+            values = [head + v for v in prompt_values(ref.name, "providers") if v not in picked]
             return matching(values, head + typed.strip())
-        return matching(prompt_values(argument.name), argument.value)
+        return matching(prompt_values(ref.name, argument.name), argument.value)
     return matching(template_values(ref.uri, argument.name, context), argument.value)
 
 

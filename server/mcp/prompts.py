@@ -1,46 +1,179 @@
-"""MCP prompts (slash commands): one per catalog skill, whose text is that skill's SKILL.md body.
+"""MCP prompts (slash commands): one per catalog skill, a short imperative preamble that acts.
 
-The body is read when the prompt is requested (frontmatter stripped). A `$ARGUMENTS` placeholder in the body
-receives the arguments given; otherwise they are appended in an "Arguments given" section.
+A prompt tells the model what to ask the user, which tool to call with which fields, and what to do with the
+result, then links the skill's documents as `skill://` resources for depth (the SKILL.md itself is a
+resource, not pasted in). Arguments are the same names across prompts (`request` first, `target_version`
+for the release), each described; values with a fixed set of choices (presets, schemas, policy types,
+versions) and constrained fields (names, namespaces) are checked, and a bad value is refused with the
+choices, before anything is generated.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import typing
+from typing import Annotated, Any
 
 from mcp import MCPError
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument, UserMessage
-from mcp.types import INTERNAL_ERROR, INVALID_PARAMS
+from mcp.types import INVALID_PARAMS
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from server.mcp.resources import MissingSkillFile, skill_md
+from server.mcp.resources import folder_files
 from skills.catalog import SKILLS, SkillEntry
 
 ARGUMENT_HELP = {
     "request": "What you want, in your own words, e.g. 'OpenAI and Anthropic behind one Gateway'",
-    "provider": "Provider preset id, e.g. openai or aws-bedrock (aigw_providers lists them)",
     "providers": "Comma-separated provider preset ids, e.g. openai,anthropic",
+    "target_version": "Envoy AI Gateway version to generate for (default v1.1.0)",
+    "path": "Path of a YAML file (or directory) holding the manifests, e.g. ./aigw-bundle/manifests.yaml",
+    "url": "The gateway's Prometheus metrics URL, e.g. http://localhost:1064/metrics through a port-forward",
+    "symptom": "What the client sees, e.g. '503 no healthy upstream' or '404 No matching route found'",
+    "namespace": "Namespace of the gateway's objects, e.g. default",
+    "rules": "Model-to-backend rules, e.g. 'gpt-4o-mini=openai' or 'gpt-4o=openai@0,azure-openai@1' (failover)",
+    "targets": "AIServiceBackend name(s) the credentials are for, comma-separated, e.g. openai",
+    "pools": "Model servers to pool: pool name, the model names it serves and its pods' label, in words",
+    "backends": "MCP servers: name and URL of each, e.g. github=https://api.githubcopilot.com/mcp/",
+    "name": "Name of the Backend and AIServiceBackend, e.g. openai",
+    "provider": "Provider preset id, e.g. openai or aws-bedrock (aigw_providers lists them)",
     "schema_name": "API schema when no preset fits, e.g. OpenAI or AWSBedrock",
-    "type": "BackendSecurityPolicy type, e.g. APIKey or AWSCredentials",
-    "version": "Envoy AI Gateway version, e.g. v1.1.0",
-    "target_version": "Envoy AI Gateway version to generate for, e.g. v1.1.0",
+    "route_name": "AIGatewayRoute whose traffic the limits apply to, e.g. ai-gateway",
+    "model": "Model name the request sends, e.g. gpt-4o-mini",
+    "aigw-auth:type": "BackendSecurityPolicy type, e.g. APIKey or AWSCredentials",
+    "aigw-clientauth:type": "How callers authenticate: jwt (tokens from an identity provider) or apikey",
 }
-PLACEHOLDER = "$ARGUMENTS"
+# Prompt arguments that supply a tool input under another name (the tool reads the file's text).
+FIELD_ARGUMENT = {"manifests": "path"}
+# Model field a prompt argument is checked against, when the names differ.
+ARGUMENT_FIELD = {"target_version": ("target_version", "version")}
 
 
-def strip_frontmatter(text: str) -> str:
-    """The Markdown body after a leading `---` YAML frontmatter block (the text itself when there is none)."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
-        return text
-    for index, line in enumerate(lines[1:], start=1):
-        if line.strip() in ("---", "..."):
-            return "".join(lines[index + 1 :]).lstrip("\n")
+def _field(entry: SkillEntry, argument: str) -> Any:
+    model = entry.load_model()
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return None
+    for name in ARGUMENT_FIELD.get(argument, (argument,)):
+        if name in model.model_fields:
+            return model.model_fields[name]
+    return None
+
+
+def _literals(annotation: Any) -> list[str]:
+    if typing.get_origin(annotation) is typing.Literal:
+        return [str(v) for v in typing.get_args(annotation)]
+    return [v for arg in typing.get_args(annotation) for v in _literals(arg)]
+
+
+def argument_choices(entry: SkillEntry, argument: str) -> list[str]:
+    """Every value `argument` of `entry`'s prompt accepts, or [] for free text."""
+    if argument == "target_version":
+        from skills.versions import PROFILES
+
+        return list(PROFILES)
+    if argument == "providers":
+        from skills.providers import PRESETS
+
+        return list(PRESETS)
+    field = _field(entry, argument)
+    return _literals(field.annotation) if field is not None else []
+
+
+def argument_description(entry: SkillEntry, argument: str) -> str:
+    """From ARGUMENT_HELP, not the input models: listing prompts must not import every model (cold start)."""
+    text = ARGUMENT_HELP.get(f"{entry.name}:{argument}") or ARGUMENT_HELP.get(argument)
+    if text is None:
+        raise LookupError(f"prompt {entry.prompt}: argument {argument} has no description in ARGUMENT_HELP")
     return text
 
 
+def check_argument(entry: SkillEntry, argument: str, value: str) -> None:
+    """Refuse a value the tool would refuse, naming the choices (or the rule) so the caller can fix it."""
+    choices = argument_choices(entry, argument)
+    if choices:
+        items = [v.strip() for v in value.split(",")] if argument == "providers" else [value]
+        bad = [v for v in items if v not in choices]
+        if bad:
+            raise MCPError(
+                code=INVALID_PARAMS,
+                message=f"prompt {entry.prompt}: {argument} {', '.join(bad)!s} is not one of: {', '.join(choices)}",
+            )
+        return
+    field = _field(entry, argument)
+    if field is not None and typing.get_origin(field.annotation) not in (list, tuple):
+        annotation: Any = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+    elif argument == "namespace":
+        from skills.types import DNSLabel
+
+        annotation = DNSLabel
+    else:
+        return
+    try:
+        TypeAdapter(annotation).validate_python(value)
+    except ValidationError as exc:
+        problem = exc.errors()[0]["msg"]
+        raise MCPError(
+            code=INVALID_PARAMS, message=f"prompt {entry.prompt}: {argument} {value!r} is invalid: {problem}"
+        ) from None
+
+
+def required_inputs(entry: SkillEntry) -> list[str]:
+    model = entry.load_model()
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return []
+    return [n for n, f in model.model_fields.items() if f.is_required()]
+
+
+def core_tools() -> tuple[str, ...]:
+    from server.mcp.app import CORE_TOOLS  # the server module imports this one
+
+    return CORE_TOOLS
+
+
+def links(entry: SkillEntry) -> list[str]:
+    out = [f"skill://{entry.name} (the whole skill)"]
+    out += [f"skill://{entry.name}/references/{doc}" for doc in folder_files(entry.name, "references")]
+    return out
+
+
+def preamble(entry: SkillEntry, given: dict[str, str]) -> str:
+    first = entry.description.split(". ", 1)[0].rstrip(".")
+    lines = [f"# {entry.title}", "", f"{first}. Work through these steps with the user:", ""]
+    if entry.tool:
+        required = [FIELD_ARGUMENT.get(n, n) for n in required_inputs(entry)]
+        unknown = [n for n in required if n not in given]
+        ask = (
+            "Ask only for what is still unknown, one short question at a time, offering the default: "
+            + (", ".join(f"`{n}`" for n in unknown) + " (required); " if unknown else "")
+            + "anything else the request implies."
+        )
+        call = f"Call the MCP tool `{entry.tool}` with those values"
+        if entry.tool not in core_tools():
+            call += (
+                " (served by `aigw-skills serve --tools all`; if it is not listed, write the YAML from "
+                f"skill://{entry.name}/references/yaml.md instead)"
+                if "references/yaml.md" in " ".join(links(entry))
+                else " (served by `aigw-skills serve --tools all`)"
+            )
+        if "path" in entry.prompt_arguments:
+            call += " (read the file at `path` and pass its text as `manifests`)"
+        lines += [
+            f"1. {ask}",
+            f"2. {call}; a result with problems says which field to fix: fix it and call again.",
+        ]
+    else:
+        lines += [
+            "1. Ask what the user sees or wants to know, in their words.",
+            f"2. Read skill://{entry.name} and answer from it, quoting the commands to run.",
+        ]
+    lines.append(f"3. {entry.next_steps or 'Say what to do next.'} Never ask for or accept a secret value.")
+    lines += ["", "Given so far:"]
+    lines += [f"- {k}: {v}" for k, v in given.items()] or ["- nothing yet: start by asking what they need"]
+    lines += ["", "Read for depth, only when needed:", *[f"- {link}" for link in links(entry)]]
+    return "\n".join(lines) + "\n"
+
+
 def render(entry: SkillEntry, arguments: dict[str, Any]) -> str:
-    """The prompt text for `entry` with `arguments` filled in."""
+    """The prompt text for `entry` with `arguments` checked and filled in."""
     from skills.credentials import REFUSAL_HINT, describe_credential
 
     unknown = sorted(set(arguments) - set(entry.prompt_arguments))
@@ -55,16 +188,9 @@ def render(entry: SkillEntry, arguments: dict[str, Any]) -> str:
         kind = describe_credential(value)
         if kind:
             raise MCPError(code=INVALID_PARAMS, message=f"{key} looks like {kind}. {REFUSAL_HINT}")
-    try:
-        body = strip_frontmatter(skill_md(entry.name)).rstrip() + "\n"
-    except MissingSkillFile as exc:
-        raise MCPError(code=INTERNAL_ERROR, message=f"prompt {entry.prompt}: {exc}") from None
-    lines = "\n".join(f"- {key}: {value}" for key, value in given.items())
-    if PLACEHOLDER in body:
-        return body.replace(PLACEHOLDER, lines or "(none given: ask the user what they need)")
-    if not given:
-        return body
-    return f"{body}\n## Arguments given\n\n{lines}\n"
+        check_argument(entry, key, value)
+    ordered = {k: given[k] for k in entry.prompt_arguments if k in given}
+    return preamble(entry, ordered)
 
 
 def build_prompt(entry: SkillEntry) -> Prompt:
@@ -75,9 +201,9 @@ def build_prompt(entry: SkillEntry) -> Prompt:
         name=entry.prompt,
         title=entry.title,
         description=entry.description,
-        arguments=[  # `request` first: clients such as Claude Code fill prompt arguments in order
-            PromptArgument(name=arg, description=ARGUMENT_HELP.get(arg), required=False)
-            for arg in sorted(entry.prompt_arguments, key=lambda arg: arg != "request")
+        arguments=[  # `request` first (catalog order): clients such as Claude Code fill arguments in order
+            PromptArgument(name=arg, description=argument_description(entry, arg), required=False)
+            for arg in entry.prompt_arguments
         ],
         fn=fn,
     )

@@ -1,4 +1,6 @@
-"""CLI for the skill pack: `aigw-skills index` (generated docs) and `aigw-skills skills install`.
+"""CLI for the skill pack: `aigw-skills index` (generated docs and distribution manifests), `aigw-skills
+skills install` (into a client's skills directory), `skills plugin` (a clean plugin directory) and `skills
+mcpb` (the Claude Desktop bundle).
 
 Exit codes: 0 done (or up to date), 1 stale docs or an install refused, 2 usage or a doc that cannot be
 generated.
@@ -10,7 +12,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from server.pack import distribution
+
 REPO = Path(__file__).resolve().parents[2]
+CLIENT_CHOICES = ("claude", "cursor", "codex", "cline", "vscode", "gemini", "agents")
+INSTALLED_PACKAGES = ("site-packages", "dist-packages")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,8 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     install.add_argument(
         "--client",
         required=True,
-        choices=["claude", "cursor", "codex", "cline", "agents"],
-        help="agent client",
+        choices=list(CLIENT_CHOICES),
+        help="agent client (vscode: GitHub Copilot in VS Code; agents: the cross-client .agents/skills)",
     )
     scope = install.add_mutually_exclusive_group()
     scope.add_argument("--user", action="store_true", help="install for the user (under $HOME)")
@@ -51,6 +57,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     install.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
     install.add_argument("--force", action="store_true", help="replace different skills of the same name")
     install.set_defaults(handler=run_install)
+
+    plugin = sub.add_parser(
+        "plugin",
+        help="Write a clean plugin directory (Claude Code, Codex, Gemini CLI) without venvs, builds or caches",
+        description="Copy the skills, the Python sources uvx builds the MCP server from and the client manifests "
+        "into DIR, leaving out virtualenvs, build output and caches (clients copy a plugin directory whole). "
+        "Then: claude plugin marketplace add DIR, codex plugin marketplace add DIR, or gemini extensions "
+        "install DIR.",
+    )
+    plugin.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="directory to write")
+    plugin.add_argument("--force", action="store_true", help="replace DIR when it is not empty")
+    plugin.add_argument("--root", type=Path, default=REPO, help="project checkout (default: this one)")
+    plugin.set_defaults(handler=run_plugin)
+
+    mcpb = sub.add_parser(
+        "mcpb",
+        help="Build the Claude Desktop bundle (.mcpb) of the MCP server",
+        description="Write a .mcpb bundle (manifest v0.4, server type uv: Claude Desktop installs the "
+        "dependencies with uv, so the file holds sources only). Open it with Claude Desktop to install.",
+    )
+    mcpb.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("aigw-skills.mcpb"),
+        metavar="FILE",
+        help="[aigw-skills.mcpb]",
+    )
+    mcpb.add_argument("--force", action="store_true", help="overwrite FILE")
+    mcpb.add_argument("--root", type=Path, default=REPO, help="project checkout (default: this one)")
+    mcpb.set_defaults(handler=run_mcpb)
     skills.set_defaults(handler=lambda args: _usage(skills))
 
 
@@ -81,6 +118,14 @@ def run_index(args: argparse.Namespace) -> int:
 
     root: Path = args.root.resolve()
     skills_dir = root / "skills"
+    installed = [part for part in root.parts if part in INSTALLED_PACKAGES]
+    if installed:
+        print(
+            f"aigw-skills index: {root} is an installed package ({installed[0]}), not a checkout: the generated "
+            "docs belong in the repository. Run it in a checkout, or pass --root CHECKOUT.",
+            file=sys.stderr,
+        )
+        return 2
     stale = False
     try:
         index_path = root / skilldoc.INDEX_FILE
@@ -90,6 +135,14 @@ def run_index(args: argparse.Namespace) -> int:
         if readme.exists():
             text = readme.read_text(encoding="utf-8")
             stale |= _report(readme, root, text, skilldoc.replace_readme_skills(text), args.check)
+        if (root / "pyproject.toml").is_file():
+            from server.pack.manifests import repository_files
+
+            for relative, text in repository_files().items():
+                path = root / relative
+                old = path.read_text(encoding="utf-8") if path.exists() else None
+                path.parent.mkdir(parents=True, exist_ok=True)
+                stale |= _report(path, root, old, text, args.check)
         if args.skills:
             runs = {name: run_example(example, root) for name, example in EXAMPLES.items()}
             docs = skilldoc.render_docs(lambda rel: (skills_dir / rel).read_text(encoding="utf-8"), runs)
@@ -162,4 +215,41 @@ def run_install(args: argparse.Namespace) -> int:
         print(f"aigw-skills skills install: cannot write {root}: {exc}", file=sys.stderr)
         return 1
     print(f"Done: {len(done)} written, {len(plan.items) - len(done)} unchanged.")
+    print(f"Next: {pack.CLIENTS[args.client].hint}")
+    print(
+        f"The MCP server needs no install either: command `uvx`, arguments "
+        f"`--from {distribution.GIT_SOURCE} {distribution.COMMAND} serve` (README: your client's config file)."
+    )
+    return 0
+
+
+# --- plugin and .mcpb -----------------------------------------------------------------------------------
+
+
+def run_plugin(args: argparse.Namespace) -> int:
+    from server.pack import packaging
+
+    try:
+        files = packaging.plugin_files(args.root.resolve())
+        packaging.write_tree(files, args.output.resolve(), force=args.force)
+    except OSError as exc:
+        print(f"aigw-skills skills plugin: {exc}", file=sys.stderr)
+        return 1 if isinstance(exc, packaging.PackagingError) and "not empty" in str(exc) else 2
+    dest = args.output.resolve()
+    print(f"Wrote {len(files)} files to {dest} (no virtualenvs, builds or caches).")
+    print(f"Claude Code: claude plugin marketplace add {dest}; then /plugin install aigw-skills@aigw-skills")
+    print(f"Codex: codex plugin marketplace add {dest}; Gemini CLI: gemini extensions install {dest}")
+    return 0
+
+
+def run_mcpb(args: argparse.Namespace) -> int:
+    from server.pack import packaging
+
+    try:
+        files = packaging.mcpb_files(args.root.resolve())
+        packaging.write_mcpb(files, args.output, force=args.force)
+    except OSError as exc:
+        print(f"aigw-skills skills mcpb: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote {args.output} ({len(files)} files). Open it with Claude Desktop to install the MCP server.")
     return 0

@@ -26,15 +26,50 @@ from skills.catalog import SKILLS
 
 SKILLS_DIR = Path(skills.__file__).resolve().parent
 
-Client = Literal["claude", "cursor", "codex", "cline", "agents"]
-# Where each client discovers skills, relative to the project root or to $HOME (skills-format.md §3).
-CLIENT_DIRS: dict[str, str] = {
-    "claude": ".claude/skills",
-    "cursor": ".cursor/skills",
-    "codex": ".agents/skills",
-    "cline": ".cline/skills",
-    "agents": ".agents/skills",
+
+@dataclass(frozen=True)
+class ClientSkills:
+    """Where a client discovers skills (relative to the project root, and to $HOME), and what to do next."""
+
+    project: str
+    user: str
+    hint: str
+
+
+# Sources: skills-format.md §3 (Claude Code, Cursor, Codex, Cline); VS Code: code.visualstudio.com/docs/agents/
+# reference/agent-skills-reference (Copilot harness); Gemini CLI: docs/cli/skills.md (google-gemini/gemini-cli).
+CLIENTS: dict[str, ClientSkills] = {
+    "claude": ClientSkills(
+        ".claude/skills", ".claude/skills", "Claude Code loads them in new sessions; try /aigw-orchestrator."
+    ),
+    "cursor": ClientSkills(
+        ".cursor/skills", ".cursor/skills", "Cursor (2.4+) loads them in Agent chat; type / to pick a skill."
+    ),
+    "codex": ClientSkills(
+        ".agents/skills", ".agents/skills", "Restart Codex; /skills lists them, $aigw-orchestrator runs one."
+    ),
+    "cline": ClientSkills(
+        ".cline/skills",
+        ".cline/skills",
+        "Turn on Settings > Features > Enable Skills in Cline (experimental), then toggle the aigw skills on.",
+    ),
+    "vscode": ClientSkills(
+        ".github/skills",
+        ".copilot/skills",
+        "VS Code Copilot agent mode picks them up; Chat: Open Customizations lists them; try /aigw-orchestrator.",
+    ),
+    "gemini": ClientSkills(
+        ".gemini/skills",
+        ".gemini/skills",
+        "In Gemini CLI run /skills reload (or restart); /skills list shows them.",
+    ),
+    "agents": ClientSkills(
+        ".agents/skills",
+        ".agents/skills",
+        "Clients that read .agents/skills (Codex, Gemini CLI, VS Code, Cursor) find them on their next start.",
+    ),
 }
+CLIENT_DIRS: dict[str, str] = {name: c.project for name, c in CLIENTS.items()}
 Action = Literal["install", "unchanged", "replace", "refuse"]
 _SKIPPED_NAMES = {"__pycache__", ".DS_Store"}
 _SKIPPED_SUFFIXES = (".py", ".pyc", ".pyo")
@@ -106,13 +141,14 @@ def read_pack(skills_dir: Path = SKILLS_DIR, names: Iterable[str] | None = None)
 
 def target_root(client: str, *, home: Path | None = None, project: Path | None = None) -> Path:
     """The skills directory of `client` at user scope (home) or project scope (project); exactly one."""
-    if client not in CLIENT_DIRS:
-        raise KeyError(f"unknown client {client!r}; known: {', '.join(CLIENT_DIRS)}")
+    if client not in CLIENTS:
+        raise KeyError(f"unknown client {client!r}; known: {', '.join(CLIENTS)}")
     if (home is None) == (project is None):
         raise ValueError("give exactly one of home (user scope) or project (project scope)")
-    base = home if home is not None else project
-    assert base is not None
-    return base / CLIENT_DIRS[client]
+    if home is not None:
+        return home / CLIENTS[client].user
+    assert project is not None
+    return project / CLIENTS[client].project
 
 
 def read_existing(root: Path, sources: Sequence[SkillSource]) -> dict[str, Files | None]:

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 import yaml
 from pydantic import BaseModel
 
-from server.pack import skilldoc_refs
+from server.pack import distribution, skilldoc_refs
+from server.pack.generated_refs import extra_references, extra_sections
 from server.pack.skilldoc_examples import EXAMPLES, Example, ExampleRun
+from server.pack.skilldoc_setup import setup_section
 from server.pack.skilldoc_tables import inputs_tables, version_matrix, version_table
 from skills.catalog import SKILLS, SkillEntry, skill
-from skills.versions import DEFAULT_VERSION, PROFILES
+from skills.versions import DEFAULT_VERSION
 
 LICENSE = "Apache-2.0"
 INDEX_FILE = "SKILL_INDEX.md"
@@ -105,7 +107,6 @@ DOCS: dict[str, DocSpec] = {
         {
             "references/credentials.md": {
                 "policy-types": skilldoc_refs.policy_types_section,
-                "examples": skilldoc_refs.auth_examples_section,
             }
         },
     ),
@@ -137,6 +138,8 @@ DOCS: dict[str, DocSpec] = {
     "aigw-explain": DocSpec(("ai_gateway", "aigw_api_version", "max_rules")),
     "aigw-trace": DocSpec(("ai_gateway", "envoy_gateway")),
     "aigw-metrics": DocSpec(("ai_gateway", "envoy_gateway")),
+    "aigw-validate": DocSpec(("ai_gateway", "aigw_api_version", "max_rules")),
+    "aigw-troubleshoot": DocSpec(("ai_gateway", "envoy_gateway", "gateway_api")),
     "aigw-fundamentals": DocSpec(
         ("ai_gateway", "envoy_gateway", "gateway_api", "aigw_api_version", "max_rules"),
         {"references/versions.md": {"matrix": lambda: version_matrix(default=DEFAULT_VERSION)}},
@@ -145,11 +148,7 @@ DOCS: dict[str, DocSpec] = {
 
 
 def compatibility() -> str:
-    versions = list(PROFILES)
-    return (
-        f"Envoy AI Gateway {versions[0]}–{versions[-1]} (default {DEFAULT_VERSION}); "
-        "kubectl and helm to apply the output"
-    )
+    return distribution.compatibility()
 
 
 def frontmatter(entry: SkillEntry) -> str:
@@ -246,8 +245,16 @@ def fenced(language: str, body: str) -> str:
 def example_section(run: ExampleRun) -> str:
     ex = run.example
     parts = []
+    if ex.builtin_input:
+        from server.cli.build import example_text
+
+        text = example_text(ex.builtin_input)
+        parts.append(
+            f"Intake of the built-in example `{ex.builtin_input}`:\n\n" + fenced("yaml", text.rstrip())
+        )
     for name, text in run.inputs.items():
-        parts.append(f"Input file `{name}`:\n\n" + fenced("yaml", text.rstrip()))
+        language = "yaml" if name.endswith((".yaml", ".yml")) else "text"
+        parts.append(f"Input file `{name}`:\n\n" + fenced(language, text.rstrip()))
     parts.append("Command:\n\n" + fenced("bash", ex.command_line()))
     if run.produced:
         listing = "\n".join(f"{ex.output_dir}/{name}" for name in run.produced)
@@ -264,7 +271,7 @@ def skill_sections(entry: SkillEntry, runs: Mapping[str, ExampleRun]) -> dict[st
     if spec is None:
         raise DocError(f"{entry.name}: no DocSpec in server.pack.skilldoc.DOCS")
     example = EXAMPLES.get(entry.name)
-    sections = {"header": header(entry)}
+    sections = {"header": header(entry), "setup": setup_section(entry)}
     if entry.input_model:
         sections["inputs"] = inputs(entry)
     if entry.tool or entry.command:
@@ -274,18 +281,27 @@ def skill_sections(entry: SkillEntry, runs: Mapping[str, ExampleRun]) -> dict[st
             raise DocError(f"{entry.name}: its worked example has not been run")
         sections["example"] = example_section(runs[entry.name])
     sections["versions"] = version_table(spec.version_columns, default=DEFAULT_VERSION)
+    sections.update({name: make() for name, make in extra_sections(entry.name).items()})
     return sections
 
 
 def reference_sections(entry: SkillEntry) -> dict[str, dict[str, str]]:
     """Generated sections of the skill's reference files, by path relative to the skill folder."""
     spec = DOCS[entry.name]
-    return {path: {name: make() for name, make in makers.items()} for path, makers in spec.references.items()}
+    out = {path: {name: make() for name, make in makers.items()} for path, makers in spec.references.items()}
+    for path, makers in extra_references(entry.name).items():
+        out.setdefault(path, {}).update({name: make() for name, make in makers.items()})
+    return out
 
 
 def render_skill_file(text: str, entry: SkillEntry, runs: Mapping[str, ExampleRun]) -> str:
     where = f"{entry.name}/{SKILL_FILE}"
     return replace_frontmatter(replace_sections(text, skill_sections(entry, runs), where), frontmatter(entry))
+
+
+def reference_sections_of(name: str) -> list[str]:
+    """The reference files of a skill that hold generated sections, relative to its folder."""
+    return sorted({*DOCS[name].references, *extra_references(name)})
 
 
 def render_reference_file(text: str, entry: SkillEntry, relative: str) -> str:
@@ -370,7 +386,7 @@ def render_docs(read: Callable[[str], str], runs: Mapping[str, ExampleRun]) -> d
     for entry in SKILLS:
         path = f"{entry.name}/{SKILL_FILE}"
         out[path] = render_skill_file(read(path), entry, runs)
-        for relative in DOCS[entry.name].references:
+        for relative in reference_sections_of(entry.name):
             ref = f"{entry.name}/{relative}"
             out[ref] = render_reference_file(read(ref), entry, relative)
     return out

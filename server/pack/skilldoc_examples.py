@@ -37,7 +37,9 @@ class Example:
     positional: tuple[str, ...] = ()  # e.g. the intake file of `build`
     output_dir: str | None = None  # `-o DIR` for commands that write a directory
     output_file: str | None = None  # the file inside output_dir the doc shows
-    input_files: tuple[str, ...] = ()  # repository files the command reads, shown in the doc
+    input_files: tuple[str, ...] = ()  # files of the skill folder the command reads (relative to it), shown
+    builtin_input: str | None = None  # a built-in intake example the command reads (`build --example`), shown
+    exit_code: int = 0  # what the command exits with (validate exits 1 on the findings it shows)
     language: str = "yaml"  # fence language of the shown output
     manifests: bool = True  # the output is Kubernetes YAML the validation engine can check
     show_stderr: bool = True  # notes and Secret commands go to stderr; show them in the doc
@@ -81,62 +83,27 @@ def cli_args(fields: Mapping[str, Any]) -> list[str]:
     return args
 
 
+def first_variant(skill: str) -> dict[str, Any]:
+    """The inputs of the skill's first variant in its YAML reference: the worked example shows the same."""
+    from server.pack.skilldoc_variants import VARIANTS
+
+    return dict(VARIANTS[skill][0].fields)
+
+
 EXAMPLES: dict[str, Example] = {
     e.skill: e
     for e in (
-        Example("aigw-install", "install", {"version": "v1.1.0"}, language="bash", manifests=False),
-        Example("aigw-backend", "backend", {"name": "openai", "provider": "openai"}),
-        Example(
-            "aigw-auth", "auth", {"type": "APIKey", "targets": ["openai"], "secret_env": "OPENAI_API_KEY"}
-        ),
+        Example("aigw-install", "install", first_variant("aigw-install"), language="bash", manifests=False),
+        Example("aigw-backend", "backend", first_variant("aigw-backend")),
+        Example("aigw-auth", "auth", first_variant("aigw-auth")),
         Example("aigw-route", "route", {"rules": ["gpt-5.4-mini,gpt-5.5=openai"]}),
-        Example(
-            "aigw-ratelimit",
-            "ratelimit",
-            {
-                "route_name": "ai-gateway",
-                "token_limits": [{"limit": 100000, "unit": "Hour", "per_header": "x-user-id"}],
-                "quotas": [
-                    {"backend": "openai", "model_name": "gpt-5.4-mini", "limit": 5000000, "duration": "1d"}
-                ],
-            },
-        ),
-        Example(
-            "aigw-inferencepool",
-            "inferencepool",
-            {
-                "pools": [
-                    {
-                        "name": "llama3-8b",
-                        "models": ["meta-llama/Llama-3.1-8B-Instruct"],
-                        "selector": {"app": "vllm-llama3-8b"},
-                    }
-                ],
-            },
-        ),
-        Example(
-            "aigw-mcproute",
-            "mcproute",
-            {
-                "backends": [
-                    {
-                        "name": "github",
-                        "hostname": "api.githubcopilot.com",
-                        "path": "/mcp/x/issues/readonly",
-                        "include": ["issue_read", "list_issues"],
-                        "api_key_env": "GITHUB_MCP_TOKEN",
-                    }
-                ]
-            },
-        ),
+        Example("aigw-ratelimit", "ratelimit", first_variant("aigw-ratelimit")),
+        Example("aigw-inferencepool", "inferencepool", first_variant("aigw-inferencepool")),
+        Example("aigw-mcproute", "mcproute", first_variant("aigw-mcproute")),
         Example(
             "aigw-semantic-router",
             "semantic-router",
-            {
-                "rules": ["math-expert,general-expert=vllm-llama3-8b-instruct"],
-                "router_models": ["math-expert=math"],
-                "create_gateway": False,
-            },
+            first_variant("aigw-semantic-router"),
             # Its EnvoyPatchPolicy is not in ../shared/crds and its backend comes from aigw-backend; the
             # manifests are validated in tests/skills/test_semantic_router.py instead.
             manifests=False,
@@ -151,24 +118,20 @@ EXAMPLES: dict[str, Example] = {
                 "audiences": ["ai-gateway"],
             },
         ),
-        Example(
-            "aigw-observability",
-            "observability",
-            {"tracing_endpoint": "http://otel-collector.monitoring:4317", "trace_sample_ratio": 0.1},
-        ),
+        Example("aigw-observability", "observability", first_variant("aigw-observability")),
         Example(
             "aigw-migrate",
             "migrate",
             {"external_secret": "gemini-apikey"},
-            positional=("skills/aigw-migrate/assets/v0.5-gemini.yaml",),
-            input_files=("skills/aigw-migrate/assets/v0.5-gemini.yaml",),
+            positional=("assets/v0.5-gemini.yaml",),
+            input_files=("assets/v0.5-gemini.yaml",),
             fields_are_inputs=False,
         ),
         Example(
             "aigw-explain",
             "explain",
-            positional=("skills/aigw-explain/assets/openai-anthropic.yaml",),
-            input_files=("skills/aigw-explain/assets/openai-anthropic.yaml",),
+            positional=("assets/openai-anthropic.yaml",),
+            input_files=("assets/openai-anthropic.yaml",),
             language="text",
             manifests=False,
             fields_are_inputs=False,
@@ -177,8 +140,8 @@ EXAMPLES: dict[str, Example] = {
             "aigw-trace",
             "trace",
             {"path": "/anthropic/v1/messages", "model": "claude-3-5-sonnet", "credentials": "api-key"},
-            positional=("skills/aigw-trace/assets/apikey-anthropic.yaml",),
-            input_files=("skills/aigw-trace/assets/apikey-anthropic.yaml",),
+            positional=("assets/apikey-anthropic.yaml",),
+            input_files=("assets/apikey-anthropic.yaml",),
             language="text",
             manifests=False,
             fields_are_inputs=False,
@@ -186,11 +149,21 @@ EXAMPLES: dict[str, Example] = {
         Example(
             "aigw-metrics",
             "metrics",
-            positional=("skills/aigw-metrics/assets/extproc-metrics.prom",),
-            input_files=("skills/aigw-metrics/assets/extproc-metrics.prom",),
+            positional=("assets/extproc-metrics.prom",),
+            input_files=("assets/extproc-metrics.prom",),
             language="text",
             manifests=False,
             fields_are_inputs=False,
+        ),
+        Example(
+            "aigw-validate",
+            "validate",
+            positional=("assets/route-missing-backend.yaml",),
+            input_files=("assets/route-missing-backend.yaml",),
+            language="text",
+            manifests=False,
+            fields_are_inputs=False,
+            exit_code=1,
         ),
         Example(
             "aigw-orchestrator",
@@ -198,7 +171,7 @@ EXAMPLES: dict[str, Example] = {
             {"example": "openai-anthropic"},
             output_dir="bundle",
             output_file="manifests.yaml",
-            input_files=("orchestrator/intake/examples/openai-anthropic.yaml",),
+            builtin_input="openai-anthropic",
             show_stderr=False,
             fields_are_inputs=False,
         ),
@@ -226,13 +199,16 @@ def cli_executable() -> list[str]:
     return [found] if found else [sys.executable, "-m", "server"]
 
 
-def stage_inputs(example: Example, repo: Path, workdir: Path) -> None:
-    """Make the example's input files reachable from `workdir` under the names the command uses."""
-    for name in example.input_files:
-        top = Path(name).parts[0]
-        link = workdir / top
-        if not link.exists():
-            link.symlink_to(repo / top, target_is_directory=(repo / top).is_dir())
+def install_skill(skill: str, repo: Path, into: Path) -> Path:
+    """Copy skills/<skill> of `repo` into `into` the way `aigw-skills skills install` does; its new path."""
+    from server.pack.installer import read_folder
+
+    folder = into / skill
+    for relative, data in read_folder(repo / "skills" / skill).items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return folder
 
 
 def hermetic_env(workdir: Path) -> dict[str, str]:
@@ -243,26 +219,38 @@ def hermetic_env(workdir: Path) -> dict[str, str]:
     return env
 
 
+def run_in(example: Example, workdir: Path) -> subprocess.CompletedProcess[str]:
+    """Run the example's command with `workdir` (an installed copy of its skill folder) as the directory."""
+    return run_cli(example.argv(), workdir)
+
+
+def run_cli(args: list[str], workdir: Path) -> subprocess.CompletedProcess[str]:
+    """`aigw-skills ARGS` in `workdir`, with the hermetic environment the docs are generated in."""
+    return subprocess.run(
+        [*cli_executable(), *args],
+        cwd=workdir,
+        env=hermetic_env(workdir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def run_example(example: Example, repo: Path) -> ExampleRun:
-    """Run the example's command in a scratch directory; raise ExampleError if it fails."""
-    missing = [name for name in example.input_files if not (repo / name).is_file()]
+    """Run the example from an installed copy of its skill folder (paths in the command are relative to the
+    skill folder, as an agent with only the folder runs them); raise ExampleError if it fails."""
+    folder = repo / "skills" / example.skill
+    missing = [name for name in example.input_files if not (folder / name).is_file()]
     if missing:
-        raise ExampleError(f"{example.skill}: example input(s) missing: {', '.join(missing)}")
+        raise ExampleError(f"{example.skill}: example input(s) missing from {folder}: {', '.join(missing)}")
     with tempfile.TemporaryDirectory(prefix="aigw-skilldoc-") as tmp:
-        workdir = Path(tmp)
-        stage_inputs(example, repo, workdir)
-        proc = subprocess.run(
-            [*cli_executable(), *example.argv()],
-            cwd=workdir,
-            env=hermetic_env(workdir),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if proc.returncode != 0:
+        workdir = install_skill(example.skill, repo, Path(tmp))
+        proc = run_in(example, workdir)
+        if proc.returncode != example.exit_code:
             raise ExampleError(
-                f"{example.skill}: `{example.command_line()}` exited {proc.returncode}:\n{proc.stderr.strip()}"
+                f"{example.skill}: `{example.command_line()}` exited {proc.returncode} "
+                f"(expected {example.exit_code}):\n{proc.stderr.strip()}"
             )
         produced: tuple[str, ...] = ()
         output = proc.stdout
@@ -274,7 +262,7 @@ def run_example(example: Example, repo: Path) -> ExampleRun:
                 if not target.is_file():
                     raise ExampleError(f"{example.skill}: `{example.command_line()}` wrote no {target.name}")
                 output = target.read_text(encoding="utf-8")
-        inputs = {name: (repo / name).read_text(encoding="utf-8") for name in example.input_files}
+        inputs = {name: (folder / name).read_text(encoding="utf-8") for name in example.input_files}
         return ExampleRun(example, output, proc.stderr, produced, inputs)
 
 

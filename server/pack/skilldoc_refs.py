@@ -5,14 +5,12 @@ Pure: built from skills.providers, skills.auth and real (in-process) runs of the
 
 from __future__ import annotations
 
-import json
 import re
 import typing
 from collections.abc import Mapping
-from typing import Any
 
 from server.pack.skilldoc_tables import code, table
-from skills.auth import API_KEY_TYPES, SECRET_KEYS, AuthInput, build_auth
+from skills.auth import API_KEY_TYPES, SECRET_KEYS, AuthInput
 from skills.providers import PRESETS, ProviderPreset
 from skills.types import POLICY_TYPES
 
@@ -72,90 +70,3 @@ def policy_types_section(presets: Mapping[str, ProviderPreset] = PRESETS) -> str
         rows.append((f"`{policy}`", f"`{field}`", f"`{SECRET_KEYS[policy]}`", _modes(policy), users))
     none = ", ".join(f"`{p.id}`" for p in presets.values() if p.auth == "none")
     return table(header, rows) + f"\n\nPresets with no credentials: {none or 'none'}."
-
-
-# One input per credential mode; the output below each comes from running build_auth on it.
-AUTH_SAMPLES: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("API key (OpenAI and compatible)", {"type": "APIKey", "targets": ["openai"]}),
-    ("Anthropic API key", {"type": "AnthropicAPIKey", "targets": ["anthropic"]}),
-    ("Azure OpenAI API key", {"type": "AzureAPIKey", "targets": ["azure-openai"]}),
-    (
-        "AWS: SDK default chain (EKS Pod Identity or IRSA)",
-        {"type": "AWSCredentials", "targets": ["aws-bedrock"], "aws_region": "us-east-1"},
-    ),
-    (
-        "AWS: credentials file",
-        {
-            "type": "AWSCredentials",
-            "targets": ["aws-bedrock"],
-            "aws_region": "us-east-1",
-            "aws_mode": "credentials-file",
-            "secret_file": "~/.aws/credentials",
-        },
-    ),
-    (
-        "Azure: Entra ID client secret",
-        {
-            "type": "AzureCredentials",
-            "targets": ["azure-openai"],
-            "azure_client_id": "00000000-0000-0000-0000-000000000001",
-            "azure_tenant_id": "00000000-0000-0000-0000-000000000002",
-        },
-    ),
-    (
-        "GCP: service-account key file",
-        {
-            "type": "GCPCredentials",
-            "targets": ["gcp-vertex-ai"],
-            "gcp_project": "my-project",
-            "gcp_region": "us-central1",
-            "secret_file": "./service-account.json",
-        },
-    ),
-    (
-        "GCP: Application Default Credentials (GKE Workload Identity)",
-        {
-            "type": "GCPCredentials",
-            "targets": ["gcp-vertex-ai"],
-            "gcp_project": "my-project",
-            "gcp_region": "us-central1",
-            "gcp_mode": "adc",
-        },
-    ),
-)
-
-
-def auth_examples_section(samples: tuple[tuple[str, dict[str, Any]], ...] = AUTH_SAMPLES) -> str:
-    parts = []
-    for title, fields in samples:
-        result = build_auth(fields)
-        block = [
-            f"### {title}",
-            "",
-            "Input:",
-            "",
-            "```json",
-            _json(fields),
-            "```",
-            "",
-            "```yaml",
-            result.yaml.rstrip(),
-            "```",
-        ]
-        for secret in result.secrets:
-            block += [
-                "",
-                f"Create Secret `{secret.name}` (key `{secret.key}`) from {secret.source}:",
-                "",
-                "```bash",
-                secret.command,
-                "```",
-            ]
-        for note in result.notes:
-            block += ["", f"Note: {note}"]
-        parts.append("\n".join(block))
-    return "\n\n".join(parts)
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value)

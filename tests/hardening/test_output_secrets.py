@@ -76,8 +76,9 @@ def run_cli(argv: list[str]) -> tuple[int, str, str]:
 
 
 def example_argv(example: Example, workdir: Path) -> list[str]:
-    """The example's command with repository paths made absolute and -o inside `workdir`."""
-    positional = [str(REPO / p) if (REPO / p).exists() else p for p in example.positional]
+    """The example's command with its skill-folder paths made absolute and -o inside `workdir`."""
+    folder = REPO / "skills" / example.skill
+    positional = [str(folder / p) if (folder / p).exists() else p for p in example.positional]
     argv = [example.command, *positional, *example.argv()[1 + len(example.positional) :]]
     if example.output_dir:
         argv[argv.index("-o") + 1] = str(workdir / example.output_dir)
@@ -87,7 +88,7 @@ def example_argv(example: Example, workdir: Path) -> list[str]:
 def cli_example_outputs(workdir: Path) -> Iterator[tuple[str, str]]:
     for skill, example in EXAMPLES.items():
         code, out, err = run_cli(example_argv(example, workdir / skill))
-        assert code == 0, f"{example.command_line()} exited {code}: {err[-2000:]}"
+        assert code == example.exit_code, f"{example.command_line()} exited {code}: {err[-2000:]}"
         yield f"{skill} (CLI stdout)", out
         yield f"{skill} (CLI stderr)", err
         if example.output_dir:

@@ -213,7 +213,7 @@ def test_metrics_has_a_skill_a_prompt_and_a_cli_command_from_one_catalog_entry()
     assert entry is BY_COMMAND["metrics"] and entry.name == "aigw-metrics"
     assert not entry.atomic  # served by metrics_spec, not a second generic tool
     text = render(entry, {"request": "why is claude slow?"})
-    assert "gen_ai_client_token_usage_token_sum" in text and "why is claude slow?" in text
+    assert "`aigw_metrics`" in text and "why is claude slow?" in text and "`url` (required)" in text
 
 
 def test_a_saved_scrape_is_read_from_a_file_or_stdin_with_the_same_summary(

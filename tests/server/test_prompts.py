@@ -1,23 +1,18 @@
-"""Prompts (slash commands): one per catalog skill, its SKILL.md body with the arguments filled in."""
+"""Prompts (slash commands): one per catalog skill, a short preamble that says what to ask, which tool to call
+and what to do next, with skill:// links; arguments checked before anything is generated."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 
 import pytest
 from mcp import MCPError
 
-from server.mcp import resources
-from server.mcp.prompts import render, strip_frontmatter
+from server.mcp.prompts import FIELD_ARGUMENT, argument_description, required_inputs
 from skills.catalog import SKILLS, skill
-from tests.server.conftest import REPO, connect
+from tests.server.conftest import connect
 
 pytestmark = pytest.mark.anyio
-WRITTEN = [e for e in SKILLS if (REPO / "skills" / e.name / "SKILL.md").is_file()]
-
-
-def body_of(name: str) -> str:
-    return strip_frontmatter((REPO / "skills" / name / "SKILL.md").read_text(encoding="utf-8")).rstrip()
 
 
 async def test_there_is_one_prompt_per_catalog_skill_with_the_catalog_arguments(mode: str) -> None:
@@ -28,33 +23,77 @@ async def test_there_is_one_prompt_per_catalog_skill_with_the_catalog_arguments(
         prompt = prompts[entry.prompt]
         assert prompt.title == entry.title and prompt.description == entry.description
         # `request` first: Claude Code fills prompt arguments in order, and the request is what the user typed.
-        expected = sorted(entry.prompt_arguments, key=lambda arg: arg != "request")
-        assert [a.name for a in prompt.arguments or []] == expected
+        assert [a.name for a in prompt.arguments or []] == list(entry.prompt_arguments)
         assert all(a.description and not a.required for a in prompt.arguments or [])
 
 
-@pytest.mark.parametrize("entry", WRITTEN, ids=[e.name for e in WRITTEN])
-async def test_prompt_text_is_the_skill_md_body_without_frontmatter(mode: str, entry: object) -> None:
+@pytest.mark.parametrize("entry", SKILLS, ids=[e.name for e in SKILLS])
+async def test_prompt_text_is_a_short_imperative_preamble_with_skill_links(mode: str, entry: object) -> None:
     name = entry.name  # type: ignore[attr-defined]
     async with connect(mode) as client:
         result = await client.get_prompt(name, {})
+        uris = {str(r.uri) for r in (await client.list_resources()).resources}
     [message] = result.messages
     assert message.role == "user"
     text = message.content.text  # type: ignore[union-attr]
-    assert not text.startswith("---"), "frontmatter is stripped"
-    assert text.rstrip() == body_of(name).replace("$ARGUMENTS", "(none given: ask the user what they need)")
+    assert len(text) <= 2500, f"{name}: {len(text)} characters: a prompt is a preamble, not the skill"
+    assert "<!--" not in text and "](references/" not in text, "no generator comments, no file-relative links"
+    assert "1. Ask" in text and "2. " in text and "3. " in text
+    entry_ = skill(name)
+    if entry_.tool:
+        assert f"`{entry_.tool}`" in text, "says which tool to call"
+    assert entry_.next_steps in text
+    links = re.findall(r"skill://[^\s)]+", text)
+    assert f"skill://{name}" in links
+    assert set(links) <= uris, "every link resolves as a resource"
 
 
-async def test_arguments_given_are_appended_to_the_body(mode: str) -> None:
-    if not (REPO / "skills" / "aigw-backend" / "SKILL.md").is_file():
-        pytest.skip("skills/aigw-backend/SKILL.md is not written yet")
+@pytest.mark.parametrize("entry", [e for e in SKILLS if e.tool], ids=lambda e: e.name)
+def test_every_prompt_has_the_tools_required_inputs_as_arguments(entry: object) -> None:
+    required = [FIELD_ARGUMENT.get(n, n) for n in required_inputs(entry)]  # type: ignore[arg-type]
+    assert set(required) <= set(entry.prompt_arguments)  # type: ignore[attr-defined]
+
+
+def test_argument_names_are_consistent_and_described() -> None:
+    for entry in SKILLS:
+        assert entry.prompt_arguments[0] == "request", f"{entry.name}: request comes first"
+        assert "version" not in entry.prompt_arguments, "the release is target_version everywhere"
+        for arg in entry.prompt_arguments:
+            assert argument_description(entry, arg)
+    assert {"path"} <= set(skill("aigw-migrate").prompt_arguments) & set(
+        skill("aigw-explain").prompt_arguments
+    )
+    assert "url" in skill("aigw-metrics").prompt_arguments
+
+
+async def test_arguments_given_are_listed_in_the_preamble(mode: str) -> None:
     async with connect(mode) as client:
         result = await client.get_prompt(
             "aigw-backend", {"provider": "anthropic", "request": "claude for the team"}
         )
     text = result.messages[0].content.text  # type: ignore[union-attr]
-    assert text.startswith(body_of("aigw-backend")[:200])
-    assert text.endswith("## Arguments given\n\n- provider: anthropic\n- request: claude for the team\n")
+    assert "Given so far:\n- request: claude for the team\n- provider: anthropic\n" in text
+    assert "`name` (required)" in text, "asks for the required input still missing"
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments", "message"),
+    [
+        ("aigw-backend", {"provider": "opanai"}, "provider opanai is not one of: openai, "),
+        ("aigw-route", {"target_version": "v2.0.0"}, "target_version v2.0.0 is not one of: v0.5.0, "),
+        ("aigw-clientauth", {"type": "oauth"}, "type oauth is not one of: jwt, apikey"),
+        ("aigw-orchestrator", {"providers": "openai,antropic"}, "providers antropic is not one of: "),
+        ("aigw-backend", {"name": "Open_AI"}, "name 'Open_AI' is invalid: "),
+        ("aigw-troubleshoot", {"namespace": "not a name"}, "namespace 'not a name' is invalid: "),
+    ],
+)
+async def test_a_bad_argument_value_is_refused_with_the_choices(
+    mode: str, name: str, arguments: dict[str, str], message: str
+) -> None:
+    async with connect(mode) as client:
+        with pytest.raises(MCPError) as caught:
+            await client.get_prompt(name, arguments)
+    assert message in str(caught.value)
 
 
 async def test_a_credential_looking_prompt_argument_is_refused(mode: str) -> None:
@@ -71,37 +110,8 @@ async def test_an_unknown_prompt_argument_is_refused_listing_the_known_ones(mode
             await client.get_prompt("aigw-route", {"colour": "blue"})
     assert (
         str(caught.value)
-        == "prompt aigw-route has no argument colour; its arguments: target_version, request"
+        == "prompt aigw-route has no argument colour; its arguments: request, rules, target_version"
     )
-
-
-def test_a_missing_skill_md_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(resources, "skill_dir", lambda name: tmp_path / name)
-    with pytest.raises(MCPError) as caught:
-        render(skill("aigw-route"), {})
-    assert str(caught.value) == (
-        "prompt aigw-route: skills/aigw-route/SKILL.md is missing from this installation of aigw-skills; "
-        "reinstall the package (or, in a checkout, write that file)"
-    )
-
-
-def test_placeholder_in_the_body_receives_the_arguments(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (tmp_path / "aigw-route").mkdir()
-    (tmp_path / "aigw-route" / "SKILL.md").write_text(
-        "---\nname: aigw-route\n---\n\n# Route\n\nDo: $ARGUMENTS\n"
-    )
-    monkeypatch.setattr(resources, "skill_dir", lambda name: tmp_path / name)
-    assert (
-        render(skill("aigw-route"), {"request": "split 80/20"}) == "# Route\n\nDo: - request: split 80/20\n"
-    )
-
-
-def test_frontmatter_is_only_stripped_when_the_file_starts_with_it() -> None:
-    assert strip_frontmatter("---\na: 1\n---\n\nbody\n") == "body\n"
-    assert strip_frontmatter("body\n---\nmore\n") == "body\n---\nmore\n"
-    assert strip_frontmatter("---\nunterminated\n") == "---\nunterminated\n"
 
 
 async def test_an_unknown_prompt_is_invalid_params_naming_the_prompts(mode: str) -> None:

@@ -19,6 +19,8 @@ from tests.server.conftest import REPO, subprocess_env
 
 SNIPPET = re.compile(r"<!-- client: (?P<name>[\w-]+) -->\n```(?P<lang>\w+)\n(?P<body>.*?)\n```", re.S)
 CLIENTS = {"claude-code", "claude-desktop", "cursor", "cline", "vscode", "codex", "claude-code-http"}
+# Snippets that need no installed CLI: uvx builds it from the repository (server.pack.distribution).
+UVX_CLIENTS = {"claude-code-uvx", "gemini"}
 
 
 def snippets() -> dict[str, tuple[str, str]]:
@@ -42,7 +44,14 @@ def stdio_command(name: str, lang: str, body: str) -> list[str]:
 
 
 def test_the_readme_has_a_snippet_for_every_client() -> None:
-    assert set(snippets()) == CLIENTS
+    assert set(snippets()) == CLIENTS | UVX_CLIENTS
+
+
+@pytest.mark.parametrize("name", sorted(UVX_CLIENTS))
+def test_uvx_snippets_start_the_server_from_the_repository_without_an_installed_cli(name: str) -> None:
+    from server.pack.distribution import GIT_SOURCE, serve_args
+
+    assert stdio_command(name, *snippets()[name]) == ["uvx", *serve_args(GIT_SOURCE)]
 
 
 @pytest.mark.parametrize("name", sorted(CLIENTS - {"claude-code-http"}))
@@ -60,7 +69,9 @@ def test_aigw_skills_is_the_console_script_of_the_cli() -> None:
 @pytest.mark.anyio
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
 async def test_the_snippet_command_answers_tools_list_over_stdio(mode: str) -> None:
-    [command] = {tuple(stdio_command(n, *snippets()[n])) for n in CLIENTS - {"claude-code-http"}}
+    [command] = {
+        tuple(stdio_command(n, *snippets()[n])) for n in CLIENTS - {"claude-code-http"}
+    }  # one command
     script = Path(sys.executable).parent / command[0]
     if not script.exists():
         pytest.skip(f"the {command[0]} console script is not installed next to {sys.executable}")

@@ -13,13 +13,18 @@ from server.cli.main import main
 from server.pack import installer as pack
 from skills.catalog import SKILLS
 
-CLIENT_DIRS = {
-    "claude": ".claude/skills",
-    "cursor": ".cursor/skills",
-    "codex": ".agents/skills",
-    "cline": ".cline/skills",
-    "agents": ".agents/skills",
+# client: (project scope, user scope), from each client's documentation (see server.pack.installer.CLIENTS).
+CLIENT_SCOPES = {
+    "claude": (".claude/skills", ".claude/skills"),
+    "cursor": (".cursor/skills", ".cursor/skills"),
+    "codex": (".agents/skills", ".agents/skills"),
+    "cline": (".cline/skills", ".cline/skills"),
+    "vscode": (".github/skills", ".copilot/skills"),
+    "gemini": (".gemini/skills", ".gemini/skills"),
+    "agents": (".agents/skills", ".agents/skills"),
 }
+CLIENT_DIRS = {client: project for client, (project, _user) in CLIENT_SCOPES.items()}
+USER_DIRS = {client: user for client, (_project, user) in CLIENT_SCOPES.items()}
 NAMES = [s.name for s in SKILLS]
 
 
@@ -40,18 +45,22 @@ def _expected() -> dict[str, dict[str, bytes]]:
 
 
 def test_client_dirs_match_the_documented_locations() -> None:
-    assert pack.CLIENT_DIRS == CLIENT_DIRS
+    assert {name: (c.project, c.user) for name, c in pack.CLIENTS.items()} == CLIENT_SCOPES
 
 
 @pytest.mark.parametrize("client", CLIENT_DIRS)
 def test_user_install_for_every_client(client: str, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["skills", "install", "--client", client, "--user"]) == 0
-    root = home / CLIENT_DIRS[client]
+    root = home / USER_DIRS[client]
     assert _installed(root) == _expected()
     assert not list(root.rglob("*.py"))
     assert not [p for p in root.iterdir() if p.name.startswith(".")], "no staging leftovers"
     out = capsys.readouterr().out
     assert str(root) in out and "installed: aigw-backend" in out
+    assert f"Next: {pack.CLIENTS[client].hint}" in out, "says what to do in that client"
+    assert "uvx" in out and "aigw-skills serve" in out, (
+        "and how to start the MCP server without installing it"
+    )
     # same content again: a reported no-op
     assert main(["skills", "install", "--client", client, "--user"]) == 0
     assert "unchanged: aigw-backend" in capsys.readouterr().out
@@ -63,7 +72,7 @@ def test_project_install_for_every_client(client: str, tmp_path: Path, home: Pat
     project.mkdir()
     assert main(["skills", "install", "--client", client, "--project", str(project)]) == 0
     assert _installed(project / CLIENT_DIRS[client]) == _expected()
-    assert not (home / CLIENT_DIRS[client]).exists()
+    assert not (home / USER_DIRS[client]).exists()
 
 
 def test_project_defaults_to_the_current_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,3 +185,14 @@ def test_cli_in_a_subprocess_with_a_temporary_home(tmp_path: Path) -> None:
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in (tmp_path / ".claude/skills").iterdir()) == sorted(NAMES)
+
+
+def test_index_refuses_to_write_into_an_installed_package(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    installed = tmp_path / "lib" / "python3.11" / "site-packages"
+    installed.mkdir(parents=True)
+    assert main(["index", "--root", str(installed)]) == 2
+    err = capsys.readouterr().err
+    assert "is an installed package (site-packages), not a checkout" in err and "--root CHECKOUT" in err
+    assert list(installed.iterdir()) == []

@@ -1,5 +1,6 @@
-"""Each SKILL.md worked example, run exactly as written there, produces the output shown there, and the
-manifests pass the validation engine with the upstream CRDs."""
+"""Each SKILL.md worked example, run exactly as written there from an installed copy of its skill folder in a
+temporary directory (not from the repository root), produces the output shown there, and the manifests pass
+the validation engine with the upstream CRDs."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from server.pack.skilldoc_examples import EXAMPLES, cli_executable, hermetic_env
+from server.pack.installer import apply_plan, plan_install, read_existing, read_pack, target_root
+from server.pack.skilldoc_examples import EXAMPLES, run_cli
 from skills.catalog import SKILLS
 from tests.conftest import shared_path
 
@@ -40,6 +42,8 @@ def parse_example(skill: str) -> dict[str, Any]:
             parsed["command"] = body.strip()
         elif m := re.fullmatch(r"Input file `([^`]+)`", label):
             parsed["inputs"][m.group(1)] = body
+        elif m := re.fullmatch(r"Intake of the built-in example `([^`]+)`", label):
+            parsed["builtin"] = (m.group(1), body)
         elif m := re.fullmatch(r"Output \(`([^`]+)`\)", label):
             parsed |= {"source": m.group(1), "output": body, "language": lang}
         elif label == "On stderr":
@@ -50,33 +54,29 @@ def parse_example(skill: str) -> dict[str, Any]:
 
 @cache
 def run_as_written(skill: str, workdir: Path) -> subprocess.CompletedProcess[str]:
+    """The command of the example, as written, run in `workdir`: the installed copy of the skill folder."""
     parsed = parse_example(skill)
     argv = shlex.split(parsed["command"])
     assert argv[0] == "aigw-skills"
-    for name in parsed["inputs"]:
-        top = Path(name).parts[0]
-        if not (workdir / top).exists():
-            (workdir / top).symlink_to(REPO / top)
-    return subprocess.run(
-        [*cli_executable(), *argv[1:]],
-        cwd=workdir,
-        env=hermetic_env(workdir),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(argv[1:], workdir)
 
 
 @pytest.fixture(scope="module")
 def workdirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return {skill: tmp_path_factory.mktemp(skill) for skill in WITH_EXAMPLES}
+    """The whole pack installed into a project in a temporary directory, as `skills install` writes it;
+    each example runs in its skill's installed folder."""
+    project = tmp_path_factory.mktemp("project")
+    root = target_root("agents", project=project)
+    sources = read_pack(REPO / "skills")
+    apply_plan(plan_install(sources, root, read_existing(root, sources)), sources)
+    return {skill: root / skill for skill in WITH_EXAMPLES}
 
 
 def produced(skill: str, workdirs: dict[str, Path]) -> str:
     parsed = parse_example(skill)
     proc = run_as_written(skill, workdirs[skill])
-    assert proc.returncode == 0, f"`{parsed['command']}` failed:\n{proc.stderr}"
+    expected = EXAMPLES[skill].exit_code
+    assert proc.returncode == expected, f"`{parsed['command']}` exited {proc.returncode}:\n{proc.stderr}"
     if parsed["source"] == "stdout":
         return proc.stdout
     return (workdirs[skill] / parsed["source"]).read_text(encoding="utf-8")
@@ -93,7 +93,23 @@ def test_example_reproduces_the_output_shown(skill: str, workdirs: dict[str, Pat
     if "stderr" in parsed:
         assert run_as_written(skill, workdirs[skill]).stderr == parsed["stderr"]
     for name, text in parsed["inputs"].items():
-        assert (REPO / name).read_text(encoding="utf-8") == text
+        assert (workdirs[skill] / name).read_text(encoding="utf-8") == text, (
+            f"{name} is not in the installed copy"
+        )
+    if "builtin" in parsed:
+        from server.cli.build import example_text
+
+        name, text = parsed["builtin"]
+        assert example_text(name) == text
+
+
+def test_no_worked_example_names_a_path_outside_its_skill_folder() -> None:
+    for skill in WITH_EXAMPLES:
+        for arg in shlex.split(parse_example(skill)["command"])[1:]:
+            leaves = arg.startswith(("skills/", "orchestrator/", "../")) or (
+                arg.startswith("/") and Path(arg).exists()
+            )
+            assert not leaves, f"{skill}: {arg} leaves the skill folder"
 
 
 def _secret_refs(docs: list[dict[str, Any]]) -> set[str]:
