@@ -35,8 +35,8 @@ from skills.versions import DEFAULT_VERSION, AIGatewayVersion
 
 SKILL = "aigw-clientauth"
 SECURITY_POLICY_API_VERSION = "gateway.envoyproxy.io/v1alpha1"
-_CLAIM_SHORTHAND = re.compile(r"^(?P<claim>[^=]+)=(?P<header>[^=]+)$")
-_CLIENT_SHORTHAND = re.compile(r"^(?P<id>[^=]+)(=(?P<source>.+))?$")
+_CLAIM_SHORTHAND = re.compile(r"^(?P<claim>[^=]+)=(?P<header>[^=]+)\Z")
+_CLIENT_SHORTHAND = re.compile(r"^(?P<id>[^=]+)(=(?P<source>.+))?\Z")
 
 
 class ClaimHeader(InputModel):

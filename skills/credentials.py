@@ -26,7 +26,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an AWS secret access key", re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")),
 )
 
-_OPAQUE = re.compile(r"^[A-Za-z0-9+/=_-]{32,}$")
+_OPAQUE = re.compile(r"^[A-Za-z0-9+/=_-]{32,}\Z")
 # A run of letters and digits long enough to be a key fragment (UUIDs and resource paths have short runs).
 _LONG_RUN = re.compile(r"[A-Za-z0-9]{16,}")
 # Where a credential pasted into free text (e.g. "Bearer <key>", "api-key: <key>") is separated from the rest.

@@ -67,7 +67,7 @@ def show_value(value: Any) -> str:
     return shown if len(shown) <= _MAX_SHOWN else shown[: _MAX_SHOWN - 3] + "..."
 
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+\Z")
 
 
 def _loc_to_path(loc: Iterable[int | str]) -> str:

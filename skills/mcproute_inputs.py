@@ -29,7 +29,7 @@ from skills.types import (
 from skills.versions import DEFAULT_VERSION, AIGatewayVersion
 
 _NOT_RE2 = re.compile(r"\(\?<?[=!]|\\[1-9]")
-_TOOL_TARGET = re.compile(r"^(?P<backend>[a-z0-9]([-a-z0-9]*[a-z0-9])?)/(?P<tool>.+)$")
+_TOOL_TARGET = re.compile(r"^(?P<backend>[a-z0-9]([-a-z0-9]*[a-z0-9])?)/(?P<tool>.+)\Z")
 
 
 def _re2(patterns: list[str]) -> list[str]:

@@ -17,7 +17,7 @@ import jinja2
 import yaml
 
 SKILLS_DIR = Path(__file__).resolve().parent
-_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*\Z")
 # libyaml's loader when PyYAML has it (same resolver and safe constructor, ~10x faster than pure Python).
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()

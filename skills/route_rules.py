@@ -17,12 +17,12 @@ from skills.types import (
     SectionName,
 )
 
-_MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,255}$")
+_MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,255}\Z")
 # Python accepts these, RE2 (Envoy) does not: lookaround and backreferences.
 _NOT_RE2 = re.compile(r"\(\?<?[=!]|\\[1-9]")
 
-_SHORTHAND = re.compile(r"^(?P<models>[^=]+)=(?P<backends>.+)$")
-_REF = re.compile(r"^(?P<name>[a-z0-9-]+)(:(?P<weight>[0-9]+))?(@(?P<priority>[0-9]+))?$")
+_SHORTHAND = re.compile(r"^(?P<models>[^=]+)=(?P<backends>.+)\Z")
+_REF = re.compile(r"^(?P<name>[a-z0-9-]+)(:(?P<weight>[0-9]+))?(@(?P<priority>[0-9]+))?\Z")
 
 
 class BackendRef(InputModel):

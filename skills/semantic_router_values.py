@@ -63,7 +63,7 @@ DOMAIN_DESCRIPTIONS: dict[str, str] = {
 ReasoningFamily = Literal["deepseek", "qwen3", "gpt-oss", "gpt"]
 CATCH_ALL_PRIORITY = 1  # below every signal decision, so it only wins when nothing else matches
 
-_SHORTHAND = re.compile(r"^(?P<name>[^=]+)(=(?P<domains>[^=]*))?$")
+_SHORTHAND = re.compile(r"^(?P<name>[^=]+)(=(?P<domains>[^=]*))?\Z")
 
 
 class RouterModel(InputModel):

@@ -47,7 +47,7 @@ EXECUTABLE = {"install.sh", "secrets.sh"}
 # semantic-router addon's chart values).
 OPTIONAL_FILES = ("redis.yaml", ROUTER_VALUES_FILE)
 # The AIGatewayRoute at each canary stage (aigw-route's stage files), present only with a canary.
-STAGE_FILE = re.compile(r"^canary-stage-[0-9]+-[0-9]+pct\.yaml$")
+STAGE_FILE = re.compile(r"^canary-stage-[0-9]+-[0-9]+pct\.yaml\Z")
 
 
 def is_bundle_file(name: str) -> bool:

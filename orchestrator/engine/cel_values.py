@@ -23,7 +23,7 @@ CEL_RESERVED = frozenset(
         "import", "let", "loop", "package", "namespace", "return", "var", "void", "while",
     }
 )  # fmt: skip
-_ESCAPABLE = re.compile(r"^[a-zA-Z_.\-/][a-zA-Z0-9_.\-/]*$")
+_ESCAPABLE = re.compile(r"^[a-zA-Z_.\-/][a-zA-Z0-9_.\-/]*\Z")
 _EXPAND = re.compile(r"__|\.|-|/")
 _ESCAPES = {"__": "__underscores__", ".": "__dot__", "-": "__dash__", "/": "__slash__"}
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from orchestrator.engine.object_meta import FieldError, metadata_errors
 
-_CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+_CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+\Z")
 _KEY_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name')"
 
 # (apiVersion, kind) -> how the API server validates metadata.name; other built-in kinds get the loosest rule

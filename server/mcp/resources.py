@@ -24,7 +24,7 @@ from mcp.server.mcpserver.resources import FunctionResource
 from skills.catalog import BY_NAME, SKILLS
 
 FOLDERS = {"references": (".md", "text/markdown"), "assets": (".j2", "text/x-jinja2")}
-_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 
 
 class MissingSkillFile(LookupError):

@@ -230,3 +230,11 @@ def test_a_number_where_a_formatted_string_belongs_is_a_type_error_not_a_crash(c
             'Invalid value: "integer": spec.securityPolicy.oauth.issuer in body must be of type string: "integer"',
         )
     ]
+
+
+def test_a_name_with_a_trailing_newline_is_refused_as_the_api_server_refuses_it() -> None:
+    """Go's regexp $ is the end of the text; Python's also matches before a final newline."""
+    report = validate_documents(
+        [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings\n"}}], crds=None
+    )
+    assert [f.path for f in report.errors] == ["metadata.name"]

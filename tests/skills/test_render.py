@@ -201,3 +201,9 @@ def test_output_is_byte_stable(build: Any, data: dict[str, Any]) -> None:
     if first.manifests:
         assert first.yaml.endswith("\n") and not first.yaml.endswith("\n\n")
         assert "\t" not in first.yaml and all(line == line.rstrip() for line in first.yaml.splitlines())
+
+
+@pytest.mark.parametrize("value", ["A\n", "name\n", "a/b\n"])
+def test_a_trailing_newline_is_quoted_not_dropped(value: str) -> None:
+    """Python's $ also matches before a final newline; a plain scalar would lose it."""
+    assert yaml.safe_load(f"k: {yaml_scalar(value)}") == {"k": value}

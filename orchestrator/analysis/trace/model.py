@@ -32,7 +32,7 @@ Stage = Literal[
 Status = Literal["ok", "info", "warn", "fail"]
 Actor = Literal["client", "envoy", "ai-gateway", "provider"]
 CredentialKind = Literal["none", "api-key", "jwt", "basic"]
-_HEADER_LINE = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+: ?[\x20-\x7e]*$")
+_HEADER_LINE = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+: ?[\x20-\x7e]*\Z")
 
 
 def _header_line(value: str) -> str:

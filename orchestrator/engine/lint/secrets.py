@@ -21,8 +21,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})")),
     ("a GCP service account key", re.compile(r'"private_key"\s*:\s*"-----BEGIN')),
 )
-_TOKEN = re.compile(r"^[A-Za-z0-9+/=_.-]{32,}$")
-_CONSTANT_NAME = re.compile(r"^[A-Z0-9_]+$")  # OPENAI_API_KEY: a placeholder, not a key
+_TOKEN = re.compile(r"^[A-Za-z0-9+/=_.-]{32,}\Z")
+_CONSTANT_NAME = re.compile(r"^[A-Z0-9_]+\Z")  # OPENAI_API_KEY: a placeholder, not a key
 _PLACEHOLDER = re.compile(r"[<>{}$]|changeme|replace|example|your|dummy|fake|xxx", re.IGNORECASE)
 
 
