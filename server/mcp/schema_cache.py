@@ -125,17 +125,22 @@ def _read(path: Path) -> Any:
         return None
 
 
+def _fresh_value(entry: Any) -> dict[str, Any] | None:
+    if staleness(entry) is not None:
+        return None
+    value: dict[str, Any] = entry["value"]
+    return value
+
+
 def load(name: str) -> dict[str, Any]:
     """Schema set `name`: the shipped one if fresh, else the user cache's if fresh, else built (and cached)."""
     shipped = _read(SHIPPED)
-    entry = shipped.get(name) if isinstance(shipped, dict) else None
-    if staleness(entry) is None:
-        value: dict[str, Any] = entry["value"]
+    value = _fresh_value(shipped.get(name) if isinstance(shipped, dict) else None)
+    if value is not None:
         return value
     path = _user_cache_path(name)
-    entry = _read(path)
-    if staleness(entry) is None:
-        value = entry["value"]
+    value = _fresh_value(_read(path))
+    if value is not None:
         return value
     entry = build_entry(name)
     try:
@@ -145,8 +150,8 @@ def load(name: str) -> dict[str, Any]:
         os.replace(tmp.name, path)
     except OSError:
         pass
-    value = entry["value"]
-    return value
+    built: dict[str, Any] = entry["value"]
+    return built
 
 
 # --- the shipped file, for `aigw-skills index` ------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""CLI for the skill pack: `aigw-skills index` (generated docs and distribution manifests), `aigw-skills
-skills install` (into a client's skills directory), `skills plugin` (a clean plugin directory) and `skills
+"""CLI for the skill pack: `aigw-skills index` (generated docs, prebuilt tool schemas and distribution
+manifests), `aigw-skills skills install` (into a client's skills directory), `skills plugin` (a clean plugin directory) and `skills
 mcpb` (the Claude Desktop bundle).
 
 Exit codes: 0 done (or up to date), 1 stale docs or an install refused, 2 usage or a doc that cannot be
@@ -22,9 +22,11 @@ INSTALLED_PACKAGES = ("site-packages", "dist-packages")
 def register(subparsers: argparse._SubParsersAction) -> None:
     index = subparsers.add_parser(
         "index",
-        help="Regenerate SKILL_INDEX.md (and, with --skills, every generated section of the skill docs)",
-        description="Regenerate SKILL_INDEX.md from the catalog. --skills also regenerates the frontmatter and "
-        "generated sections of every SKILL.md and reference file, running each worked example.",
+        help="Regenerate SKILL_INDEX.md and the prebuilt tool schemas (and, with --skills, the skill docs)",
+        description="Regenerate SKILL_INDEX.md, the README's skills table and the distribution manifests from "
+        "the catalog, and the MCP server's prebuilt tool schemas (server/mcp/tool_schemas.json) when a source "
+        "they were built from changed. --skills also regenerates the frontmatter and generated sections of every SKILL.md and "
+        "reference file, running each worked example.",
     )
     index.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is stale")
     index.add_argument("--skills", action="store_true", help="also the SKILL.md files and their references")
