@@ -177,8 +177,16 @@ def build_shipped() -> dict[str, Any]:
         out, err = proc.communicate()
         if proc.returncode != 0:
             last = (err.strip().splitlines() or ["no error output"])[-1]
-            raise SchemaBuildError(f"cannot build the {name} schemas: {last}")
-        entries[name] = json.loads(out)
+            raise SchemaBuildError(
+                f"cannot build the {name} schemas: {last} (`python -m server.mcp.schema_cache {name}` shows "
+                "the whole error; fix it and run `aigw-skills index` again)"
+            )
+        try:
+            entries[name] = json.loads(out)
+        except ValueError:
+            raise SchemaBuildError(
+                f"cannot build the {name} schemas: the build printed more than its JSON"
+            ) from None
     return entries
 
 

@@ -211,3 +211,16 @@ def test_an_unwritable_cache_location_only_costs_time(
     assert {t.name: t.parameters for t in tools.skill_tools()} == {
         name: schemas["input"] for name, schemas in tools.compute_schemas().items()
     }
+
+
+def test_a_model_that_cannot_be_built_is_a_clear_index_error(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = tree / "skills" / "backend.py"
+    backend.write_text(backend.read_text(encoding="utf-8") + "\nraise RuntimeError('a broken model')\n")
+    monkeypatch.setattr(schema_cache, "ROOT", tree)
+    with pytest.raises(schema_cache.SchemaBuildError) as caught:
+        schema_cache.build_shipped()
+    message = str(caught.value)
+    assert "cannot build the tool-schemas schemas: RuntimeError: a broken model" in message
+    assert "run `aigw-skills index` again" in message
