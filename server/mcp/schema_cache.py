@@ -21,8 +21,13 @@ modules it has imported; the project modules in `sys.modules` after building in 
 therefore a superset of what the value depends on. Editing anything else (CLI, templates, lint rules, tests,
 docs) leaves the shipped file fresh, so it does not go stale on every commit, and checking it at start-up
 hashes the ~60 files a build imports, not the whole tree. The models read no data files when they are built;
-one that did would have to be recorded too. The user cache records, more broadly, every project module loaded
-in the process that built it (the server's own modules included): still a superset, only staler sooner.
+one that did would have to be recorded too. This module is not recorded: it stores values without shaping them
+(a new stored form bumps FORMAT). Third-party code enters through the generator: pydantic writes the schemas.
+The user cache records, more broadly, every project module loaded in the process that built it (the server's
+own modules included): still a superset, only staler sooner.
+
+`aigw-skills index --check` fails when a recorded source changed; a shipped file built by another pydantic is
+only a note there (it is right for the release; this environment builds its own on first start).
 """
 
 from __future__ import annotations
