@@ -1,6 +1,6 @@
 """CLI for the skill pack: `aigw-skills index` (generated docs, prebuilt tool schemas and distribution
-manifests), `aigw-skills skills install` (into a client's skills directory), `skills plugin` (a clean plugin directory) and `skills
-mcpb` (the Claude Desktop bundle).
+manifests), `aigw-skills skills install` (into a client's skills directory), `skills plugin` (a clean plugin
+directory) and `skills mcpb` (the Claude Desktop bundle).
 
 Exit codes: 0 done (or up to date), 1 stale docs or an install refused, 2 usage or a doc that cannot be
 generated.
