@@ -16,7 +16,8 @@ time (user + system, whole life), whose ratio a loaded machine disturbs far less
 
 An installed wheel has bytecode; this environment may set PYTHONDONTWRITEBYTECODE=1, which would make an
 editable checkout recompile every module on every start. So the benchmark first compiles the project's
-bytecode (python -m compileall with PYTHONDONTWRITEBYTECODE unset), as benchmarks/validator_bench.py does.
+bytecode (benchmarks/bytecode.py: python -m compileall with PYTHONDONTWRITEBYTECODE unset), as
+benchmarks/validator_bench.py does.
 
     .venv/bin/python benchmarks/startup_bench.py [--runs 15] [--script .venv/bin/aigw-skills]
 """
@@ -35,6 +36,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+from bytecode import compile_project  # benchmarks/, this script's folder
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 1.10
@@ -137,22 +140,6 @@ class Variant:
         return {**os.environ, CACHE_ENV: str(cache)}
 
 
-def compile_bytecode() -> None:
-    """What a wheel install does: write the project's bytecode (this environment may disable it)."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "compileall",
-            "-q",
-            *(str(REPO / p) for p in ("skills", "orchestrator", "server")),
-        ],
-        check=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""},
-        stdout=subprocess.DEVNULL,
-    )
-
-
 @dataclass
 class Series:
     """One command's runs, and for ours the bare runs paired with them."""
@@ -230,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    compile_bytecode()
+    compile_project()
     with tempfile.TemporaryDirectory(prefix="aigw-startup-bench-") as tmp:
         scratch = Path(tmp)
         bare_script = scratch / "bare_server.py"
