@@ -2,8 +2,9 @@
 
     python benchmarks/run_all.py [--quick] [--properties] [--shared ../shared] [--no-write]
 
-Runs startup_bench (cold start to the first tools/list against a bare one-tool MCPServer), tools_list_bench
-(tools/list bytes and tokens, and the cold start a TypeScript SDK client observes), bundle_bench (warm
+Runs startup_bench (first and later starts of the installed script to the first tools/list against a bare
+one-tool MCPServer), tools_list_bench (tools/list bytes and tokens, and the cold start a TypeScript SDK client
+observes), bundle_bench (warm
 bundle build + validation) and validator_bench (aigw-skills validate against check-jsonschema, cold and warm), each as a child
 process, parses the medians and ratios they print and replaces the text between the README's benchmark
 markers with one table (every target, its measured median and ratio, met or missed) plus each benchmark's own
@@ -45,6 +46,8 @@ class Target:
 # Known reasons and next steps for a miss, by target name (a miss without an entry says how to profile it).
 NEXT_STEPS = {
     "startup": "profile with `python -X importtime -m server serve` and move the slowest import behind first use",
+    "first_start": "run `aigw-skills index --check`: a stale server/mcp/tool_schemas.json makes every first start "
+    "build the schemas; otherwise profile with `python -X importtime -m server serve` on an empty cache",
     "tools_list": "find the largest tool with `python benchmarks/tools_list_bench.py`; shorten its descriptions or "
     "move it out of the core set",
     "client_start": "compare --tools core and all in tools_list_bench.py; a gap means output-schema compilation in "
@@ -85,19 +88,34 @@ def _number(pattern: str, text: str, script: str) -> float:
 
 def startup(quick: bool) -> tuple[list[Target], str]:
     out, _ = run("startup_bench.py", "--runs", "5" if quick else "15")
-    ratio = _number(r"\*\*`aigw-skills serve`: ([0-9.]+)x\*\*", out, "startup_bench")
-    ours = _number(r"\| `aigw-skills serve` \(CLI\)[^|]*\| \d+ \| (\d+) \|", out, "startup_bench")
-    bare = _number(r"\| bare MCPServer[^|]*\| \d+ \| (\d+) \|", out, "startup_bench")
-    target = Target(
-        "Cold start to first tools/list vs a bare one-tool MCPServer (≤ 1.15×)",
-        f"{ours:.0f} ms",
-        f"bare {bare:.0f} ms",
-        ratio / 1.15,
-        ratio <= 1.15,
-        "startup",
+    later = _number(r"\*\*`aigw-skills serve`: ([0-9.]+)x\*\*", out, "startup_bench")
+    first = _number(r"\*\*first start after install: ([0-9.]+)x\*\*", out, "startup_bench")
+    ours = _number(r"\| `aigw-skills serve` \(CLI\)[^|]*later start \| \d+ \| (\d+) \|", out, "startup_bench")
+    fresh = _number(
+        r"\| `aigw-skills serve`,[^|]*first start after install \| \d+ \| (\d+) \|", out, "startup_bench"
     )
-    target.measured += f" ({ratio:.2f}× bare)"
-    return [target], out
+    bare = _number(r"\| bare MCPServer[^|]*\| \d+ \| (\d+) \|", out, "startup_bench")
+    limit = 1.10
+    return [
+        Target(
+            "Later starts of the installed `aigw-skills serve` to first tools/list vs a bare one-tool MCPServer, "
+            "core and all tools (≤ 1.10×)",
+            f"{ours:.0f} ms ({later:.2f}× bare)",
+            f"bare {bare:.0f} ms",
+            later / limit,
+            later <= limit,
+            "startup",
+        ),
+        Target(
+            "First start after install (empty schema cache) vs a bare one-tool MCPServer, core and all tools "
+            "(≤ 1.10×)",
+            f"{fresh:.0f} ms ({first:.2f}× bare)",
+            f"bare {bare:.0f} ms",
+            first / limit,
+            first <= limit,
+            "first_start",
+        ),
+    ], out
 
 
 def tools_list(quick: bool) -> tuple[list[Target], str]:

@@ -38,6 +38,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bytecode import compile_project  # noqa: E402  (benchmarks/, this script's folder)
+
 from orchestrator.engine.crds import CRDSet, load_crds  # noqa: E402
 from orchestrator.engine.schema import to_json_schema  # noqa: E402
 from orchestrator.engine.validate import validate_documents  # noqa: E402
@@ -237,19 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     if not crds_dir.is_dir():
         print(f"skipped: {crds_dir} is not available")
         return 0
-    # Bytecode as an installed wheel has it (pip compiles at install time; check-jsonschema's is compiled):
-    # an editable checkout run with PYTHONDONTWRITEBYTECODE would otherwise compile every module on every run.
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "compileall",
-            "-q",
-            *(str(REPO / p) for p in ("skills", "orchestrator", "server")),
-        ],
-        check=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""},
-    )
+    compile_project()  # as an installed wheel has it (check-jsonschema's is compiled too)
     crds = load_crds(crds_dir)
     base = base_documents()
     counts = [int(c) for c in args.counts.split(",")]

@@ -187,23 +187,23 @@ async def run(arguments: dict[str, Any], ctx: Context) -> CallToolResult | Input
     return await _build(ctx, to_intake(state.answers), inp, {"answers": state.answers})
 
 
+def compute_schema() -> dict[str, Any]:
+    """The tool's input schema, built from the orchestrator's input model (what schema_cache stores)."""
+    from orchestrator.intake.prefill import orchestrate_input
+    from server.mcp.schema_shape import compact
+
+    built: dict[str, Any] = compact(orchestrate_input().model_json_schema())
+    built.pop("description", None)
+    # compact() drops null arms, but a round's answer may be null (an optional round skipped).
+    built["properties"]["answers"]["additionalProperties"] = {"anyOf": [{"type": "object"}, {"type": "null"}]}
+    return built
+
+
 def orchestrate_tool() -> Tool:
     """The tool, with the orchestrator's input model as its input schema (the body parses the arguments)."""
     from server.mcp import schema_cache
 
-    def compute() -> dict[str, Any]:
-        from orchestrator.intake.prefill import orchestrate_input
-        from server.mcp.schema_shape import compact
-
-        built: dict[str, Any] = compact(orchestrate_input().model_json_schema())
-        built.pop("description", None)
-        # compact() drops null arms, but a round's answer may be null (an optional round skipped).
-        built["properties"]["answers"]["additionalProperties"] = {
-            "anyOf": [{"type": "object"}, {"type": "null"}]
-        }
-        return built
-
-    schema = schema_cache.load_or_build(compute, name="orchestrate-schema")
+    schema = schema_cache.load("orchestrate-schema")
     return Tool(
         fn=run,
         name=NAME,

@@ -176,8 +176,8 @@ def atomic_entries() -> list[SkillEntry]:
     return atomic_skills()
 
 
-def skill_tools(crds_path: str | None = None, only: tuple[str, ...] | None = None) -> list[Tool]:
-    """Every tool of this server except aigw_orchestrate (`only`: just these names)."""
+def tool_specs(crds_path: str | None = None) -> list[ToolSpec]:
+    """Every tool of this server except aigw_orchestrate."""
     specs = [_skill_spec(e) for e in atomic_entries()]
     specs += [validate_spec(crds_path), providers_spec(), metrics_spec()]
     from server.mcp.analysis_tools import analysis_specs  # aigw_migrate, aigw_explain (imports this module)
@@ -185,14 +185,18 @@ def skill_tools(crds_path: str | None = None, only: tuple[str, ...] | None = Non
     specs += analysis_specs(crds_path)
     from server.mcp.cluster_tools import cluster_specs  # aigw_doctor, aigw_plan
 
-    specs += cluster_specs()
+    return specs + cluster_specs()
 
-    def compute() -> dict[str, Any]:
-        return {s.name: {"input": s.input_schema(), "output": s.output_schema()} for s in specs}
 
-    schemas = schema_cache.load_or_build(compute)
-    if set(schemas) != {s.name for s in specs}:
-        schemas = compute()
+def compute_schemas() -> dict[str, Any]:
+    """Every tool's input and output schema, built from the models (what schema_cache stores)."""
+    return {s.name: {"input": s.input_schema(), "output": s.output_schema()} for s in tool_specs()}
+
+
+def skill_tools(crds_path: str | None = None, only: tuple[str, ...] | None = None) -> list[Tool]:
+    """Every tool of this server except aigw_orchestrate (`only`: just these names)."""
+    specs = tool_specs(crds_path)
+    schemas = schema_cache.load("tool-schemas")
     return [build_tool(s, schemas[s.name]) for s in specs if only is None or s.name in only]
 
 

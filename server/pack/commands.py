@@ -1,6 +1,6 @@
-"""CLI for the skill pack: `aigw-skills index` (generated docs and distribution manifests), `aigw-skills
-skills install` (into a client's skills directory), `skills plugin` (a clean plugin directory) and `skills
-mcpb` (the Claude Desktop bundle).
+"""CLI for the skill pack: `aigw-skills index` (generated docs, prebuilt tool schemas and distribution
+manifests), `aigw-skills skills install` (into a client's skills directory), `skills plugin` (a clean plugin
+directory) and `skills mcpb` (the Claude Desktop bundle).
 
 Exit codes: 0 done (or up to date), 1 stale docs or an install refused, 2 usage or a doc that cannot be
 generated.
@@ -22,9 +22,11 @@ INSTALLED_PACKAGES = ("site-packages", "dist-packages")
 def register(subparsers: argparse._SubParsersAction) -> None:
     index = subparsers.add_parser(
         "index",
-        help="Regenerate SKILL_INDEX.md (and, with --skills, every generated section of the skill docs)",
-        description="Regenerate SKILL_INDEX.md from the catalog. --skills also regenerates the frontmatter and "
-        "generated sections of every SKILL.md and reference file, running each worked example.",
+        help="Regenerate SKILL_INDEX.md and the prebuilt tool schemas (and, with --skills, the skill docs)",
+        description="Regenerate SKILL_INDEX.md, the README's skills table and the distribution manifests from "
+        "the catalog, and the MCP server's prebuilt tool schemas (server/mcp/tool_schemas.json) when a source "
+        "they were built from changed. --skills also regenerates the frontmatter and generated sections of every SKILL.md and "
+        "reference file, running each worked example.",
     )
     index.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is stale")
     index.add_argument("--skills", action="store_true", help="also the SKILL.md files and their references")
@@ -112,7 +114,31 @@ def _report(path: Path, root: Path, old: str | None, new: str, check: bool) -> b
     return True
 
 
+def _refresh_tool_schemas(root: Path, check: bool) -> bool:
+    """The prebuilt MCP tool schemas (server/mcp/tool_schemas.json), when `root` is this code's checkout:
+    rebuilt only when a source they were built from changed (or another pydantic built them). Returns True
+    when they were stale (checking) or rewritten."""
+    from server.mcp import schema_cache
+
+    path = schema_cache.SHIPPED
+    if root != schema_cache.ROOT:
+        return False  # another tree: the prebuilt schemas belong to the code that is running, not to it
+    stale, notes = schema_cache.shipped_staleness(path)
+    name = path.relative_to(root) if path.is_relative_to(root) else path
+    for note in notes:
+        print(f"note: {name}: {note}; this environment builds its own on first start", file=sys.stderr)
+    if not stale and (check or not notes):
+        return False
+    if check:
+        print(f"stale: {name} ({'; '.join(stale)})")
+        return True
+    path.write_text(schema_cache.render_shipped(schema_cache.build_shipped()), encoding="utf-8")
+    print(f"updated: {name}")
+    return True
+
+
 def run_index(args: argparse.Namespace) -> int:
+    from server.mcp.schema_cache import SchemaBuildError
     from server.pack import skilldoc
     from server.pack.skilldoc_examples import EXAMPLES, ExampleError, run_example
 
@@ -143,13 +169,14 @@ def run_index(args: argparse.Namespace) -> int:
                 old = path.read_text(encoding="utf-8") if path.exists() else None
                 path.parent.mkdir(parents=True, exist_ok=True)
                 stale |= _report(path, root, old, text, args.check)
+        stale |= _refresh_tool_schemas(root, args.check)
         if args.skills:
             runs = {name: run_example(example, root) for name, example in EXAMPLES.items()}
             docs = skilldoc.render_docs(lambda rel: (skills_dir / rel).read_text(encoding="utf-8"), runs)
             for relative, text in docs.items():
                 path = skills_dir / relative
                 stale |= _report(path, root, path.read_text(encoding="utf-8"), text, args.check)
-    except (skilldoc.DocError, ExampleError, OSError) as exc:
+    except (skilldoc.DocError, ExampleError, SchemaBuildError, OSError) as exc:
         print(f"aigw-skills index: {exc}", file=sys.stderr)
         return 2
     if stale and args.check:

@@ -1,4 +1,5 @@
-"""The on-disk tool-schema cache: same schemas as the models, keyed by their sources, optional."""
+"""Tool schemas without importing the models: the shipped prebuilt file equals what the models give, a start on
+an empty cache serves it without importing a model, and no edit to a model is ever served an old schema."""
 
 from __future__ import annotations
 
@@ -10,52 +11,196 @@ from pathlib import Path
 
 import pytest
 
-from server.mcp import schema_cache, tools
-from server.mcp.analysis_tools import analysis_specs
-from server.mcp.app import create_server
-from server.mcp.cluster_tools import cluster_specs
+from server.cli.main import main
+from server.mcp import orchestrate, schema_cache, tools
 from server.mcp.schema_cache import CACHE_ENV
 from tests.server.conftest import subprocess_env
 
+# Modules a start must not import: templates, YAML, the validator, and every tool's input and output model module
+# (read from the tool specs after the start, so a new tool is covered) with the orchestrator's intake model.
+HEAVY = (
+    "import sys; from server.mcp.app import create_server; create_server(tool_set=sys.argv[1]); "
+    "loaded = set(sys.modules); from server.mcp.tools import tool_specs; "
+    "models = {ref.partition(':')[0] for s in tool_specs() for ref in (s.input_model, s.output_model)}; "
+    "heavy = {m for m in loaded if m.split('.')[0] in ('jinja2', 'yaml', 'jsonschema', 'cel_expr_python')}; "
+    "print(len(models), ' '.join(sorted(heavy | (loaded & (models | {'orchestrator.intake.prefill'})))))"
+)
+# A field description of skills/backend.py's input model, edited in a copy of the tree.
+OLD_TEXT = 'description="Service port, e.g. 11434 for Ollama or 8000 for vLLM"'
+NEW_TEXT = 'description="Port the edited model documents"'
+SHIPPED = schema_cache.SHIPPED  # the committed file (some specs point schema_cache at a copy)
 
-def live_schemas() -> dict[str, dict[str, object]]:
-    specs = [tools._skill_spec(e) for e in tools.atomic_entries()]
-    specs += [tools.validate_spec(None), tools.providers_spec(), tools.metrics_spec()]
-    specs += analysis_specs(None)
-    specs += cluster_specs()
-    return {s.name: {"input": s.input_schema(), "output": s.output_schema()} for s in specs}
+
+def shipped() -> dict[str, dict[str, object]]:
+    data: dict[str, dict[str, object]] = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    return data
+
+
+def same_generator() -> bool:
+    """Whether the committed file was built by this environment's pydantic (CI may install a newer one)."""
+    return all(entry["generator"] == schema_cache.generator() for entry in shipped().values())
+
+
+def copy_packages(root: Path) -> Path:
+    for package in schema_cache.PACKAGES:
+        shutil.copytree(
+            schema_cache.ROOT / package, root / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    return root
 
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
-    return tmp_path
+    path = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(path))
+    return path
 
 
-def test_a_cold_start_writes_the_schemas_computed_from_the_models(cache: Path) -> None:
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A copy of the three packages and the shipped file, to edit."""
+    return copy_packages(tmp_path / "tree")
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The packages somewhere else, as an install holds them, with prebuilt schemas fresh for this environment:
+    the committed ones, or (when another pydantic built those) ones `aigw-skills index` would write here."""
+    root = copy_packages(tmp_path_factory.mktemp("installed"))
+    if not same_generator():
+        text = schema_cache.render_shipped(schema_cache.build_shipped())
+        (root / SHIPPED.relative_to(schema_cache.ROOT)).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_the_shipped_schemas_are_fresh_and_the_ones_the_models_give() -> None:
+    data = shipped()
+    assert set(data) == set(schema_cache.BUILDERS)
+    stale, _ = schema_cache.shipped_staleness()
+    assert stale == [], "server/mcp/tool_schemas.json is stale: run `aigw-skills index`"
+    if same_generator():
+        assert data["tool-schemas"]["value"] == tools.compute_schemas()
+        assert data["orchestrate-schema"]["value"] == orchestrate.compute_schema()
+    else:  # built by another pydantic: right for the release, never served here
+        assert all(schema_cache.staleness(entry) is not None for entry in data.values())
+
+
+@pytest.mark.parametrize("tool_set", ["core", "all"])
+def test_a_first_start_on_an_empty_cache_serves_the_shipped_schemas_without_importing_a_model(
+    tool_set: str, cache: Path, installed: Path
+) -> None:
+    env = subprocess_env(**{CACHE_ENV: str(cache)})
+    env["PYTHONPATH"] = str(installed)
+    done = subprocess.run(
+        [sys.executable, "-c", HEAVY, tool_set], cwd=installed, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    count, *imported = done.stdout.split()
+    assert int(count) >= 8 and imported == []
+    assert not cache.exists() or list(cache.iterdir()) == [], (
+        "the start built schemas instead of using the shipped"
+    )
+
+
+def test_the_served_schemas_are_the_ones_the_models_give(cache: Path) -> None:
     served = {t.name: {"input": t.parameters, "output": t.output_schema} for t in tools.skill_tools()}
+    assert served == tools.compute_schemas()
+    assert orchestrate.orchestrate_tool().parameters == orchestrate.compute_schema()
+
+
+def test_an_edited_model_is_served_its_new_schema_never_the_shipped_one(tree: Path, cache: Path) -> None:
+    backend = tree / "skills" / "backend.py"
+    text = backend.read_text(encoding="utf-8")
+    assert OLD_TEXT in text
+    backend.write_text(text.replace(OLD_TEXT, NEW_TEXT), encoding="utf-8")
+    stale, _ = schema_cache.shipped_staleness(tree / "server" / "mcp" / "tool_schemas.json", tree)
+    assert stale == ["tool-schemas: skills/backend.py changed"]  # the orchestrator's schema does not use it
+    probe = (
+        "import json; from server.mcp.tools import skill_tools; "
+        "[t] = [t for t in skill_tools() if t.name == 'aigw_backend']; "
+        "print(json.dumps(t.parameters))"
+    )
+    env = subprocess_env(**{CACHE_ENV: str(cache)})
+    env["PYTHONPATH"] = str(tree)
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tree, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Port the edited model documents" in done.stdout
+    assert "11434 for Ollama" not in done.stdout
+    assert [p.name.split("-")[0] for p in cache.iterdir()] == ["tool"]  # rebuilt into the user cache
+
+
+def test_an_edit_no_schema_depends_on_keeps_the_shipped_schemas_fresh(tree: Path) -> None:
+    shipped_file = tree / "server" / "mcp" / "tool_schemas.json"
+    recorded = {path for entry in shipped().values() for path in entry["sources"]}  # type: ignore[attr-defined]
+    for relative in (
+        "server/cli/main.py",
+        "orchestrator/engine/lint/linter.py",
+        "orchestrator/compose/bundle.py",
+    ):
+        assert relative not in recorded
+        with (tree / relative).open("a", encoding="utf-8") as handle:
+            handle.write("\n# an unrelated edit\n")
+    stale, _ = schema_cache.shipped_staleness(shipped_file, tree)
+    assert stale == []
+
+
+def test_another_pydantic_rebuilds_in_that_environment_but_leaves_the_file_right(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = shipped()
+    for entry in data.values():
+        entry["generator"] = "pydantic 0.0, pydantic-core 0.0"
+    other = tmp_path / "tool_schemas.json"
+    other.write_text(json.dumps(data), encoding="utf-8")
+    stale, notes = schema_cache.shipped_staleness(other)
+    assert stale == [] and len(notes) == 2 and "pydantic 0.0" in notes[0]
+    assert schema_cache.staleness(data["tool-schemas"]) is not None  # never served here
+
+
+def test_index_check_names_the_stale_source_and_index_rebuilds_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = shipped()
+    data["tool-schemas"]["sources"]["skills/backend.py"] = "0" * 64  # type: ignore[index]
+    data["tool-schemas"]["value"] = {"aigw_backend": "an old schema"}
+    target = tmp_path / "tool_schemas.json"
+    target.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(schema_cache, "SHIPPED", target)
+
+    assert main(["index", "--check"]) == 1
+    out = capsys.readouterr()
+    assert f"stale: {target} (tool-schemas: skills/backend.py changed)" in out.out
+    assert "run `aigw-skills index`" in out.err
+    assert main(["index"]) == 0
+    assert f"updated: {target}" in capsys.readouterr().out
+    # Built in fresh interpreters: the committed file's recorded sources, and what the models give.
+    rebuilt = json.loads(target.read_text(encoding="utf-8"))
+    assert {name: entry["sources"] for name, entry in rebuilt.items()} == {
+        name: entry["sources"] for name, entry in shipped().items()
+    }
+    assert rebuilt["tool-schemas"]["value"] == tools.compute_schemas()
+    assert rebuilt["orchestrate-schema"]["value"] == orchestrate.compute_schema()
+    if same_generator():
+        assert target.read_text(encoding="utf-8") == SHIPPED.read_text(encoding="utf-8")
+    assert main(["index", "--check"]) == 0
+
+
+def test_a_stale_shipped_file_falls_back_to_the_user_cache_then_to_building(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(schema_cache, "SHIPPED", tmp_path / "absent.json")
+    built = schema_cache.load("tool-schemas")
+    assert built == tools.compute_schemas()
     [written] = cache.glob("tool-schemas-*.json")
-    assert json.loads(written.read_text()) == served == live_schemas()
-
-
-def test_a_warm_start_serves_the_cached_schemas(cache: Path) -> None:
-    tools.skill_tools()
-    [written] = cache.glob("tool-schemas-*.json")
-    data = json.loads(written.read_text())
-    data["aigw_backend"]["input"]["description"] = "from the cache"
-    written.write_text(json.dumps(data))
-    [backend] = [t for t in tools.skill_tools() if t.name == "aigw_backend"]
-    assert backend.parameters["description"] == "from the cache"
-
-
-def test_any_change_to_the_sources_changes_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    before = schema_cache.source_key()
-    server_copy = tmp_path / "server"
-    shutil.copytree(Path(tools.__file__).parent, server_copy)
-    with (server_copy / "tool_models.py").open("a") as handle:
-        handle.write("\n# a model changed\n")
-    monkeypatch.setattr(schema_cache, "_SERVER_DIR", server_copy)
-    assert schema_cache.source_key() != before
+    entry = json.loads(written.read_text())
+    assert schema_cache.staleness(entry) is None
+    entry["value"]["aigw_backend"]["input"]["description"] = "from the cache"
+    written.write_text(json.dumps(entry))
+    assert schema_cache.load("tool-schemas")["aigw_backend"]["input"]["description"] == "from the cache"
+    first = next(iter(entry["sources"]))
+    entry["sources"][first] = "0" * 64  # a source changed since: the cached entry is rebuilt
+    written.write_text(json.dumps(entry))
+    assert schema_cache.load("tool-schemas") == built
 
 
 def test_an_unwritable_cache_location_only_costs_time(
@@ -64,24 +209,20 @@ def test_an_unwritable_cache_location_only_costs_time(
     not_a_dir = tmp_path / "file"
     not_a_dir.write_text("")
     monkeypatch.setenv(CACHE_ENV, str(not_a_dir))
+    monkeypatch.setattr(schema_cache, "SHIPPED", tmp_path / "absent.json")
     assert {t.name: t.parameters for t in tools.skill_tools()} == {
-        name: schemas["input"] for name, schemas in live_schemas().items()
+        name: schemas["input"] for name, schemas in tools.compute_schemas().items()
     }
 
 
-def test_starting_the_server_imports_neither_models_nor_templates_nor_the_validator(cache: Path) -> None:
-    create_server()  # warm the cache, as any earlier start would
-    probe = (
-        "import sys; from server.mcp.app import create_server; create_server(); "
-        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('jinja2', 'yaml', 'jsonschema', 'cel_expr_python') or m in ('skills.backend', 'skills.auth', 'skills.route', "
-        "'skills.install', 'skills.result', 'orchestrator.engine.validate', 'server.mcp.tool_models'))))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        env=subprocess_env(**{CACHE_ENV: str(cache)}),
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == []
+def test_a_model_that_cannot_be_built_is_a_clear_index_error(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = tree / "skills" / "backend.py"
+    backend.write_text(backend.read_text(encoding="utf-8") + "\nraise RuntimeError('a broken model')\n")
+    monkeypatch.setattr(schema_cache, "ROOT", tree)
+    with pytest.raises(schema_cache.SchemaBuildError) as caught:
+        schema_cache.build_shipped()
+    message = str(caught.value)
+    assert "cannot build the tool-schemas schemas: RuntimeError: a broken model" in message
+    assert "run `aigw-skills index` again" in message
