@@ -18,7 +18,15 @@ from pydantic import ValidationError, create_model
 
 from orchestrator.intake.form_schema import answer_from_form
 from orchestrator.intake.forms import Form
-from orchestrator.intake.rounds import BY_ID, ROUNDS, Answers, Round, chosen_features, chosen_providers
+from orchestrator.intake.rounds import (
+    BY_ID,
+    ROUND_IDS,
+    ROUNDS,
+    Answers,
+    Round,
+    chosen_features,
+    chosen_providers,
+)
 from skills.errors import InputError, Problem, from_validation_error
 
 MAX_GROUP_FIELDS = 12  # rounds asked together in one form stay below this many fields
@@ -137,9 +145,17 @@ def walk(
     `given`: answers so far by round id (raw: each is validated here, in order; `None` skips an optional round).
     `prefill`: values the caller already knows by round id; a round whose every field is known is answered from
     them, otherwise only its unknown fields are asked. A bad answer or prefilled value leaves its round open
-    with the problems, and the fields in question are asked again.
+    with the problems, and the fields in question are asked again. Raises InputError when `given` names a
+    round that does not exist (e.g. a misspelt id), rather than losing that answer.
     """
     given = dict(given or {})
+    unknown = [
+        Problem(f"answers.{key}", "no such round", repr(key), "one of: " + ", ".join(ROUND_IDS))
+        for key in given
+        if key not in BY_ID
+    ]
+    if unknown:  # a misspelt round would be dropped, and its answers with it
+        raise InputError(unknown)
     known_values: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (prefill or {}).items()}
     answers: dict[str, dict[str, Any] | None] = {}
     open_: list[OpenRound] = []

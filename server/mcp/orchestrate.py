@@ -178,7 +178,10 @@ async def run(arguments: dict[str, Any], ctx: Context) -> CallToolResult | Input
         return _error(input_problem_text(exc, NAME).split("\nFix the field")[0], carried)
     if inp.intake is not None:
         return await _build(ctx, dict(inp.intake), inp, {"intake": dict(inp.intake)})
-    outcome = await converse(ctx, inp.answers, prefill_rounds(inp))
+    try:
+        outcome = await converse(ctx, inp.answers, prefill_rounds(inp))
+    except InputError as exc:  # answers naming a round that does not exist
+        return _error(str(exc), {"answers": _scrub(dict(inp.answers or {}))})
     if isinstance(outcome, InputRequiredResult):
         return outcome
     state, conv = outcome

@@ -12,6 +12,7 @@ from orchestrator.intake.model import Intake
 from orchestrator.intake.prefill import orchestrate_input, prefill_rounds
 from orchestrator.intake.rounds import ROUND_IDS, ROUNDS
 from orchestrator.intake.walker import group_form, split_answer, to_intake, walk
+from skills.errors import InputError
 from skills.providers import PRESETS
 
 # "OpenAI and Anthropic, JWT auth, 10k tokens per user per hour", as a model maps it onto aigw_orchestrate.
@@ -101,6 +102,15 @@ def test_a_bad_namespace_keeps_its_round_open_with_the_problem_and_every_other_a
     assert [p.path for p in environment.problems] == ["answers.environment.namespace"]
     assert "namespace" in environment.message() and "RFC 1123" in environment.message()
     assert _ids(state.next_group()) == ["environment", "details"]
+
+
+def test_an_answer_under_a_misspelt_round_id_is_refused_naming_the_round_ids() -> None:
+    answers = {"enviroment": {"namespace": "ai"}, "providers": {"providers": ["openai"]}}
+    with pytest.raises(InputError) as caught:
+        walk(answers)
+    [problem] = caught.value.problems
+    assert problem.path == "answers.enviroment" and problem.value == "'enviroment'"
+    assert problem.expected == "one of: " + ", ".join(ROUND_IDS)
 
 
 def test_a_pasted_key_is_refused_in_the_round_that_holds_it_and_never_echoed() -> None:

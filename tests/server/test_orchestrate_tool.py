@@ -336,6 +336,16 @@ async def test_a_bad_answer_sent_as_data_is_asked_again_with_the_problem(server)
 
 
 @pytest.mark.anyio
+async def test_answers_under_a_misspelt_round_id_are_refused_and_sent_back(server):
+    answers = {"enviroment": {"namespace": "ai"}, "providers": {"providers": ["openai"]}}
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", {"answers": answers})
+    data = result.structured_content
+    assert result.is_error and data["status"] == "error" and data["answers"] == answers
+    assert "answers.enviroment: no such round" in result.content[0].text
+
+
+@pytest.mark.anyio
 async def test_a_complete_intake_skips_every_question(server):
     import yaml
 
