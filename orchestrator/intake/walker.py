@@ -149,13 +149,13 @@ def walk(
     round that does not exist (e.g. a misspelt id), rather than losing that answer.
     """
     given = dict(given or {})
-    unknown = [
+    misspelt = [
         Problem(f"answers.{key}", "no such round", repr(key), "one of: " + ", ".join(ROUND_IDS))
         for key in given
         if key not in BY_ID
     ]
-    if unknown:  # a misspelt round would be dropped, and its answers with it
-        raise InputError(unknown)
+    if misspelt:  # a misspelt round would be dropped, and its answers with it
+        raise InputError(misspelt)
     known_values: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (prefill or {}).items()}
     answers: dict[str, dict[str, Any] | None] = {}
     open_: list[OpenRound] = []
@@ -170,7 +170,8 @@ def walk(
         if r.id in given and given[r.id] is None and r.optional:
             answers[r.id] = None
             continue
-        if r.id in given or (known and set(known) == set(form.model_fields)):
+        to_ask = set(form.model_fields) - set(known) - r.hides(known)
+        if r.id in given or (known and not to_ask):  # nothing left to ask: answered from the prefill
             try:
                 answers[r.id] = answer_round(answers, r.id, given.get(r.id) or {}, known)
                 continue

@@ -94,6 +94,16 @@ def test_the_openai_anthropic_sentence_prefilled_needs_two_forms() -> None:
     assert intake.client_auth is not None and intake.client_auth.type == "jwt"
 
 
+def test_a_round_whose_asked_fields_are_all_prefilled_is_answered_not_asked_as_an_empty_form() -> None:
+    known = {"providers": ["openai"], "features": ["client-auth"], "client_auth": "apikey"}
+    prefill = prefill_rounds(orchestrate_input().parse(known | {"apikey_clients": "team-a"}))
+    state = walk({"environment": {}, "details": {}}, prefill)
+    assert state.complete, [(item.id, list(item.asked().model_fields)) for item in state.open]
+    assert state.answers["production"]["apikey_clients"] == "team-a"
+    partly = walk({"environment": {}, "details": {}}, prefill_rounds(orchestrate_input().parse(known)))
+    assert [list(item.asked().model_fields) for item in partly.open] == [["apikey_clients"]]
+
+
 def test_a_bad_namespace_keeps_its_round_open_with_the_problem_and_every_other_answer() -> None:
     state = walk({"environment": {"namespace": "Bad_NS"}, "providers": {"providers": ["openai"]}})
     assert "providers" in state.answers and "environment" not in state.answers
