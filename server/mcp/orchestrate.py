@@ -163,7 +163,7 @@ async def _build(ctx: Context, intake: dict[str, Any], inp: Any, carried: dict[s
 
 
 async def run(arguments: dict[str, Any], ctx: Context) -> CallToolResult | InputRequiredResult:
-    from orchestrator.intake.prefill import orchestrate_input, prefill_rounds
+    from orchestrator.intake.prefill import orchestrate_input, prefill_rounds, unused_prefill
     from orchestrator.intake.walker import to_intake
     from server.mcp.conversation import converse
     from server.mcp.tools import input_problem_text
@@ -187,6 +187,9 @@ async def run(arguments: dict[str, Any], ctx: Context) -> CallToolResult | Input
     state, conv = outcome
     if not state.complete:
         return needs_input(state, conv.stopped)
+    unused = unused_prefill(inp, state.answers)
+    if unused:  # building would silently leave out what the user asked for
+        return _error(str(InputError(unused, skill="aigw-orchestrator")), {"answers": state.answers})
     return await _build(ctx, to_intake(state.answers), inp, {"answers": state.answers})
 
 

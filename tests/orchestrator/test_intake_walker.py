@@ -9,7 +9,7 @@ import pytest
 
 from orchestrator.intake.form_schema import answer_from_form, form_schema
 from orchestrator.intake.model import Intake
-from orchestrator.intake.prefill import orchestrate_input, prefill_rounds
+from orchestrator.intake.prefill import orchestrate_input, prefill_rounds, unused_prefill
 from orchestrator.intake.rounds import ROUND_IDS, ROUNDS
 from orchestrator.intake.walker import group_form, split_answer, to_intake, walk
 from skills.errors import InputError
@@ -102,6 +102,33 @@ def test_a_round_whose_asked_fields_are_all_prefilled_is_answered_not_asked_as_a
     assert state.answers["production"]["apikey_clients"] == "team-a"
     partly = walk({"environment": {}, "details": {}}, prefill_rounds(orchestrate_input().parse(known)))
     assert [list(item.asked().model_fields) for item in partly.open] == [["apikey_clients"]]
+
+
+def test_prefill_arguments_no_round_used_are_named_with_why() -> None:
+    arguments = orchestrate_input().parse(
+        {
+            "providers": ["openai"],
+            "models": {"openai": ["gpt-5.4-mini"], "anthropic": ["claude-sonnet-4-6"]},
+            "features": ["client-auth"],
+            "client_auth": "apikey",
+            "apikey_clients": "team-a",
+            "token_limit": 10000,
+            "strategy": "failover",
+        }
+    )
+    state = walk({"environment": {}, "details": {}}, prefill_rounds(arguments))
+    assert state.complete
+    problems = {p.path: p.render() for p in unused_prefill(arguments, state.answers)}
+    assert set(problems) == {"models.anthropic", "token_limit", "strategy"}
+    assert "anthropic is not among the providers (openai)" in problems["models.anthropic"]
+    assert "(features: client-auth)" in problems["token_limit"]
+    assert "more than one provider serves the same model name" in problems["strategy"]
+    used = orchestrate_input().parse({"providers": ["openai"], "models": {"openai": ["gpt-5.4-mini"]}})
+    answers = {"environment": {}, "details": {}, "features": {"features": []}}
+    assert unused_prefill(used, walk(answers, prefill_rounds(used)).answers) == []
+    skipped = orchestrate_input().parse({"providers": ["openai"], "token_limit": 10000})
+    answers = {"environment": {}, "details": {}, "features": None}
+    assert unused_prefill(skipped, walk(answers, prefill_rounds(skipped)).answers) == []
 
 
 def test_a_bad_namespace_keeps_its_round_open_with_the_problem_and_every_other_answer() -> None:

@@ -346,6 +346,21 @@ async def test_answers_under_a_misspelt_round_id_are_refused_and_sent_back(serve
 
 
 @pytest.mark.anyio
+async def test_a_prefilled_value_no_round_uses_stops_the_build_and_says_why(server):
+    arguments = {
+        "providers": ["openai"],
+        "models": {"anthropic": ["claude-sonnet-4-6"]},
+        "answers": {"environment": {}, "details": {}, "features": {"features": []}},
+    }
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", arguments)
+    data = result.structured_content
+    assert result.is_error and data["status"] == "error" and "files" not in data
+    assert "models.anthropic: anthropic is not among the providers (openai)" in result.content[0].text
+    assert data["answers"]["providers"] == {"providers": ["openai"]}
+
+
+@pytest.mark.anyio
 async def test_a_complete_intake_skips_every_question(server):
     import yaml
 
