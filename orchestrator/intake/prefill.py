@@ -61,7 +61,7 @@ def prefill_fields() -> dict[str, tuple[str, dict[str, Any]]]:
     out["models"] = (
         "details",
         (
-            dict[ProviderId, list[ModelName]] | None,
+            dict[ProviderId, Annotated[list[ModelName], Field(min_length=1)]] | None,
             Field(None, description='Model names clients send, per provider: {"openai": ["gpt-4o-mini"]}'),
         ),
     )

@@ -104,6 +104,12 @@ def test_a_round_whose_asked_fields_are_all_prefilled_is_answered_not_asked_as_a
     assert [list(item.asked().model_fields) for item in partly.open] == [["apikey_clients"]]
 
 
+def test_an_empty_model_list_is_refused_as_the_argument_the_caller_sent() -> None:
+    with pytest.raises(InputError) as caught:
+        orchestrate_input().parse({"providers": ["openai"], "models": {"openai": []}})
+    assert [p.path for p in caught.value.problems] == ["models.openai"]
+
+
 def test_prefill_arguments_no_round_used_are_named_with_why() -> None:
     arguments = orchestrate_input().parse(
         {
