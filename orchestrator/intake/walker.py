@@ -146,7 +146,8 @@ def walk(
     `prefill`: values the caller already knows by round id; a round whose every field is known is answered from
     them, otherwise only its unknown fields are asked. A bad answer or prefilled value leaves its round open
     with the problems, and the fields in question are asked again. Raises InputError when `given` names a
-    round that does not exist (e.g. a misspelt id), rather than losing that answer.
+    round that does not exist (e.g. a misspelt id) or answers a round the other answers do not ask (production
+    with no feature chosen), rather than losing that answer.
     """
     given = dict(given or {})
     misspelt = [
@@ -159,11 +160,14 @@ def walk(
     known_values: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (prefill or {}).items()}
     answers: dict[str, dict[str, Any] | None] = {}
     open_: list[OpenRound] = []
+    unasked: list[Problem] = []
     for r in ROUNDS:
         if not all(_settled(n, answers) for n in r.needs):
             open_.append(OpenRound(r, None, known=known_values.get(r.id, {})))
             continue
         if not r.when(answers):
+            if given.get(r.id):  # an answer the intake would silently leave out
+                unasked.append(_unasked(r, answers))
             continue
         form = r.form(answers)
         known = {k: v for k, v in known_values.get(r.id, {}).items() if k in form.model_fields}
@@ -181,7 +185,21 @@ def walk(
                 open_.append(OpenRound(r, form, known, exc.problems))
                 continue
         open_.append(OpenRound(r, form, known))
+    if unasked:
+        raise InputError(unasked)
     return Walk(answers=answers, open=tuple(open_))
+
+
+def _unasked(r: Round, answers: Answers) -> Problem:
+    """Why an answered round is not asked with the other answers, and what to change."""
+    note = ""
+    if r.id == "production":
+        note = f" (features: {', '.join(chosen_features(answers)) or 'none'})"
+    return Problem(
+        f"answers.{r.id}",
+        f"answered, but this round is not asked with the other answers: {r.why}{note}",
+        expected=f"the answers that ask it, or no {r.id} answer",
+    )
 
 
 def _field_of(path: str) -> str:

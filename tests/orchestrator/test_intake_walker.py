@@ -156,6 +156,17 @@ def test_an_answer_under_a_misspelt_round_id_is_refused_naming_the_round_ids() -
     assert problem.expected == "one of: " + ", ".join(ROUND_IDS)
 
 
+def test_an_answer_to_a_round_the_other_answers_do_not_ask_is_refused_not_dropped() -> None:
+    base = {"environment": {}, "providers": {"providers": ["openai"]}, "details": {}}
+    with pytest.raises(InputError) as caught:
+        walk(base | {"features": {"features": []}, "production": {"token_limit": 5000}})
+    [problem] = caught.value.problems
+    assert problem.path == "answers.production" and "(features: none)" in problem.message
+    with pytest.raises(InputError, match=r"answers\.routing"):
+        walk(base | {"routing": {"strategy": "failover"}})
+    assert walk(base | {"routing": {}, "features": None}).complete  # an empty answer loses nothing
+
+
 def test_a_pasted_key_is_refused_in_the_round_that_holds_it_and_never_echoed() -> None:
     key = "sk-proj-" + "A1b2C3d4" * 5
     state = walk(
