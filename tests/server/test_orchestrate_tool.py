@@ -361,6 +361,22 @@ async def test_a_prefilled_value_no_round_uses_stops_the_build_and_says_why(serv
 
 
 @pytest.mark.anyio
+async def test_prefill_or_answers_beside_a_complete_intake_are_refused_not_ignored(server):
+    import yaml
+
+    from server.cli.build import example_text
+
+    intake = yaml.safe_load(example_text("openai-anthropic"))
+    arguments = {"intake": intake, "namespace": "team-x", "answers": {"environment": {"namespace": "x"}}}
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", arguments)
+    data = result.structured_content
+    assert result.is_error and data["status"] == "error" and data["intake"] == intake
+    text = result.content[0].text
+    assert "- namespace: given with `intake`" in text and "- answers: given with `intake`" in text
+
+
+@pytest.mark.anyio
 async def test_a_complete_intake_skips_every_question(server):
     import yaml
 
