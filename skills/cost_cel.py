@@ -36,6 +36,10 @@ COST_VARIABLES: dict[str, tuple[str, str]] = {
 UINT_HINT = (
     "token counts are uint: write integer literals with a u suffix (2u * output_tokens) or use uint(...)"
 )
+DOUBLE_HINT = (
+    "token counts are uint and CEL never mixes uint with double: scale with integers (input_tokens / 2u) or "
+    "convert and back (uint(double(input_tokens) * 0.5))"
+)
 _ENVS: dict[tuple[str, ...], Any] = {}
 _STATUS = re.compile(r"^(?:[A-Z_]+: )+(?:ERROR: )?(?:<input>:-?\d+:-?\d+: )?")
 _STATUS_SUFFIX = re.compile(r"\s*\[[A-Z_]+\]\s*$")
@@ -95,6 +99,8 @@ def cost_expression_problem(expression: str, version: str = DEFAULT_VERSION) -> 
             return f"does not compile: {_undeclared(message, variables, version)}"
         if "int, uint" in message or "uint, int" in message:
             return f"does not compile: {message} ({UINT_HINT})"
+        if "uint, double" in message or "double, uint" in message:
+            return f"does not compile: {message} ({DOUBLE_HINT})"
         return f"does not compile: {message}"
     zeros: dict[str, Any] = {n: ("dummy" if kind == "string" else 0) for n, kind in variables.items()}
     result = program.eval(data=zeros)  # the controller's own sanity run
@@ -102,7 +108,8 @@ def cost_expression_problem(expression: str, version: str = DEFAULT_VERSION) -> 
     if kind == cel.Type.ERROR:
         return f"fails when the controller test-runs it with zero tokens: {cel_message(str(result.value()))}"
     if kind not in (cel.Type.INT, cel.Type.UINT):
-        return f"returns {kind.name().lower()}; the cost must be an int or a uint"
+        fix = " (convert it: uint(...))" if kind == cel.Type.DOUBLE else ""
+        return f"returns {kind.name().lower()}; the cost must be an int or a uint{fix}"
     if kind == cel.Type.INT and result.value() < 0:
         return f"is negative ({result.value()}) with zero tokens; the cost must not be negative"
     return None

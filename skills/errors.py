@@ -100,6 +100,8 @@ def _expected_for(error: Any) -> str | None:
         return "only the documented fields (see the input schema)"
     if kind == "missing":
         return "a value for this required field"
+    if kind == "model_type":
+        return "its fields as key: value pairs (see the input schema)"
     return None
 
 
@@ -113,10 +115,12 @@ def from_validation_error(exc: ValidationError, *, skill: str | None = None, pre
         if prefix:
             path = f"{prefix}.{path}" if path else prefix
         value = err.get("input")
-        hidden = err.get("type") in {"missing", "model_type"} or isinstance(value, dict | list | tuple)
+        hidden = err.get("type") == "missing" or isinstance(value, dict | list | tuple)
         shown = None if hidden else show_value(value)
         message = str(err.get("msg", "invalid value"))
         message = message.removeprefix("Value error, ")
+        if err.get("type") == "model_type":  # pydantic names the internal class: say what the user must write
+            message = "should be a mapping of fields"
         if err.get("type") == "string_pattern_mismatch":
             message = "invalid format"
         problems.append(Problem(path, message, shown, _expected_for(err)))

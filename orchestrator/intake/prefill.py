@@ -9,6 +9,7 @@ names clients send (the details round's `<provider>__models`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from pydantic import Field, create_model
 
 from orchestrator.intake.production import FEATURES, Feature, production_form
 from orchestrator.intake.questions import EnvironmentForm, answer_key, routing_form
+from skills.errors import Problem
 from skills.model import InputModel
 from skills.providers import ProviderId
 from skills.types import ModelName
@@ -59,7 +61,7 @@ def prefill_fields() -> dict[str, tuple[str, dict[str, Any]]]:
     out["models"] = (
         "details",
         (
-            dict[ProviderId, list[ModelName]] | None,
+            dict[ProviderId, Annotated[list[ModelName], Field(min_length=1)]] | None,
             Field(None, description='Model names clients send, per provider: {"openai": ["gpt-4o-mini"]}'),
         ),
     )
@@ -121,3 +123,44 @@ def prefill_rounds(arguments: Any) -> dict[str, dict[str, Any]]:
             continue
         out.setdefault(round_id, {})[name] = list(value) if isinstance(value, list | tuple) else value
     return out
+
+
+def unused_prefill(arguments: Any, answers: Mapping[str, Any]) -> list[Problem]:
+    """The prefill arguments the finished walk never used, each with why: a value no round asked (models for a
+    provider not chosen, token_limit without the token-limits feature, strategy with one provider) would
+    otherwise vanish from the bundle without a word. Values of a round the person skipped (None), or of a round
+    that follows from one, are not reported: skipping was the answer."""
+    from orchestrator.intake.rounds import BY_ID
+
+    problems: list[Problem] = []
+    for name, (round_id, _) in prefill_fields().items():
+        value = getattr(arguments, name, None)
+        skipped = any(r in answers and answers[r] is None for r in (round_id, *BY_ID[round_id].needs))
+        if value is None or skipped:
+            continue
+        answered = answers.get(round_id) or {}
+        if name == "models":
+            providers = list((answers.get("providers") or {}).get("providers") or [])
+            for provider in value:
+                if answer_key(provider, "models") not in answered:
+                    problems.append(
+                        Problem(
+                            f"models.{provider}",
+                            f"{provider} is not among the providers ({', '.join(providers)})",
+                            expected=f"{provider} added to providers, or its entry removed from models",
+                        )
+                    )
+        elif name not in answered:
+            why = BY_ID[round_id].why
+            if round_id == "production":
+                features = list((answers.get("features") or {}).get("features") or [])
+                why += f" (features: {', '.join(features) or 'none'})"
+            asked = "does not ask it" if round_id in answers else "is not asked"
+            problems.append(
+                Problem(
+                    name,
+                    f"given but not used: the {round_id} round {asked}: {why}",
+                    expected=f"answers that make the {round_id} round ask it, or no {name} argument",
+                )
+            )
+    return problems

@@ -18,7 +18,15 @@ from pydantic import ValidationError, create_model
 
 from orchestrator.intake.form_schema import answer_from_form
 from orchestrator.intake.forms import Form
-from orchestrator.intake.rounds import BY_ID, ROUNDS, Answers, Round, chosen_features, chosen_providers
+from orchestrator.intake.rounds import (
+    BY_ID,
+    ROUND_IDS,
+    ROUNDS,
+    Answers,
+    Round,
+    chosen_features,
+    chosen_providers,
+)
 from skills.errors import InputError, Problem, from_validation_error
 
 MAX_GROUP_FIELDS = 12  # rounds asked together in one form stay below this many fields
@@ -137,24 +145,37 @@ def walk(
     `given`: answers so far by round id (raw: each is validated here, in order; `None` skips an optional round).
     `prefill`: values the caller already knows by round id; a round whose every field is known is answered from
     them, otherwise only its unknown fields are asked. A bad answer or prefilled value leaves its round open
-    with the problems, and the fields in question are asked again.
+    with the problems, and the fields in question are asked again. Raises InputError when `given` names a
+    round that does not exist (e.g. a misspelt id) or answers a round the other answers do not ask (production
+    with no feature chosen), rather than losing that answer.
     """
     given = dict(given or {})
+    misspelt = [
+        Problem(f"answers.{key}", "no such round", repr(key), "one of: " + ", ".join(ROUND_IDS))
+        for key in given
+        if key not in BY_ID
+    ]
+    if misspelt:  # a misspelt round would be dropped, and its answers with it
+        raise InputError(misspelt)
     known_values: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (prefill or {}).items()}
     answers: dict[str, dict[str, Any] | None] = {}
     open_: list[OpenRound] = []
+    unasked: list[Problem] = []
     for r in ROUNDS:
         if not all(_settled(n, answers) for n in r.needs):
             open_.append(OpenRound(r, None, known=known_values.get(r.id, {})))
             continue
         if not r.when(answers):
+            if given.get(r.id):  # an answer the intake would silently leave out
+                unasked.append(_unasked(r, answers))
             continue
         form = r.form(answers)
         known = {k: v for k, v in known_values.get(r.id, {}).items() if k in form.model_fields}
         if r.id in given and given[r.id] is None and r.optional:
             answers[r.id] = None
             continue
-        if r.id in given or (known and set(known) == set(form.model_fields)):
+        to_ask = set(form.model_fields) - set(known) - r.hides(known)
+        if r.id in given or (known and not to_ask):  # nothing left to ask: answered from the prefill
             try:
                 answers[r.id] = answer_round(answers, r.id, given.get(r.id) or {}, known)
                 continue
@@ -164,7 +185,21 @@ def walk(
                 open_.append(OpenRound(r, form, known, exc.problems))
                 continue
         open_.append(OpenRound(r, form, known))
+    if unasked:
+        raise InputError(unasked)
     return Walk(answers=answers, open=tuple(open_))
+
+
+def _unasked(r: Round, answers: Answers) -> Problem:
+    """Why an answered round is not asked with the other answers, and what to change."""
+    note = ""
+    if r.id == "production":
+        note = f" (features: {', '.join(chosen_features(answers)) or 'none'})"
+    return Problem(
+        f"answers.{r.id}",
+        f"answered, but this round is not asked with the other answers: {r.why}{note}",
+        expected=f"the answers that ask it, or no {r.id} answer",
+    )
 
 
 def _field_of(path: str) -> str:

@@ -34,6 +34,7 @@ DESCRIPTION = (
 CALL = f"call {NAME} again with the same arguments"
 # `aigw-skills plan .` shows what the apply would create or change (server-side dry run and diff) before it runs.
 NEXT_COMMAND = "cd {dir} && ./install.sh && ./secrets.sh && aigw-skills plan . && kubectl apply -k ."
+MIXED = "the value put into the intake itself, or the intake left out so the questions are asked"
 
 
 def _result(text: str, data: dict[str, Any], *, error: bool = False) -> CallToolResult:
@@ -163,11 +164,11 @@ async def _build(ctx: Context, intake: dict[str, Any], inp: Any, carried: dict[s
 
 
 async def run(arguments: dict[str, Any], ctx: Context) -> CallToolResult | InputRequiredResult:
-    from orchestrator.intake.prefill import orchestrate_input, prefill_rounds
+    from orchestrator.intake.prefill import orchestrate_input, prefill_fields, prefill_rounds, unused_prefill
     from orchestrator.intake.walker import to_intake
     from server.mcp.conversation import converse
     from server.mcp.tools import input_problem_text
-    from skills.errors import InputError
+    from skills.errors import InputError, Problem
 
     model = orchestrate_input()
     try:
@@ -177,13 +178,27 @@ async def run(arguments: dict[str, Any], ctx: Context) -> CallToolResult | Input
         carried = {key: _scrub(arguments.get(key) or {})}
         return _error(input_problem_text(exc, NAME).split("\nFix the field")[0], carried)
     if inp.intake is not None:
+        mixed = [name for name in prefill_fields() if getattr(inp, name) is not None]
+        mixed += ["answers"] if inp.answers else []
+        if mixed:  # a complete intake asks nothing, so these would be silently ignored
+            problems = [
+                Problem(name, "given with `intake`, which is complete and would ignore it", expected=MIXED)
+                for name in mixed
+            ]
+            return _error(str(InputError(problems, skill="aigw-orchestrator")), {"intake": dict(inp.intake)})
         return await _build(ctx, dict(inp.intake), inp, {"intake": dict(inp.intake)})
-    outcome = await converse(ctx, inp.answers, prefill_rounds(inp))
+    try:
+        outcome = await converse(ctx, inp.answers, prefill_rounds(inp))
+    except InputError as exc:  # answers naming a round that does not exist
+        return _error(str(exc), {"answers": _scrub(dict(inp.answers or {}))})
     if isinstance(outcome, InputRequiredResult):
         return outcome
     state, conv = outcome
     if not state.complete:
         return needs_input(state, conv.stopped)
+    unused = unused_prefill(inp, state.answers)
+    if unused:  # building would silently leave out what the user asked for
+        return _error(str(InputError(unused, skill="aigw-orchestrator")), {"answers": state.answers})
     return await _build(ctx, to_intake(state.answers), inp, {"answers": state.answers})
 
 

@@ -9,9 +9,10 @@ import pytest
 
 from orchestrator.intake.form_schema import answer_from_form, form_schema
 from orchestrator.intake.model import Intake
-from orchestrator.intake.prefill import orchestrate_input, prefill_rounds
+from orchestrator.intake.prefill import orchestrate_input, prefill_rounds, unused_prefill
 from orchestrator.intake.rounds import ROUND_IDS, ROUNDS
 from orchestrator.intake.walker import group_form, split_answer, to_intake, walk
+from skills.errors import InputError
 from skills.providers import PRESETS
 
 # "OpenAI and Anthropic, JWT auth, 10k tokens per user per hour", as a model maps it onto aigw_orchestrate.
@@ -93,6 +94,49 @@ def test_the_openai_anthropic_sentence_prefilled_needs_two_forms() -> None:
     assert intake.client_auth is not None and intake.client_auth.type == "jwt"
 
 
+def test_a_round_whose_asked_fields_are_all_prefilled_is_answered_not_asked_as_an_empty_form() -> None:
+    known = {"providers": ["openai"], "features": ["client-auth"], "client_auth": "apikey"}
+    prefill = prefill_rounds(orchestrate_input().parse(known | {"apikey_clients": "team-a"}))
+    state = walk({"environment": {}, "details": {}}, prefill)
+    assert state.complete, [(item.id, list(item.asked().model_fields)) for item in state.open]
+    assert state.answers["production"]["apikey_clients"] == "team-a"
+    partly = walk({"environment": {}, "details": {}}, prefill_rounds(orchestrate_input().parse(known)))
+    assert [list(item.asked().model_fields) for item in partly.open] == [["apikey_clients"]]
+
+
+def test_an_empty_model_list_is_refused_as_the_argument_the_caller_sent() -> None:
+    with pytest.raises(InputError) as caught:
+        orchestrate_input().parse({"providers": ["openai"], "models": {"openai": []}})
+    assert [p.path for p in caught.value.problems] == ["models.openai"]
+
+
+def test_prefill_arguments_no_round_used_are_named_with_why() -> None:
+    arguments = orchestrate_input().parse(
+        {
+            "providers": ["openai"],
+            "models": {"openai": ["gpt-5.4-mini"], "anthropic": ["claude-sonnet-4-6"]},
+            "features": ["client-auth"],
+            "client_auth": "apikey",
+            "apikey_clients": "team-a",
+            "token_limit": 10000,
+            "strategy": "failover",
+        }
+    )
+    state = walk({"environment": {}, "details": {}}, prefill_rounds(arguments))
+    assert state.complete
+    problems = {p.path: p.render() for p in unused_prefill(arguments, state.answers)}
+    assert set(problems) == {"models.anthropic", "token_limit", "strategy"}
+    assert "anthropic is not among the providers (openai)" in problems["models.anthropic"]
+    assert "(features: client-auth)" in problems["token_limit"]
+    assert "more than one provider serves the same model name" in problems["strategy"]
+    used = orchestrate_input().parse({"providers": ["openai"], "models": {"openai": ["gpt-5.4-mini"]}})
+    answers = {"environment": {}, "details": {}, "features": {"features": []}}
+    assert unused_prefill(used, walk(answers, prefill_rounds(used)).answers) == []
+    skipped = orchestrate_input().parse({"providers": ["openai"], "token_limit": 10000})
+    answers = {"environment": {}, "details": {}, "features": None}
+    assert unused_prefill(skipped, walk(answers, prefill_rounds(skipped)).answers) == []
+
+
 def test_a_bad_namespace_keeps_its_round_open_with_the_problem_and_every_other_answer() -> None:
     state = walk({"environment": {"namespace": "Bad_NS"}, "providers": {"providers": ["openai"]}})
     assert "providers" in state.answers and "environment" not in state.answers
@@ -101,6 +145,26 @@ def test_a_bad_namespace_keeps_its_round_open_with_the_problem_and_every_other_a
     assert [p.path for p in environment.problems] == ["answers.environment.namespace"]
     assert "namespace" in environment.message() and "RFC 1123" in environment.message()
     assert _ids(state.next_group()) == ["environment", "details"]
+
+
+def test_an_answer_under_a_misspelt_round_id_is_refused_naming_the_round_ids() -> None:
+    answers = {"enviroment": {"namespace": "ai"}, "providers": {"providers": ["openai"]}}
+    with pytest.raises(InputError) as caught:
+        walk(answers)
+    [problem] = caught.value.problems
+    assert problem.path == "answers.enviroment" and problem.value == "'enviroment'"
+    assert problem.expected == "one of: " + ", ".join(ROUND_IDS)
+
+
+def test_an_answer_to_a_round_the_other_answers_do_not_ask_is_refused_not_dropped() -> None:
+    base = {"environment": {}, "providers": {"providers": ["openai"]}, "details": {}}
+    with pytest.raises(InputError) as caught:
+        walk(base | {"features": {"features": []}, "production": {"token_limit": 5000}})
+    [problem] = caught.value.problems
+    assert problem.path == "answers.production" and "(features: none)" in problem.message
+    with pytest.raises(InputError, match=r"answers\.routing"):
+        walk(base | {"routing": {"strategy": "failover"}})
+    assert walk(base | {"routing": {}, "features": None}).complete  # an empty answer loses nothing
 
 
 def test_a_pasted_key_is_refused_in_the_round_that_holds_it_and_never_echoed() -> None:

@@ -420,7 +420,12 @@ QUIET: dict[str, dict[str, tuple[Callable[[Docs], Docs], LintContext]]] = {
         "quota-policy-v1alpha1-is-current": (
             lambda d: [*d, obj("aigateway.envoyproxy.io/v1alpha1", "QuotaPolicy", "q", {})],
             LintContext(),
-        )
+        ),
+        # v0.5.0 serves only v1alpha1 (v1beta1 arrived in v0.6.0): moving to v1beta1 would break the apply
+        "aigw-v1alpha1-on-a-release-without-v1beta1": (
+            with_(lambda d: route(d).update(apiVersion="aigateway.envoyproxy.io/v1alpha1")),
+            LintContext(target_version="v0.5.0"),
+        ),
     },
     "AIGW-L015": {
         "placeholder": (secret_value("OPENAI_API_KEY"), LintContext()),

@@ -137,6 +137,33 @@ def test_per_user_rate_limit_says_when_the_request_lacks_the_key_header() -> Non
     assert "sends no" not in step(trace(docs, headers={"x-user-id": "alice"}), "traffic").summary
 
 
+def test_a_budget_keyed_on_a_header_the_client_auth_sets_counts_the_verified_caller() -> None:
+    limit = {
+        "type": "Global",
+        "global": {
+            "rules": [{"clientSelectors": [{"headers": [{"name": "x-user-id", "type": "Distinct"}]}]}]
+        },
+    }
+    jwt = {
+        "providers": [
+            {
+                "name": "idp",
+                "issuer": "https://auth.example.com",
+                "remoteJWKS": {"uri": "https://auth.example.com/jwks"},
+                "claimToHeaders": [{"claim": "sub", "header": "x-user-id"}],
+            }
+        ]
+    }
+    docs = [
+        *base(),
+        obj(EG, "BackendTrafficPolicy", "limits", {"targetRefs": [HTTPROUTE], "rateLimit": limit}),
+        obj(EG, "SecurityPolicy", "jwt", {"targetRefs": [GATEWAY], "jwt": jwt}),
+    ]
+    summary = step(trace(docs, credentials="jwt"), "traffic").summary
+    assert "sends no" not in summary
+    assert "x-user-id from the JWT's sub claim, set by SecurityPolicy jwt" in summary
+
+
 def _api_keys(docs: Docs, target: dict[str, Any] = GATEWAY) -> Docs:
     spec = {
         "targetRefs": [target],

@@ -77,3 +77,19 @@ def test_answers_that_are_not_a_mapping_of_rounds_are_refused_with_the_shape(tmp
 def test_questions_with_an_intake_file_is_a_usage_error(tmp_path):
     done = run("build", "--questions", "--example", "openai-anthropic")
     assert done.returncode == 2 and "--questions walks the intake questions" in done.stderr
+
+
+def test_answers_under_a_misspelt_round_id_fail_instead_of_building_with_defaults(tmp_path):
+    answers = {
+        "enviroment": {"namespace": "ai"},
+        "providers": {"providers": ["openai"]},
+        "details": {},
+        "features": None,
+    }
+    (tmp_path / "answers.json").write_text(json.dumps(answers))
+    for extra in (["--questions"], ["-o", str(tmp_path / "bundle")]):
+        done = run("build", "--answers", str(tmp_path / "answers.json"), *extra)
+        assert done.returncode == 2 and done.stdout == ""
+        assert "answers.enviroment: no such round" in done.stderr and "environment, providers" in done.stderr
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "bundle").exists()

@@ -336,6 +336,47 @@ async def test_a_bad_answer_sent_as_data_is_asked_again_with_the_problem(server)
 
 
 @pytest.mark.anyio
+async def test_answers_under_a_misspelt_round_id_are_refused_and_sent_back(server):
+    answers = {"enviroment": {"namespace": "ai"}, "providers": {"providers": ["openai"]}}
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", {"answers": answers})
+    data = result.structured_content
+    assert result.is_error and data["status"] == "error" and data["answers"] == answers
+    assert "answers.enviroment: no such round" in result.content[0].text
+
+
+@pytest.mark.anyio
+async def test_a_prefilled_value_no_round_uses_stops_the_build_and_says_why(server):
+    arguments = {
+        "providers": ["openai"],
+        "models": {"anthropic": ["claude-sonnet-4-6"]},
+        "answers": {"environment": {}, "details": {}, "features": {"features": []}},
+    }
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", arguments)
+    data = result.structured_content
+    assert result.is_error and data["status"] == "error" and "files" not in data
+    assert "models.anthropic: anthropic is not among the providers (openai)" in result.content[0].text
+    assert data["answers"]["providers"] == {"providers": ["openai"]}
+
+
+@pytest.mark.anyio
+async def test_prefill_or_answers_beside_a_complete_intake_are_refused_not_ignored(server):
+    import yaml
+
+    from server.cli.build import example_text
+
+    intake = yaml.safe_load(example_text("openai-anthropic"))
+    arguments = {"intake": intake, "namespace": "team-x", "answers": {"environment": {"namespace": "x"}}}
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", arguments)
+    data = result.structured_content
+    assert result.is_error and data["status"] == "error" and data["intake"] == intake
+    text = result.content[0].text
+    assert "- namespace: given with `intake`" in text and "- answers: given with `intake`" in text
+
+
+@pytest.mark.anyio
 async def test_a_complete_intake_skips_every_question(server):
     import yaml
 

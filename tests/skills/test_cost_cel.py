@@ -18,6 +18,15 @@ def test_the_documented_example_with_an_int_literal_does_not_compile() -> None:
     )
 
 
+@pytest.mark.parametrize("expression", ["input_tokens * 0.5", "0.5 * output_tokens", "total_tokens + 1.5"])
+def test_a_fractional_price_says_how_to_mix_uint_tokens_with_doubles(expression: str) -> None:
+    problem = cost_expression_problem(expression) or ""
+    assert problem.startswith("does not compile: found no matching overload")
+    assert "uint(double(input_tokens) * 0.5)" in problem
+    assert cost_expression_problem("uint(double(input_tokens) * 0.5)") is None  # the fix it suggests compiles
+    assert "convert it: uint(...)" in (cost_expression_problem("double(input_tokens) * 0.5") or "")
+
+
 @pytest.mark.parametrize(
     "expression",
     [

@@ -155,6 +155,18 @@ def test_errors_name_the_path_show_the_value_and_explain_the_format(
     assert path in str(exc.value)
 
 
+def test_a_scalar_where_an_object_belongs_is_named_with_its_value_not_an_internal_class() -> None:
+    from orchestrator.intake.model import Intake
+
+    with pytest.raises(InputError) as exc:
+        Intake.parse({"providers": ["openai"], "routing": "fast"})
+    problems = {p.path: p for p in exc.value.problems}
+    assert set(problems) == {"providers[0]", "routing"}
+    assert problems["providers[0]"].value == "'openai'" and problems["routing"].value == "'fast'"
+    assert all(p.message == "should be a mapping of fields" for p in problems.values())
+    assert "Intake" not in str(exc.value) and "instance of" not in str(exc.value)
+
+
 def test_long_bad_values_are_shortened_in_errors() -> None:
     with pytest.raises(InputError) as exc:
         backend(name="x" * 500, provider="openai")

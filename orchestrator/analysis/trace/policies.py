@@ -53,7 +53,22 @@ def _conflict_steps(kind: str, stage: Stage, atts: list[Attachment]) -> list[Ste
     return out
 
 
-def _describe_traffic(policy: Resource, req: TraceRequest) -> str:
+def _identity_headers(policy: Resource) -> dict[str, str]:
+    """Header (lower case) -> what sets it from the verified caller: JWT ``claimToHeaders`` and API-key
+    ``forwardClientIDHeader`` (envoyproxy/gateway api/v1alpha1/jwt_types.go, api_key_auth_types.go@v1.8.1). The
+    client auth filter runs before the rate limit filter, so a budget keyed on such a header counts the caller."""
+    out: dict[str, str] = {}
+    for provider in as_list(as_dict(policy.spec.get("jwt")).get("providers")):
+        for claim in as_list(as_dict(provider).get("claimToHeaders")):
+            if isinstance(claim, dict) and isinstance(claim.get("header"), str):
+                out[claim["header"].lower()] = f"the JWT's {claim.get('claim')} claim"
+    forwarded = as_dict(policy.spec.get("apiKeyAuth")).get("forwardClientIDHeader")
+    if isinstance(forwarded, str):
+        out[forwarded.lower()] = "the API key's client id"
+    return out
+
+
+def _describe_traffic(policy: Resource, req: TraceRequest, auth: Resource | None = None) -> str:
     parts = []
     retry = as_dict(policy.spec.get("retry"))
     if retry:
@@ -73,9 +88,16 @@ def _describe_traffic(policy: Resource, req: TraceRequest) -> str:
             }
         )
         text = f"{limit.get('type', '')} rate limit, {len(rules)} rule{'s' if len(rules) != 1 else ''}"
-        unset = [h for h in headers if req.header(h) is None]
+        identity = _identity_headers(auth) if auth is not None else {}
+        verified = [h for h in headers if h.lower() in identity]
+        unset = [h for h in headers if h.lower() not in identity and req.header(h) is None]
         if headers:
             text += f" keyed on {', '.join(headers)}"
+        if verified and auth is not None:
+            text += (
+                f" ({', '.join(f'{h} from {identity[h.lower()]}' for h in verified)}, set by SecurityPolicy "
+                f"{auth.name} once the caller authenticates, so each caller has its own budget)"
+            )
         if unset:
             text += f" (this request sends no {', '.join(unset)}, so those rules do not count it)"
         parts.append(text)
@@ -105,6 +127,8 @@ def traffic_steps(
         return steps
     chosen = atts[0]
     policy = chosen.winner
+    security = _applicable(index, "SecurityPolicy", match, entry)
+    auth = security[0].winner if security else None
     merged = ""
     if len(atts) > 1 and policy.spec.get("mergeType"):
         merged = f" (merged with {atts[1].winner.name} per mergeType {policy.spec['mergeType']})"
@@ -115,7 +139,7 @@ def traffic_steps(
         Step(
             "traffic",
             "ok",
-            f"{kind} {policy.name} on {chosen.target.describe()}: {_describe_traffic(policy, req)}{merged}",
+            f"{kind} {policy.name} on {chosen.target.describe()}: {_describe_traffic(policy, req, auth)}{merged}",
             f"{kind}/{policy.namespace}/{policy.name}",
             f"the most specific {kind} applies ({source(kind)})",
         ),

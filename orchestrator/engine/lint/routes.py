@@ -133,10 +133,15 @@ def version_as_prefix(index: ResourceIndex, ctx: LintContext) -> Iterator[Issue]
 
 @lint_rule("AIGW-L014", "apiVersions are not deprecated", "warning")
 def deprecated_api_versions(index: ResourceIndex, ctx: LintContext) -> Iterator[Issue]:
+    from skills.versions import profile
+
+    served = profile(ctx.target_version).api_version_for
     for r in index.resources:
         replacement = DEPRECATED_API_VERSIONS.get((r.group, r.version, r.kind))
         if replacement is None:
             continue
+        if r.group == AIGW_GROUP and served(r.kind) != replacement:
+            continue  # the target release serves no newer apiVersion (v1beta1 arrived in v0.6): nothing to move to
         extra = (
             " v1alpha3 is served only by the experimental-channel CRD (which Envoy Gateway installs); the standard "
             "channel serves v1 only."
