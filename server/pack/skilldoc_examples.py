@@ -139,7 +139,7 @@ EXAMPLES: dict[str, Example] = {
         Example(
             "aigw-trace",
             "trace",
-            {"path": "/anthropic/v1/messages", "model": "claude-3-5-sonnet", "credentials": "api-key"},
+            {"path": "/anthropic/v1/messages", "model": "claude-sonnet-4-6", "credentials": "api-key"},
             positional=("assets/apikey-anthropic.yaml",),
             input_files=("assets/apikey-anthropic.yaml",),
             language="text",
