@@ -317,6 +317,30 @@ SecretRef = Annotated[
 ]
 
 
+# Any namespaced object named as name or namespace/name (e.g. a Gateway that already runs). Same language as
+# SecretRef, spelled with a non-capturing group so that errors name this type's format, not a Secret's.
+ObjectRef = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=317,
+        pattern=r"^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+    ),
+    Field(description="name, or namespace/name"),
+]
+
+# Any object named with its kind: Kind/name (cluster-scoped) or Kind/namespace/name.
+KindRef = Annotated[
+    str,
+    StringConstraints(
+        min_length=3,
+        max_length=381,
+        pattern=r"^[A-Z][A-Za-z0-9]*/([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+    ),
+    Field(description="Kind/name or Kind/namespace/name, e.g. Backend/default/openai"),
+]
+
+
 def _pattern_descriptions() -> dict[str, str]:
     """Map each constrained type's regex to its description, so errors explain formats in words."""
     out: dict[str, str] = {}

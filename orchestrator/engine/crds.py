@@ -13,14 +13,17 @@ Nothing here touches the network.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEFAULT_VERSION = "v1.1.0"
+from skills.versions import DEFAULT_VERSION
+
 CRD_SUFFIXES = (".yaml", ".yml", ".json")
+CRDS_ENV = "AIGW_SKILLS_CRDS"  # the user's default for --crds (read by the front doors only)
 
 
 class CRDSourceError(Exception):
@@ -273,6 +276,13 @@ def load_cached_crds(version: str, cache_dir: Path | None = None) -> CRDSet | No
     from orchestrator.engine.crd_cache import load_cached_crds as load
 
     return load(version, cache_dir=cache_dir)
+
+
+def configured_crds(explicit: str | None) -> str | None:
+    """The CRD path a front door was given: ``explicit`` (``--crds``), else ``$AIGW_SKILLS_CRDS``, else None (then
+    :func:`resolve_crd_source` looks in the cluster or the cache). Front doors call this once and pass the
+    result on as an argument."""
+    return explicit or os.environ.get(CRDS_ENV) or None
 
 
 def how_to_enable(version: str) -> str:

@@ -1,8 +1,8 @@
 """Validation results as data: findings, skipped documents and the report that holds them.
 
-Exit codes (see :func:`exit_code`): 0 when no finding has severity ``error`` (warnings and infos alone do
-not fail a run unless ``strict`` is set), 1 when at least one error was found. Usage errors and unreadable
-input are the CLI's business and map to 2 there.
+Exit codes, defined here once for every command (see :func:`exit_code`): 0 when no finding has severity
+``error`` (warnings and infos alone do not fail a run unless ``strict`` is set), 1 when at least one error was
+found (or a command's work failed), 2 for usage errors and unreadable input.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Severity = Literal["error", "warning", "info"]
 
-EXIT_CLEAN = 0
+EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
@@ -119,18 +119,4 @@ def exit_code(report: Report, *, strict: bool = False) -> int:
         return EXIT_FINDINGS
     if strict and report.warnings:
         return EXIT_FINDINGS
-    return EXIT_CLEAN
-
-
-def merge_reports(*reports: Report) -> Report:
-    """Concatenate reports (used when documents come from several loads)."""
-    checks: list[str] = []
-    for r in reports:
-        checks.extend(c for c in r.checks_skipped if c not in checks)
-    return Report(
-        findings=[f for r in reports for f in r.findings],
-        skipped=[s for r in reports for s in r.skipped],
-        checks_skipped=checks,
-        documents=sum(r.documents for r in reports),
-        checked=[c for r in reports for c in r.checked],
-    )
+    return EXIT_OK

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "server.cli.trace",
     "server.cli.doctor",
     "server.cli.plan",
+    "server.cli.providers",
 )
 
 

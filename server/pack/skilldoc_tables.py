@@ -9,12 +9,12 @@ import json
 import sys
 import typing
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
-from skills.versions import PROFILES, VersionProfile
+from skills.versions import PROFILES, VersionProfile, matrix_fields
 
 MAX_INLINE_CHOICES = 8
 FORMAT_MODULE_PREFIXES = ("skills.", "orchestrator.")
@@ -292,7 +292,7 @@ PROFILE_LABELS: dict[str, str] = {
 
 
 def profile_fields() -> list[str]:
-    return [f.name for f in fields(VersionProfile)]
+    return matrix_fields()
 
 
 def _flag(value: object) -> str:

@@ -1,0 +1,112 @@
+"""Every command has two front doors, the CLI subcommand and the MCP tool, and both take their options from one
+input model: the option sets are compared here for every tool the server lists, so the twins cannot drift
+(no `--target-version` on one side and `version` on the other, no CLI-only inputs, one description)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import pytest
+
+from server.cli.main import build_parser
+from server.doors import BY_TOOL, DOORS
+from skills.catalog import BY_TOOL as SKILL_TOOLS
+from skills.catalog import atomic_skills
+from tests.server.conftest import connect
+
+pytestmark = pytest.mark.anyio
+
+# What a CLI command may add besides its model's fields: presentation (format, output file) and environment
+# (where CRDs come from). Anything else would be an input the MCP tool cannot take.
+PRESENTATION = {"help", "input", "format", "output", "force", "strict", "crds", "cluster"}
+
+# aigw_orchestrate is a conversation, registered by its own modules: the intake is one object on both sides
+# (a file on the command line, a mapping over MCP); these are the only differences allowed.
+CONVERSATION = {
+    "build": {
+        "cli_only": {"intake", "example", "target_version"},
+        "mcp_only": {"intake", "answers"},
+    }
+}
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(action.choices)
+
+
+def field_options(sub: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
+    """(model fields the command takes, the other options it adds)."""
+    dests = {a.dest for a in sub._actions}
+    fields = {d.removeprefix("field__") for d in dests if d.startswith("field__")}
+    return fields, {d for d in dests if not d.startswith("field__")}
+
+
+def command_of(tool: str) -> str:
+    door = BY_TOOL.get(tool)
+    if door:
+        return door.command
+    entry = SKILL_TOOLS[tool]
+    assert entry.command, f"{tool} has no CLI command"
+    return entry.command
+
+
+async def listed_tools(mode: str) -> dict[str, Any]:
+    async with connect(mode) as client:
+        return {t.name: t for t in (await client.list_tools()).tools}
+
+
+async def test_every_tool_has_a_cli_command_with_the_same_options(mode: str) -> None:
+    tools = await listed_tools(mode)
+    commands = subcommands()
+    assert set(tools) == {e.tool for e in atomic_skills()} | {d.tool for d in DOORS}
+    for name, tool in sorted(tools.items()):
+        command = command_of(name)
+        assert command in commands, f"{name}: no `aigw-skills {command}`"
+        cli_fields, other = field_options(commands[command])
+        mcp_fields = set(tool.input_schema["properties"])
+        if command in CONVERSATION:
+            allowed = CONVERSATION[command]
+            assert mcp_fields - cli_fields <= allowed["mcp_only"], name
+            assert (cli_fields | other) - mcp_fields - PRESENTATION <= allowed["cli_only"], name
+            continue
+        assert cli_fields == mcp_fields, f"{name} vs aigw-skills {command}"
+        assert other <= PRESENTATION, (
+            f"aigw-skills {command} has options outside its model: {other - PRESENTATION}"
+        )
+
+
+async def test_each_command_has_one_description_on_both_doors(mode: str) -> None:
+    tools = await listed_tools(mode)
+    commands = subcommands()
+    for door in DOORS:
+        cli = commands[door.command].description or ""
+        assert cli.startswith(door.description), door.command
+        assert tools[door.tool].description == door.tool_description, door.tool
+        assert door.description and door.next_steps and "aigw_" in door.next_steps, door.tool
+    for entry in atomic_skills():
+        assert commands[str(entry.command)].description == entry.description
+        assert str(tools[str(entry.tool)].description).startswith(entry.description)
+
+
+def test_the_drifts_between_the_twins_are_gone() -> None:
+    """The spellings that used to differ: aigw_validate's `version`, the CLI-only --existing* options, metrics'
+    --timeout (still accepted: argparse takes the unambiguous prefix of --timeout-seconds)."""
+    commands = subcommands()
+    validate, _ = field_options(commands["validate"])
+    assert {"target_version", "existing_gateways", "existing_gateway_classes", "existing"} <= validate
+    metrics, _ = field_options(commands["metrics"])
+    assert metrics == {"url", "timeout_seconds"}
+    args = commands["metrics"].parse_args(["http://localhost:1064/metrics", "--timeout", "3"])
+    assert args.field__timeout_seconds == "3"
+
+
+def test_a_cli_option_outside_the_model_is_caught() -> None:
+    """The check above fails for a command that grows an input only the CLI has."""
+    sub = argparse.ArgumentParser()
+    sub.add_argument("--field__name", dest="field__name")
+    sub.add_argument("--existing-gateway", dest="existing_gateway")
+    fields, other = field_options(sub)
+    assert fields == {"name"} and other - PRESENTATION == {"existing_gateway"}
