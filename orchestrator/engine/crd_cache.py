@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from orchestrator.engine.crds import CRDSet, CRDSourceError, CRDVersion, read_manifest_file, versions_of_crd
+from orchestrator.engine.crdset import CRDSet, CRDSourceError, CRDVersion, read_manifest_file, versions_of_crd
 from skills.versions import PULLABLE
 
 SOURCES_FILE = "SOURCES.json"
