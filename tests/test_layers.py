@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from server.cli.main import COMMAND_MODULES, FAST_PATHS
+from server.cli.main import COMMAND_MODULE, COMMAND_MODULES
 from server.doors import DOORS
 from server.mcp.app import ORCHESTRATE_MODULE
 from skills.catalog import SKILLS
@@ -127,6 +127,6 @@ def test_every_registered_command_resolves_and_serves_its_catalog_skill() -> Non
 
 
 def test_every_registered_module_exists_and_registers() -> None:
-    for name in {*COMMAND_MODULES, *(m for ms in FAST_PATHS.values() for m in ms)}:
+    for name in {*COMMAND_MODULES, *COMMAND_MODULE.values()}:
         assert callable(importlib.import_module(name).register), name
     assert callable(importlib.import_module(ORCHESTRATE_MODULE).register)

@@ -9,23 +9,6 @@ from collections.abc import Sequence
 
 from skills import __version__
 
-# Modules that define register(subparsers). Every listed module must exist.
-COMMAND_MODULES = (
-    "server.cli.skill",
-    "server.cli.validate",
-    "server.cli.build",
-    "server.cli.serve",
-    "server.pack.commands",
-    "server.cli.metrics",
-    "server.cli.migrate",
-    "server.cli.explain",
-    "server.cli.trace",
-    "server.cli.doctor",
-    "server.cli.plan",
-    "server.cli.providers",
-)
-
-
 # The module that registers each command, so that a run builds only its own command's parser and imports only
 # what that command uses (`serve` is started by MCP clients on every launch; `validate` runs in CI loops). The
 # atomic skills' commands come from the catalog. tests/server/test_cli_parser.py checks this table against what
@@ -44,7 +27,10 @@ COMMAND_MODULE: dict[str, str] = {
     "trace": "server.cli.trace",
     "doctor": "server.cli.doctor",
     "plan": "server.cli.plan",
+    "providers": "server.cli.providers",
 }
+# Modules that define register(subparsers), in the order `--help` lists their commands.
+COMMAND_MODULES = ("server.cli.skill", *dict.fromkeys(COMMAND_MODULE.values()))
 
 
 def module_for(command: str) -> str | None:
