@@ -13,7 +13,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
-from skills.catalog import BY_NAME
+from skills.catalog import BY_NAME, SkillEntry
 
 
 @dataclass(frozen=True)
@@ -122,10 +122,9 @@ BY_COMMAND = {d.command: d for d in DOORS}
 BY_TOOL = {d.tool: d for d in DOORS}
 
 
-def model_ref(skill_name: str) -> str | None:
+def model_ref(entry: SkillEntry) -> str | None:
     """The input model ("module:Class") of a catalog skill's front doors: its own for an atomic skill, else the
     one its registered command takes; None for a skill without a command (aigw-fundamentals)."""
-    entry = BY_NAME[skill_name]
     if entry.input_model:
         return entry.input_model
     door = BY_TOOL.get(entry.tool or "")

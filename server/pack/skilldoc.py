@@ -183,7 +183,7 @@ def header(entry: SkillEntry) -> str:
 
 def load_model(entry: SkillEntry) -> type[BaseModel] | None:
     """The entry's input model; a catalog entry that names a model which does not import is an error."""
-    ref = model_ref(entry.name)
+    ref = model_ref(entry)
     if not ref:
         return None
     try:
@@ -274,7 +274,7 @@ def skill_sections(entry: SkillEntry, runs: Mapping[str, ExampleRun]) -> dict[st
         raise DocError(f"{entry.name}: no DocSpec in server.pack.skilldoc.DOCS")
     example = EXAMPLES.get(entry.name)
     sections = {"header": header(entry), "setup": setup_section(entry)}
-    if model_ref(entry.name):
+    if model_ref(entry):
         sections["inputs"] = inputs(entry)
     if entry.tool or entry.command:
         sections["usage"] = usage(entry, example)
