@@ -111,10 +111,6 @@ class VersionProfile(Release):
         since = {"QuotaPolicy": "v0.6.0", "GatewayConfig": "v0.5.0", "MCPRoute": "v0.4.0"}[kind]
         return f"{kind} needs AI Gateway {since} or later; target {self.ai_gateway} does not serve it"
 
-    @property
-    def git_ref(self) -> str:
-        return self.ai_gateway
-
 
 RELEASES: tuple[Release, ...] = (
     # Releases we read and migrate from (their CRDs can be pulled) but do not generate for.

@@ -39,11 +39,6 @@ class CRDVersion:
     def gvk(self) -> tuple[str, str, str]:
         return (self.group, self.version, self.kind)
 
-    @property
-    def validations(self) -> list[dict[str, Any]]:
-        """The root-level ``x-kubernetes-validations`` (nested ones live inside :attr:`schema`)."""
-        return list(self.schema.get("x-kubernetes-validations", []))
-
 
 @dataclass
 class CRDSet:
@@ -72,10 +67,6 @@ class CRDSet:
     def __iter__(self) -> Iterator[CRDVersion]:
         return iter(self._by_gvk.values())
 
-    def lookup(self, group: str, version: str, kind: str) -> CRDVersion | None:
-        """The CRD version for this GVK, served or not."""
-        return self._by_gvk.get((group, version, kind))
-
     def get(self, api_version: str, kind: str) -> CRDVersion | None:
         """The *served* CRD version for ``apiVersion``/``kind``, or None."""
         group, _, version = api_version.rpartition("/")
@@ -92,13 +83,6 @@ class CRDSet:
 
     def kinds(self, group: str) -> list[str]:
         return sorted({v.kind for v in self._by_gvk.values() if v.group == group})
-
-    def deprecation(self, api_version: str, kind: str) -> str | None:
-        """The API server's deprecation warning for this apiVersion/kind, or None when not deprecated."""
-        found = self.get(api_version, kind)
-        if found is None or not found.deprecated:
-            return None
-        return found.deprecation_warning
 
 
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
