@@ -21,8 +21,8 @@ from orchestrator.compose.checklist import (
     check_tls,
     check_values,
 )
-from orchestrator.compose.checklist_edge import edge_checks
 from orchestrator.compose.composer import Composition, compose
+from orchestrator.compose.edge import edge_checks
 from orchestrator.compose.readme import render_readme, render_secrets_script
 from orchestrator.compose.traffic import rate_limit_backend
 from orchestrator.compose.try_it import TriedRequest, try_it
