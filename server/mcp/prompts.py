@@ -21,11 +21,12 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from server.mcp.resources import folder_files
 from skills.catalog import SKILLS, SkillEntry
+from skills.versions import DEFAULT_VERSION
 
 ARGUMENT_HELP = {
     "request": "What you want, in your own words, e.g. 'OpenAI and Anthropic behind one Gateway'",
     "providers": "Comma-separated provider preset ids, e.g. openai,anthropic",
-    "target_version": "Envoy AI Gateway version to generate for (default v1.1.0)",
+    "target_version": f"Envoy AI Gateway version to generate for (default {DEFAULT_VERSION})",
     "path": "Path of a YAML file (or directory) holding the manifests, e.g. ./aigw-bundle/manifests.yaml",
     "url": "The gateway's Prometheus metrics URL, e.g. http://localhost:1064/metrics through a port-forward",
     "symptom": "What the client sees, e.g. '503 no healthy upstream' or '404 No matching route found'",
