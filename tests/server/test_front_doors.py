@@ -110,3 +110,50 @@ def test_a_cli_option_outside_the_model_is_caught() -> None:
     sub.add_argument("--existing-gateway", dest="existing_gateway")
     fields, other = field_options(sub)
     assert fields == {"name"} and other - PRESENTATION == {"existing_gateway"}
+
+
+ROUTE_ON_A_RUNNING_GATEWAY = """\
+apiVersion: aigateway.envoyproxy.io/v1beta1
+kind: AIGatewayRoute
+metadata: {name: chat, namespace: default}
+spec:
+  parentRefs: [{name: shared, kind: Gateway, group: gateway.networking.k8s.io}]
+  rules: []
+"""
+
+
+async def test_both_doors_take_the_objects_that_already_exist(mode: str, tmp_path: Any) -> None:
+    """aigw_validate used to lack the CLI's --existing-gateway: a route on a running Gateway could not be
+    validated clean over MCP."""
+    import contextlib
+    import io
+
+    from server.cli.main import main
+
+    async with connect(mode) as client:
+        alone = await client.call_tool("aigw_validate", {"manifests": ROUTE_ON_A_RUNNING_GATEWAY})
+        declared = await client.call_tool(
+            "aigw_validate",
+            {"manifests": ROUTE_ON_A_RUNNING_GATEWAY, "existing_gateways": ["default/shared"], "lint": True},
+        )
+    rules = [{f["rule"] for f in r.structured_content["findings"]} for r in (alone, declared)]  # type: ignore[index]
+    assert "AIGW-L003" in rules[0] and "AIGW-L003" not in rules[1]
+
+    path = tmp_path / "route.yaml"
+    path.write_text(ROUTE_ON_A_RUNNING_GATEWAY)
+    outputs = []
+    for extra in ([], ["--existing-gateway", "default/shared"]):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            main(["validate", str(path), "--format", "json", *extra])
+        outputs.append(out.getvalue())
+    assert '"AIGW-L003"' in outputs[0] and '"AIGW-L003"' not in outputs[1]
+
+
+async def test_a_malformed_existing_object_is_refused_naming_the_field_and_format(mode: str) -> None:
+    async with connect(mode) as client:
+        result = await client.call_tool(
+            "aigw_validate", {"manifests": ROUTE_ON_A_RUNNING_GATEWAY, "existing": ["not a reference"]}
+        )
+    text = "\n".join(getattr(c, "text", "") for c in result.content)
+    assert result.is_error and "existing[0]" in text and "Kind/name or Kind/namespace/name" in text
