@@ -1,8 +1,7 @@
 """Validation results as data: findings, skipped documents and the report that holds them.
 
-Exit codes, defined here once for every command (see :func:`exit_code`): 0 when no finding has severity
-``error`` (warnings and infos alone do not fail a run unless ``strict`` is set), 1 when at least one error was
-found (or a command's work failed), 2 for usage errors and unreadable input.
+Exit codes (:mod:`orchestrator.engine.exits`, see :func:`exit_code`): 0 when no finding has severity ``error``
+(warnings and infos alone do not fail a run unless ``strict`` is set), 1 when at least one error was found.
 """
 
 from __future__ import annotations
@@ -11,11 +10,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from orchestrator.engine.exits import EXIT_FINDINGS, EXIT_OK
+
 Severity = Literal["error", "warning", "info"]
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
 
 
 class Finding(BaseModel):

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator.engine.crds import CRDS_ENV
-from orchestrator.engine.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from orchestrator.engine.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.doors import BY_COMMAND
 from skills.versions import DEFAULT_VERSION, PROFILES
 

@@ -7,6 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from orchestrator.engine.exits import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from skills import __version__
 
 # The module that registers each command, so that a run builds only its own command's parser and imports only
@@ -62,14 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
-        return 2
+        return EXIT_USAGE
     try:
         return int(handler(args))
     except KeyboardInterrupt:
         print("aigw-skills: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from orchestrator.engine.crds import CRDS_ENV
+from orchestrator.engine.exits import EXIT_OK, EXIT_USAGE
 
 TOKEN_HELP = "bearer token for --http in FILE (default: env AI_GATEWAY_API_KEY)"
 
@@ -77,17 +78,17 @@ def run(args: argparse.Namespace) -> int:
             settings.check()
         except ServeError as exc:
             print(f"aigw-skills serve: {exc}", file=sys.stderr)
-            return 2
+            return EXIT_USAGE
     elif args.no_auth or args.token_file or args.allowed_host or args.max_connections is not None:
         print(
             "aigw-skills serve: --no-auth, --token-file, --allowed-host and --max-connections only apply with --http",
             file=sys.stderr,
         )
-        return 2
+        return EXIT_USAGE
 
     if args.crds and not Path(args.crds).exists():
         print(f"aigw-skills serve: --crds {args.crds}: no such file or directory", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
 
     from orchestrator.engine.crds import configured_crds
     from server.mcp.app import create_server
@@ -99,4 +100,4 @@ def run(args: argparse.Namespace) -> int:
         from server.mcp.http import serve
 
         serve(mcp, settings)
-    return 0
+    return EXIT_OK

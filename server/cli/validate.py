@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from orchestrator.engine.crds import CRDS_ENV
-from orchestrator.engine.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from orchestrator.engine.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields, options_model, paths_of
 from server.doors import BY_COMMAND
 from skills.versions import DEFAULT_VERSION, PULLABLE
