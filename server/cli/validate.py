@@ -104,7 +104,7 @@ def run_validate(args: argparse.Namespace) -> int:
     try:
         inp = options_model(model).parse(collect_fields(args, model, sys.stdin), skill="validate")
     except (OptionError, OptionsError) as exc:
-        return _fail(f"validate: {exc}")
+        return _fail(str(exc))
     paths = paths_of(args, model)
     # A bundle directory's own Secrets are created by its secrets.sh: its report.json declares them.
     bundled = [s for path in paths if Path(path).is_dir() for s in declared_secrets(path)]
