@@ -103,10 +103,11 @@ def _choices(item: Any) -> list[str] | None:
 
 
 def add_model_options(parser: argparse.ArgumentParser, model: type[BaseModel]) -> None:
-    """Add one option per model field (and --input) to `parser`."""
-    parser.add_argument(
-        "--input", metavar="FILE", help="YAML/JSON file (or - for stdin) with any of the fields below"
-    )
+    """Add one option per model field (and --input, when some field is an option) to `parser`."""
+    if any(positional(info) is None for info in model.model_fields.values()):
+        parser.add_argument(
+            "--input", metavar="FILE", help="YAML/JSON file (or - for stdin) with any of the fields below"
+        )
     group = parser.add_argument_group("inputs (from the input model)")
     for name, info in model.model_fields.items():
         flag = "--" + name.replace("_", "-")
