@@ -72,7 +72,7 @@ DOORS: tuple[Door, ...] = (
             "Groq, Mistral, Ollama, vLLM and more) with their API schema, hostname, port, prefix and auth type."
         ),
         next_steps="Use to pick the provider= value for aigw_backend or aigw_orchestrate.",
-        input_model="skills.providers:ProvidersInput",
+        input_model="skills.providers_input:ProvidersInput",
         output_model="server.mcp.tool_models:ProviderCatalog",
         run="server.mcp.tool_models:run_providers",
     ),

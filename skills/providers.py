@@ -15,10 +15,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field
-
-from skills.model import InputModel
-
 AuthKind = Literal[
     "APIKey", "AnthropicAPIKey", "AzureAPIKey", "AWSCredentials", "AzureCredentials", "GCPCredentials", "none"
 ]
@@ -346,14 +342,3 @@ def preset(provider_id: str) -> ProviderPreset:
 def catalog() -> list[dict[str, Any]]:
     """Every preset as plain data, in a stable order."""
     return [p.to_dict() for p in PRESETS.values()]
-
-
-class ProvidersInput(InputModel):
-    """Optional filter for the preset catalog (`aigw-skills providers`, aigw_providers)."""
-
-    provider: ProviderId | None = Field(None, description="Show only this preset (default: every preset)")
-
-
-def select(inp: ProvidersInput) -> list[dict[str, Any]]:
-    """The presets the input asks for, as plain data."""
-    return [e for e in catalog() if not inp.provider or e.get("id") == inp.provider]

@@ -24,13 +24,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from orchestrator.engine.contract import CACHE_ENV
 from orchestrator.engine.crdset import CRDSet, CRDSourceError, CRDVersion, read_manifest_file, versions_of_crd
 from skills.versions import PULLABLE
 
 SOURCES_FILE = "SOURCES.json"
 INDEX_FILE = "crds.json"  # the CRD documents of all files, parsed once at pull time (checksummed too)
 USER_AGENT = "aigw-skills-crd-pull"
-CACHE_ENV = "AIGW_SKILLS_CACHE"  # where the per-version CRD cache lives (default: the XDG cache)
 
 AIGW_GROUPS = ("aigateway.envoyproxy.io",)
 EG_GROUPS = ("gateway.envoyproxy.io",)

@@ -17,6 +17,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from orchestrator.engine.contract import CRDS_ENV
 from orchestrator.engine.crdset import (
     CRDSet,
     CRDSourceError,
@@ -43,7 +44,6 @@ __all__ = [
 ]
 
 CRD_SUFFIXES = (".yaml", ".yml", ".json")
-CRDS_ENV = "AIGW_SKILLS_CRDS"  # the user's default for --crds (read by the front doors only)
 
 
 def crd_files(path: Path) -> list[Path]:

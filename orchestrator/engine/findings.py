@@ -1,6 +1,6 @@
 """Validation results as data: findings, skipped documents and the report that holds them.
 
-Exit codes (:mod:`orchestrator.engine.exits`, see :func:`exit_code`): 0 when no finding has severity ``error``
+Exit codes (:mod:`orchestrator.engine.contract`, see :func:`exit_code`): 0 when no finding has severity ``error``
 (warnings and infos alone do not fail a run unless ``strict`` is set), 1 when at least one error was found.
 """
 
@@ -10,10 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orchestrator.engine.exits import EXIT_FINDINGS, EXIT_OK
+from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK
 
 Severity = Literal["error", "warning", "info"]
-
 
 
 class Finding(BaseModel):

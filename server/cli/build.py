@@ -9,8 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from orchestrator.engine.crds import CRDS_ENV
-from orchestrator.engine.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import CRDS_ENV, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.doors import BY_COMMAND
 from skills.versions import DEFAULT_VERSION, PROFILES
 

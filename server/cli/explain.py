@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from orchestrator.engine.exits import EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields, options_model, paths_of
 from server.doors import BY_COMMAND
 

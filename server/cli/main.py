@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from orchestrator.engine.exits import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from skills import __version__
 
 # The module that registers each command, so that a run builds only its own command's parser and imports only

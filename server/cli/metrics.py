@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from orchestrator.engine.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields
 from server.doors import BY_COMMAND
 

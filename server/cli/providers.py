@@ -10,7 +10,7 @@ import json
 import sys
 from typing import Any
 
-from orchestrator.engine.exits import EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields
 from server.doors import BY_COMMAND
 
@@ -36,7 +36,7 @@ def render_table(entries: list[dict[str, Any]]) -> str:
 
 def run_providers(args: argparse.Namespace) -> int:
     from skills.errors import InputError
-    from skills.providers import select
+    from skills.providers_input import select
 
     model = DOOR.load_model()
     try:

@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from orchestrator.engine.crds import CRDS_ENV
-from orchestrator.engine.exits import EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import CRDS_ENV, EXIT_OK, EXIT_USAGE
 
 TOKEN_HELP = "bearer token for --http in FILE (default: env AI_GATEWAY_API_KEY)"
 

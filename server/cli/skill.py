@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from orchestrator.engine.exits import EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields
 from skills.catalog import SkillEntry, atomic_skills
 

@@ -12,8 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from orchestrator.engine.crds import CRDS_ENV
-from orchestrator.engine.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import CACHE_ENV, CRDS_ENV, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields, options_model, paths_of
 from server.doors import BY_COMMAND
 from skills.versions import DEFAULT_VERSION, PULLABLE
@@ -61,7 +60,7 @@ def _register_crds(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Download the AI Gateway, Envoy Gateway, Gateway API (experimental channel) and Inference Extension "
             "CRDs pinned for an AI Gateway version, record their sha256 in SOURCES.json and validate offline "
-            "afterwards. Cache: $AIGW_SKILLS_CACHE, else $XDG_CACHE_HOME/aigw-skills, else ~/.cache/aigw-skills."
+            f"afterwards. Cache: ${CACHE_ENV}, else $XDG_CACHE_HOME/aigw-skills, else ~/.cache/aigw-skills."
         ),
     )
     pull.add_argument("--version", default=DEFAULT_VERSION, help="AI Gateway version [%(default)s]")

@@ -12,7 +12,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 @functools.lru_cache(maxsize=8)
 def crd_source(crds_path: str | None, version: str) -> tuple[Any, str | None]:
     """(CRDSet or None, sentence for checks_skipped), loaded once per path and version, then reused."""
-    from orchestrator.engine.crds import CRDS_ENV, CRDSourceError, resolve_crd_source
+    from orchestrator.engine.contract import CRDS_ENV
+    from orchestrator.engine.crds import CRDSourceError, resolve_crd_source
 
     try:
         return resolve_crd_source(crds_path=crds_path, version=version)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from orchestrator.engine.inputs import ValidateInput
-from skills.providers import ProvidersInput
+from skills.providers_input import ProvidersInput
 
 
 class ProviderCatalog(BaseModel):
@@ -94,6 +94,6 @@ def for_mcp(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_providers(inp: ProvidersInput, crds_path: str | None = None) -> ProviderCatalog:
-    from skills.providers import select
+    from skills.providers_input import select
 
     return ProviderCatalog(providers=select(inp))

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from orchestrator.engine.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.pack import distribution
 
 REPO = Path(__file__).resolve().parents[2]
