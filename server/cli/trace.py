@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from orchestrator.engine.findings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields, options_model, paths_of
 from server.doors import BY_COMMAND
 
