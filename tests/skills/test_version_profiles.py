@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from skills.api import auth, backend, route
+from skills.endpoints import shared_endpoint
 from skills.errors import InputError
 from skills.versions import DEFAULT_VERSION, PROFILES, profile
 from tests.conftest import shared_path
@@ -54,7 +55,14 @@ def build_all(version: str) -> list[dict[str, Any]]:
             rules=[
                 {
                     "models": ["gpt-4o-mini"],
-                    "backends": [{"name": "openai"}, {"name": "anthropic", "priority": 1}],
+                    # Fall back to Anthropic where the release translates a shared endpoint for both schemas
+                    # (v0.5.0 serves the Anthropic schema on /anthropic/v1/messages only: AIGW-L072).
+                    "backends": [{"name": "openai"}]
+                    + (
+                        [{"name": "anthropic", "priority": 1}]
+                        if shared_endpoint(["OpenAI", "Anthropic"], version)
+                        else []
+                    ),
                     **({"name": "chat"} if prof.rule_names else {}),
                 },
                 {"models": ["claude-sonnet-4"], "backends": [{"name": "anthropic"}]},
