@@ -10,7 +10,7 @@ import json
 import sys
 
 from orchestrator.engine.contract import EXIT_OK, EXIT_USAGE
-from server.cli.options import OptionError, add_model_options, collect_fields, options_model, paths_of
+from server.cli.options import OptionError, add_model_options, read_options
 from server.doors import BY_COMMAND
 
 DOOR = BY_COMMAND["explain"]
@@ -40,10 +40,9 @@ def run_explain(args: argparse.Namespace) -> int:
     from orchestrator.engine.validate import InputError, load_documents
     from skills.errors import InputError as OptionsError
 
-    model = DOOR.load_model()
     try:
-        options_model(model).parse(collect_fields(args, model, sys.stdin), skill="explain")
-        loaded = load_documents(paths_of(args, model))
+        _, paths = read_options(args, DOOR.load_model(), sys.stdin, skill="explain")
+        loaded = load_documents(paths)
     except (OptionError, OptionsError, InputError) as exc:
         return _fail(str(exc))
     if loaded.findings or not loaded.documents:

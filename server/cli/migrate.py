@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from orchestrator.engine.contract import CRDS_ENV, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from server.cli.options import OptionError, add_model_options, collect_fields, options_model, paths_of
+from server.cli.options import OptionError, add_model_options, read_options
 from server.doors import BY_COMMAND
 
 DOOR = BY_COMMAND["migrate"]
@@ -39,12 +39,10 @@ def run_migrate(args: argparse.Namespace) -> int:
     from orchestrator.engine.validate import InputError, load_documents
     from skills.errors import InputError as OptionsError
 
-    model = DOOR.load_model()
     try:
-        inp = options_model(model).parse(collect_fields(args, model, sys.stdin), skill="migrate")
+        inp, paths = read_options(args, DOOR.load_model(), sys.stdin, skill="migrate")
     except (OptionError, OptionsError) as exc:
         return _fail(str(exc))
-    paths = paths_of(args, model)
     try:
         loaded = load_documents(paths)
     except InputError as exc:

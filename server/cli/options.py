@@ -21,7 +21,7 @@ from typing import Any, Literal, get_args, get_origin
 import yaml
 from pydantic import BaseModel, create_model
 
-from skills.model import Positional
+from skills.model import InputModel, Positional
 
 
 class OptionError(ValueError):
@@ -70,7 +70,7 @@ def path_fields(model: type[BaseModel]) -> list[str]:
     return [name for name, info in model.model_fields.items() if (p := positional(info)) and p.paths]
 
 
-M = typing.TypeVar("M", bound=BaseModel)
+M = typing.TypeVar("M", bound=InputModel)
 
 
 @functools.cache
@@ -196,3 +196,12 @@ def collect_fields(args: argparse.Namespace, model: type[BaseModel], stdin: typi
             value = parsed
         data[name] = value
     return data
+
+
+def read_options(
+    args: argparse.Namespace, model: type[M], stdin: typing.TextIO, *, skill: str
+) -> tuple[M, list[str]]:
+    """The command's validated input (path fields left empty: the command reads those files itself) and the
+    paths given for them. Raises OptionError (unreadable option) or skills.errors.InputError (invalid one)."""
+    inp = options_model(model).parse(collect_fields(args, model, stdin), skill=skill)
+    return inp, paths_of(args, model)

@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from server.cli.options import OptionError, add_model_options, collect_fields, options_model, paths_of
+from server.cli.options import OptionError, add_model_options, read_options
 from server.doors import BY_COMMAND
 
 DOOR = BY_COMMAND["trace"]
@@ -48,12 +48,9 @@ def run_trace(args: argparse.Namespace) -> int:
     from server.safe_write import emit
     from skills.errors import InputError
 
-    model = DOOR.load_model()
     try:
-        request = options_model(model).parse(
-            collect_fields(args, model, sys.stdin), skill="aigw-skills trace"
-        )
-        loaded = load_documents(paths_of(args, model))
+        request, paths = read_options(args, DOOR.load_model(), sys.stdin, skill="aigw-skills trace")
+        loaded = load_documents(paths)
     except (OptionError, InputError, LoadError) as exc:
         return _fail(str(exc))
     if loaded.findings or not loaded.documents:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from orchestrator.engine.contract import CACHE_ENV, CRDS_ENV, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from server.cli.options import OptionError, add_model_options, collect_fields, options_model, paths_of
+from server.cli.options import OptionError, add_model_options, read_options
 from server.doors import BY_COMMAND
 from skills.versions import DEFAULT_VERSION, PULLABLE
 
@@ -99,12 +99,10 @@ def run_validate(args: argparse.Namespace) -> int:
     from orchestrator.engine.validate import InputError, load_documents
     from skills.errors import InputError as OptionsError
 
-    model = DOOR.load_model()
     try:
-        inp = options_model(model).parse(collect_fields(args, model, sys.stdin), skill="validate")
+        inp, paths = read_options(args, DOOR.load_model(), sys.stdin, skill="validate")
     except (OptionError, OptionsError) as exc:
         return _fail(str(exc))
-    paths = paths_of(args, model)
     # A bundle directory's own Secrets are created by its secrets.sh: its report.json declares them.
     bundled = [s for path in paths if Path(path).is_dir() for s in declared_secrets(path)]
     if bundled:
