@@ -129,4 +129,4 @@ def test_every_registered_command_resolves_and_serves_its_catalog_skill() -> Non
 def test_every_registered_module_exists_and_registers() -> None:
     for name in {*COMMAND_MODULES, *COMMAND_MODULE.values()}:
         assert callable(importlib.import_module(name).register), name
-    assert callable(importlib.import_module(ORCHESTRATE_MODULE).register)
+    assert callable(importlib.import_module(ORCHESTRATE_MODULE).orchestrate_tool)
