@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from orchestrator.compose.checklist import CheckItem
+from orchestrator.compose.checklist import CheckItem, of_kind
 from skills.clientauth import build_clientauth
 from skills.errors import InputError, Problem
 from skills.observability import ObservabilityInput, build_observability, gateway_links
@@ -106,21 +106,19 @@ def compose_edge(
 GATEWAY_CONFIG_ANNOTATION = "aigateway.envoyproxy.io/gateway-config"
 
 
-def _of(docs: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
-    return [d for d in docs if d.get("kind") == kind]
-
-
 def _key(doc: dict[str, Any]) -> tuple[str, str]:
     meta = doc.get("metadata", {})
     return meta.get("namespace", "default"), meta.get("name", "")
 
 
 def check_client_auth(docs: list[dict[str, Any]], existing_gateways: frozenset[str]) -> CheckItem | None:
-    policies = _of(docs, "SecurityPolicy")
+    policies = of_kind(docs, "SecurityPolicy")
     if not policies:
         return None
-    gateways = {_key(d) for d in _of(docs, "Gateway")}
-    routes = {_key(d) for d in _of(docs, "AIGatewayRoute")} | {_key(d) for d in _of(docs, "HTTPRoute")}
+    gateways = {_key(d) for d in of_kind(docs, "Gateway")}
+    routes = {_key(d) for d in of_kind(docs, "AIGatewayRoute")} | {
+        _key(d) for d in of_kind(docs, "HTTPRoute")
+    }
     problems = []
     for policy in policies:
         ns, name = _key(policy)
@@ -144,19 +142,19 @@ def check_client_auth(docs: list[dict[str, Any]], existing_gateways: frozenset[s
 
 
 def check_telemetry_links(docs: list[dict[str, Any]]) -> CheckItem | None:
-    proxies = {_key(d) for d in _of(docs, "EnvoyProxy")}
-    configs = {_key(d) for d in _of(docs, "GatewayConfig")}
+    proxies = {_key(d) for d in of_kind(docs, "EnvoyProxy")}
+    configs = {_key(d) for d in of_kind(docs, "GatewayConfig")}
     if not proxies and not configs:
         return None
     title = "Observability: the Gateway names its EnvoyProxy (parametersRef) and GatewayConfig (annotation)"
-    if not _of(docs, "Gateway"):
+    if not of_kind(docs, "Gateway"):
         return CheckItem(
             title, None, "the Gateway is not in this bundle; link it with the commands under Notes"
         )
     named_proxies: set[tuple[str, Any]] = set()
     named_configs: set[tuple[str, Any]] = set()
     problems: list[str] = []
-    for gw in _of(docs, "Gateway"):
+    for gw in of_kind(docs, "Gateway"):
         ns, name = _key(gw)
         ref = gw.get("spec", {}).get("infrastructure", {}).get("parametersRef", {})
         if ref.get("kind") == "EnvoyProxy":
