@@ -87,6 +87,7 @@ class VersionProfile(Release):
     # (v0.6+; until v0.5 a toolSelector took exactly one of include or includeRegex)
     mcp_backend_extras: bool = True
     mcp_hostnames: bool = True  # MCPRoute.spec.hostnames and backendSelector (v1.1+)
+    forward_proxy: bool = False  # GatewayConfig.spec.forwardProxy (v1.1+)
 
     @property
     def chart_version(self) -> str:
@@ -217,6 +218,7 @@ RELEASES: tuple[Release, ...] = (
         gcp_adc=True,
         credential_override=True,
         docs="1.1",
+        forward_proxy=True,
         gateway_api_crds=True,
         inference_extension_crds=True,
         default=True,
@@ -236,6 +238,15 @@ if TYPE_CHECKING:
 else:
     AIGatewayVersion = Literal[tuple(PROFILES)]
     AIGatewayRelease = Literal[tuple(reversed(PULLABLE))]
+
+
+def first_release(column: str, value: bool = True) -> str:
+    """The oldest release whose profile has ``column`` equal to ``value``: when a field arrived (or, with
+    ``value=False`` on a column that starts true, the release that dropped it). KeyError when none does."""
+    for prof in PROFILES.values():
+        if getattr(prof, column) is value:
+            return prof.ai_gateway
+    raise KeyError(f"no release has {column}={value}")
 
 
 def profile(version: str = DEFAULT_VERSION) -> VersionProfile:

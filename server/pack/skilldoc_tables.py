@@ -288,6 +288,7 @@ PROFILE_LABELS: dict[str, str] = {
     "mcp_route": "MCPRoute CRD",
     "mcp_backend_extras": "MCPRoute `forwardHeaders`, `queryParam`, tool `exclude`",
     "mcp_hostnames": "MCPRoute `hostnames`",
+    "forward_proxy": "GatewayConfig `forwardProxy`",
 }
 
 

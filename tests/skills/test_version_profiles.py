@@ -147,6 +147,16 @@ def test_profiles_say_which_kinds_each_release_serves() -> None:
     }
     assert [profile(v).route_filter_config for v in VERSIONS] == [True, False, False, False, False]
     assert [profile(v).gateway_api for v in VERSIONS] == ["v1.4.0", "v1.4.1", "v1.5.1", "v1.5.1", "v1.5.1"]
+    assert [profile(v).forward_proxy for v in VERSIONS] == [False, False, False, False, True]
+
+
+def test_when_a_field_arrived_is_read_from_the_table() -> None:
+    from skills.versions import first_release
+
+    assert first_release("route_hostnames") == "v0.7.0"
+    assert first_release("route_filter_config", False) == "v0.6.0"
+    with pytest.raises(KeyError):
+        first_release("gateway_config", False)
 
 
 def build_platform(version: str) -> tuple[list[dict[str, Any]], frozenset[str]]:
