@@ -31,7 +31,8 @@ class Door:
     description: str = ""
     next_steps: str = ""
     skill: str | None = None  # the catalog entry whose title, description and next steps these are
-    online: bool = False  # reads something it is pointed at (open world; answers change over time)
+    online: bool = False  # reads something it is pointed at: a URL or a cluster (open world)
+    idempotent: bool = True  # False: the same call may answer differently (a URL's live metrics)
 
     def __post_init__(self) -> None:
         if self.skill:  # the catalog is the one place a skill's facts are written
@@ -107,6 +108,46 @@ DOORS: tuple[Door, ...] = (
         input_model="orchestrator.analysis.inputs:MetricsInput",
         output_model="orchestrator.analysis.metrics:MetricsSummary",
         run="server.mcp.analysis_models:run_metrics",
+        online=True,
+        idempotent=False,
+    ),
+    Door(
+        command="doctor",
+        tool="aigw_doctor",
+        title="Diagnose a running AI Gateway",
+        description=(
+            "Diagnoses a running Envoy AI Gateway, read-only: through kubectl (current or given context) or from "
+            "a dump directory written by `aigw-skills doctor --collect` or `kubectl get … -o yaml`, plus optional "
+            "Envoy config dumps. Checks object status (not Accepted, unresolved refs, Conflicted policies, not "
+            "Programmed), Envoy Gateway's extension manager and Backend API, the extproc sidecar in Envoy pods, the "
+            "ext_proc filter and its socket, Secrets policies read (names and key names only), CRD and controller "
+            "versions, and where a request for each routed model goes (lint and tracer over the live objects). "
+            "Each finding has a stable id (AIGW-Dxxx), the object, why (upstream file@tag or issue) and a command "
+            "that fixes or confirms it; `summary` lists what to fix first (set max_findings to keep the answer "
+            "short). Use when requests fail on a cluster ('No matching route found', 401/404/413, limits not "
+            "enforced)."
+        ),
+        next_steps="Next: run the first fix, then call aigw_doctor again.",
+        input_model="orchestrator.analysis.doctor.options:DoctorInput",
+        output_model="orchestrator.analysis.doctor.report:DoctorReport",
+        run="server.mcp.cluster_tools:run_doctor",
+        online=True,
+    ),
+    Door(
+        command="plan",
+        tool="aigw_plan",
+        title="Plan applying a bundle",
+        description=(
+            "Shows what `kubectl apply` of a bundle directory would do on the cluster, without doing it: a "
+            "server-side dry run (the API server's schema, CEL and admission checks run) and `kubectl diff`. Each "
+            "object is created, changed (field paths only, never values) or unchanged, and lists the apply "
+            "replaces wholesale (a route's rules, a Gateway's listeners) are called out with the entries it would "
+            "remove. Use after aigw_orchestrate wrote a bundle, before applying it."
+        ),
+        next_steps="Next: apply with the command in `next`, then aigw_doctor.",
+        input_model="orchestrator.analysis.plan:PlanInput",
+        output_model="orchestrator.analysis.plan:PlanReport",
+        run="server.mcp.cluster_tools:run_plan",
         online=True,
     ),
     Door(

@@ -10,14 +10,9 @@ import argparse
 import sys
 
 from server.cli.options import OptionError, add_model_options, collect_fields
+from server.doors import BY_COMMAND
 
-DESCRIPTION = (
-    "Show what `kubectl apply` of a bundle would do, without doing it: a server-side dry run (`kubectl apply "
-    "--dry-run=server`, so the API server's schema, CEL and admission checks run) and `kubectl diff` against the "
-    "live objects. Each object is created, changed (with the field paths that change; values are never shown) or "
-    "unchanged; lists the apply replaces wholesale (a route's rules, a Gateway's listeners: kubectl apply replaces "
-    "lists of custom resources as a whole) are called out with the entries it would remove."
-)
+DOOR = BY_COMMAND["plan"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "plan",
         help="Dry-run a bundle against the cluster: created / changed (which fields) / unchanged per object",
-        description=DESCRIPTION,
+        description=DOOR.description,
         epilog="Exit status: 0 when the dry run accepts every object, 1 when it rejects any, 2 for usage errors "
         "and an unreachable cluster.",
     )

@@ -27,9 +27,6 @@ from skills.catalog import SkillEntry, atomic_skills
 ANNOTATIONS = ToolAnnotations(
     read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=False
 )
-ONLINE = ToolAnnotations(  # reads what it is pointed at: open world, answers change over time
-    read_only_hint=True, idempotent_hint=False, destructive_hint=False, open_world_hint=True
-)
 
 WHOLE_SETUP = "For a complete setup in one call, use aigw_orchestrate instead."
 
@@ -159,7 +156,12 @@ def door_spec(door: Door, crds_path: str | None) -> ToolSpec:
         output_model=door.output_model,
         run=lambda inp: load(run)(inp, crds_path),
         skill=door.skill,
-        annotations=ONLINE if door.online else None,
+        annotations=ToolAnnotations(
+            read_only_hint=True,
+            idempotent_hint=door.idempotent,
+            destructive_hint=False,
+            open_world_hint=door.online,
+        ),
     )
 
 
@@ -167,9 +169,7 @@ def tool_specs(crds_path: str | None = None) -> list[ToolSpec]:
     """Every tool of this server except aigw_orchestrate."""
     specs = [_skill_spec(e) for e in atomic_entries()]
     specs += [door_spec(d, crds_path) for d in DOORS if d.run]
-    from server.mcp.cluster_tools import cluster_specs  # aigw_doctor, aigw_plan
-
-    return specs + cluster_specs()
+    return specs
 
 
 def compute_schemas() -> dict[str, Any]:
