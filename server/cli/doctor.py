@@ -12,6 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from orchestrator.engine.contract import EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields
 from server.doors import BY_COMMAND
 
@@ -58,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _fail(message: str) -> int:
     print(f"aigw-skills doctor: {message}", file=sys.stderr)
-    return 2
+    return EXIT_USAGE
 
 
 def run(args: argparse.Namespace) -> int:
@@ -119,4 +120,4 @@ def _collect(inp: object, dest: Path) -> int:
         f"(Secrets: names and key names only). Diagnose it with: aigw-skills doctor {dest}",
         file=sys.stderr,
     )
-    return 0
+    return EXIT_OK

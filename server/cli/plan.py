@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields
 from server.doors import BY_COMMAND
 
@@ -48,15 +49,15 @@ def run(args: argparse.Namespace) -> int:
         inp = PlanInput.parse(fields, skill="plan")
     except (OptionError, InputError) as exc:
         print(f"aigw-skills plan: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     try:
         report = run_plan(inp)
     except KubectlError as exc:
         print(f"aigw-skills plan: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     text = report.model_dump_json(indent=2) + "\n" if args.format == "json" else render_plan(report)
     problem = emit(text, args.output, force=args.force)
     if problem:
         print(f"aigw-skills plan: {problem}", file=sys.stderr)
-        return 2
-    return 0 if report.ok else 1
+        return EXIT_USAGE
+    return EXIT_OK if report.ok else EXIT_FINDINGS
