@@ -20,10 +20,7 @@ INSTRUCTIONS = (
     "aigw_route (model names to backends), then aigw_validate on all the YAML together. The skill:// "
     "resources and the aigw-* prompts carry the guidance behind each step."
 )
-# The tools a first conversation needs (serve's default, `--tools core`): set up, check, look up providers. The
-# atomic and day-two tools come with `--tools all`, so clients that load tools/list into every conversation pay
-# for three tools, not sixteen.
-CORE_TOOLS = ("aigw_orchestrate", "aigw_validate", "aigw_providers")
+CORE_TOOLS = tools.CORE_TOOLS  # defined with the tool registry (the prompts read it there too)
 TOOL_SETS = ("core", "all")
 CORE_INSTRUCTIONS = (
     "Builds validated Envoy AI Gateway manifests without touching a cluster or handling secret values. "

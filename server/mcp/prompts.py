@@ -125,7 +125,7 @@ def required_inputs(entry: SkillEntry) -> list[str]:
 
 
 def core_tools() -> tuple[str, ...]:
-    from server.mcp.app import CORE_TOOLS  # the server module imports this one
+    from server.mcp.tools import CORE_TOOLS
 
     return CORE_TOOLS
 

@@ -28,6 +28,10 @@ ANNOTATIONS = ToolAnnotations(
     read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=False
 )
 
+# The tools a first conversation needs (serve's default, `--tools core`): set up, check, look up providers. The
+# atomic and day-two tools come with `--tools all`, so clients that load tools/list into every conversation pay
+# for three tools, not sixteen.
+CORE_TOOLS = ("aigw_orchestrate", "aigw_validate", "aigw_providers")
 WHOLE_SETUP = "For a complete setup in one call, use aigw_orchestrate instead."
 
 
