@@ -10,10 +10,11 @@ server/cli/options.py and renders the result, and the MCP body (`run`) taking (i
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from skills.catalog import BY_NAME, SkillEntry
+from skills.catalog import BY_NAME, SKILLS, SkillEntry
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,19 @@ class Door:
 
     @property
     def tool_description(self) -> str:
-        return f"{self.description}\n\n{self.next_steps}".strip()
+        return in_tool_names(f"{self.description}\n\n{self.next_steps}".strip())
 
     def load_model(self) -> Any:
         return load(self.input_model)
+
+
+def in_tool_names(text: str) -> str:
+    """`text` with each skill that has an MCP tool named by its tool (aigw-validate -> aigw_validate): the catalog
+    writes next steps once, in skill names; a tool description speaks the names an MCP client calls."""
+    for entry in SKILLS:
+        if entry.tool:
+            text = re.sub(rf"(?<![\w/-]){re.escape(entry.name)}(?![\w-])", entry.tool, text)
+    return text
 
 
 def load(ref: str) -> Any:

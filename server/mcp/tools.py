@@ -19,7 +19,7 @@ from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetad
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict
 
-from server.doors import DOORS, Door, load
+from server.doors import DOORS, Door, in_tool_names, load
 from server.mcp import schema_cache
 from server.mcp.schema_shape import compact, outline
 from skills.catalog import SkillEntry, atomic_skills
@@ -135,7 +135,7 @@ def _skill_spec(entry: SkillEntry) -> ToolSpec:
     return ToolSpec(
         name=entry.tool,
         title=entry.title,
-        description=f"{entry.description}\n\n{entry.next_steps} {WHOLE_SETUP}".strip(),
+        description=in_tool_names(f"{entry.description}\n\n{entry.next_steps} {WHOLE_SETUP}".strip()),
         input_model=entry.input_model,
         output_model="skills.result:SkillResult",
         run=run,
