@@ -180,3 +180,9 @@ def model_ref(entry: SkillEntry) -> str | None:
         return entry.input_model
     door = BY_TOOL.get(entry.tool or "")
     return door.input_model if door else None
+
+
+def input_model_of(entry: SkillEntry) -> Any:
+    """The input model class of a catalog skill's front doors (None for a skill without a command)."""
+    ref = model_ref(entry)
+    return load(ref) if ref else None

@@ -19,6 +19,7 @@ from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument, UserMessag
 from mcp.types import INVALID_PARAMS
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from server.doors import input_model_of
 from server.mcp.resources import folder_files
 from skills.catalog import SKILLS, SkillEntry
 from skills.versions import DEFAULT_VERSION
@@ -50,7 +51,7 @@ ARGUMENT_FIELD = {"target_version": ("target_version", "version")}
 
 
 def _field(entry: SkillEntry, argument: str) -> Any:
-    model = entry.load_model()
+    model = input_model_of(entry)
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         return None
     for name in ARGUMENT_FIELD.get(argument, (argument,)):
@@ -118,7 +119,7 @@ def check_argument(entry: SkillEntry, argument: str, value: str) -> None:
 
 
 def required_inputs(entry: SkillEntry) -> list[str]:
-    model = entry.load_model()
+    model = input_model_of(entry)
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         return []
     return [n for n, f in model.model_fields.items() if f.is_required()]
