@@ -25,7 +25,7 @@ from skills.types import (
     PolicyType,
     Url,
 )
-from skills.versions import DEFAULT_VERSION, AIGatewayVersion, profile
+from skills.versions import DEFAULT_VERSION, AIGatewayVersion, first_release, profile
 
 SKILL = "aigw-auth"
 
@@ -233,7 +233,10 @@ def _check(inp: AuthInput) -> list[Problem]:
                 )
     if inp.type == "GCPCredentials" and inp.gcp_mode == "adc" and not profile(inp.target_version).gcp_adc:
         problems.append(
-            Problem("gcp_mode", f"ADC needs AI Gateway v0.6.0 or later, not {inp.target_version}")
+            Problem(
+                "gcp_mode",
+                f"ADC needs AI Gateway {first_release('gcp_adc')} or later, not {inp.target_version}",
+            )
         )
     return problems
 

@@ -1,7 +1,10 @@
-"""The skill catalog: one entry per skill, the single source for tools, prompts, CLI commands and docs.
+"""The skill catalog: one entry per skill, the single source of every per-skill fact (title, description, next
+steps, tool, prompt and CLI names, doc facts) for the tools, prompts, CLI commands and docs.
 
-Entries name their input model and builder as import strings so that reading the catalog (e.g. to answer
-`tools/list`) never imports the templates or the validation engine.
+Atomic skills (built here in skills/) name their input model and builder as import strings, so that reading the
+catalog (e.g. to answer `tools/list`) never imports the templates. The other skills are served by commands of
+the upper layers, which register their own models and bodies (server/doors.py) under the tool and command
+names given here; this bottom layer names nothing above it.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ class SkillEntry:
     name: str
     title: str
     description: str
-    input_model: str | None = None  # "module:Class"
-    builder: str | None = None  # "module:function"
+    input_model: str | None = None  # "skills.module:Class", atomic skills only
+    builder: str | None = None  # "skills.module:function", atomic skills only
     tool: str | None = None
     command: str | None = None
     # What to do with the result, one sentence: the prompt (slash command) and the docs end with it.
@@ -35,14 +38,8 @@ class SkillEntry:
 
     @property
     def atomic(self) -> bool:
-        """A skill whose builder lives in skills/: served as a generic MCP tool and CLI subcommand."""
-        return bool(
-            self.tool
-            and self.command
-            and self.input_model
-            and self.builder
-            and self.builder.startswith("skills.")
-        )
+        """A skill built here in skills/: served as a generic MCP tool and CLI subcommand."""
+        return bool(self.tool and self.command and self.input_model and self.builder)
 
     def load_model(self) -> Any:
         return _load(self.input_model) if self.input_model else None
@@ -217,8 +214,6 @@ SKILLS: tuple[SkillEntry, ...] = (
             "routing, limits) and produces one validated bundle to apply. Use for 'set up AI Gateway for "
             "OpenAI and Anthropic' or any complete deployment."
         ),
-        input_model="orchestrator.intake.model:Intake",
-        builder="orchestrator.compose.composer:compose_bundle",
         tool="aigw_orchestrate",
         command="build",
         next_steps="Apply the bundle: ./install.sh, ./secrets.sh, kubectl apply -k . ; then check it with aigw-troubleshoot if requests fail.",
@@ -232,8 +227,6 @@ SKILLS: tuple[SkillEntry, ...] = (
             "release, explaining each change and validating the result. Use when upgrading AI Gateway or when "
             "an old guide's YAML fails admission."
         ),
-        input_model="server.mcp.analysis_models:MigrateInput",
-        builder="orchestrator.analysis.migrate.report:migrate_and_validate",
         tool="aigw_migrate",
         command="migrate",
         next_steps="Review every change and warning, then apply the rewritten YAML and re-check with aigw-validate.",
@@ -247,8 +240,6 @@ SKILLS: tuple[SkillEntry, ...] = (
             "routes, models, backends and attached policies. Use to review a bundle or YAML before applying "
             "it or while debugging."
         ),
-        input_model="server.mcp.analysis_models:ExplainInput",
-        builder="orchestrator.analysis.explain:explain_documents",
         tool="aigw_explain",
         command="explain",
         next_steps="Check the same manifests with aigw-validate.",
@@ -262,8 +253,6 @@ SKILLS: tuple[SkillEntry, ...] = (
             "rule, backend, schema translation, credential, policies and the upstream URL. Use to see where a "
             "request would go, before applying or when one 404s."
         ),
-        input_model="server.mcp.analysis_models:TraceInput",
-        builder="orchestrator.analysis.trace:trace_documents",
         tool="aigw_trace",
         command="trace",
         next_steps="Fix the step the trace stops at (it names the object), then trace again; validate with aigw-validate.",
@@ -277,8 +266,6 @@ SKILLS: tuple[SkillEntry, ...] = (
             "and latency per model and backend. Use to see live usage and cost, or where errors and slow "
             "answers come from."
         ),
-        input_model="server.cli.metrics:MetricsInput",
-        builder="server.cli.metrics:run_metrics",
         tool="aigw_metrics",
         command="metrics",
         next_steps="For failing requests, follow aigw-troubleshoot for the status code you see.",
@@ -292,8 +279,6 @@ SKILLS: tuple[SkillEntry, ...] = (
             "cross-object lint (missing backends or Secrets, policy conflicts, the 15-rule limit), each finding "
             "with a fix. Use on generated or hand-written YAML."
         ),
-        input_model="server.mcp.tool_models:ValidateInput",
-        builder="server.mcp.tool_models:run_validate",
         tool="aigw_validate",
         command="validate",
         next_steps="Fix every error (warnings when they apply to you) and validate again until it exits 0.",
@@ -337,5 +322,5 @@ def skill(name: str) -> SkillEntry:
 
 
 def atomic_skills() -> list[SkillEntry]:
-    """Catalog entries served by the generic tool and CLI front doors (the orchestrator registers its own)."""
+    """Catalog entries served by the generic tool and CLI front doors (the others are registered above)."""
     return [entry for entry in SKILLS if entry.atomic]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -53,33 +52,6 @@ schedulingProfiles:
   - pluginRef: kv-cache-utilization-scorer
   - pluginRef: prefix-cache-scorer
 """
-
-# The AIGatewayRoute CRD's rules about InferencePool backendRefs, with their exact messages.
-MIXED = "cannot mix InferencePool and AIServiceBackend references in the same rule"
-ONE_POOL = "only one InferencePool backend is allowed per rule"
-
-
-def pool_rule_problem(refs: Sequence[tuple[str, str | None, str | None]]) -> str | None:
-    """Why one rule's backends (kind, namespace, model_name_override) break the InferencePool rules, or None."""
-    pools = [r for r in refs if r[0] == "InferencePool"]
-    if not pools:
-        return None
-    if len(pools) != len(refs):
-        return (
-            f"{MIXED} (AIGatewayRoute CEL rule): put the InferencePool in a rule of its own and the "
-            "AIServiceBackends in another, each with its own model names"
-        )
-    if len(pools) > 1:
-        return f"{ONE_POOL} (AIGatewayRoute CEL rule): one pool per rule; the pool's endpoint picker balances its pods"
-    _, namespace, override = pools[0]
-    if override is not None:
-        return (
-            "model_name_override is ignored for an InferencePool backend (the controller drops it): "
-            "serve the model under the name clients send, or route to an AIServiceBackend instead"
-        )
-    if namespace is not None:
-        return "an InferencePool backend must be in the route's namespace; create the pool there"
-    return None
 
 
 class PoolSpec(InputModel):

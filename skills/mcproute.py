@@ -16,7 +16,7 @@ from skills.errors import InputError, Problem, show_value
 from skills.mcproute_inputs import McpBackend, McpRouteInput
 from skills.render import render_object
 from skills.result import SecretShape, SkillResult
-from skills.versions import ENVOY_GATEWAY_CONTROLLER, profile
+from skills.versions import ENVOY_GATEWAY_CONTROLLER, first_release, profile
 
 __all__ = ["SKILL", "McpRouteInput", "build_mcproute"]
 
@@ -29,7 +29,10 @@ def _version_problems(inp: McpRouteInput) -> list[Problem]:
     problems: list[Problem] = []
     if inp.hostnames and not prof.mcp_hostnames:
         problems.append(
-            Problem("hostnames", f"MCPRoute hostnames need AI Gateway v1.1.0+ (target {inp.target_version})")
+            Problem(
+                "hostnames",
+                f"MCPRoute hostnames need AI Gateway {first_release('mcp_hostnames')}+ (target {inp.target_version})",
+            )
         )
     if prof.mcp_backend_extras:
         return problems
@@ -39,7 +42,7 @@ def _version_problems(inp: McpRouteInput) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"backends[{index}].{field}",
-                        f"needs AI Gateway v0.6.0+ (target {inp.target_version}'s MCPRoute has no "
+                        f"needs AI Gateway {first_release('mcp_backend_extras')}+ (target {inp.target_version}'s MCPRoute has no "
                         "forwardHeaders, apiKey.queryParam or toolSelector exclude/excludeRegex)",
                     )
                 )

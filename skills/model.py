@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
@@ -10,6 +11,17 @@ from skills.credentials import REFUSAL_HINT, describe_credential
 from skills.errors import InputError, Problem, from_validation_error
 
 M = TypeVar("M", bound="InputModel")
+
+
+@dataclass(frozen=True)
+class Positional:
+    """Field metadata (``Annotated[..., Positional("URL")]``) for the CLI: the field is a positional argument
+    instead of ``--field-name VALUE``. With ``paths`` the CLI takes files, directories or ``-`` (stdin) there and
+    reads them itself, while the MCP tool takes their text in the field. Ignored by validation and the schema."""
+
+    metavar: str
+    paths: bool = False
+    help: str | None = None  # the CLI's help when it accepts more than the field (e.g. a saved file too)
 
 
 def _walk_strings(value: Any, path: str) -> list[tuple[str, str]]:

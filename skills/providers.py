@@ -13,36 +13,10 @@ Bedrock serves Claude 4.x only through inference profiles (the us. prefix). Revi
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 AuthKind = Literal[
     "APIKey", "AnthropicAPIKey", "AzureAPIKey", "AWSCredentials", "AzureCredentials", "GCPCredentials", "none"
-]
-
-ProviderId = Literal[
-    "openai",
-    "aws-bedrock",
-    "azure-openai",
-    "gemini",
-    "gcp-vertex-ai",
-    "gcp-anthropic",
-    "groq",
-    "grok",
-    "together-ai",
-    "cohere",
-    "cohere-rerank",
-    "mistral",
-    "deepinfra",
-    "deepseek",
-    "hunyuan",
-    "tencent-lke",
-    "tetrate-ars",
-    "sambanova",
-    "anthropic",
-    "anthropic-openai",
-    "aws-anthropic",
-    "ollama",
-    "vllm",
 ]
 
 
@@ -351,6 +325,12 @@ PRESETS: dict[str, ProviderPreset] = {
         ),
     )
 }
+
+
+if TYPE_CHECKING:
+    ProviderId = str  # at run time: a Literal of the PRESETS keys (pydantic validates and lists them)
+else:
+    ProviderId = Literal[tuple(PRESETS)]
 
 
 def preset(provider_id: str) -> ProviderPreset:

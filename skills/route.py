@@ -30,7 +30,14 @@ from skills.types import (
     Quantity,
     SectionName,
 )
-from skills.versions import DEFAULT_VERSION, ENVOY_GATEWAY_CONTROLLER, MODEL_HEADER, AIGatewayVersion, profile
+from skills.versions import (
+    DEFAULT_VERSION,
+    ENVOY_GATEWAY_CONTROLLER,
+    MODEL_HEADER,
+    AIGatewayVersion,
+    first_release,
+    profile,
+)
 
 SKILL = "aigw-route"
 
@@ -162,7 +169,7 @@ def _check(inp: RouteInput) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"rules[{index}].name",
-                        f"rule names need AI Gateway v1.1.0+ (target {prof.ai_gateway})",
+                        f"rule names need AI Gateway {first_release('rule_names')}+ (target {prof.ai_gateway})",
                         rule.name,
                     )
                 )
@@ -178,7 +185,11 @@ def _check(inp: RouteInput) -> list[Problem]:
                 )
             names.add(rule.name)
         if rule.stream_idle_timeout is not None and not prof.rule_names:
-            problems.append(Problem(f"rules[{index}].stream_idle_timeout", "needs AI Gateway v1.1.0+"))
+            problems.append(
+                Problem(
+                    f"rules[{index}].stream_idle_timeout", f"needs AI Gateway {first_release('rule_names')}+"
+                )
+            )
         if (
             rule.request_timeout
             and rule.backend_request_timeout
@@ -200,7 +211,10 @@ def _check(inp: RouteInput) -> list[Problem]:
             )
     if inp.hostnames and not prof.route_hostnames:
         problems.append(
-            Problem("hostnames", f"route hostnames need AI Gateway v0.7.0+ (target {prof.ai_gateway})")
+            Problem(
+                "hostnames",
+                f"route hostnames need AI Gateway {first_release('route_hostnames')}+ (target {prof.ai_gateway})",
+            )
         )
     if inp.canary:
         problems += canary_problems([rule.model_dump() for rule in inp.rules], inp.canary)

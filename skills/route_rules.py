@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -23,6 +24,34 @@ _NOT_RE2 = re.compile(r"\(\?<?[=!]|\\[1-9]")
 
 _SHORTHAND = re.compile(r"^(?P<models>[^=]+)=(?P<backends>.+)\Z")
 _REF = re.compile(r"^(?P<name>[a-z0-9-]+)(:(?P<weight>[0-9]+))?(@(?P<priority>[0-9]+))?\Z")
+
+
+# The AIGatewayRoute CRD's rules about InferencePool backendRefs, with their exact messages.
+MIXED = "cannot mix InferencePool and AIServiceBackend references in the same rule"
+ONE_POOL = "only one InferencePool backend is allowed per rule"
+
+
+def pool_rule_problem(refs: Sequence[tuple[str, str | None, str | None]]) -> str | None:
+    """Why one rule's backends (kind, namespace, model_name_override) break the InferencePool rules, or None."""
+    pools = [r for r in refs if r[0] == "InferencePool"]
+    if not pools:
+        return None
+    if len(pools) != len(refs):
+        return (
+            f"{MIXED} (AIGatewayRoute CEL rule): put the InferencePool in a rule of its own and the "
+            "AIServiceBackends in another, each with its own model names"
+        )
+    if len(pools) > 1:
+        return f"{ONE_POOL} (AIGatewayRoute CEL rule): one pool per rule; the pool's endpoint picker balances its pods"
+    _, namespace, override = pools[0]
+    if override is not None:
+        return (
+            "model_name_override is ignored for an InferencePool backend (the controller drops it): "
+            "serve the model under the name clients send, or route to an AIServiceBackend instead"
+        )
+    if namespace is not None:
+        return "an InferencePool backend must be in the route's namespace; create the pool there"
+    return None
 
 
 class BackendRef(InputModel):
@@ -112,9 +141,7 @@ class RouteRule(InputModel):
 
     @model_validator(mode="after")
     def _inference_pools(self) -> RouteRule:
-        # The AIGatewayRoute CRD's own rules, refused here with their wording (see skills/inferencepool.py).
-        from skills.inferencepool import pool_rule_problem
-
+        # The AIGatewayRoute CRD's own rules, refused here with their wording.
         problem = pool_rule_problem([(r.kind, r.namespace, r.model_name_override) for r in self.backends])
         if problem:
             raise ValueError(problem)

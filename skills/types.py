@@ -305,15 +305,29 @@ RedisAddress = Annotated[
 ]
 
 
+# The parts of an object reference: a namespace (DNS label) and a name (DNS subdomain).
+_NAMESPACE = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_NAME = r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?"
+
+
 # A Secret named as name or namespace/name (Secrets created outside the manifests, e.g. external_secrets).
 SecretRef = Annotated[
     str,
-    StringConstraints(
-        min_length=1,
-        max_length=317,
-        pattern=r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
-    ),
+    StringConstraints(min_length=1, max_length=317, pattern=rf"^({_NAMESPACE}/)?{_NAME}$"),
     Field(description="Secret name, or namespace/name"),
+]
+# Any namespaced object named as name or namespace/name (e.g. a Gateway that already runs). Same language as
+# SecretRef, spelled with a non-capturing group so that errors name this type's format, not a Secret's.
+ObjectRef = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=317, pattern=rf"^(?:{_NAMESPACE}/)?{_NAME}$"),
+    Field(description="name, or namespace/name"),
+]
+# Any object named with its kind: Kind/name (cluster-scoped) or Kind/namespace/name.
+KindRef = Annotated[
+    str,
+    StringConstraints(min_length=3, max_length=381, pattern=rf"^[A-Z][A-Za-z0-9]*/({_NAMESPACE}/)?{_NAME}$"),
+    Field(description="Kind/name or Kind/namespace/name, e.g. Backend/default/openai"),
 ]
 
 

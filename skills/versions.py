@@ -1,30 +1,69 @@
-"""One table of what differs between AI Gateway releases; every template and rule reads it from here.
+"""THE version table: every AI Gateway release this product knows, what each one serves and where its CRDs come
+from. Every template, rule, default and `crds pull` reads it from here; adding a release is adding one row.
 
 Sources: upstream-api.md §3 (API differences per tag) and §4 (installation pins per docs version). The Gateway
 API versions are the ones each Envoy Gateway release compiles in (EG compatibility matrix: v1.6 → v1.4.0,
 v1.7 → v1.4.1, v1.8 → v1.5.1); BackendTLSPolicy is v1 in all of them (standard channel since Gateway API v1.4.0).
+
+CRD pins: AI Gateway v1.1.0 pins Envoy Gateway v1.8.1, Gateway API v1.5.1 (experimental channel, which is what
+Envoy Gateway installs) and Inference Extension v1.0.2 (its go.mod). Older AI Gateway versions use the Envoy
+Gateway version their docs pinned; where no Gateway API pin is documented the Gateway API CRDs come from that
+Envoy Gateway release's ``install.yaml``, which bundles exactly the Gateway API CRDs Envoy Gateway installs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
-AIGatewayVersion = Literal["v0.5.0", "v0.6.0", "v0.7.0", "v1.0.0", "v1.1.0"]
-DEFAULT_VERSION: AIGatewayVersion = "v1.1.0"
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal
 
 ENVOY_GATEWAY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller"
 MODEL_HEADER = "x-ai-eg-model"
 METADATA_NAMESPACE = "io.envoy.ai_gateway"
 QUOTA_POLICY_API_VERSION = "aigateway.envoyproxy.io/v1alpha1"  # v1alpha1 only, in every release
 
+# Columns about fetching CRDs (read by `crds pull`), left out of the version matrix users see.
+_PULL: dict[str, Any] = {"pull": True}
 
-@dataclass(frozen=True)
-class VersionProfile:
-    """What one AI Gateway release needs and accepts."""
+AIGW_PLURALS_V06 = (
+    "aigatewayroutes",
+    "aiservicebackends",
+    "backendsecuritypolicies",
+    "gatewayconfigs",
+    "mcproutes",
+    "quotapolicies",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Release:
+    """An AI Gateway release whose CRDs `aigw-skills crds pull` can fetch, so its manifests can be validated and
+    migrated. Releases we also generate for carry a full :class:`VersionProfile`."""
 
     ai_gateway: str
     envoy_gateway: str
+    gateway_api: str | None = None
+    inference_extension: str | None = None
+    # The AI Gateway CRDs (plural names) the release's chart ships.
+    crd_plurals: tuple[str, ...] = field(default=AIGW_PLURALS_V06, metadata=_PULL)
+    # True: the Gateway API CRDs are pinned (experimental-install.yaml of `gateway_api`); False: Envoy Gateway's
+    # install.yaml bundles them.
+    gateway_api_crds: bool = field(default=False, metadata=_PULL)
+    # True: `crds pull` also fetches the Inference Extension CRDs of `inference_extension`.
+    inference_extension_crds: bool = field(default=False, metadata=_PULL)
+    default: bool = field(default=False, metadata=_PULL)  # the one release every command targets by default
+
+    @property
+    def crd_chart_dir(self) -> str:
+        """Where the AI Gateway CRDs live in the upstream repository at this release's tag."""
+        if self.ai_gateway.startswith(("v0.2.", "v0.3.")):
+            return "manifests/charts/ai-gateway-helm/crds"
+        return "manifests/charts/ai-gateway-crds-helm/templates"
+
+
+@dataclass(frozen=True, kw_only=True)
+class VersionProfile(Release):
+    """What one AI Gateway release that we generate for needs and accepts."""
+
     gateway_api: str
     inference_extension: str
     aigw_api_version: str
@@ -48,6 +87,7 @@ class VersionProfile:
     # (v0.6+; until v0.5 a toolSelector took exactly one of include or includeRegex)
     mcp_backend_extras: bool = True
     mcp_hostnames: bool = True  # MCPRoute.spec.hostnames and backendSelector (v1.1+)
+    forward_proxy: bool = False  # GatewayConfig.spec.forwardProxy (v1.1+)
 
     @property
     def chart_version(self) -> str:
@@ -72,13 +112,19 @@ class VersionProfile:
         since = {"QuotaPolicy": "v0.6.0", "GatewayConfig": "v0.5.0", "MCPRoute": "v0.4.0"}[kind]
         return f"{kind} needs AI Gateway {since} or later; target {self.ai_gateway} does not serve it"
 
-    @property
-    def git_ref(self) -> str:
-        return self.ai_gateway
 
-
-PROFILES: dict[str, VersionProfile] = {
-    "v0.5.0": VersionProfile(
+RELEASES: tuple[Release, ...] = (
+    # Releases we read and migrate from (their CRDs can be pulled) but do not generate for.
+    Release(ai_gateway="v0.2.0", envoy_gateway="v1.4.1", crd_plurals=AIGW_PLURALS_V06[:3]),
+    Release(ai_gateway="v0.2.1", envoy_gateway="v1.4.1", crd_plurals=AIGW_PLURALS_V06[:3]),
+    Release(ai_gateway="v0.3.0", envoy_gateway="v1.5.0", crd_plurals=AIGW_PLURALS_V06[:3]),
+    Release(
+        ai_gateway="v0.4.0",
+        envoy_gateway="v1.5.4",
+        crd_plurals=("aigatewayroutes", "aiservicebackends", "backendsecuritypolicies", "mcproutes"),
+    ),
+    # Releases we generate for: a full profile each.
+    VersionProfile(
         ai_gateway="v0.5.0",
         envoy_gateway="v1.6.0",
         gateway_api="v1.4.0",
@@ -94,12 +140,13 @@ PROFILES: dict[str, VersionProfile] = {
         gcp_adc=False,
         credential_override=False,
         docs="0.5",
+        crd_plurals=AIGW_PLURALS_V06[:5],
         mcp_hostnames=False,
         route_filter_config=True,
         global_llm_request_costs=False,
         mcp_backend_extras=False,
     ),
-    "v0.6.0": VersionProfile(
+    VersionProfile(
         ai_gateway="v0.6.0",
         envoy_gateway="v1.7.0",
         gateway_api="v1.4.1",
@@ -117,7 +164,7 @@ PROFILES: dict[str, VersionProfile] = {
         docs="0.6",
         mcp_hostnames=False,
     ),
-    "v0.7.0": VersionProfile(
+    VersionProfile(
         ai_gateway="v0.7.0",
         envoy_gateway="v1.8.1",
         gateway_api="v1.5.1",
@@ -133,9 +180,10 @@ PROFILES: dict[str, VersionProfile] = {
         gcp_adc=True,
         credential_override=False,
         docs="0.7",
+        gateway_api_crds=True,
         mcp_hostnames=False,
     ),
-    "v1.0.0": VersionProfile(
+    VersionProfile(
         ai_gateway="v1.0.0",
         envoy_gateway="v1.8.1",
         gateway_api="v1.5.1",
@@ -151,9 +199,10 @@ PROFILES: dict[str, VersionProfile] = {
         gcp_adc=True,
         credential_override=False,
         docs="1.0",
+        gateway_api_crds=True,
         mcp_hostnames=False,
     ),
-    "v1.1.0": VersionProfile(
+    VersionProfile(
         ai_gateway="v1.1.0",
         envoy_gateway="v1.8.1",
         gateway_api="v1.5.1",
@@ -169,8 +218,35 @@ PROFILES: dict[str, VersionProfile] = {
         gcp_adc=True,
         credential_override=True,
         docs="1.1",
+        forward_proxy=True,
+        gateway_api_crds=True,
+        inference_extension_crds=True,
+        default=True,
     ),
-}
+)
+
+
+# Derived views of the table (never edited by hand).
+PROFILES: dict[str, VersionProfile] = {r.ai_gateway: r for r in RELEASES if isinstance(r, VersionProfile)}
+# Every release `crds pull` can fetch, newest first (the order `crds list` shows them in).
+PULLABLE: dict[str, Release] = {r.ai_gateway: r for r in reversed(RELEASES)}
+(DEFAULT_VERSION,) = [r.ai_gateway for r in RELEASES if r.default]
+
+if TYPE_CHECKING:
+    AIGatewayVersion = str  # at run time: a Literal of the PROFILES keys (pydantic validates and lists them)
+    AIGatewayRelease = str  # at run time: a Literal of the PULLABLE keys
+else:
+    AIGatewayVersion = Literal[tuple(PROFILES)]
+    AIGatewayRelease = Literal[tuple(reversed(PULLABLE))]
+
+
+def first_release(column: str, value: bool = True) -> str:
+    """The oldest release whose profile has ``column`` equal to ``value``: when a field arrived (or, with
+    ``value=False`` on a column that starts true, the release that dropped it). KeyError when none does."""
+    for prof in PROFILES.values():
+        if getattr(prof, column) is value:
+            return prof.ai_gateway
+    raise KeyError(f"no release has {column}={value}")
 
 
 def profile(version: str = DEFAULT_VERSION) -> VersionProfile:
@@ -181,6 +257,12 @@ def profile(version: str = DEFAULT_VERSION) -> VersionProfile:
     return PROFILES[key]
 
 
+def matrix_fields() -> list[str]:
+    """The profile columns users see (the CRD-fetching columns are left out)."""
+    return [f.name for f in fields(VersionProfile) if not f.metadata.get("pull")]
+
+
 def matrix() -> list[dict[str, object]]:
     """The version matrix as plain data (for resources, docs and the CLI)."""
-    return [vars(p) | {"default": p.ai_gateway == DEFAULT_VERSION} for p in PROFILES.values()]
+    names = matrix_fields()
+    return [{n: getattr(p, n) for n in names} | {"default": p.default} for p in PROFILES.values()]

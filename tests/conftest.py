@@ -1,6 +1,10 @@
 """Shared test fixtures: where ../shared lives, and golden files that regenerate with one flag.
 
 Run `pytest --update-golden` to rewrite every golden file from the current output; review the diff.
+
+Tests that read ../shared (upstream CRDs, examples, conformance cases) get it through `shared_path` (or
+`shared_params` for parametrized ones): without it they skip with the reason locally, and fail in CI
+(`CI=true`), where ../shared is always laid next to the checkout, so no check silently stops running.
 """
 
 from __future__ import annotations
@@ -8,7 +12,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 
@@ -21,12 +27,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from current output")
 
 
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def missing_shared(path: Path) -> NoReturn:
+    """Skip (locally) or fail (in CI) a test whose ../shared material is absent, saying which."""
+    reason = f"{path} is not available (the ../shared reference material is missing in this checkout)"
+    if in_ci():
+        pytest.fail(
+            f"{reason}; CI=true runs with ../shared beside the checkout, so this check must run", False
+        )
+    pytest.skip(reason)
+
+
 def shared_path(*parts: str) -> Path:
-    """A path under ../shared, or skip the test with a reason when that material is not available."""
+    """A path under ../shared; skips locally or fails in CI when that material is not available."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{path} is not available (the ../shared reference material is missing in this checkout)")
+        missing_shared(path)
     return path
+
+
+def shared_params(parts: Sequence[str], make: Callable[[Path], list[Any]]) -> list[Any]:
+    """Parameters built from a ../shared folder at collection time; when it is absent, one parameter whose test
+    calls `shared_path` first and so skips or fails with the reason."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        return [pytest.param(None, id=f"missing-{'-'.join(parts)}")]
+    return make(path)
 
 
 @pytest.fixture(scope="session")

@@ -15,16 +15,15 @@ from orchestrator.compose.checklist import (
     CheckItem,
     check_backend_refs,
     check_buffer_limit,
-    check_failover,
     check_rule_limit,
     check_secrets_absent,
     check_tls,
     check_values,
 )
-from orchestrator.compose.checklist_edge import edge_checks
 from orchestrator.compose.composer import Composition, compose
+from orchestrator.compose.edge import edge_checks
 from orchestrator.compose.readme import render_readme, render_secrets_script
-from orchestrator.compose.traffic import rate_limit_backend
+from orchestrator.compose.traffic import check_failover, rate_limit_backend
 from orchestrator.compose.try_it import TriedRequest, try_it
 from orchestrator.engine.findings import Report
 from orchestrator.intake.model import Intake

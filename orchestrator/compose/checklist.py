@@ -31,18 +31,20 @@ class CheckItem:
         return f"- {box} {self.title}{suffix}"
 
 
-def _of(docs: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+def of_kind(docs: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    """The objects of one kind among the bundle's documents (every feature's checklist items read them)."""
     return [d for d in docs if d.get("kind") == kind]
 
 
-def _ref(doc: dict[str, Any]) -> str:
+def ref(doc: dict[str, Any]) -> str:
+    """namespace/name of an object, as checklist items name it."""
     meta = doc.get("metadata", {})
     return f"{meta.get('namespace', '')}/{meta.get('name', '')}"
 
 
 def check_buffer_limit(docs: list[dict[str, Any]]) -> CheckItem:
-    routes = _of(docs, "AIGatewayRoute")
-    policies = _of(docs, "ClientTrafficPolicy")
+    routes = of_kind(docs, "AIGatewayRoute")
+    policies = of_kind(docs, "ClientTrafficPolicy")
     missing = []
     for route in routes:
         for parent in route["spec"].get("parentRefs", []):
@@ -68,8 +70,8 @@ def check_buffer_limit(docs: list[dict[str, Any]]) -> CheckItem:
 
 def check_backend_refs(docs: list[dict[str, Any]]) -> CheckItem:
     bad = [
-        _ref(b)
-        for b in _of(docs, "AIServiceBackend")
+        ref(b)
+        for b in of_kind(docs, "AIServiceBackend")
         if (b["spec"]["backendRef"].get("group"), b["spec"]["backendRef"].get("kind"))
         != ("gateway.envoyproxy.io", "Backend")
     ]
@@ -81,9 +83,9 @@ def check_backend_refs(docs: list[dict[str, Any]]) -> CheckItem:
 
 
 def check_tls(docs: list[dict[str, Any]]) -> CheckItem:
-    policies = _of(docs, "BackendTLSPolicy")
+    policies = of_kind(docs, "BackendTLSPolicy")
     problems = []
-    for backend in _of(docs, "Backend"):
+    for backend in of_kind(docs, "Backend"):
         for endpoint in backend["spec"].get("endpoints", []):
             fqdn = endpoint.get("fqdn") or {}
             if fqdn.get("port") != 443:
@@ -95,7 +97,7 @@ def check_tls(docs: list[dict[str, Any]]) -> CheckItem:
                 and p["metadata"].get("namespace") == backend["metadata"].get("namespace")
             ]
             if not match or match[0]["spec"]["validation"].get("hostname") != fqdn.get("hostname"):
-                problems.append(_ref(backend))
+                problems.append(ref(backend))
     return CheckItem(
         "Every HTTPS Backend has a BackendTLSPolicy whose hostname equals its FQDN",
         not problems,
@@ -134,33 +136,8 @@ def check_values(values_text: str, ai_namespace: str) -> CheckItem:
 def check_rule_limit(docs: list[dict[str, Any]], version: str) -> CheckItem:
     limit = profile(version).max_rules
     over = [
-        f"{_ref(r)} has {len(r['spec']['rules'])}"
-        for r in _of(docs, "AIGatewayRoute")
+        f"{ref(r)} has {len(r['spec']['rules'])}"
+        for r in of_kind(docs, "AIGatewayRoute")
         if len(r["spec"]["rules"]) > limit
     ]
     return CheckItem(f"Each AIGatewayRoute has at most {limit} rules", not over, ", ".join(over))
-
-
-def check_failover(docs: list[dict[str, Any]]) -> CheckItem | None:
-    routes = [
-        r
-        for r in _of(docs, "AIGatewayRoute")
-        if any(ref.get("priority") for rule in r["spec"]["rules"] for ref in rule.get("backendRefs", []))
-    ]
-    if not routes:
-        return None
-    retries = {
-        (p["metadata"].get("namespace"), t.get("name"))
-        for p in _of(docs, "BackendTrafficPolicy")
-        if p["spec"].get("retry")
-        for t in p["spec"]["targetRefs"]
-        if t.get("kind") == "HTTPRoute"
-    }
-    missing = [
-        _ref(r) for r in routes if (r["metadata"].get("namespace"), r["metadata"]["name"]) not in retries
-    ]
-    return CheckItem(
-        "Routes with fallback priorities have a retry BackendTrafficPolicy on their HTTPRoute (upstream #1497)",
-        not missing,
-        ", ".join(missing),
-    )

@@ -1,13 +1,17 @@
-"""Composition of the traffic features: token limits, quotas, canary weights and passive health checks.
+"""The traffic features of a bundle (token limits, quotas, canary weights, passive health checks, failover
+retries): their composition and their checklist item.
 
-Called from orchestrator.compose.composer; the logic lives in the skills (skills.ratelimit, skills.traffic), this only
-maps the intake onto their inputs and keeps route, install plan and policies consistent with each other.
+Called from orchestrator.compose.composer and .bundle; the logic lives in the skills (skills.ratelimit,
+skills.traffic), this only maps the intake onto their inputs, keeps route, install plan and policies consistent
+with each other, and checks the result. The feature's intake section is orchestrator.intake.traffic; its lint
+rules stay in the engine (orchestrator.engine.lint.traffic).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from orchestrator.compose.checklist import CheckItem, of_kind, ref
 from orchestrator.intake.model import Intake
 from skills.errors import InputError, Problem
 from skills.ratelimit import TokenLimit, build_ratelimit, request_costs
@@ -134,3 +138,31 @@ def _keyed_on_identity(limit: TokenLimit, intake: Intake) -> dict[str, Any]:
 def rate_limit_backend(intake: Intake) -> bool:
     """Whether the install plan gives Envoy Gateway a rate limit backend (for lint rule AIGW-L030)."""
     return RATE_LIMIT_ADDON in install_extras(intake).get("addons", intake.installation.addons)
+
+
+# --- checklist item ------------------------------------------------------------------------------------
+
+
+def check_failover(docs: list[dict[str, Any]]) -> CheckItem | None:
+    routes = [
+        r
+        for r in of_kind(docs, "AIGatewayRoute")
+        if any(ref.get("priority") for rule in r["spec"]["rules"] for ref in rule.get("backendRefs", []))
+    ]
+    if not routes:
+        return None
+    retries = {
+        (p["metadata"].get("namespace"), t.get("name"))
+        for p in of_kind(docs, "BackendTrafficPolicy")
+        if p["spec"].get("retry")
+        for t in p["spec"]["targetRefs"]
+        if t.get("kind") == "HTTPRoute"
+    }
+    missing = [
+        ref(r) for r in routes if (r["metadata"].get("namespace"), r["metadata"]["name"]) not in retries
+    ]
+    return CheckItem(
+        "Routes with fallback priorities have a retry BackendTrafficPolicy on their HTTPRoute (upstream #1497)",
+        not missing,
+        ", ".join(missing),
+    )

@@ -6,10 +6,7 @@ every file) and ``crds.json`` (their CRD documents, parsed once so later loads t
 temporary directory next to the destination and renames it into place, so a failed pull never leaves a
 half-filled version behind. Reading the cache checks every checksum and never touches the network.
 
-Version pins: AI Gateway v1.1.0 pins Envoy Gateway v1.8.1, Gateway API v1.5.1 (experimental channel, which is
-what Envoy Gateway installs) and Inference Extension v1.0.2 (its go.mod). Older AI Gateway versions use the
-Envoy Gateway version their docs pinned; where no Gateway API pin is documented the Gateway API CRDs come from
-that Envoy Gateway release's ``install.yaml``, which bundles exactly the Gateway API CRDs Envoy Gateway installs.
+Which files belong to a release comes from the one version table, :data:`skills.versions.PULLABLE`.
 """
 
 from __future__ import annotations
@@ -27,7 +24,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from orchestrator.engine.crds import CRDSet, CRDSourceError, CRDVersion, read_manifest_file, versions_of_crd
+from orchestrator.engine.contract import CACHE_ENV
+from orchestrator.engine.crdset import CRDSet, CRDSourceError, CRDVersion, read_manifest_file, versions_of_crd
+from skills.versions import PULLABLE
 
 SOURCES_FILE = "SOURCES.json"
 INDEX_FILE = "crds.json"  # the CRD documents of all files, parsed once at pull time (checksummed too)
@@ -45,56 +44,6 @@ DEFAULT_BASE_URLS: dict[str, str] = {
     "inference-extension": "https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download",
 }
 
-_AIGW_PLURALS_V06 = (
-    "aigatewayroutes",
-    "aiservicebackends",
-    "backendsecuritypolicies",
-    "gatewayconfigs",
-    "mcproutes",
-    "quotapolicies",
-)
-
-
-@dataclass(frozen=True)
-class VersionPin:
-    """What one AI Gateway release was built and documented against."""
-
-    aigw: str
-    aigw_plurals: tuple[str, ...]
-    aigw_chart_dir: str
-    envoy_gateway: str
-    gateway_api: str | None
-    inference_extension: str | None
-
-
-def _pin(aigw: str, plurals: tuple[str, ...], eg: str, gwapi: str | None, gie: str | None) -> VersionPin:
-    chart = "manifests/charts/ai-gateway-crds-helm/templates"
-    if aigw.startswith(("v0.2.", "v0.3.")):
-        chart = "manifests/charts/ai-gateway-helm/crds"
-    return VersionPin(aigw, plurals, chart, eg, gwapi, gie)
-
-
-VERSION_PINS: dict[str, VersionPin] = {
-    p.aigw: p
-    for p in (
-        _pin("v1.1.0", _AIGW_PLURALS_V06, "v1.8.1", "v1.5.1", "v1.0.2"),
-        _pin("v1.0.0", _AIGW_PLURALS_V06, "v1.8.1", "v1.5.1", None),
-        _pin("v0.7.0", _AIGW_PLURALS_V06, "v1.8.1", "v1.5.1", None),
-        _pin("v0.6.0", _AIGW_PLURALS_V06, "v1.7.0", None, None),
-        _pin("v0.5.0", _AIGW_PLURALS_V06[:5], "v1.6.0", None, None),
-        _pin(
-            "v0.4.0",
-            ("aigatewayroutes", "aiservicebackends", "backendsecuritypolicies", "mcproutes"),
-            "v1.5.4",
-            None,
-            None,
-        ),
-        _pin("v0.3.0", _AIGW_PLURALS_V06[:3], "v1.5.0", None, None),
-        _pin("v0.2.1", _AIGW_PLURALS_V06[:3], "v1.4.1", None, None),
-        _pin("v0.2.0", _AIGW_PLURALS_V06[:3], "v1.4.1", None, None),
-    )
-}
-
 
 @dataclass(frozen=True)
 class RemoteFile:
@@ -108,24 +57,26 @@ class RemoteFile:
 
 def remote_files(version: str) -> list[RemoteFile]:
     """The upstream files holding the CRDs of AI Gateway ``version`` and of what it depends on."""
-    pin = VERSION_PINS.get(version)
+    pin = PULLABLE.get(version)
     if pin is None:
-        known = ", ".join(VERSION_PINS)
+        known = ", ".join(PULLABLE)
         raise CRDSourceError(f"no CRD pins known for AI Gateway {version}; known versions: {known}")
     files = [
         RemoteFile(
-            "ai-gateway", f"{pin.aigw}/{pin.aigw_chart_dir}/aigateway.envoyproxy.io_{p}.yaml", AIGW_GROUPS
+            "ai-gateway",
+            f"{pin.ai_gateway}/{pin.crd_chart_dir}/aigateway.envoyproxy.io_{p}.yaml",
+            AIGW_GROUPS,
         )
-        for p in pin.aigw_plurals
+        for p in pin.crd_plurals
     ]
-    if pin.gateway_api:
+    if pin.gateway_api_crds:
         files.append(RemoteFile("envoy-gateway", f"{pin.envoy_gateway}/envoy-gateway-crds.yaml", EG_GROUPS))
         files.append(RemoteFile("gateway-api", f"{pin.gateway_api}/experimental-install.yaml", GWAPI_GROUPS))
     else:
         files.append(
             RemoteFile("envoy-gateway", f"{pin.envoy_gateway}/install.yaml", EG_GROUPS + GWAPI_GROUPS)
         )
-    if pin.inference_extension:
+    if pin.inference_extension_crds:
         files.append(
             RemoteFile("inference-extension", f"{pin.inference_extension}/manifests.yaml", GIE_GROUPS)
         )
@@ -133,7 +84,7 @@ def remote_files(version: str) -> list[RemoteFile]:
 
 
 def cache_root() -> Path:
-    env = os.environ.get("AIGW_SKILLS_CACHE")
+    env = os.environ.get(CACHE_ENV)
     if env:
         return Path(env).expanduser()
     xdg = os.environ.get("XDG_CACHE_HOME")

@@ -102,7 +102,7 @@ def cached_crd_versions(
     root: Path, files: Sequence[Path], parse: Callable[[Path], list[Any]], cache_dir: Path
 ) -> list[Any]:
     """The CRD versions of ``files`` (:class:`~orchestrator.engine.crds.CRDVersion`), from the index or parsed."""
-    from orchestrator.engine.crds import versions_of_crd
+    from orchestrator.engine.crdset import versions_of_crd
 
     base = cache_dir / INDEX_DIR
     known = _read_json(base / STAT_FILE)
@@ -124,7 +124,7 @@ def cached_crd_versions(
 def _version_from_entry(
     entry: dict[str, Any], folder: Path, root: Path, files: Sequence[Path], parse: Callable[[Path], list[Any]]
 ) -> Any:
-    from orchestrator.engine.crds import CRDVersion, versions_of_crd
+    from orchestrator.engine.crdset import CRDVersion, versions_of_crd
 
     gvk = (entry["group"], entry["version"], entry["kind"])
 

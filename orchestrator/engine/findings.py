@@ -1,8 +1,7 @@
 """Validation results as data: findings, skipped documents and the report that holds them.
 
-Exit codes (see :func:`exit_code`): 0 when no finding has severity ``error`` (warnings and infos alone do
-not fail a run unless ``strict`` is set), 1 when at least one error was found. Usage errors and unreadable
-input are the CLI's business and map to 2 there.
+Exit codes (:mod:`orchestrator.engine.contract`, see :func:`exit_code`): 0 when no finding has severity ``error``
+(warnings and infos alone do not fail a run unless ``strict`` is set), 1 when at least one error was found.
 """
 
 from __future__ import annotations
@@ -11,11 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Severity = Literal["error", "warning", "info"]
+from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK
 
-EXIT_CLEAN = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
+Severity = Literal["error", "warning", "info"]
 
 
 class Finding(BaseModel):
@@ -119,18 +116,4 @@ def exit_code(report: Report, *, strict: bool = False) -> int:
         return EXIT_FINDINGS
     if strict and report.warnings:
         return EXIT_FINDINGS
-    return EXIT_CLEAN
-
-
-def merge_reports(*reports: Report) -> Report:
-    """Concatenate reports (used when documents come from several loads)."""
-    checks: list[str] = []
-    for r in reports:
-        checks.extend(c for c in r.checks_skipped if c not in checks)
-    return Report(
-        findings=[f for r in reports for f in r.findings],
-        skipped=[s for r in reports for s in r.skipped],
-        checks_skipped=checks,
-        documents=sum(r.documents for r in reports),
-        checked=[c for r in reports for c in r.checked],
-    )
+    return EXIT_OK

@@ -25,6 +25,7 @@ from orchestrator.engine.findings import Checked, Finding, Report, Severity, Ski
 from orchestrator.engine.lint.linter import DEPRECATED_API_VERSIONS, LintContext, lint_documents
 from orchestrator.engine.lint.traffic import with_helm_values
 from orchestrator.engine.object_meta import FieldError, metadata_errors
+from skills.versions import DEFAULT_VERSION
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -334,7 +335,7 @@ def validate_documents(
     sources: list[str] | None = None,
     lint: bool = True,
     crds_note: str | None = None,
-    target_version: str = "v1.1.0",
+    target_version: str = DEFAULT_VERSION,
     values: Sequence[tuple[dict[str, Any], str]] = (),
 ) -> Report:
     """Validate Kubernetes objects: schema + CEL for kinds the CRDSet serves, light checks for core kinds, lint.
@@ -382,29 +383,4 @@ def validate_documents(
         checks_skipped=checks,
         documents=len(checked),
         checked=checked,
-    )
-
-
-def validate_paths(
-    paths: Sequence[str | Path],
-    *,
-    crds: CRDSet | None,
-    context: LintContext | None = None,
-    crds_note: str | None = None,
-    target_version: str = "v1.1.0",
-    stdin: Any = None,
-) -> Report:
-    """``load_documents`` + ``validate_documents``, with syntax errors and skipped documents in the report."""
-    loaded = load_documents(paths, stdin=stdin)
-    report = validate_documents(
-        loaded.documents,
-        crds=crds,
-        context=context,
-        sources=loaded.sources,
-        crds_note=crds_note,
-        target_version=target_version,
-        values=loaded.values,
-    )
-    return report.model_copy(
-        update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}
     )

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from orchestrator.engine.contract import CRDS_ENV, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from server.doors import BY_COMMAND
 from skills.versions import DEFAULT_VERSION, PROFILES
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def examples() -> list[str]:
@@ -28,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build = subparsers.add_parser(
         "build",
         help="Build a validated, apply-ready bundle from an intake file (or answer questions in a terminal)",
-        description="Compose install plan, Gateway, backends, credentials and routes into one validated bundle.",
+        description=BY_COMMAND["build"].description,
     )
     build.add_argument(
         "intake", nargs="?", help="intake YAML file, or - for stdin (omit in a terminal to be asked)"
@@ -43,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="replace a previous bundle in the output directory (a directory holding other files is refused)",
     )
     build.add_argument(
-        "--crds", metavar="PATH", help="CRD directory or file for schema checks (env AIGW_SKILLS_CRDS)"
+        "--crds", metavar="PATH", help=f"CRD directory or file for schema checks (env {CRDS_ENV})"
     )
     build.add_argument("--cluster", action="store_true", help="read CRDs from the current kubectl context")
     build.add_argument(
@@ -165,7 +164,7 @@ def _questions(state: Any, answers_file: str | None) -> dict[str, Any]:
 
 def run_build(args: argparse.Namespace) -> int:
     from orchestrator.compose.bundle import BundleExistsError, build_bundle, write_bundle
-    from orchestrator.engine.crds import CRDSourceError, resolve_crd_source
+    from orchestrator.engine.crds import CRDSourceError, configured_crds, resolve_crd_source
     from orchestrator.intake.walker import walk
     from skills.errors import InputError
 
@@ -193,9 +192,7 @@ def run_build(args: argparse.Namespace) -> int:
         data["installation"]["version"] = args.target_version
     version = str((data.get("installation") or {}).get("version") or DEFAULT_VERSION)
     try:
-        crds, note = resolve_crd_source(
-            args.crds or os.environ.get("AIGW_SKILLS_CRDS"), version, args.cluster
-        )
+        crds, note = resolve_crd_source(configured_crds(args.crds), version, args.cluster)
     except CRDSourceError as exc:
         return _fail(f"CRDs: {exc}")
     try:
@@ -230,7 +227,7 @@ def run_build(args: argparse.Namespace) -> int:
         print(
             f"Next: cd {Path(args.output)} && ./install.sh && ./secrets.sh && aigw-skills plan . && kubectl apply -k ."
         )
-    return EXIT_OK if bundle.valid else EXIT_INVALID
+    return EXIT_OK if bundle.valid else EXIT_FINDINGS
 
 
 def run_init(args: argparse.Namespace) -> int:

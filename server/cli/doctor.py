@@ -12,18 +12,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+from orchestrator.engine.contract import EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields
+from server.doors import BY_COMMAND
 
-DESCRIPTION = (
-    "Diagnose a running Envoy AI Gateway: status conditions of every Gateway API, Envoy Gateway, AI Gateway and "
-    "Inference Extension object; Envoy Gateway's configuration (extension manager hooks, Backend API, "
-    "EnvoyPatchPolicy); Envoy pods carrying the extproc sidecar; the ext_proc filter and its socket in Envoy's "
-    "config dump; Secrets policies read (names and key names only, never values); CRD and controller versions "
-    "against the release profiles; model routing; and the configuration lint and request tracer over the live objects. Reads the "
-    "current kubectl context (read-only) or a dump: files or directories of `kubectl get … -o yaml|json` output "
-    "and Envoy config dumps. Each finding names the object, what is wrong, why (upstream file@tag or issue) and "
-    "the command that fixes or confirms it; the summary lists what to fix first."
-)
+DOOR = BY_COMMAND["doctor"]
 
 
 def epilog() -> str:
@@ -44,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "doctor",
         help="Diagnose a running gateway (live via kubectl, or from a dump) and say what to fix first",
-        description=textwrap.fill(DESCRIPTION, width=100),
+        description=textwrap.fill(DOOR.description, width=100),
         epilog=epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -66,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _fail(message: str) -> int:
     print(f"aigw-skills doctor: {message}", file=sys.stderr)
-    return 2
+    return EXIT_USAGE
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,4 +120,4 @@ def _collect(inp: object, dest: Path) -> int:
         f"(Secrets: names and key names only). Diagnose it with: aigw-skills doctor {dest}",
         file=sys.stderr,
     )
-    return 0
+    return EXIT_OK

@@ -9,18 +9,16 @@ import argparse
 import json
 import sys
 
+from orchestrator.engine.contract import EXIT_OK, EXIT_USAGE
+from server.cli.options import OptionError, add_model_options, read_options
+from server.doors import BY_COMMAND
+
+DOOR = BY_COMMAND["explain"]
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
-        "explain",
-        help="Summarize manifests and draw Gateway → route → rules → backends → providers as Mermaid",
-        description=(
-            "Read manifests and print what they set up: each Gateway, route and rule, the backends and provider "
-            "endpoints behind them, and the policies attached (BackendSecurityPolicy, BackendTLSPolicy, "
-            "ClientTrafficPolicy, BackendTrafficPolicy, GatewayConfig), followed by a Mermaid flowchart."
-        ),
-    )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (recursive), '-' for stdin")
+    p = subparsers.add_parser("explain", help=DOOR.title, description=DOOR.description)
+    add_model_options(p, DOOR.load_model())
     p.add_argument(
         "--format",
         choices=("text", "mermaid", "json"),
@@ -32,19 +30,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_explain)
 
 
+def _fail(message: str) -> int:
+    print(f"aigw-skills explain: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def run_explain(args: argparse.Namespace) -> int:
     from orchestrator.analysis.explain import explain_documents
     from orchestrator.engine.validate import InputError, load_documents
+    from skills.errors import InputError as OptionsError
 
     try:
-        loaded = load_documents(args.paths)
-    except InputError as exc:
-        print(f"aigw-skills explain: {exc}", file=sys.stderr)
-        return 2
+        _, paths = read_options(args, DOOR.load_model(), sys.stdin, skill="explain")
+        loaded = load_documents(paths)
+    except (OptionError, OptionsError, InputError) as exc:
+        return _fail(str(exc))
     if loaded.findings or not loaded.documents:
-        why = "; ".join(f.message for f in loaded.findings) or "no Kubernetes objects found"
-        print(f"aigw-skills explain: {why}", file=sys.stderr)
-        return 2
+        return _fail("; ".join(f.message for f in loaded.findings) or "no Kubernetes objects found")
     explanation = explain_documents(loaded.documents)
     if args.format == "json":
         text = json.dumps(explanation.to_dict(), indent=2) + "\n"
@@ -56,6 +58,5 @@ def run_explain(args: argparse.Namespace) -> int:
 
     problem = emit(text, args.output, force=args.force)
     if problem:
-        print(f"aigw-skills explain: {problem}", file=sys.stderr)
-        return 2
-    return 0
+        return _fail(problem)
+    return EXIT_OK

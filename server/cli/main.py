@@ -7,23 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from orchestrator.engine.contract import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from skills import __version__
-
-# Modules that define register(subparsers). Every listed module must exist.
-COMMAND_MODULES = (
-    "server.cli.skill",
-    "server.cli.validate",
-    "server.cli.build",
-    "server.cli.serve",
-    "server.pack.commands",
-    "server.cli.metrics",
-    "server.cli.migrate",
-    "server.cli.explain",
-    "server.cli.trace",
-    "server.cli.doctor",
-    "server.cli.plan",
-)
-
 
 # The module that registers each command, so that a run builds only its own command's parser and imports only
 # what that command uses (`serve` is started by MCP clients on every launch; `validate` runs in CI loops). The
@@ -43,7 +28,10 @@ COMMAND_MODULE: dict[str, str] = {
     "trace": "server.cli.trace",
     "doctor": "server.cli.doctor",
     "plan": "server.cli.plan",
+    "providers": "server.cli.providers",
 }
+# Modules that define register(subparsers), in the order `--help` lists their commands.
+COMMAND_MODULES = ("server.cli.skill", *dict.fromkeys(COMMAND_MODULE.values()))
 
 
 def module_for(command: str) -> str | None:
@@ -75,14 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
-        return 2
+        return EXIT_USAGE
     try:
         return int(handler(args))
     except KeyboardInterrupt:
         print("aigw-skills: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return EXIT_OK
 
 
 if __name__ == "__main__":

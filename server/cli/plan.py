@@ -9,15 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields
+from server.doors import BY_COMMAND
 
-DESCRIPTION = (
-    "Show what `kubectl apply` of a bundle would do, without doing it: a server-side dry run (`kubectl apply "
-    "--dry-run=server`, so the API server's schema, CEL and admission checks run) and `kubectl diff` against the "
-    "live objects. Each object is created, changed (with the field paths that change; values are never shown) or "
-    "unchanged; lists the apply replaces wholesale (a route's rules, a Gateway's listeners: kubectl apply replaces "
-    "lists of custom resources as a whole) are called out with the entries it would remove."
-)
+DOOR = BY_COMMAND["plan"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "plan",
         help="Dry-run a bundle against the cluster: created / changed (which fields) / unchanged per object",
-        description=DESCRIPTION,
+        description=DOOR.description,
         epilog="Exit status: 0 when the dry run accepts every object, 1 when it rejects any, 2 for usage errors "
         "and an unreachable cluster.",
     )
@@ -53,15 +49,15 @@ def run(args: argparse.Namespace) -> int:
         inp = PlanInput.parse(fields, skill="plan")
     except (OptionError, InputError) as exc:
         print(f"aigw-skills plan: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     try:
         report = run_plan(inp)
     except KubectlError as exc:
         print(f"aigw-skills plan: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     text = report.model_dump_json(indent=2) + "\n" if args.format == "json" else render_plan(report)
     problem = emit(text, args.output, force=args.force)
     if problem:
         print(f"aigw-skills plan: {problem}", file=sys.stderr)
-        return 2
-    return 0 if report.ok else 1
+        return EXIT_USAGE
+    return EXIT_OK if report.ok else EXIT_FINDINGS

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-CRDS_ENV = "AIGW_SKILLS_CRDS"
+from orchestrator.engine.contract import CRDS_ENV, EXIT_OK, EXIT_USAGE
+
 TOKEN_HELP = "bearer token for --http in FILE (default: env AI_GATEWAY_API_KEY)"
 
 
@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--crds",
         metavar="PATH",
-        help="CRD schemas (file or directory) for aigw_validate [default: env AIGW_SKILLS_CRDS, else cached]",
+        help=f"CRD schemas (file or directory) for aigw_validate [default: env {CRDS_ENV}, else cached]",
     )
     parser.add_argument(
         "--tools",
@@ -77,27 +77,26 @@ def run(args: argparse.Namespace) -> int:
             settings.check()
         except ServeError as exc:
             print(f"aigw-skills serve: {exc}", file=sys.stderr)
-            return 2
+            return EXIT_USAGE
     elif args.no_auth or args.token_file or args.allowed_host or args.max_connections is not None:
         print(
             "aigw-skills serve: --no-auth, --token-file, --allowed-host and --max-connections only apply with --http",
             file=sys.stderr,
         )
-        return 2
+        return EXIT_USAGE
 
-    if args.crds:
-        if not Path(args.crds).exists():
-            print(f"aigw-skills serve: --crds {args.crds}: no such file or directory", file=sys.stderr)
-            return 2
-        os.environ[CRDS_ENV] = args.crds  # the orchestrator's validation reads it too
+    if args.crds and not Path(args.crds).exists():
+        print(f"aigw-skills serve: --crds {args.crds}: no such file or directory", file=sys.stderr)
+        return EXIT_USAGE
 
+    from orchestrator.engine.crds import configured_crds
     from server.mcp.app import create_server
 
-    mcp = create_server(crds_path=args.crds, tool_set=args.tools)
+    mcp = create_server(crds_path=configured_crds(args.crds), tool_set=args.tools)
     if settings is None:
         mcp.run()
     else:
         from server.mcp.http import serve
 
         serve(mcp, settings)
-    return 0
+    return EXIT_OK

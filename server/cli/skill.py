@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from orchestrator.engine.contract import EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields
 from skills.catalog import SkillEntry, atomic_skills
 
@@ -49,14 +50,14 @@ def run_skill(entry: SkillEntry, args: argparse.Namespace) -> int:
     except (OptionError, InputError) as exc:
         print(f"aigw-skills {entry.command}: {exc}", file=sys.stderr)
         print(f"See `aigw-skills {entry.command} --help` for the fields and formats.", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     text = render_result(result, args.format)
     from server.safe_write import emit
 
     problem = emit(text, args.output, force=args.force)
     if problem:
         print(f"aigw-skills {entry.command}: {problem}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if args.format == "yaml":
         for secret in result.secrets:
             print(
@@ -66,4 +67,4 @@ def run_skill(entry: SkillEntry, args: argparse.Namespace) -> int:
             )
         for note in result.notes:
             print(f"# note: {note}", file=sys.stderr)
-    return 0
+    return EXIT_OK

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
-from typing import Any
 
-CRDS_ENV = "AIGW_SKILLS_CRDS"
-DEFAULT_VERSION = "v1.1.0"
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from orchestrator.engine.contract import CACHE_ENV, CRDS_ENV, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from server.cli.options import OptionError, add_model_options, read_options
+from server.doors import BY_COMMAND
+from skills.versions import DEFAULT_VERSION, PULLABLE
+
+DOOR = BY_COMMAND["validate"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,67 +28,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _register_validate(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "validate",
-        help="Validate Kubernetes manifests: CRD schema, CEL rules and AI Gateway lint",
+        help=DOOR.title,
         description=(
-            "Validate manifests as the API server would on create (structural schema with defaults and strict "
-            "fields, x-kubernetes-validations CEL rules) and lint them across resources. CRDs come from --crds, "
-            f"${CRDS_ENV}, --cluster, or the cache filled by `aigw-skills crds pull`."
+            f"{DOOR.description} CRDs come from --crds, ${CRDS_ENV}, --cluster, or the cache filled by "
+            "`aigw-skills crds pull`."
         ),
         epilog=(
             "Exit status: 0 when no finding is an error (warnings too fail with --strict), 1 when there are "
             "errors, 2 for usage errors and unreadable input or CRDs."
         ),
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (recursive), '-' for stdin")
+    add_model_options(p, DOOR.load_model())
     p.add_argument("--crds", metavar="PATH", help=f"CRD directory or file [default: ${CRDS_ENV}, else cache]")
     p.add_argument(
         "--cluster", action="store_true", help="read the CRDs installed in the current kubectl context"
-    )
-    p.add_argument(
-        "--target-version",
-        default=DEFAULT_VERSION,
-        metavar="VERSION",
-        help="AI Gateway version [%(default)s]",
-    )
-    p.add_argument(
-        "--external-secret",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="a Secret created outside these manifests (name or namespace/name); repeatable",
-    )
-    p.add_argument(
-        "--existing-gateway",
-        action="append",
-        default=[],
-        metavar="NS/NAME",
-        help="a Gateway that already runs; repeatable",
-    )
-    p.add_argument(
-        "--existing-gateway-class",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="an existing GatewayClass; repeatable",
-    )
-    p.add_argument(
-        "--existing",
-        action="append",
-        default=[],
-        metavar="KIND/NS/NAME",
-        help="any other object that already exists, e.g. Backend/default/openai; repeatable",
     )
     p.add_argument(
         "--format", choices=("text", "json", "junit"), default="text", help="output format [%(default)s]"
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    p.add_argument("--no-lint", action="store_true", help="schema and CEL only, no cross-resource lint")
-    p.add_argument(
-        "--partial",
-        action="store_true",
-        help="the files are part of a larger set: references to objects outside them are notes, not errors",
-    )
     p.set_defaults(handler=run_validate)
 
 
@@ -100,7 +60,7 @@ def _register_crds(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Download the AI Gateway, Envoy Gateway, Gateway API (experimental channel) and Inference Extension "
             "CRDs pinned for an AI Gateway version, record their sha256 in SOURCES.json and validate offline "
-            "afterwards. Cache: $AIGW_SKILLS_CACHE, else $XDG_CACHE_HOME/aigw-skills, else ~/.cache/aigw-skills."
+            f"afterwards. Cache: ${CACHE_ENV}, else $XDG_CACHE_HOME/aigw-skills, else ~/.cache/aigw-skills."
         ),
     )
     pull.add_argument("--version", default=DEFAULT_VERSION, help="AI Gateway version [%(default)s]")
@@ -130,52 +90,34 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
     return code
 
 
-def _context(args: argparse.Namespace) -> Any:
-    from orchestrator.compose.report_file import declared_secrets
-    from orchestrator.engine.lint.linter import LintContext
-
-    # A bundle directory's own Secrets are created by its secrets.sh: its report.json declares them.
-    bundled = [s for path in args.paths if Path(path).is_dir() for s in declared_secrets(path)]
-    return LintContext(
-        external_secrets=frozenset([*args.external_secret, *bundled]),
-        existing_gateways=frozenset(args.existing_gateway),
-        existing_gateway_classes=frozenset(args.existing_gateway_class),
-        existing_resources=frozenset(args.existing),
-        partial=args.partial,
-    )
-
-
 def run_validate(args: argparse.Namespace) -> int:
-    from orchestrator.engine.crds import CRDSourceError, resolve_crd_source
+    from orchestrator.compose.report_file import declared_secrets
+    from orchestrator.engine.crds import CRDSourceError, configured_crds, resolve_crd_source
     from orchestrator.engine.findings import exit_code
+    from orchestrator.engine.inputs import validate_loaded
     from orchestrator.engine.report_format import render
-    from orchestrator.engine.validate import InputError, load_documents, validate_documents
+    from orchestrator.engine.validate import InputError, load_documents
+    from skills.errors import InputError as OptionsError
 
     try:
-        crds, note = resolve_crd_source(
-            args.crds or os.environ.get(CRDS_ENV) or None, args.target_version, args.cluster
-        )
+        inp, paths = read_options(args, DOOR.load_model(), sys.stdin, skill="validate")
+    except (OptionError, OptionsError) as exc:
+        return _fail(str(exc))
+    # A bundle directory's own Secrets are created by its secrets.sh: its report.json declares them.
+    bundled = [s for path in paths if Path(path).is_dir() for s in declared_secrets(path)]
+    if bundled:
+        inp = inp.model_copy(update={"external_secrets": [*inp.external_secrets, *bundled]})
+    try:
+        crds, note = resolve_crd_source(configured_crds(args.crds), inp.target_version, args.cluster)
     except CRDSourceError as exc:
         return _fail(f"CRDs: {exc}")
     try:
-        loaded = load_documents(args.paths)
+        loaded = load_documents(paths)
     except InputError as exc:
         return _fail(str(exc))
     if not loaded.documents and not loaded.skipped and not loaded.findings:
-        return _fail("no YAML or JSON documents found in " + " ".join(args.paths))
-    report = validate_documents(
-        loaded.documents,
-        crds=crds,
-        context=_context(args),
-        sources=loaded.sources,
-        lint=not args.no_lint,
-        crds_note=note,
-        target_version=args.target_version,
-        values=loaded.values,
-    )
-    report = report.model_copy(
-        update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}
-    )
+        return _fail("no YAML or JSON documents found in " + " ".join(paths))
+    report = validate_loaded(loaded, inp, crds, note)
     text = render(report, args.format)
     if args.output:
         from server.safe_write import write_text_atomic
@@ -203,11 +145,11 @@ def _base_urls(pairs: list[str]) -> dict[str, str]:
 
 
 def run_crds_pull(args: argparse.Namespace) -> int:
-    from orchestrator.engine.crd_cache import VERSION_PINS, pull_crds
+    from orchestrator.engine.crd_cache import pull_crds
     from orchestrator.engine.crds import CRDSourceError
 
-    if args.version not in VERSION_PINS:
-        return _fail(f"no CRD pins for AI Gateway {args.version}; known: {', '.join(VERSION_PINS)}")
+    if args.version not in PULLABLE:
+        return _fail(f"no CRD pins for AI Gateway {args.version}; known: {', '.join(PULLABLE)}")
     try:
         urls = _base_urls(args.base_url)
         result = pull_crds(
@@ -227,7 +169,7 @@ def run_crds_pull(args: argparse.Namespace) -> int:
 
 
 def run_crds_list(args: argparse.Namespace) -> int:
-    from orchestrator.engine.crd_cache import VERSION_PINS, cache_root, list_cached
+    from orchestrator.engine.crd_cache import cache_root, list_cached
 
     cached = list_cached()
     if args.format == "json":
@@ -235,9 +177,7 @@ def run_crds_list(args: argparse.Namespace) -> int:
             {"version": c.version, "path": str(c.path), "fetched_at": c.fetched_at, "files": list(c.files)}
             for c in cached
         ]
-        print(
-            json.dumps({"cache": str(cache_root()), "versions": data, "known": list(VERSION_PINS)}, indent=2)
-        )
+        print(json.dumps({"cache": str(cache_root()), "versions": data, "known": list(PULLABLE)}, indent=2))
         return EXIT_OK
     if not cached:
         print(f"No CRDs cached in {cache_root()}; run `aigw-skills crds pull --version {DEFAULT_VERSION}`.")
@@ -247,5 +187,5 @@ def run_crds_list(args: argparse.Namespace) -> int:
             print(
                 f"  {f.get('source', '?'):<20} {f.get('crds', '?'):>2} CRDs  sha256:{str(f.get('sha256'))[:16]}  {f.get('url')}"
             )
-    print("Versions with known pins: " + ", ".join(VERSION_PINS))
+    print("Versions with known pins: " + ", ".join(PULLABLE))
     return EXIT_OK

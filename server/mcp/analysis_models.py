@@ -1,4 +1,6 @@
-"""Models and bodies of aigw_migrate, aigw_explain and aigw_trace; imported on the first call, never at server start."""
+"""Outputs and bodies of aigw_migrate, aigw_explain, aigw_trace and aigw_metrics; imported on the first call, never
+at server start. Their input models live with the logic (orchestrator.analysis.inputs) and are registered in
+server/doors.py."""
 
 from __future__ import annotations
 
@@ -7,31 +9,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 from typing_extensions import TypeAliasType
 
-from orchestrator.analysis.trace.model import TraceRequest
-from server.mcp.tool_models import MAX_MANIFEST_CHARS, FindingsReport
-from skills.model import InputModel
-from skills.types import SecretRef
-from skills.versions import DEFAULT_VERSION, AIGatewayVersion
-
-
-class MigrateInput(InputModel):
-    """Manifests written for an older AI Gateway release, and the release to migrate them to."""
-
-    manifests: str = Field(
-        min_length=1,
-        max_length=MAX_MANIFEST_CHARS,
-        description="Kubernetes manifests as YAML text: one document or a multi-document stream (---)",
-    )
-    target_version: AIGatewayVersion = Field(DEFAULT_VERSION, description="AI Gateway release to migrate to")
-    external_secrets: list[SecretRef] = Field(
-        default_factory=list,
-        description="Secrets that exist at apply time but are not in these manifests, as name or namespace/name",
-    )
-    partial: bool = Field(
-        False,
-        description="The manifests are part of a larger set: references to objects outside them are notes",
-    )
-
+from orchestrator.analysis.inputs import ExplainInput, MetricsInput, MigrateInput, TraceInput
+from orchestrator.analysis.metrics import MetricsSummary
+from server.mcp.tool_models import FindingsReport
 
 # A manifest field's value: any JSON value, spelled out (recursively) so the output schema says what it is.
 FieldValue = TypeAliasType(
@@ -60,16 +40,6 @@ class MigrationOut(BaseModel):
     validation: FindingsReport
 
 
-class ExplainInput(InputModel):
-    """Manifests to describe."""
-
-    manifests: str = Field(
-        min_length=1,
-        max_length=MAX_MANIFEST_CHARS,
-        description="Kubernetes manifests as YAML text: one document or a multi-document stream (---)",
-    )
-
-
 class ExplanationOut(BaseModel):
     """What the manifests set up, in words and as a Mermaid flowchart."""
 
@@ -92,7 +62,7 @@ def _load(text: str) -> tuple[list[Any], list[str]]:
 def run_migrate(inp: MigrateInput, crds_path: str | None) -> MigrationOut:
     from orchestrator.analysis.migrate.report import migrate_and_validate
     from orchestrator.engine.lint.linter import LintContext
-    from server.mcp.tool_models import crd_source
+    from server.mcp.crd_source import crd_source
 
     crds, note = crd_source(crds_path, inp.target_version)
     docs, sources = _load(inp.manifests)
@@ -113,20 +83,10 @@ def run_migrate(inp: MigrateInput, crds_path: str | None) -> MigrationOut:
     return MigrationOut.model_validate(data)
 
 
-def run_explain(inp: ExplainInput) -> ExplanationOut:
+def run_explain(inp: ExplainInput, crds_path: str | None = None) -> ExplanationOut:
     from orchestrator.analysis.explain import explain_documents
 
     return ExplanationOut.model_validate(explain_documents(_load(inp.manifests)[0]).to_dict())
-
-
-class TraceInput(TraceRequest):
-    """Manifests and the request to follow through them (the fields of aigw-skills trace)."""
-
-    manifests: str = Field(
-        min_length=1,
-        max_length=MAX_MANIFEST_CHARS,
-        description="Kubernetes manifests as YAML text: one document or a multi-document stream (---)",
-    )
 
 
 class TraceStepOut(BaseModel):
@@ -172,10 +132,21 @@ class TraceOut(BaseModel):
     )
 
 
-def run_trace(inp: TraceInput) -> TraceOut:
+def run_trace(inp: TraceInput, crds_path: str | None = None) -> TraceOut:
     from orchestrator.analysis.trace import to_mermaid, trace_documents
 
     trace = trace_documents(_load(inp.manifests)[0], inp.model_dump(exclude={"manifests"}))
     data = trace.to_dict()
     data.pop("request")
     return TraceOut.model_validate(data | {"mermaid": to_mermaid(trace)})
+
+
+def run_metrics(inp: MetricsInput, crds_path: str | None = None) -> MetricsSummary:
+    """Fetch and summarise, with fetch failures reported as an input problem on url."""
+    from orchestrator.analysis.metrics import MetricsError, read_summary
+    from skills.errors import InputError, Problem
+
+    try:
+        return read_summary(inp.url, inp.timeout_seconds)
+    except MetricsError as exc:
+        raise InputError([Problem("url", str(exc), inp.url)], skill="aigw_metrics") from None

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
+from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 
 from server.mcp import completions, prompts, resources, tools
 from skills import __version__
 
-CRDS_ENV = "AIGW_SKILLS_CRDS"
 ORCHESTRATE_MODULE = "server.mcp.orchestrate"
 
 INSTRUCTIONS = (
@@ -21,10 +20,7 @@ INSTRUCTIONS = (
     "aigw_route (model names to backends), then aigw_validate on all the YAML together. The skill:// "
     "resources and the aigw-* prompts carry the guidance behind each step."
 )
-# The tools a first conversation needs (serve's default, `--tools core`): set up, check, look up providers. The
-# atomic and day-two tools come with `--tools all`, so clients that load tools/list into every conversation pay
-# for three tools, not sixteen.
-CORE_TOOLS = ("aigw_orchestrate", "aigw_validate", "aigw_providers")
+CORE_TOOLS = tools.CORE_TOOLS  # defined with the tool registry (the prompts read it there too)
 TOOL_SETS = ("core", "all")
 CORE_INSTRUCTIONS = (
     "Builds validated Envoy AI Gateway manifests without touching a cluster or handling secret values. "
@@ -34,22 +30,30 @@ CORE_INSTRUCTIONS = (
 )
 
 
+class AigwServer(MCPServer):
+    """The SDK server plus its configuration, which tool bodies read through `ctx.mcp_server`."""
+
+    def __init__(self, *args: Any, crds_path: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.crds_path = crds_path  # CRD schemas for validation; None: the pulled cache per version
+
+
 def create_server(crds_path: str | None = None, tool_set: str = "all") -> MCPServer:
-    """The server. `crds_path` (default: $AIGW_SKILLS_CRDS) is where aigw_validate reads CRD schemas;
-    `tool_set` is "all" (every tool) or "core" (CORE_TOOLS)."""
+    """The server. `crds_path` is where the tools read CRD schemas (None: the cache `crds pull` fills; the front
+    door, `aigw-skills serve`, resolves --crds and $AIGW_SKILLS_CRDS into it); `tool_set` is "all" (every tool)
+    or "core" (CORE_TOOLS)."""
     if tool_set not in TOOL_SETS:
         raise ValueError(f"tool set {tool_set!r}: choose one of {', '.join(TOOL_SETS)}")
-    if crds_path is None:
-        crds_path = os.environ.get(CRDS_ENV) or None
     served = tools.skill_tools(crds_path, only=CORE_TOOLS if tool_set == "core" else None)
     if importlib.util.find_spec(ORCHESTRATE_MODULE) is not None:
         served.insert(0, importlib.import_module(ORCHESTRATE_MODULE).orchestrate_tool())
-    mcp: MCPServer = MCPServer(
+    mcp: MCPServer = AigwServer(
         "aigw-skills",
         title="Envoy AI Gateway skills",
         version=__version__,
         instructions=CORE_INSTRUCTIONS if tool_set == "core" else INSTRUCTIONS,
         tools=served,
+        crds_path=crds_path,
     )
     prompts.register(mcp)
     resources.register(mcp)

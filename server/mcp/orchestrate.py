@@ -111,11 +111,12 @@ async def _build(ctx: Context, intake: dict[str, Any], inp: Any, carried: dict[s
     from orchestrator.compose.bundle import BundleExistsError, build_bundle
     from server.mcp.crd_source import crd_source
     from skills.errors import InputError
+    from skills.versions import DEFAULT_VERSION
 
     await ctx.report_progress(1, 3, "composing manifests")
-    version = str((intake.get("installation") or {}).get("version") or "v1.1.0")
+    version = str((intake.get("installation") or {}).get("version") or DEFAULT_VERSION)
     try:
-        crds, note = crd_source(version)
+        crds, note = crd_source(getattr(ctx.mcp_server, "crds_path", None), version)
         bundle = build_bundle(intake, crds=crds, crds_note=note)
     except InputError as exc:
         return _error(str(exc), carried)

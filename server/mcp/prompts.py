@@ -19,13 +19,15 @@ from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument, UserMessag
 from mcp.types import INVALID_PARAMS
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from server.doors import input_model_of
 from server.mcp.resources import folder_files
 from skills.catalog import SKILLS, SkillEntry
+from skills.versions import DEFAULT_VERSION
 
 ARGUMENT_HELP = {
     "request": "What you want, in your own words, e.g. 'OpenAI and Anthropic behind one Gateway'",
     "providers": "Comma-separated provider preset ids, e.g. openai,anthropic",
-    "target_version": "Envoy AI Gateway version to generate for (default v1.1.0)",
+    "target_version": f"Envoy AI Gateway version to generate for (default {DEFAULT_VERSION})",
     "path": "Path of a YAML file (or directory) holding the manifests, e.g. ./aigw-bundle/manifests.yaml",
     "url": "The gateway's Prometheus metrics URL, e.g. http://localhost:1064/metrics through a port-forward",
     "symptom": "What the client sees, e.g. '503 no healthy upstream' or '404 No matching route found'",
@@ -49,7 +51,7 @@ ARGUMENT_FIELD = {"target_version": ("target_version", "version")}
 
 
 def _field(entry: SkillEntry, argument: str) -> Any:
-    model = entry.load_model()
+    model = input_model_of(entry)
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         return None
     for name in ARGUMENT_FIELD.get(argument, (argument,)):
@@ -117,14 +119,14 @@ def check_argument(entry: SkillEntry, argument: str, value: str) -> None:
 
 
 def required_inputs(entry: SkillEntry) -> list[str]:
-    model = entry.load_model()
+    model = input_model_of(entry)
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         return []
     return [n for n, f in model.model_fields.items() if f.is_required()]
 
 
 def core_tools() -> tuple[str, ...]:
-    from server.mcp.app import CORE_TOOLS  # the server module imports this one
+    from server.mcp.tools import CORE_TOOLS
 
     return CORE_TOOLS
 

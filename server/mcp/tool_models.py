@@ -1,50 +1,15 @@
-"""Inputs and outputs of aigw_validate and aigw_providers, and their bodies (imported on first use)."""
+"""Outputs of aigw_validate and aigw_providers, and their bodies (imported on first use). Their input models live
+with the logic (orchestrator.engine.inputs, skills.providers) and are registered in server/doors.py."""
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any, Literal
 
-from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
-from skills.model import InputModel
-from skills.providers import ProviderId
-from skills.types import SecretRef
-from skills.versions import DEFAULT_VERSION, AIGatewayVersion
-
-MAX_MANIFEST_CHARS = 1_000_000
-
-
-class ValidateInput(InputModel):
-    """Manifests to check before anyone applies them."""
-
-    manifests: str = Field(
-        min_length=1,
-        max_length=MAX_MANIFEST_CHARS,
-        description="Kubernetes manifests as YAML text: one document or a multi-document stream (---)",
-    )
-    external_secrets: list[SecretRef] = Field(
-        default_factory=list,
-        description=(
-            "Secrets that will exist at apply time but are not in these manifests (e.g. created by the "
-            "secrets script), as name or namespace/name"
-        ),
-    )
-    version: AIGatewayVersion = Field(
-        DEFAULT_VERSION, description="AI Gateway version whose CRD schemas and rules apply"
-    )
-    partial: bool = Field(
-        False,
-        description="The manifests are part of a larger set: references to objects outside them are notes",
-    )
-
-
-class ProvidersInput(InputModel):
-    """Optional filter for the preset catalog."""
-
-    provider: ProviderId | None = Field(None, description="Show only this preset (default: every preset)")
+from orchestrator.engine.inputs import ValidateInput
+from skills.providers_input import ProvidersInput
 
 
 class ProviderCatalog(BaseModel):
@@ -95,56 +60,40 @@ class FindingsReport(BaseModel):
 
 def run_validate(inp: ValidateInput, crds_path: str | None) -> FindingsReport:
     """Load the YAML the way `aigw-skills validate` does (syntax errors become findings), then validate."""
-    from orchestrator.engine.lint.linter import LintContext
-    from orchestrator.engine.validate import load_text, validate_documents
+    from orchestrator.engine.inputs import validate_loaded
+    from orchestrator.engine.validate import load_text
+    from server.mcp.crd_source import crd_source
 
-    loaded = load_text(inp.manifests, "manifests")
-    crds, note = crd_source(crds_path, inp.version)
-    report = validate_documents(
-        loaded.documents,
-        crds=crds,
-        context=LintContext(external_secrets=frozenset(inp.external_secrets), partial=inp.partial),
-        sources=loaded.sources,
-        crds_note=note,
-        target_version=inp.version,
-        values=loaded.values,
-    )
-    report = report.model_copy(
-        update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}
-    )
+    crds, note = crd_source(crds_path, inp.target_version)
+    report = validate_loaded(load_text(inp.manifests, "manifests"), inp, crds, note)
     return FindingsReport.model_validate(for_mcp(report.to_dict()))
 
 
-_CLI_SECRET_FLAG = re.compile(r"(?:pass )?--external-secret (\S+?)(?=[,.;]?(?:\s|$))")
+# The engine's hints name the CLI's options; an MCP caller passes the same fields by their argument names.
+_CLI_OPTIONS = (
+    (re.compile(r"(?:pass )?--external-secret (\S+?)(?=[,.;]?(?:\s|$))"), r"list \1 in external_secrets"),
+    (
+        re.compile(r"(?:with )?--existing-gateway-class (\S+?)(?=[,.;]?(?:\s|$))"),
+        r"list \1 in existing_gateway_classes",
+    ),
+    (re.compile(r"(?:with )?--existing-gateway (\S+?)(?=[,.;]?(?:\s|$))"), r"list \1 in existing_gateways"),
+    (re.compile(r"(?:with )?--existing (\S+?)(?=[,.;]?(?:\s|$))"), r"list \1 in existing"),
+)
 
 
 def for_mcp(report: dict[str, Any]) -> dict[str, Any]:
-    """A report whose hints speak the tool's argument names: the engine's hints name the CLI flag
-    (`--external-secret NS/NAME`), which an MCP caller passes as `external_secrets`."""
+    """A report whose hints speak the tool's argument names: the engine's hints name the CLI option
+    (`--external-secret NS/NAME`, `--existing-gateway NS/NAME`), which an MCP caller passes as a list field."""
     for finding in report.get("findings", []):
-        if finding.get("hint"):
-            finding["hint"] = _CLI_SECRET_FLAG.sub(r"list \1 in external_secrets", finding["hint"])
+        hint = finding.get("hint")
+        if hint:
+            for pattern, replacement in _CLI_OPTIONS:
+                hint = pattern.sub(replacement, hint)
+            finding["hint"] = hint
     return report
 
 
-@functools.lru_cache(maxsize=8)
-def crd_source(crds_path: str | None, version: str) -> tuple[Any, str | None]:
-    """(CRDSet or None, why schema checks were skipped), loaded once per path and version."""
-    from orchestrator.engine.crds import CRDSourceError, resolve_crd_source
+def run_providers(inp: ProvidersInput, crds_path: str | None = None) -> ProviderCatalog:
+    from skills.providers_input import select
 
-    try:
-        return resolve_crd_source(crds_path=crds_path, version=version)
-    except CRDSourceError as exc:
-        raise ToolError(
-            f"the CRD schemas configured for this server cannot be read ({exc}); fix `aigw-skills serve "
-            "--crds PATH` or AIGW_SKILLS_CRDS, or unset it to use the cached CRDs"
-        ) from None
-
-
-def run_providers(inp: ProvidersInput) -> ProviderCatalog:
-    from skills.providers import catalog
-
-    entries = catalog()
-    if inp.provider:
-        entries = [e for e in entries if e.get("id") == inp.provider]
-    return ProviderCatalog(providers=entries)
+    return ProviderCatalog(providers=select(inp))

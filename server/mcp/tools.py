@@ -1,4 +1,4 @@
-"""MCP tools: one per atomic skill in the catalog, plus aigw_validate and aigw_providers.
+"""MCP tools: one per atomic skill in the catalog, plus one per command registered in server/doors.py.
 
 Each tool publishes its input model's JSON schema as its inputSchema, receives the arguments as they came
 and validates them with `Model.parse`, so any bad argument comes back as one ToolError that names the field,
@@ -8,7 +8,6 @@ Models, builders, YAML and the validation engine are imported on first use, not 
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetad
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict
 
+from server.doors import DOORS, Door, in_tool_names, load
 from server.mcp import schema_cache
 from server.mcp.schema_shape import compact, outline
 from skills.catalog import SkillEntry, atomic_skills
@@ -28,39 +28,11 @@ ANNOTATIONS = ToolAnnotations(
     read_only_hint=True, idempotent_hint=True, destructive_hint=False, open_world_hint=False
 )
 
-# What a model should do with each tool's output: the order of the atomic skills.
-NEXT_STEPS = {
-    "aigw_install": (
-        "Next: add providers with aigw_backend, their credentials with aigw_auth and the routes with "
-        "aigw_route, then check everything with aigw_validate."
-    ),
-    "aigw_backend": (
-        "Next: aigw_auth for this backend's credentials (unless the provider needs none), then aigw_route "
-        "to send model names to it, then aigw_validate on all the YAML together. aigw_providers lists presets."
-    ),
-    "aigw_auth": (
-        "Never pass secret values: name the env var or file that holds them. Next: aigw_route, then "
-        "aigw_validate on all the YAML together (list the Secret in external_secrets)."
-    ),
-    "aigw_route": (
-        "Next: aigw_validate on the backend, auth and route YAML together, before anyone applies them."
-    ),
-    "aigw_clientauth": (
-        "Never pass client keys: name the env var or file per client. Next: aigw_validate with the Gateway or "
-        "route YAML (list the client Secrets in external_secrets)."
-    ),
-    "aigw_observability": (
-        "Next: name the outputs from the Gateway (aigw_route envoy_proxy and gateway_config), then "
-        "aigw_validate on all the YAML together."
-    ),
-}
+# The tools a first conversation needs (serve's default, `--tools core`): set up, check, look up providers. The
+# atomic and day-two tools come with `--tools all`, so clients that load tools/list into every conversation pay
+# for three tools, not sixteen.
+CORE_TOOLS = ("aigw_orchestrate", "aigw_validate", "aigw_providers")
 WHOLE_SETUP = "For a complete setup in one call, use aigw_orchestrate instead."
-
-
-def load(ref: str) -> Any:
-    """Import "module:attr" (first use only: later calls hit the module cache)."""
-    module, _, attr = ref.partition(":")
-    return getattr(importlib.import_module(module), attr)
 
 
 class RawArguments(ArgModelBase):
@@ -163,7 +135,7 @@ def _skill_spec(entry: SkillEntry) -> ToolSpec:
     return ToolSpec(
         name=entry.tool,
         title=entry.title,
-        description=f"{entry.description}\n\n{NEXT_STEPS.get(entry.tool, '')} {WHOLE_SETUP}".strip(),
+        description=in_tool_names(f"{entry.description}\n\n{entry.next_steps} {WHOLE_SETUP}".strip()),
         input_model=entry.input_model,
         output_model="skills.result:SkillResult",
         run=run,
@@ -176,16 +148,32 @@ def atomic_entries() -> list[SkillEntry]:
     return atomic_skills()
 
 
+def door_spec(door: Door, crds_path: str | None) -> ToolSpec:
+    """The MCP tool of a registered command: its input model, its one description, its body."""
+    assert door.run and door.output_model
+    run = door.run
+    return ToolSpec(
+        name=door.tool,
+        title=door.title,
+        description=door.tool_description,
+        input_model=door.input_model,
+        output_model=door.output_model,
+        run=lambda inp: load(run)(inp, crds_path),
+        skill=door.skill,
+        annotations=ToolAnnotations(
+            read_only_hint=True,
+            idempotent_hint=door.idempotent,
+            destructive_hint=False,
+            open_world_hint=door.online,
+        ),
+    )
+
+
 def tool_specs(crds_path: str | None = None) -> list[ToolSpec]:
     """Every tool of this server except aigw_orchestrate."""
     specs = [_skill_spec(e) for e in atomic_entries()]
-    specs += [validate_spec(crds_path), providers_spec(), metrics_spec()]
-    from server.mcp.analysis_tools import analysis_specs  # aigw_migrate, aigw_explain (imports this module)
-
-    specs += analysis_specs(crds_path)
-    from server.mcp.cluster_tools import cluster_specs  # aigw_doctor, aigw_plan
-
-    return specs + cluster_specs()
+    specs += [door_spec(d, crds_path) for d in DOORS if d.run]
+    return specs
 
 
 def compute_schemas() -> dict[str, Any]:
@@ -198,59 +186,3 @@ def skill_tools(crds_path: str | None = None, only: tuple[str, ...] | None = Non
     specs = tool_specs(crds_path)
     schemas = schema_cache.load("tool-schemas")
     return [build_tool(s, schemas[s.name]) for s in specs if only is None or s.name in only]
-
-
-# --- aigw_validate and aigw_providers (models and bodies in server.mcp.tool_models) -----------------------------
-
-
-def validate_spec(crds_path: str | None) -> ToolSpec:
-    return ToolSpec(
-        name="aigw_validate",
-        title="Validate AI Gateway manifests",
-        description=(
-            "Checks Kubernetes manifests (YAML text) for an Envoy AI Gateway setup: CRD schemas and CEL rules "
-            "when CRDs are available, and cross-object rules (routes point at existing backends, policies at "
-            "existing targets, Secrets exist, buffer limits, rule counts). Use after aigw_backend, aigw_auth and "
-            "aigw_route (pass all their YAML together) or on hand-written manifests, before applying. Returns "
-            "findings with a hint each; fix them and validate again. Secrets created outside the manifests go "
-            "in external_secrets."
-        ),
-        input_model="server.mcp.tool_models:ValidateInput",
-        output_model="server.mcp.tool_models:FindingsReport",
-        run=lambda inp: load("server.mcp.tool_models:run_validate")(inp, crds_path),
-    )
-
-
-def metrics_spec() -> ToolSpec:
-    return ToolSpec(
-        name="aigw_metrics",
-        title="Summarise gateway metrics",
-        description=(
-            "Reads an Envoy AI Gateway's Prometheus metrics endpoint (the extproc admin port's /metrics, e.g. "
-            "http://localhost:1064/metrics through a port-forward) and summarises token usage, request counts, "
-            "errors and latency (mean, p50, p95, time to first token) per model and backend from the gen_ai.* "
-            "OpenTelemetry metrics. Use to see what a running gateway is doing; the only tool that goes online. "
-            "Next: aigw_explain on the gateway's manifests to see which route and provider each backend is."
-        ),
-        input_model="server.cli.metrics:MetricsInput",
-        output_model="orchestrator.analysis.metrics:MetricsSummary",
-        run=lambda inp: load("server.cli.metrics:run_metrics")(inp),
-        annotations=ToolAnnotations(
-            read_only_hint=True, idempotent_hint=False, destructive_hint=False, open_world_hint=True
-        ),
-    )
-
-
-def providers_spec() -> ToolSpec:
-    return ToolSpec(
-        name="aigw_providers",
-        title="List provider presets",
-        description=(
-            "Lists the model-provider presets (OpenAI, Anthropic, AWS Bedrock, Azure OpenAI, Vertex AI, Gemini, "
-            "Groq, Mistral, Ollama, vLLM and more) with their API schema, hostname, port, prefix and auth type. "
-            "Use to pick the provider= value for aigw_backend or aigw_orchestrate."
-        ),
-        input_model="server.mcp.tool_models:ProvidersInput",
-        output_model="server.mcp.tool_models:ProviderCatalog",
-        run=lambda inp: load("server.mcp.tool_models:run_providers")(inp),
-    )

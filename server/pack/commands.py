@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.pack import distribution
 
 REPO = Path(__file__).resolve().parents[2]
@@ -95,7 +96,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
-    return 2
+    return EXIT_USAGE
 
 
 # --- index ----------------------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def run_index(args: argparse.Namespace) -> int:
             "docs belong in the repository. Run it in a checkout, or pass --root CHECKOUT.",
             file=sys.stderr,
         )
-        return 2
+        return EXIT_USAGE
     stale = False
     try:
         index_path = root / skilldoc.INDEX_FILE
@@ -178,17 +179,17 @@ def run_index(args: argparse.Namespace) -> int:
                 stale |= _report(path, root, path.read_text(encoding="utf-8"), text, args.check)
     except (skilldoc.DocError, ExampleError, SchemaBuildError, OSError) as exc:
         print(f"aigw-skills index: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if stale and args.check:
         flags = " --skills" if args.skills else ""
         print(
             f"Generated docs are stale: run `aigw-skills index{flags}` and commit the result.",
             file=sys.stderr,
         )
-        return 1
+        return EXIT_FINDINGS
     if not stale:
         print("up to date")
-    return 0
+    return EXIT_OK
 
 
 # --- skills install -------------------------------------------------------------------------------------
@@ -208,10 +209,10 @@ def run_install(args: argparse.Namespace) -> int:
         sources = pack.read_pack(pack.SKILLS_DIR, args.skill)
     except KeyError as exc:
         print(f"aigw-skills skills install: {exc.args[0]}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except FileNotFoundError as exc:
         print(f"aigw-skills skills install: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if args.user:
         root = pack.target_root(args.client, home=Path.home())
     else:
@@ -232,22 +233,22 @@ def run_install(args: argparse.Namespace) -> int:
             "Re-run with --force to replace them, or pick others with --skill.",
             file=sys.stderr,
         )
-        return 1
+        return EXIT_FINDINGS
     if args.dry_run:
         print(f"Dry run: nothing written ({len(plan.changes)} change(s) planned).")
-        return 0
+        return EXIT_OK
     try:
         done = pack.apply_plan(plan, sources)
     except OSError as exc:
         print(f"aigw-skills skills install: cannot write {root}: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_FINDINGS
     print(f"Done: {len(done)} written, {len(plan.items) - len(done)} unchanged.")
     print(f"Next: {pack.CLIENTS[args.client].hint}")
     print(
         f"The MCP server needs no install either: command `uvx`, arguments "
         f"`--from {distribution.GIT_SOURCE} {distribution.COMMAND} serve` (README: your client's config file)."
     )
-    return 0
+    return EXIT_OK
 
 
 # --- plugin and .mcpb -----------------------------------------------------------------------------------
@@ -266,7 +267,7 @@ def run_plugin(args: argparse.Namespace) -> int:
     print(f"Wrote {len(files)} files to {dest} (no virtualenvs, builds or caches).")
     print(f"Claude Code: claude plugin marketplace add {dest}; then /plugin install aigw-skills@aigw-skills")
     print(f"Codex: codex plugin marketplace add {dest}; Gemini CLI: gemini extensions install {dest}")
-    return 0
+    return EXIT_OK
 
 
 def run_mcpb(args: argparse.Namespace) -> int:
@@ -277,6 +278,6 @@ def run_mcpb(args: argparse.Namespace) -> int:
         packaging.write_mcpb(files, args.output, force=args.force)
     except OSError as exc:
         print(f"aigw-skills skills mcpb: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     print(f"Wrote {args.output} ({len(files)} files). Open it with Claude Desktop to install the MCP server.")
-    return 0
+    return EXIT_OK

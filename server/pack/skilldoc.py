@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import yaml
 from pydantic import BaseModel
 
+from server.doors import load, model_ref
 from server.pack import distribution, skilldoc_refs
 from server.pack.generated_refs import extra_references, extra_sections
 from server.pack.skilldoc_examples import EXAMPLES, Example, ExampleRun
@@ -182,14 +183,15 @@ def header(entry: SkillEntry) -> str:
 
 def load_model(entry: SkillEntry) -> type[BaseModel] | None:
     """The entry's input model; a catalog entry that names a model which does not import is an error."""
-    if not entry.input_model:
+    ref = model_ref(entry)
+    if not ref:
         return None
     try:
-        model = entry.load_model()
+        model = load(ref)
     except (ImportError, AttributeError) as exc:
-        raise DocError(f"{entry.name}: input model {entry.input_model} cannot be imported: {exc}") from exc
+        raise DocError(f"{entry.name}: input model {ref} cannot be imported: {exc}") from exc
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        raise DocError(f"{entry.name}: {entry.input_model} is not a pydantic model")
+        raise DocError(f"{entry.name}: {ref} is not a pydantic model")
     return model
 
 
@@ -272,7 +274,7 @@ def skill_sections(entry: SkillEntry, runs: Mapping[str, ExampleRun]) -> dict[st
         raise DocError(f"{entry.name}: no DocSpec in server.pack.skilldoc.DOCS")
     example = EXAMPLES.get(entry.name)
     sections = {"header": header(entry), "setup": setup_section(entry)}
-    if entry.input_model:
+    if model_ref(entry):
         sections["inputs"] = inputs(entry)
     if entry.tool or entry.command:
         sections["usage"] = usage(entry, example)

@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from orchestrator.engine.contract import CACHE_ENV, CRDS_ENV
+
 CLI = "aigw-skills"
 
 
@@ -214,8 +216,8 @@ def install_skill(skill: str, repo: Path, into: Path) -> Path:
 def hermetic_env(workdir: Path) -> dict[str, str]:
     """The caller's environment minus anything that changes what a command prints: no CRD directory, an empty
     CRD cache, so the docs read the same on every machine."""
-    env = {k: v for k, v in os.environ.items() if k not in ("AIGW_SKILLS_CRDS", "AIGW_SKILLS_CACHE")}
-    env["AIGW_SKILLS_CACHE"] = str(workdir / ".no-cache")
+    env = {k: v for k, v in os.environ.items() if k not in (CRDS_ENV, CACHE_ENV)}
+    env[CACHE_ENV] = str(workdir / ".no-cache")
     return env
 
 

@@ -9,12 +9,12 @@ import json
 import sys
 import typing
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
-from skills.versions import PROFILES, VersionProfile
+from skills.versions import PROFILES, VersionProfile, matrix_fields
 
 MAX_INLINE_CHOICES = 8
 FORMAT_MODULE_PREFIXES = ("skills.", "orchestrator.")
@@ -288,11 +288,12 @@ PROFILE_LABELS: dict[str, str] = {
     "mcp_route": "MCPRoute CRD",
     "mcp_backend_extras": "MCPRoute `forwardHeaders`, `queryParam`, tool `exclude`",
     "mcp_hostnames": "MCPRoute `hostnames`",
+    "forward_proxy": "GatewayConfig `forwardProxy`",
 }
 
 
 def profile_fields() -> list[str]:
-    return [f.name for f in fields(VersionProfile)]
+    return matrix_fields()
 
 
 def _flag(value: object) -> str:

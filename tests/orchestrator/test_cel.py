@@ -4,7 +4,6 @@ cost budget that stops a runaway rule or object."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,8 +23,6 @@ from orchestrator.engine.cel_values import CEL_RESERVED, cel_view, escape_proper
 from orchestrator.engine.crds import CRDSet, load_crds
 from orchestrator.engine.validate import validate_documents
 from tests.conftest import shared_path
-
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 
 
 def evaluate(expr: str, value: Any = None, schema: dict[str, Any] | None = None) -> Any:
@@ -516,9 +513,7 @@ def test_every_rule_and_message_expression_of_every_crd_set_compiles(parts: tupl
 
 
 def test_upstream_example_objects_stay_far_below_the_cost_limits(crd_set: Any) -> None:
-    examples = SHARED / "upstream-examples"
-    if not examples.is_dir():
-        pytest.skip(f"{examples} is not available")
+    examples = shared_path("upstream-examples")
     from orchestrator.engine.cel import CelNode, plan_for
     from orchestrator.engine.cel_cost import PER_CALL_LIMIT, measure
     from orchestrator.engine.schema import validate_structure

@@ -4,13 +4,13 @@ case is accepted, every invalid case is rejected with an error containing the su
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+from tests.conftest import SHARED, shared_params, shared_path
+
 CASES_DIR = SHARED / "conformance" / "crdcel-v1.1"
 EXPECTED_MD = CASES_DIR / "EXPECTED.md"
 # EXPECTED.md: a string field absent from the YAML is "Required value" when kubectl applies the file as written.
@@ -35,8 +35,10 @@ def expected_cases() -> dict[str, tuple[str, str]]:
 
 
 def _params() -> list[Any]:
-    if not EXPECTED_MD.is_file():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{CASES_DIR} is not available"))]
+    return shared_params(("conformance", "crdcel-v1.1", "EXPECTED.md"), lambda _: _cases())
+
+
+def _cases() -> list[Any]:
     listed = expected_cases()
     on_disk = {str(p.relative_to(CASES_DIR)) for p in CASES_DIR.glob("*/*.yaml")}
     params = [pytest.param(case, id=case) for case in sorted(listed)]
@@ -63,6 +65,7 @@ def _error_texts(case: str, crd_set: Any) -> list[str]:
 
 @pytest.mark.parametrize("case", _params())
 def test_conformance_case_gets_the_api_servers_verdict(case: str, crd_set: Any) -> None:
+    shared_path("conformance", "crdcel-v1.1", "EXPECTED.md")
     verdict, substring = expected_cases()[case]
     errors = _error_texts(case, crd_set)
     if verdict == "valid":
@@ -73,16 +76,14 @@ def test_conformance_case_gets_the_api_servers_verdict(case: str, crd_set: Any) 
 
 
 def test_expected_md_lists_both_verdicts_so_the_suite_cannot_pass_empty() -> None:
-    if not EXPECTED_MD.is_file():
-        pytest.skip(f"{EXPECTED_MD} is not available")
+    shared_path("conformance", "crdcel-v1.1", "EXPECTED.md")
     verdicts = [v for v, _ in expected_cases().values()]
     assert verdicts.count("valid") >= 10
     assert verdicts.count("invalid") >= 10
 
 
 def test_missing_tenant_id_is_rejected_as_required_when_applied_as_written(crd_set: Any) -> None:
-    if not EXPECTED_MD.is_file():
-        pytest.skip(f"{EXPECTED_MD} is not available")
+    shared_path("conformance", "crdcel-v1.1", "EXPECTED.md")
     errors = _error_texts("backendsecuritypolicies/azure_credentials_missing_tenant_id.yaml", crd_set)
     assert errors == ["spec.azureCredentials.tenantID: Required value"]
 

@@ -142,7 +142,7 @@ def test_the_shared_crds_load_the_same_from_the_index(
 
 
 def test_schema_descriptions_are_dropped_but_a_property_named_description_is_kept() -> None:
-    from orchestrator.engine.crds import without_descriptions
+    from orchestrator.engine.crdset import without_descriptions
 
     schema = {
         "description": "a widget",

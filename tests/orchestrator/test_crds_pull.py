@@ -23,8 +23,8 @@ from orchestrator.engine.crd_cache import (
     version_dir,
 )
 from orchestrator.engine.crds import CRDSourceError, resolve_crd_source
+from tests.conftest import SHARED, shared_path
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 CRDS = SHARED / "crds"
 
 
@@ -88,8 +88,7 @@ class Upstream:
 
 @pytest.fixture
 def upstream() -> Iterator[Upstream]:
-    if not CRDS.is_dir():
-        pytest.skip(f"{CRDS} is not available")
+    shared_path("crds")
     server = Upstream(upstream_layout())
     yield server
     server.stop()
@@ -271,8 +270,7 @@ def kubeconfig(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fake
 
     if shutil.which("kubectl") is None:
         pytest.skip("kubectl is not installed")
-    if not CRDS.is_dir():
-        pytest.skip(f"{CRDS} is not available")
+    shared_path("crds")
     docs = [
         yaml.safe_load((CRDS / "ai-gateway" / "aigateway.envoyproxy.io_aiservicebackends.yaml").read_text())
     ]

@@ -5,12 +5,12 @@ hold no Kubernetes object are skipped with a reason; no CEL rule goes unevaluate
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+from tests.conftest import SHARED, shared_params, shared_path
+
 EXAMPLES = SHARED / "upstream-examples"
 DEFECTS_MD = EXAMPLES / "KNOWN-DEFECTS.md"
 NOT_MANIFESTS = {
@@ -39,12 +39,13 @@ def known_defects() -> dict[str, tuple[str, str]]:
 
 
 def example_files() -> list[Any]:
-    if not EXAMPLES.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{EXAMPLES} is not available"))]
-    return [
-        pytest.param(str(p.relative_to(EXAMPLES)), id=str(p.relative_to(EXAMPLES)))
-        for p in sorted(EXAMPLES.rglob("*.yaml"))
-    ]
+    return shared_params(
+        ("upstream-examples",),
+        lambda folder: [
+            pytest.param(str(p.relative_to(folder)), id=str(p.relative_to(folder)))
+            for p in sorted(folder.rglob("*.yaml"))
+        ],
+    )
 
 
 def _report(name: str, crd_set: Any) -> Any:
@@ -58,6 +59,7 @@ def _report(name: str, crd_set: Any) -> Any:
 
 @pytest.mark.parametrize("name", example_files())
 def test_example_is_accepted_unless_it_is_a_known_defect(name: str, crd_set: Any) -> None:
+    shared_path("upstream-examples")
     loaded, report = _report(name, crd_set)
     if name in NOT_MANIFESTS:
         assert loaded.documents == []
@@ -82,16 +84,14 @@ def test_example_is_accepted_unless_it_is_a_known_defect(name: str, crd_set: Any
 
 
 def test_known_defects_table_names_three_files_that_exist() -> None:
-    if not DEFECTS_MD.is_file():
-        pytest.skip(f"{DEFECTS_MD} is not available")
+    shared_path("upstream-examples", "KNOWN-DEFECTS.md")
     defects = known_defects()
     assert len(defects) == 3
     assert all((EXAMPLES / name).is_file() for name in defects)
 
 
 def test_no_cel_rule_goes_unevaluated_across_all_examples(crd_set: Any) -> None:
-    if not EXAMPLES.is_dir():
-        pytest.skip(f"{EXAMPLES} is not available")
+    shared_path("upstream-examples")
     from orchestrator.engine.validate import load_documents, validate_documents
 
     loaded = load_documents([EXAMPLES])

@@ -12,6 +12,7 @@ import pytest
 from orchestrator.engine.findings import Finding, Report, Skipped, exit_code
 from orchestrator.engine.report_format import render, render_text, summary_line
 from orchestrator.engine.validate import InputError, load_documents, load_text, validate_documents
+from tests.conftest import shared_path
 
 
 def meta(kind: str, name: str, api: str = "v1", **extra: Any) -> dict[str, Any]:
@@ -205,9 +206,7 @@ def test_to_dict_carries_summary_and_resource() -> None:
 def test_warm_validation_of_a_provider_bundle_is_fast(crd_set: Any) -> None:
     import time
 
-    bundle = Path(__file__).resolve().parents[2] / ".." / "shared" / "upstream-examples" / "basic"
-    if not bundle.is_dir():
-        pytest.skip("../shared/upstream-examples is not available")
+    bundle = shared_path("upstream-examples", "basic")
     loaded = load_documents([bundle / "basic.yaml", bundle / "openai.yaml", bundle / "anthropic.yaml"])
     validate_documents(loaded.documents, crds=crd_set, sources=loaded.sources)  # warm the caches
     runs = []

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from orchestrator.analysis.inputs import MetricsInput
 from orchestrator.analysis.metrics import parse_exposition, summarise
 from server.cli.main import main
-from server.cli.metrics import MetricsInput, run_metrics
+from server.mcp.analysis_models import run_metrics
 from skills.errors import InputError
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "metrics" / "aigw-extproc.prom"
@@ -211,7 +212,7 @@ def test_metrics_has_a_skill_a_prompt_and_a_cli_command_from_one_catalog_entry()
 
     entry = BY_TOOL["aigw_metrics"]
     assert entry is BY_COMMAND["metrics"] and entry.name == "aigw-metrics"
-    assert not entry.atomic  # served by metrics_spec, not a second generic tool
+    assert not entry.atomic  # served by its door in server/doors.py, not a second generic tool
     text = render(entry, {"request": "why is claude slow?"})
     assert "`aigw_metrics`" in text and "why is claude slow?" in text and "`url` (required)" in text
 

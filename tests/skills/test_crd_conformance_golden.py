@@ -174,11 +174,10 @@ GOLDEN_FILES = sorted({path for path, _, _ in MANIFESTS})
 
 @functools.cache
 def _engine() -> tuple[Any, Any]:
-    validate = pytest.importorskip(
-        "orchestrator.engine.validate", reason="the validation engine has not landed yet"
-    )
-    crds = pytest.importorskip("orchestrator.engine.crds").load_crds(shared_path("crds"))
-    return validate.validate_documents, crds
+    from orchestrator.engine.crds import load_crds
+    from orchestrator.engine.validate import validate_documents
+
+    return validate_documents, load_crds(shared_path("crds"))
 
 
 @pytest.mark.parametrize("path", GOLDEN_FILES)

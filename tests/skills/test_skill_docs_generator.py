@@ -13,7 +13,7 @@ from server.pack.skilldoc_tables import PROFILE_LABELS, inputs_tables
 from skills.catalog import SkillEntry
 from skills.model import InputModel
 from skills.types import DNSLabel, Duration
-from skills.versions import VersionProfile
+from skills.versions import VersionProfile, matrix_fields
 
 
 def test_replace_sections_keeps_hand_written_text() -> None:
@@ -87,7 +87,9 @@ def test_inputs_table_is_derived_from_the_model() -> None:
 
 
 def test_every_version_profile_field_has_a_label() -> None:
-    assert {f.name for f in fields(VersionProfile)} <= set(PROFILE_LABELS)
+    assert set(matrix_fields()) <= set(PROFILE_LABELS)
+    pull_only = {f.name for f in fields(VersionProfile)} - set(matrix_fields())
+    assert pull_only == {"crd_plurals", "gateway_api_crds", "inference_extension_crds", "default"}
 
 
 def test_cli_args_follow_the_option_conventions() -> None:

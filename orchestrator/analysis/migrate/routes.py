@@ -15,6 +15,7 @@ from orchestrator.analysis.migrate.state import (
     resource_id,
     seconds,
 )
+from skills.versions import first_release
 
 
 def rewrite_route(state: MigrationState, index: int, doc: dict[str, Any]) -> None:
@@ -57,7 +58,9 @@ def rewrite_route(state: MigrationState, index: int, doc: dict[str, Any]) -> Non
             "the same Gateway"
         )
     if spec.get("hostnames") and not prof.route_hostnames:
-        state.warnings.append(f"{resource_id(doc)}: spec.hostnames needs AI Gateway v0.7.0 or later")
+        state.warnings.append(
+            f"{resource_id(doc)}: spec.hostnames needs AI Gateway {first_release('route_hostnames')} or later"
+        )
 
 
 def _rule(state: MigrationState, doc: dict[str, Any], r: int, rule: dict[str, Any]) -> None:

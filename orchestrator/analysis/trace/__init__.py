@@ -1,7 +1,7 @@
 """Trace a request through AI Gateway manifests: ``aigw-skills trace`` and ``aigw_trace`` (issue 13).
 
 The core is pure and lives here; the engine never imports it. Front doors: server/cli/trace.py and the MCP tool
-in server/mcp/analysis_tools.py.
+registered in server/doors.py (input model: orchestrator.analysis.inputs.TraceInput).
 """
 
 from orchestrator.analysis.trace.model import Leg, Step, Trace, TraceRequest

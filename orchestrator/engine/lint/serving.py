@@ -32,7 +32,7 @@ from skills.endpoints import (
     served_endpoints,
     shared_endpoint,
 )
-from skills.versions import DEFAULT_VERSION, PROFILES, profile
+from skills.versions import DEFAULT_VERSION, PROFILES, first_release, profile
 
 AZURE_RESPONSES_ISSUE = "envoyproxy/ai-gateway#2110"
 RELEASES = tuple(PROFILES)
@@ -181,20 +181,22 @@ def aws_credentials_on_mantle(index: ResourceIndex, ctx: LintContext) -> Iterato
                 )
 
 
-# (kind, field path, first release that serves it); the path's last step is looked up on each object.
+# (kind, field path, first release that serves it); the path's last step is looked up on each object. The
+# releases come from the version table's columns.
 FIELDS_SINCE: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("AIGatewayRoute", ("spec", "hostnames"), "v0.7.0"),
-    ("AIGatewayRoute", ("spec", "rules", "[]", "name"), "v1.1.0"),
-    ("AIGatewayRoute", ("spec", "rules", "[]", "streamIdleTimeout"), "v1.1.0"),
-    ("BackendSecurityPolicy", ("spec", "credentialOverride"), "v1.1.0"),
-    ("MCPRoute", ("spec", "hostnames"), "v1.1.0"),
-    ("MCPRoute", ("spec", "backendSelector"), "v1.1.0"),
-    ("MCPRoute", ("spec", "backendRefs", "[]", "forwardHeaders"), "v0.6.0"),
-    ("GatewayConfig", ("spec", "globalLLMRequestCosts"), "v0.6.0"),
-    ("GatewayConfig", ("spec", "forwardProxy"), "v1.1.0"),
+    ("AIGatewayRoute", ("spec", "hostnames"), first_release("route_hostnames")),
+    ("AIGatewayRoute", ("spec", "rules", "[]", "name"), first_release("rule_names")),
+    ("AIGatewayRoute", ("spec", "rules", "[]", "streamIdleTimeout"), first_release("rule_names")),
+    ("BackendSecurityPolicy", ("spec", "credentialOverride"), first_release("credential_override")),
+    ("MCPRoute", ("spec", "hostnames"), first_release("mcp_hostnames")),
+    ("MCPRoute", ("spec", "backendSelector"), first_release("mcp_hostnames")),
+    ("MCPRoute", ("spec", "backendRefs", "[]", "forwardHeaders"), first_release("mcp_backend_extras")),
+    ("GatewayConfig", ("spec", "globalLLMRequestCosts"), first_release("global_llm_request_costs")),
+    ("GatewayConfig", ("spec", "forwardProxy"), first_release("forward_proxy")),
 )
 FIELDS_UNTIL: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("AIGatewayRoute", ("spec", "filterConfig"), "v0.6.0"),  # moved to GatewayConfig in v0.6.0
+    # moved to GatewayConfig: the first release without it
+    ("AIGatewayRoute", ("spec", "filterConfig"), first_release("route_filter_config", False)),
 )
 # Inference Extension kinds: InferenceModel (x-k8s.io) was replaced by InferenceObjective in GIE v1.0, and
 # AI Gateway (v0.4+) routes only to the v1 InferencePool of inference.networking.k8s.io.

@@ -1,0 +1,104 @@
+"""The validate command's one input model (the CLI's options and the MCP tool's inputSchema both come from it)
+and the one function both front doors call with it.
+
+Every command that reads manifests derives its model from :class:`ManifestsInput`: the MCP tool takes the YAML
+text in ``manifests``; the CLI takes ``PATH...`` there (files, directories, ``-``) and reads them itself, so
+each finding names its file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import Field
+
+from skills.model import InputModel, Positional
+from skills.types import KindRef, ObjectRef, SecretRef
+from skills.versions import DEFAULT_VERSION, AIGatewayRelease
+
+if TYPE_CHECKING:  # the engine itself is imported on first use, not when a front door reads the model
+    from orchestrator.engine.crds import CRDSet
+    from orchestrator.engine.findings import Report
+    from orchestrator.engine.lint.index import LintContext
+    from orchestrator.engine.validate import LoadResult
+
+MAX_MANIFEST_CHARS = 1_000_000
+
+ManifestsText = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_MANIFEST_CHARS,
+        description="Kubernetes manifests as YAML text: one document or a multi-document stream (---)",
+    ),
+    Positional("PATH", paths=True),
+]
+
+
+class ManifestsInput(InputModel):
+    """The base of every command that reads manifests."""
+
+    manifests: ManifestsText
+
+
+class ValidateInput(ManifestsInput):
+    """Manifests to check before anyone applies them, and what already exists where they will be applied."""
+
+    target_version: AIGatewayRelease = Field(
+        DEFAULT_VERSION, description="AI Gateway release whose CRD schemas and rules apply"
+    )
+    external_secrets: list[SecretRef] = Field(
+        default_factory=list,
+        description=(
+            "Secrets that will exist at apply time but are not in these manifests (e.g. created by the "
+            "secrets script), as name or namespace/name"
+        ),
+    )
+    existing_gateways: list[ObjectRef] = Field(
+        default_factory=list, description="Gateways that already run, as name or namespace/name"
+    )
+    existing_gateway_classes: list[ObjectRef] = Field(
+        default_factory=list, description="GatewayClasses that already exist"
+    )
+    existing: list[KindRef] = Field(
+        default_factory=list,
+        description="Any other object that already exists, as Kind/namespace/name, e.g. Backend/default/openai",
+    )
+    lint: bool = Field(True, description="Run the cross-resource lint rules (false: schema and CEL only)")
+    partial: bool = Field(
+        False,
+        description="The manifests are part of a larger set: references to objects outside them are notes",
+    )
+
+    def context(self) -> LintContext:
+        """What the lint rules may assume exists outside the manifests."""
+        from orchestrator.engine.lint.index import LintContext
+
+        return LintContext(
+            external_secrets=frozenset(self.external_secrets),
+            existing_gateways=frozenset(self.existing_gateways),
+            existing_gateway_classes=frozenset(self.existing_gateway_classes),
+            existing_resources=frozenset(self.existing),
+            partial=self.partial,
+        )
+
+
+def validate_loaded(
+    loaded: LoadResult, inp: ValidateInput, crds: CRDSet | None, crds_note: str | None = None
+) -> Report:
+    """Validate what was loaded (from files or text); syntax errors and skipped documents stay in the report."""
+    from orchestrator.engine.validate import validate_documents
+
+    report = validate_documents(
+        loaded.documents,
+        crds=crds,
+        context=inp.context(),
+        sources=loaded.sources,
+        lint=inp.lint,
+        crds_note=crds_note,
+        target_version=inp.target_version,
+        values=loaded.values,
+    )
+    return report.model_copy(
+        update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}
+    )
