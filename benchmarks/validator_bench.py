@@ -71,32 +71,41 @@ def strict_json_schema(node: Any) -> dict[str, Any]:
 TARGETS = {"cold_one": 1.0, "cold_many": 0.15, "memory": 1.5, "warm_us": 100.0}
 
 
-def base_documents() -> list[dict[str, Any]]:
-    """The objects of every example bundle, in order (Namespaces left out: the copies get their own)."""
+def base_documents() -> list[tuple[int, dict[str, Any]]]:
+    """The objects of every example bundle with the bundle's number (Namespaces left out: copies get their own)."""
     import yaml
 
     from orchestrator.compose.bundle import build_bundle
 
-    docs: list[dict[str, Any]] = []
-    for intake in sorted((REPO / "orchestrator" / "intake" / "examples").glob("*.yaml")):
+    docs: list[tuple[int, dict[str, Any]]] = []
+    intakes = sorted((REPO / "orchestrator" / "intake" / "examples").glob("*.yaml"))
+    for number, intake in enumerate(intakes):
         bundle = build_bundle(yaml.safe_load(intake.read_text(encoding="utf-8")))
         for doc in yaml.safe_load_all(bundle.files["manifests.yaml"]):
             if isinstance(doc, dict) and doc.get("kind") != "Namespace":
-                docs.append(doc)
+                docs.append((number, doc))
     return docs
 
 
-def corpus(base: Sequence[dict[str, Any]], count: int) -> list[dict[str, Any]]:
-    """``count`` documents: copy k of the base set lives in namespace ``<ns>-k`` (cluster-scoped ones renamed)."""
-    out = []
-    for i in range(count):
-        doc = copy.deepcopy(base[i % len(base)])
+def corpus(base: Sequence[tuple[int, dict[str, Any]]], count: int) -> list[dict[str, Any]]:
+    """``count`` documents: copy k of bundle b lives in namespaces ``<ns>-k-b``, so no two copies define the same
+    object and every reference still resolves; the cluster-scoped GatewayClass all bundles share appears once."""
+    out: list[dict[str, Any]] = []
+    seen_cluster_scoped: set[tuple[str, str]] = set()
+    i = 0
+    while len(out) < count:
+        number, original = base[i % len(base)]
         k = i // len(base)
+        i += 1
+        doc = copy.deepcopy(original)
         meta = doc.setdefault("metadata", {})
         if doc["kind"] == "GatewayClass":
-            meta["name"] = f"{meta['name']}-{k}"
+            key = (doc["kind"], meta["name"])
+            if key in seen_cluster_scoped:
+                continue
+            seen_cluster_scoped.add(key)
         else:
-            meta["namespace"] = f"{meta.get('namespace', 'default')}-{k}"
+            meta["namespace"] = f"{meta.get('namespace', 'default')}-{k}-{number}"
         out.append(doc)
     return out
 
@@ -251,11 +260,12 @@ def main(argv: list[str] | None = None) -> int:
             work.mkdir()
             docs = corpus(base, count)
             if count == 1:
-                docs = [next(d for d in base if d["kind"] == "AIGatewayRoute")]
+                docs = [next(d for _, d in base if d["kind"] == "AIGatewayRoute")]
             colds.append(cold(write_workload(docs, crds, crds_dir, work), count, args.pairs))
     warms = {count: warm(base, crds, count, args.repeats) for count in (1000, 10000) if count <= max(counts)}
 
-    print(f"corpus: {len(base)} objects of {len({d['kind'] for d in base})} kinds from the example bundles\n")
+    kinds = len({d["kind"] for _, d in base})
+    print(f"corpus: {len(base)} objects of {kinds} kinds from {len({n for n, _ in base})} example bundles\n")
     print(
         "| cold, whole processes | aigw-skills validate (median) | check-jsonschema (median) | ratio min | "
         "ratio median | peak MiB ours | peak MiB theirs | memory ratio |"
