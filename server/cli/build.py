@@ -235,7 +235,7 @@ def run_init(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(text)
         return EXIT_OK
-    from server.safe_write import WriteRefused, write_text_atomic
+    from skills.safe_write import WriteRefused, write_text_atomic
 
     path = Path(args.output)
     if path.exists() and not args.force:

@@ -54,7 +54,7 @@ def run_explain(args: argparse.Namespace) -> int:
         text = explanation.mermaid
     else:
         text = explanation.text()
-    from server.safe_write import emit
+    from skills.safe_write import emit
 
     problem = emit(text, args.output, force=args.force)
     if problem:

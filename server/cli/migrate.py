@@ -64,7 +64,7 @@ def run_migrate(args: argparse.Namespace) -> int:
         sources=loaded.sources,
     )
     text = render(result, args.format)
-    from server.safe_write import emit
+    from skills.safe_write import emit
 
     problem = emit(text, args.output, force=args.force)
     if problem:

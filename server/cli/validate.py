@@ -120,7 +120,7 @@ def run_validate(args: argparse.Namespace) -> int:
     report = validate_loaded(loaded, inp, crds, note)
     text = render(report, args.format)
     if args.output:
-        from server.safe_write import write_text_atomic
+        from skills.safe_write import write_text_atomic
 
         try:
             write_text_atomic(args.output, text)

@@ -186,7 +186,7 @@ WRITER_LOOP = textwrap.dedent(
     from pathlib import Path
     sys.path.insert(0, {repo!r})
     from orchestrator.compose.bundle import build_bundle, write_bundle
-    from server.safe_write import write_text_atomic
+    from skills.safe_write import write_text_atomic
     out, file = Path(sys.argv[1]), Path(sys.argv[2])
     bundles = [build_bundle(yaml.safe_load(Path(p).read_text())) for p in sys.argv[3:5]]
     texts = ["A" * 300_000, "B" * 200_000]
