@@ -26,8 +26,8 @@ from orchestrator.compose.try_it import TriedRequest, try_it
 from orchestrator.engine.findings import Report
 from orchestrator.intake.model import Intake
 from skills.install import VALUES_FILE, render_script
-from skills.safe_write import WriteRefused, replace_directory
 from skills.render import join_documents, render_object, render_text
+from skills.safe_write import WriteRefused, replace_directory
 from skills.semantic_router_values import VALUES_FILE as ROUTER_VALUES_FILE
 
 SKILL = "aigw-orchestrator"

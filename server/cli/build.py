@@ -46,6 +46,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     build.add_argument("--cluster", action="store_true", help="read CRDs from the current kubectl context")
     build.add_argument(
+        "--offline",
+        action="store_true",
+        help="never fetch the pinned CRDs on first use (also env AIGW_SKILLS_OFFLINE=1; tests and CI set it)",
+    )
+    build.add_argument(
         "--target-version",
         choices=list(PROFILES),
         metavar="VERSION",
@@ -164,6 +169,7 @@ def _questions(state: Any, answers_file: str | None) -> dict[str, Any]:
 
 def run_build(args: argparse.Namespace) -> int:
     from orchestrator.compose.bundle import BundleExistsError, build_bundle, write_bundle
+    from orchestrator.engine.crd_cache import is_offline
     from orchestrator.engine.crds import CRDSourceError, configured_crds, resolve_crd_source
     from orchestrator.intake.walker import walk
     from skills.errors import InputError
@@ -192,7 +198,13 @@ def run_build(args: argparse.Namespace) -> int:
         data["installation"]["version"] = args.target_version
     version = str((data.get("installation") or {}).get("version") or DEFAULT_VERSION)
     try:
-        crds, note = resolve_crd_source(configured_crds(args.crds), version, args.cluster)
+        crds, note = resolve_crd_source(
+            configured_crds(args.crds),
+            version,
+            args.cluster,
+            offline=is_offline(args.offline),
+            on_fetch=lambda message: print(f"aigw-skills build: {message}", file=sys.stderr),
+        )
     except CRDSourceError as exc:
         return _fail(f"CRDs: {exc}")
     try:
