@@ -84,9 +84,8 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
-    import yaml
-
     from orchestrator.intake.walker import to_intake, walk
+    from skills.yaml_input import MAX_INTAKE_BYTES, YamlInputError, load_one, read_stream, read_text
 
     if sum(bool(x) for x in (args.example, args.intake, args.answers)) > 1:
         raise ValueError("give one of: an intake file, --example, --answers")
@@ -98,12 +97,17 @@ def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
     if args.example:
         text, where = example_text(args.example), f"example {args.example}"
     elif args.intake == "-":
-        text, where = sys.stdin.read(), "stdin"
-    elif args.intake:
+        where = "stdin"
         try:
-            text, where = Path(args.intake).read_text(encoding="utf-8"), args.intake
-        except OSError as exc:
-            raise ValueError(f"cannot read {args.intake}: {exc.strerror}") from None
+            text = read_stream(getattr(sys.stdin, "buffer", sys.stdin), where, MAX_INTAKE_BYTES)
+        except YamlInputError as exc:
+            raise ValueError(str(exc)) from None
+    elif args.intake:
+        where = args.intake
+        try:
+            text = read_text(args.intake, MAX_INTAKE_BYTES)
+        except YamlInputError as exc:
+            raise ValueError(f"cannot read {exc}") from None
     elif sys.stdin.isatty():
         from server.cli.terminal_intake import ask_intake
 
@@ -114,11 +118,9 @@ def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
             "--questions` prints what to answer), or run in a terminal to be asked"
         )
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ValueError(f"{where}: invalid YAML{at}") from None
+        data = load_one(text, where)  # aliases refused: an intake is a person's answers, written out
+    except YamlInputError as exc:
+        raise ValueError(str(exc)) from None
     if not isinstance(data, dict):
         raise ValueError(f"{where}: an intake is a mapping with at least 'providers'; see `aigw-skills init`")
     return data
@@ -133,15 +135,17 @@ class OpenQuestions(Exception):
 
 
 def _load_answers(path: str) -> dict[str, Any]:
-    import yaml
+    from skills.yaml_input import MAX_INTAKE_BYTES, YamlInputError, load_one, read_stream, read_text
 
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-        data = yaml.safe_load(text) if text.strip() else {}
-    except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
-    except yaml.YAMLError:
-        raise ValueError(f"{path}: not valid JSON or YAML") from None
+    where = "stdin" if path == "-" else path
+    try:  # the one YAML loader: size cap, no aliases, depth cap, file and line in every error
+        if path == "-":
+            text = read_stream(getattr(sys.stdin, "buffer", sys.stdin), where, MAX_INTAKE_BYTES)
+        else:
+            text = read_text(path, MAX_INTAKE_BYTES)
+        data = load_one(text, where) if text.strip() else {}
+    except YamlInputError as exc:
+        raise ValueError(f"cannot read answers: {exc}") from None
     if not isinstance(data, dict) or not all(v is None or isinstance(v, dict) for v in data.values()):
         raise ValueError(
             f"{path}: answers are a mapping of round id to that round's fields, e.g. "
