@@ -170,9 +170,8 @@ def load_documents(paths: Sequence[str | Path], *, stdin: Any = None) -> LoadRes
     for path in _expand(paths):
         try:
             if path == STDIN:
-                text = read_stream(
-                    stdin or getattr(sys.stdin, "buffer", sys.stdin), "<stdin>", MAX_MANIFEST_BYTES
-                )
+                stream: Any = stdin or getattr(sys.stdin, "buffer", sys.stdin)
+                text = read_stream(stream, "<stdin>", MAX_MANIFEST_BYTES)
                 load_text(text, "<stdin>", result)
                 continue
             text = read_text(path, MAX_MANIFEST_BYTES)
