@@ -169,3 +169,13 @@ async def test_aigw_validate_over_mcp_refuses_an_alias_bomb_as_a_finding() -> No
     report = result.structured_content or {}
     messages = " ".join(str(f.get("message")) for f in report.get("findings", []))
     assert "repeated nodes" in messages, report
+
+
+@pytest.mark.parametrize("command", ["migrate", "explain"])
+def test_migrate_and_explain_refuse_an_alias_bomb_naming_the_file(tmp_path: Path, command: str) -> None:
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(alias_bomb())
+    done = run(command, str(bomb))
+    text = done.stdout.decode() + done.stderr.decode()
+    assert done.returncode in (1, 2), text
+    assert "Traceback" not in text and str(bomb) in text and "repeated nodes" in text
