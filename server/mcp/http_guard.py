@@ -7,8 +7,9 @@ sockets that never send a byte (or trickle header lines) locked every client out
   request) to finish its request head; otherwise it is closed. Idle keep-alives still close after the idle
   timeout.
 * **Waiting sockets per address**: past ``waiting_per_address`` connections from one address waiting for
-  their first request head, a new one closes the oldest (once it has waited a second), so a flood from one
-  place cannot hold the server while a burst of real clients loses nothing.
+  their first request head, a new one closes the oldest that has waited a second and has sent nothing the
+  server has not read yet (FIONREAD), so a flood from one place cannot hold the server while a burst of real
+  clients on a loaded server loses nothing.
 * **Concurrency counts work, not sockets**: :class:`RequestLimit` answers 503 only when more than ``limit``
   requests are in progress, and counts long-lived event streams (GET) separately, so a client's open stream
   does not take a slot from its own requests.
@@ -19,8 +20,11 @@ sockets that never send a byte (or trickle header lines) locked every client out
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import logging
+import struct
+import termios
 from typing import TYPE_CHECKING
 
 import h11
@@ -54,11 +58,15 @@ def guarded_protocol(
             queue[self] = self.loop.time()
             self._arm()
             if len(queue) > waiting_per_address:
-                oldest, since = next(iter(queue.items()))
-                if self.loop.time() - since >= EVICT_AFTER_SECONDS:
-                    oldest._close(
-                        f"more than {waiting_per_address} connections from one address sent no request"
-                    )
+                now = self.loop.time()
+                for other, since in list(queue.items()):
+                    if now - since < EVICT_AFTER_SECONDS:
+                        break  # the rest are younger still
+                    if not other._has_unread_bytes():  # a loaded server may not have read a real head yet
+                        other._close(
+                            f"more than {waiting_per_address} connections from one address sent nothing"
+                        )
+                        break
 
         def data_received(self, data: bytes) -> None:
             if self._head_timer is None and self.conn.their_state is h11.IDLE:
@@ -70,6 +78,15 @@ def guarded_protocol(
         def connection_lost(self, exc: Exception | None) -> None:
             self._head_done()
             super().connection_lost(exc)
+
+        def _has_unread_bytes(self) -> bool:
+            """Bytes the client sent that this process has not read yet (FIONREAD); unknown counts as yes."""
+            sock = self.transport.get_extra_info("socket")
+            try:
+                pending = fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0")
+                return bool(struct.unpack("i", pending)[0])
+            except (AttributeError, OSError, ValueError):
+                return True
 
         def _arm(self) -> None:
             self._head_timer = self.loop.call_later(head_seconds, self._head_timeout)
