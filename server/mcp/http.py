@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import hmac
 import ipaddress
-import json
 import logging
 import os
 import urllib.parse
@@ -23,7 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from server.mcp.http_guard import HEAD_SECONDS, RequestLimit, guarded_protocol, install_log_filters
+from server.mcp.http_guard import (
+    HEAD_SECONDS,
+    RequestLimit,
+    guarded_protocol,
+    install_log_filters,
+    send_json_error,
+)
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -139,21 +144,13 @@ class BearerAuth:
         if scope["type"] != "http" or self._authorized(scope):
             await self.app(scope, receive, send)
             return
-        body = json.dumps(
-            {"error": "unauthorized", "error_description": "send Authorization: Bearer <token>"}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 401,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"www-authenticate", b'Bearer realm="aigw-skills"'),
-                ],
-            }
+        await send_json_error(
+            send,
+            401,
+            "unauthorized",
+            "send Authorization: Bearer <token>",
+            (b"www-authenticate", b'Bearer realm="aigw-skills"'),
         )
-        await send({"type": "http.response.body", "body": body})
 
     def _authorized(self, scope: Scope) -> bool:
         values = [v for k, v in scope.get("headers", []) if k.lower() == b"authorization"]

@@ -115,6 +115,25 @@ def guarded_protocol(
     return GuardedH11
 
 
+async def send_json_error(
+    send: Send, status: int, error: str, description: str, *headers: tuple[bytes, bytes]
+) -> None:
+    """A small JSON error response (401, 503, ...) sent straight from an ASGI middleware."""
+    body = json.dumps({"error": error, "error_description": description}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class RequestLimit:
     """ASGI middleware: 503 (with Retry-After) when ``limit`` requests, or ``limit`` event streams, are open."""
 
@@ -130,21 +149,8 @@ class RequestLimit:
         kind = "stream" if scope.get("method") == "GET" else "request"
         if self.active[kind] >= self.limit:
             LOG.warning("503: %d %ss already in progress", self.limit, kind)
-            body = json.dumps(
-                {"error": "busy", "error_description": f"{self.limit} {kind}s in progress; retry shortly"}
-            ).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 503,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                        (b"retry-after", b"1"),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            description = f"{self.limit} {kind}s in progress; retry shortly"
+            await send_json_error(send, 503, "busy", description, (b"retry-after", b"1"))
             return
         self.active[kind] += 1
         try:

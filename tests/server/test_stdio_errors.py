@@ -16,17 +16,7 @@ from typing import Any
 import pytest
 
 from tests.server.conftest import SERVE, subprocess_env
-
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "t", "version": "1"},
-    },
-}
+from tests.server.test_http import INITIALIZE
 
 
 class StdioServer:
