@@ -6,6 +6,7 @@ exact command that creates that Secret from an environment variable or a file at
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field
@@ -273,7 +274,10 @@ def proxy_identity(inp: AuthInput) -> list[tuple[dict[str, Any], str]]:
 
 
 def _env_default(target: str) -> str:
-    return target.upper().replace("-", "_") + "_API_KEY"
+    """OPENAI_API_KEY for target openai; a name that would start with a digit gets a leading '_' (else the
+    generated secrets.sh would not be valid shell)."""
+    name = re.sub(r"[^A-Z0-9_]", "_", target.upper()) + "_API_KEY"
+    return name if not name[0].isdigit() else "_" + name
 
 
 def secret_command(name: str, namespace: str, key: str, source: str) -> str:

@@ -210,3 +210,24 @@ def test_a_hostile_secret_file_in_an_intake_is_refused_or_runs_as_data(
     run = run_script(bundle.files["secrets.sh"], tmp_path, env={"OPENAI_API_KEY": "v"}, files=files)
     assert run.stray == [], f"secrets.sh created {run.stray}"
     assert "PWNED" not in " ".join(a for argv in run.argv for a in argv if not a.startswith("--from-file="))
+
+
+@pytest.mark.parametrize(
+    ("build", "data"),
+    [
+        ("skills.auth:build_auth", {"type": "APIKey", "targets": ["0pen-ai"]}),
+        ("skills.clientauth:build_clientauth", {"type": "apikey", "clients": ["1team"]}),
+    ],
+)
+def test_a_default_variable_name_is_a_valid_shell_name_even_from_a_leading_digit(
+    tmp_path: Path, build: str, data: dict[str, Any]
+) -> None:
+    import importlib
+
+    module, _, function = build.partition(":")
+    result = getattr(importlib.import_module(module), function)(data)
+    (secret,) = result.secrets
+    var = secret.source.removeprefix("env:")
+    assert var[0] == "_" and var[1:2].isdigit()
+    run = run_script(render_secrets_script([secret]), tmp_path, env={var: "v"})
+    _check(run, _expected_secret(secret, tmp_path / "home", tmp_path / "work"))
