@@ -179,3 +179,8 @@ def test_migrate_and_explain_refuse_an_alias_bomb_naming_the_file(tmp_path: Path
     text = done.stdout.decode() + done.stderr.decode()
     assert done.returncode in (1, 2), text
     assert "Traceback" not in text and str(bomb) in text and "repeated nodes" in text
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
+def test_metrics_reads_a_saved_scrape_up_to_its_cap() -> None:
+    assert_clear(run("metrics", "/dev/zero"), 1, "/dev/zero", "larger than 16 MiB")
