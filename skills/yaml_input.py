@@ -252,7 +252,8 @@ def read_stream(stream: IO[bytes] | IO[str], source: str, max_bytes: int) -> str
 
 
 def _too_big(max_bytes: int) -> str:
-    return f"larger than {max_bytes // MiB} MiB, the most this command reads; split it into smaller files"
+    size = f"{max_bytes // MiB} MiB" if max_bytes >= MiB else f"{max_bytes // 1024} KiB"
+    return f"larger than {size}, the most this command reads"
 
 
 def read_text(path: str | os.PathLike[str], max_bytes: int, *, source: str | None = None) -> str:

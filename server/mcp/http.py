@@ -19,7 +19,6 @@ import logging
 import os
 import urllib.parse
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from server.mcp.http_guard import (
@@ -58,10 +57,12 @@ def read_token(token_file: str | None, environ: dict[str, str] | None = None) ->
     """The bearer token from --token-file (first) or AI_GATEWAY_API_KEY; None when neither is set."""
     environ = dict(os.environ) if environ is None else environ
     if token_file:
+        from skills.yaml_input import YamlInputError, read_text
+
         try:
-            token = Path(token_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ServeError(f"--token-file {token_file}: cannot read ({exc.strerror})") from None
+            token = read_text(token_file, 64 * 1024, source=f"--token-file {token_file}").strip()
+        except YamlInputError as exc:
+            raise ServeError(str(exc)) from None
         source = f"--token-file {token_file}"
     else:
         token = environ.get(TOKEN_ENV, "").strip()
