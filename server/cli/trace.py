@@ -45,7 +45,7 @@ def run_trace(args: argparse.Namespace) -> int:
     from orchestrator.analysis.trace import to_json, to_mermaid, to_text, trace_documents
     from orchestrator.engine.validate import InputError as LoadError
     from orchestrator.engine.validate import load_documents
-    from server.safe_write import emit
+    from skills.safe_write import emit
     from skills.errors import InputError
 
     try:

@@ -78,7 +78,7 @@ def read_skill(name: str) -> str:
     if (
         name not in BY_NAME
     ):  # a name the client made up: invalid params (-32602, SEP-2164), not a server fault
-        raise ResourceNotFoundError(f"unknown skill {name!r}; known skills: {', '.join(BY_NAME)}")
+        raise ResourceNotFoundError(f"unknown skill {show_value(name)}; known skills: {', '.join(BY_NAME)}")
     try:
         return skill_md(name)
     except MissingSkillFile as exc:
