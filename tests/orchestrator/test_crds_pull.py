@@ -430,3 +430,18 @@ def test_unreachable_cluster_is_a_crd_source_error(tmp_path: Path, monkeypatch: 
         load_cluster_crds(timeout=20)
     with pytest.raises(CRDSourceError, match="not found on PATH"):
         load_cluster_crds(kubectl=str(tmp_path / "no-kubectl"))
+
+
+def test_a_malformed_crd_under_crds_dir_is_refused_naming_file_and_crd(tmp_path: Path, cache: Path) -> None:
+    from orchestrator.engine.crds import load_crds
+
+    bad = tmp_path / "crds" / "bad.yaml"
+    bad.parent.mkdir()
+    bad.write_text(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: things.x.io}\n"
+        "spec: {group: x.io, names: {kind: Thing, plural: things}, scope: Namespaced, versions: 7}\n"
+    )
+    with pytest.raises(
+        CRDSourceError, match=r"bad\.yaml: CustomResourceDefinition things\.x\.io is malformed"
+    ):
+        load_crds(bad.parent)
