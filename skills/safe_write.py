@@ -131,15 +131,15 @@ def replace_directory(
         raise WriteRefused(f"{target} exists and is not a directory; choose a new or empty directory")
     if target.is_dir():
         entries = sorted(p.name for p in target.iterdir())
+        if entries and not force:
+            raise WriteRefused(f"{target} is not empty; use --force to replace it")
         foreign = [name for name in entries if not owned(name)]
-        if foreign:
+        if foreign:  # --force replaces what this writer wrote, never a folder holding anything else
             shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
             raise WriteRefused(
-                f"{target} holds files that are not part of a {what} ({shown}); nothing was changed: choose a "
-                "new or empty directory"
+                f"{target} holds files that are not part of a {what} ({shown}); --force only replaces a "
+                f"previous {what}, so nothing was changed: choose a new or empty directory"
             )
-        if entries and not force:
-            raise WriteRefused(f"{target} holds a previous {what}; use --force to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
     _sweep_leftovers(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{STAGING}-{os.getpid()}-", dir=target.parent))
