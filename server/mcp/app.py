@@ -9,6 +9,7 @@ from typing import Any
 from mcp.server.mcpserver import MCPServer
 
 from server.mcp import completions, prompts, resources, tools
+from server.mcp.guarded import GuardedServer
 from skills import __version__
 
 ORCHESTRATE_MODULE = "server.mcp.orchestrate"
@@ -30,8 +31,9 @@ CORE_INSTRUCTIONS = (
 )
 
 
-class AigwServer(MCPServer):
-    """The SDK server plus its configuration, which tool bodies read through `ctx.mcp_server`."""
+class AigwServer(GuardedServer):
+    """The SDK server (minus the places it would echo a credential, server/mcp/guarded.py) plus its
+    configuration, which tool bodies read through `ctx.mcp_server`."""
 
     def __init__(self, *args: Any, crds_path: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -67,15 +67,31 @@ def test_an_unknown_field_named_like_a_key_is_not_echoed() -> None:
     assert key not in str(caught.value)
 
 
-@pytest.mark.anyio
-async def test_a_skill_uri_holding_a_key_is_not_echoed() -> None:
-    from tests.server.conftest import connect
+def test_a_resource_uri_or_tool_name_holding_a_key_is_answered_and_logged_without_it() -> None:
+    """Issue 16: skill:// URIs were echoed in errors and the log (the SDK also puts the URI in error data)."""
+    import json
+
+    from tests.server.test_http import INITIALIZE
+    from tests.server.test_stdio_errors import StdioServer
 
     key = "sk-proj-" + "Zq8Vd2Lm5Rt7Yx1Cb4Nf6Hj9Kp3Ws0Ae"
-    async with connect("legacy") as client:
-        with pytest.raises(Exception) as caught:
-            await client.read_resource(f"skill://{key}")
-    assert key not in str(caught.value)
+    server = StdioServer()
+    server.send(json.dumps(INITIALIZE).encode())
+    server.answer()
+    server.send(b'{"jsonrpc": "2.0", "method": "notifications/initialized"}')
+    requests = [
+        ("resources/read", {"uri": f"skill://{key}"}),
+        ("resources/read", {"uri": f"skill://aigw-auth/references/{key}.md"}),
+        ("resources/read", {"uri": f"aigw://{key}"}),
+        ("tools/call", {"name": key, "arguments": {}}),
+    ]
+    for number, (method, params) in enumerate(requests, start=10):
+        server.send(json.dumps({"jsonrpc": "2.0", "id": number, "method": method, "params": params}).encode())
+        answer = server.answer()
+        assert "error" in answer or answer.get("result", {}).get("isError"), answer
+        assert key not in json.dumps(answer)
+    log = server.close()
+    assert key not in log
 
 
 def leaky_manifests() -> list[dict[str, Any]]:
