@@ -128,8 +128,10 @@ def test_secrets_script_reads_env_secrets_and_says_which_variable_is_missing(
 def test_install_script_runs_each_step_once_with_its_own_argv(
     version: str, installed: bool, addons: list[str], eg_ns: str, ai_ns: str, timeout: str
 ) -> None:
+    router = {"semantic_router": {"models": ["math-expert=math", "general-expert"]}}
     result = build_install(
-        {
+        (router if "semantic-router" in addons else {})
+        | {
             "version": version,
             "envoy_gateway_installed": installed,
             "addons": addons,
