@@ -51,8 +51,8 @@ _LONG_RUN = re.compile(r"[A-Za-z0-9]{16,}")
 # Where a credential pasted into free text (e.g. "Bearer <key>", "api-key: <key>") is separated from the rest.
 _TOKEN_SPLIT = re.compile(r"[\s\"',;:]+")
 # Lint mode: a whole value of this shape, mixed letters and digits, entropy >= 4 bits, and not a placeholder.
-_LINT_TOKEN = re.compile(r"^[A-Za-z0-9+/=_.-]{32,}$")
-_CONSTANT_NAME = re.compile(r"^[A-Z0-9_]+$")  # OPENAI_API_KEY: a placeholder, not a key
+_LINT_TOKEN = re.compile(r"^[A-Za-z0-9+/=_.-]{32,}\Z")
+_CONSTANT_NAME = re.compile(r"^[A-Z0-9_]+\Z")  # OPENAI_API_KEY: a placeholder, not a key
 _PLACEHOLDER = re.compile(r"[<>{}$]|changeme|replace|example|your|dummy|fake|xxx", re.IGNORECASE)
 
 

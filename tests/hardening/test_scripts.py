@@ -233,3 +233,11 @@ def test_a_default_variable_name_is_a_valid_shell_name_even_from_a_leading_digit
     assert var[0] == "_" and var[1:2].isdigit()
     run = run_script(render_secrets_script([secret]), tmp_path, env={var: "v"})
     _check(run, _expected_secret(secret, tmp_path / "home", tmp_path / "work"))
+
+
+@pytest.mark.parametrize("name", ["FOO\n", "FOO\nrm -rf /", "1A", "A-B", "$A", "A}"])
+def test_only_a_shell_variable_name_becomes_an_expansion(name: str) -> None:
+    with pytest.raises(ValueError, match="not an environment variable name"):
+        shell.env_value(name)
+    with pytest.raises(ValueError, match="not an environment variable name"):
+        shell.env_is_set(name)
