@@ -6,11 +6,12 @@ exact command that creates that Secret from an environment variable or a file at
 
 from __future__ import annotations
 
-import shlex
+import re
 from typing import Any, Literal
 
 from pydantic import Field
 
+from skills import shell
 from skills.errors import InputError, Problem, show_value
 from skills.model import InputModel
 from skills.render import render_object
@@ -273,24 +274,23 @@ def proxy_identity(inp: AuthInput) -> list[tuple[dict[str, Any], str]]:
 
 
 def _env_default(target: str) -> str:
-    return target.upper().replace("-", "_") + "_API_KEY"
+    """OPENAI_API_KEY for target openai; a name that would start with a digit gets a leading '_' (else the
+    generated secrets.sh would not be valid shell)."""
+    name = re.sub(r"[^A-Z0-9_]", "_", target.upper()) + "_API_KEY"
+    return name if not name[0].isdigit() else "_" + name
 
 
 def secret_command(name: str, namespace: str, key: str, source: str) -> str:
     """Idempotent kubectl pipeline creating/updating a Secret from an env var or file, value never in argv."""
-    tail = "--dry-run=client -o yaml | kubectl apply -f -"
-    base = f"kubectl create secret generic {shlex.quote(name)} -n {shlex.quote(namespace)}"
+    apply = shell.command("kubectl", "apply", "-f", "-")
+    create = ("kubectl", "create", "secret", "generic", name, "-n", namespace)
+    dry_run = ("--dry-run=client", "-o", "yaml")
     if source.startswith("env:"):
-        var = source[4:]
-        return f'printf %s "${{{var}:?set {var} first}}" | {base} --from-file={key}=/dev/stdin {tail}'
-    return f"{base} --from-file={key}={_shell_path(source[5:])} {tail}"
-
-
-def _shell_path(path: str) -> str:
-    """Quote a path for the shell, keeping a leading ~/ expandable (quoting it would pass '~' to kubectl)."""
-    if path == "~" or path.startswith("~/"):
-        return '"$HOME"' + shlex.quote(path[1:]) if len(path) > 1 else '"$HOME"'
-    return shlex.quote(path)
+        value = shell.command("printf", "%s", shell.env_value(source[4:]))
+        from_stdin = shell.join(f"--from-file={key}=/dev/stdin")
+        return shell.pipeline(value, shell.command(*create, from_stdin, *dry_run), apply)
+    from_file = shell.join(f"--from-file={key}=", shell.path(source[5:]))
+    return shell.pipeline(shell.command(*create, from_file, *dry_run), apply)
 
 
 def build_auth(data: AuthInput | dict) -> SkillResult:

@@ -91,7 +91,9 @@ class ApiKeyClient(InputModel):
     def source(self) -> str:
         if self.secret_file:
             return f"file:{self.secret_file}"
-        return f"env:{self.secret_env or re.sub(r'[^A-Z0-9]', '_', self.id.upper()) + '_GATEWAY_KEY'}"
+        default = re.sub(r"[^A-Z0-9]", "_", self.id.upper()) + "_GATEWAY_KEY"
+        # A shell variable cannot start with a digit: client 1team reads _1TEAM_GATEWAY_KEY
+        return f"env:{self.secret_env or ('_' + default if default[0].isdigit() else default)}"
 
 
 _JWT_FIELDS = ("issuer", "jwks_uri", "audiences", "claim_to_headers", "token_header")

@@ -1,7 +1,18 @@
-"""Recognise strings that look like real credentials, so no tool ever accepts (or echoes) one.
+"""The one credential detector: strings that look like real keys, for inputs (strict) and manifests (lint).
 
-The patterns are deliberately specific (vendor prefixes, PEM armour, AWS key ids, JWTs) plus a
-conservative entropy rule for long opaque tokens; a match is a refusal, never a log line with the value.
+Both modes share the vendor patterns (prefixes, PEM armour, AWS key ids, JWTs, service-account JSON), so a key
+refused as an input is also flagged in a manifest (a Groq ``gsk_`` key used to pass the lint). They differ only
+for opaque tokens with no vendor prefix:
+
+* ``strict`` (anything a person or agent types into a tool): a long, mixed, high-entropy token anywhere in the
+  text is refused, even inside a sentence ("Bearer <key>").
+* ``lint`` (values of Secrets in manifests): only a whole value that is a long random token, and never a
+  placeholder (``OPENAI_API_KEY``, ``<your-key>``, ``changeme``...), so example manifests stay quiet.
+* ``vendor`` (every other string of a manifest): the vendor patterns only, since hostnames, apiVersions and
+  image digests look random too.
+
+A match is a refusal or a finding, never a log line with the value. :func:`redact` walks a document (keys too)
+and replaces what it finds, for outputs that copy input (explain, migrate).
 """
 
 from __future__ import annotations
@@ -9,9 +20,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from typing import Any, Literal
 
+Mode = Literal["strict", "lint", "vendor"]
+REDACTED = "<redacted: looks like a credential>"
+
+_AWS_SECRET = "an AWS secret access key"
+_PEM = "a PEM private key or certificate block"
+_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("a PEM private key or certificate block", re.compile(r"-----BEGIN [A-Z ]+-----")),
+    (_PEM, re.compile(r"-----BEGIN [A-Z ]+-----")),
     ("an Anthropic API key (sk-ant-…)", re.compile(r"\bsk-ant-[A-Za-z0-9_-]{16,}")),
     ("an OpenAI-style secret key (sk-…)", re.compile(r"\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}")),
     ("an AWS access key id (AKIA…/ASIA…)", re.compile(r"\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b")),
@@ -23,7 +41,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a Hugging Face token (hf_…)", re.compile(r"\bhf_[A-Za-z0-9]{30,}")),
     ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
     ("a Google service-account JSON key", re.compile(r'"private_key"\s*:')),
-    ("an AWS secret access key", re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")),
+    (_AWS_SECRET, re.compile(r"aws_secret_access_key\s*=\s*[A-Za-z0-9/+]{40}")),
+    (_AWS_SECRET, re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")),
 )
 
 _OPAQUE = re.compile(r"^[A-Za-z0-9+/=_-]{32,}\Z")
@@ -31,6 +50,10 @@ _OPAQUE = re.compile(r"^[A-Za-z0-9+/=_-]{32,}\Z")
 _LONG_RUN = re.compile(r"[A-Za-z0-9]{16,}")
 # Where a credential pasted into free text (e.g. "Bearer <key>", "api-key: <key>") is separated from the rest.
 _TOKEN_SPLIT = re.compile(r"[\s\"',;:]+")
+# Lint mode: a whole value of this shape, mixed letters and digits, entropy >= 4 bits, and not a placeholder.
+_LINT_TOKEN = re.compile(r"^[A-Za-z0-9+/=_.-]{32,}\Z")
+_CONSTANT_NAME = re.compile(r"^[A-Z0-9_]+\Z")  # OPENAI_API_KEY: a placeholder, not a key
+_PLACEHOLDER = re.compile(r"[<>{}$]|changeme|replace|example|your|dummy|fake|xxx", re.IGNORECASE)
 
 
 def _entropy(text: str) -> float:
@@ -57,19 +80,138 @@ def _looks_like_key(text: str) -> bool:
     )
 
 
-def describe_credential(text: str) -> str | None:
-    """Return what kind of credential `text` looks like, or None. Never returns the value itself."""
+def _vendor(text: str) -> str | None:
     for label, pattern in _PATTERNS:
-        if label == "an AWS secret access key":
-            match = pattern.search(text)
-            if match and _looks_opaque(match.group(0)) and re.search(r"[/+]", match.group(0)):
-                return label
+        match = pattern.search(text)
+        if match is None:
             continue
-        if pattern.search(text):
-            return label
+        found = match.group(0)
+        # 40 base64 characters alone count only with a '/' or '+' and high entropy (else too many false hits)
+        if (
+            label == _AWS_SECRET
+            and "=" not in found
+            and not (_looks_opaque(found) and re.search(r"[/+]", found))
+        ):
+            continue
+        return label
+    return None
+
+
+def _lint_token(text: str) -> str | None:
+    value = text.strip()
+    if _LINT_TOKEN.match(value) and not _CONSTANT_NAME.match(value) and not _PLACEHOLDER.search(value):
+        has_mix = any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+        if has_mix and _entropy(value) >= 4.0:
+            return f"a {len(value)}-character random token"
+    return None
+
+
+def describe_credential(text: str, mode: Mode = "strict") -> str | None:
+    """What kind of credential ``text`` looks like, or None. Never returns the value itself."""
+    label = _vendor(text)
+    if label == _PEM and mode != "strict" and not _PRIVATE_KEY.search(text):
+        label = None  # a certificate in a manifest (a CA bundle, tls.crt) is public
+    if label is not None:
+        return label
+    if mode == "vendor":
+        return None
+    if mode == "lint":
+        return _lint_token(text)
     if _looks_like_key(text.strip()) or any(_looks_like_key(token) for token in _TOKEN_SPLIT.split(text)):
         return "a long opaque token (an API key or password)"
     return None
+
+
+def find_credentials(value: Any, mode: Mode = "strict", path: str = "") -> list[tuple[str, str]]:
+    """(path, kind) of every string in ``value`` that looks like a credential: map keys included (a key that
+    is one shows as ``<key>`` in the path, never as itself)."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            kind = describe_credential(item, mode)
+            if kind:
+                found.append((where or "value", kind))
+        elif isinstance(item, dict):
+            for key, child in reversed(list(item.items())):
+                text = str(key)
+                kind = describe_credential(text, mode)
+                if kind:
+                    found.append((f"{where}.<key>" if where else "<key>", kind))
+                    text = "<key>"
+                stack.append((child, f"{where}.{text}" if where else text))
+        elif isinstance(item, list | tuple):
+            stack.extend((child, f"{where}[{i}]") for i, child in reversed(list(enumerate(item))))
+    return found
+
+
+def redact(value: Any, mode: Mode = "lint") -> tuple[Any, int]:
+    """A copy of ``value`` with every credential-looking string (keys included) replaced by REDACTED, and how
+    many were replaced."""
+    count = 0
+
+    def walk(item: Any) -> Any:
+        nonlocal count
+        if isinstance(item, str):
+            if describe_credential(item, mode):
+                count += 1
+                return REDACTED
+            return item
+        if isinstance(item, dict):
+            out: dict[Any, Any] = {}
+            for key, child in item.items():
+                new_key = walk(key) if isinstance(key, str) else key
+                if new_key in out:  # two redacted keys: keep both, numbered
+                    new_key = f"{new_key}-{len(out)}"
+                out[new_key] = walk(child)
+            return out
+        if isinstance(item, list | tuple):
+            return [walk(child) for child in item]
+        return item
+
+    return walk(value), count
+
+
+def redact_manifests(docs: list[Any]) -> tuple[list[Any], int]:
+    """Copies of Kubernetes objects with credentials masked: vendor patterns anywhere (keys too), and in a
+    Secret's ``stringData`` / ``data`` (base64) values also long random tokens, as the lint flags them."""
+    import base64
+    import binascii
+
+    out, total = [], 0
+    for doc in docs:
+        masked, count = redact(doc, "vendor")
+        if isinstance(masked, dict) and masked.get("kind") == "Secret":
+            for field in ("stringData", "data"):
+                values = masked.get(field)
+                if not isinstance(values, dict):
+                    continue
+                for key, raw in values.items():
+                    if not isinstance(raw, str) or raw == REDACTED:
+                        continue
+                    text: str | None = raw
+                    if field == "data":
+                        try:
+                            text = base64.b64decode(raw, validate=True).decode("utf-8")
+                        except (binascii.Error, ValueError, UnicodeDecodeError):
+                            text = None
+                    if text is not None and describe_credential(text, "lint"):
+                        values[key] = REDACTED
+                        count += 1
+        out.append(masked)
+        total += count
+    return out, total
+
+
+def mask_text(text: str, mode: Mode = "strict") -> str:
+    """``text`` with every whitespace/quote-separated token that looks like a credential replaced."""
+    if describe_credential(text, mode) is None:
+        return text
+    parts = re.split(r"([\s\"',;:]+)", text)
+    masked = [REDACTED if part and describe_credential(part, mode) else part for part in parts]
+    out = "".join(masked)
+    return REDACTED if describe_credential(out, mode) else out
 
 
 REFUSAL_HINT = (

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from skills.credentials import describe_credential
+
 _MAX_SHOWN = 80
 
 
@@ -58,8 +60,6 @@ class InputError(ValueError):
 
 def show_value(value: Any) -> str:
     """A short, single-line, repr-style rendering of a bad value that cannot leak a credential."""
-    from skills.credentials import describe_credential
-
     text = value if isinstance(value, str) else repr(value)
     if describe_credential(text):
         return "<redacted: looks like a credential>"
@@ -77,6 +77,8 @@ def _loc_to_path(loc: Iterable[int | str]) -> str:
             path += f"[{part}]"
         elif str(part).startswith(("function-", "tagged-union", "literal[")):
             continue
+        elif describe_credential(str(part)):
+            path += ("." if path else "") + "<key>"  # an unknown field named like a key is never echoed
         elif _PLAIN_KEY.match(str(part)):
             path += ("." if path else "") + str(part)
         else:

@@ -6,13 +6,13 @@ points at the AI Gateway controller in the namespace the user chose.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import Field
 
+from skills import shell
 from skills.errors import InputError, Problem
 from skills.model import InputModel
 from skills.redis import DEFAULT_REDIS_URL, redis_plan
@@ -68,14 +68,14 @@ ADDONS: dict[str, Addon] = {
         pre_steps=lambda prof: [
             Step(
                 title=f"Install the Gateway API Inference Extension {prof.inference_extension} CRDs",
-                command=f"kubectl apply --server-side -f {_gie_url(prof)}",
+                command=shell.command("kubectl", "apply", "--server-side", "-f", _gie_url(prof)),
                 why="InferencePool backends need the inference.networking.k8s.io CRDs before Envoy Gateway starts",
             )
         ],
         uninstall=lambda prof: [
             Step(
                 title="Remove the Inference Extension CRDs (deletes every InferencePool)",
-                command=f"kubectl delete --ignore-not-found -f {_gie_url(prof)}",
+                command=shell.command("kubectl", "delete", "--ignore-not-found", "-f", _gie_url(prof)),
                 why="Only when nothing else uses InferencePools",
             )
         ],
@@ -125,19 +125,35 @@ class InstallInput(InputModel):
     )
 
 
-def _helm(release: str, chart: str, version: str, namespace: str, extra: str = "") -> str:
-    cmd = f"helm upgrade -i {release} {chart} --version {version} --namespace {shlex.quote(namespace)} --create-namespace"
-    return f"{cmd}{extra}"
-
-
-def _wait(namespace: str, deployment: str, timeout: str) -> str:
-    return (
-        f"kubectl wait --timeout={timeout} -n {shlex.quote(namespace)} deployment/{deployment} "
-        "--for=condition=Available"
+def _helm(release: str, chart: str, version: str, namespace: str, *extra: str) -> str:
+    return shell.command(
+        "helm",
+        "upgrade",
+        "-i",
+        release,
+        chart,
+        "--version",
+        version,
+        "--namespace",
+        namespace,
+        "--create-namespace",
+        *extra,
     )
 
 
-def _eg_namespace_value(namespace: str) -> str:
+def _wait(namespace: str, deployment: str, timeout: str) -> str:
+    return shell.command(
+        "kubectl",
+        "wait",
+        f"--timeout={timeout}",
+        "-n",
+        namespace,
+        f"deployment/{deployment}",
+        "--for=condition=Available",
+    )
+
+
+def _eg_namespace_value(namespace: str) -> tuple[str, ...]:
     """The AI Gateway chart's envoyGateway.namespace when Envoy Gateway is not in the chart's default namespace.
 
     The controller looks for a Gateway's Envoy pods in the Gateway's namespace and in --envoyGatewayNamespace
@@ -146,8 +162,8 @@ def _eg_namespace_value(namespace: str) -> str:
     since v0.4.0). Left at the default, it never finds the pods and never writes their filter config.
     """
     if namespace == EG_DEFAULT_NAMESPACE:
-        return ""
-    return f" --set envoyGateway.namespace={shlex.quote(namespace)}"
+        return ()
+    return ("--set", f"envoyGateway.namespace={namespace}")
 
 
 def controller_hostname(namespace: str) -> str:
@@ -206,8 +222,19 @@ def build_install(data: InstallInput | dict) -> SkillResult:
         steps.append(
             Step(
                 title=f"Upgrade the existing Envoy Gateway to {prof.envoy_gateway} with the AI Gateway values",
-                command=f"helm upgrade eg {EG_CHART} --version {prof.envoy_gateway} --namespace {shlex.quote(eg_ns)} "
-                f"--reset-then-reuse-values -f {VALUES_FILE}",
+                command=shell.command(
+                    "helm",
+                    "upgrade",
+                    "eg",
+                    EG_CHART,
+                    "--version",
+                    prof.envoy_gateway,
+                    "--namespace",
+                    eg_ns,
+                    "--reset-then-reuse-values",
+                    "-f",
+                    VALUES_FILE,
+                ),
                 why=f"AI Gateway {prof.ai_gateway} needs Envoy Gateway {prof.envoy_gateway} with Backend enabled and "
                 "the extension-manager hooks; --reset-then-reuse-values (Helm 3.14+) starts from the new chart's "
                 "defaults and keeps your own settings, where --reuse-values would keep the old chart's defaults too",
@@ -217,7 +244,7 @@ def build_install(data: InstallInput | dict) -> SkillResult:
         steps.append(
             Step(
                 title=f"Install Envoy Gateway {prof.envoy_gateway} with the AI Gateway values",
-                command=_helm("eg", EG_CHART, prof.envoy_gateway, eg_ns, f" -f {VALUES_FILE}"),
+                command=_helm("eg", EG_CHART, prof.envoy_gateway, eg_ns, "-f", VALUES_FILE),
                 why="AI Gateway runs as an Envoy Gateway extension; the values enable Backend and wire the hooks",
             )
         )
@@ -234,7 +261,7 @@ def build_install(data: InstallInput | dict) -> SkillResult:
         ),
         Step(
             title=f"Install the AI Gateway {prof.ai_gateway} controller",
-            command=_helm("aieg", AIGW_CHART, prof.chart_version, ai_ns, _eg_namespace_value(eg_ns)),
+            command=_helm("aieg", AIGW_CHART, prof.chart_version, ai_ns, *_eg_namespace_value(eg_ns)),
             why="The controller translates AIGatewayRoutes and injects the extproc sidecar"
             + (
                 f"; envoyGateway.namespace tells it where Envoy Gateway runs the Envoy pods ({eg_ns})"
@@ -251,12 +278,12 @@ def build_install(data: InstallInput | dict) -> SkillResult:
     uninstall = [
         Step(
             title="Remove the AI Gateway controller",
-            command=f"helm uninstall aieg --namespace {shlex.quote(ai_ns)}",
+            command=shell.command("helm", "uninstall", "aieg", "--namespace", ai_ns),
             why="Stops translation; existing routes stay until their CRDs go",
         ),
         Step(
             title="Remove the AI Gateway CRDs (deletes every AI Gateway resource)",
-            command=f"helm uninstall aieg-crd --namespace {shlex.quote(ai_ns)}",
+            command=shell.command("helm", "uninstall", "aieg-crd", "--namespace", ai_ns),
             why="Only when no AIGatewayRoute, AIServiceBackend or policy is still wanted",
         ),
     ]
@@ -264,7 +291,7 @@ def build_install(data: InstallInput | dict) -> SkillResult:
         uninstall.append(
             Step(
                 title="Remove Envoy Gateway",
-                command=f"helm uninstall eg --namespace {shlex.quote(eg_ns)}",
+                command=shell.command("helm", "uninstall", "eg", "--namespace", eg_ns),
                 why="It was installed by this plan",
             )
         )
@@ -298,18 +325,17 @@ def render_script(result: SkillResult, *, embed_files: bool = True) -> str:
     if embed_files:
         for name, text in sorted(result.files.items()):
             lines += [
-                f"cat > {shlex.quote(name)} <<'AIGW_SKILLS_EOF'",
+                shell.command("cat") + " > " + shell.command(name) + " <<'AIGW_SKILLS_EOF'",
                 text.rstrip("\n"),
                 "AIGW_SKILLS_EOF",
                 "",
             ]
     else:
         for name in sorted(result.files):
-            lines += [
-                f'[ -r {shlex.quote(name)} ] || {{ echo "install.sh: {name} is missing beside this script" >&2; exit 1; }}'
-            ]
+            missing = shell.say(f"install.sh: {name} is missing beside this script")
+            lines.append(f"{shell.command('test', '-r', name)} || {{ {missing}; exit 1; }}")
         lines.append("")
     for step in result.steps:
-        lines += [f"# {step.title}: {step.why}", step.command, ""]
-    lines += ["# To uninstall, in order:"] + [f"#   {s.command}" for s in result.uninstall]
+        lines += [shell.comment(f"{step.title}: {step.why}"), step.command, ""]
+    lines += ["# To uninstall, in order:"] + [shell.comment(f"  {s.command}") for s in result.uninstall]
     return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""The base of every input model: frozen, no unknown fields, and no credential anywhere inside."""
+"""The base of every input model: frozen, no unknown fields, and no credential anywhere inside (keys too)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from skills.credentials import REFUSAL_HINT, describe_credential
+from skills.credentials import REFUSAL_HINT, find_credentials
 from skills.errors import InputError, Problem, from_validation_error
 
 M = TypeVar("M", bound="InputModel")
@@ -24,19 +24,6 @@ class Positional:
     help: str | None = None  # the CLI's help when it accepts more than the field (e.g. a saved file too)
 
 
-def _walk_strings(value: Any, path: str) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    if isinstance(value, str):
-        found.append((path, value))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            found.extend(_walk_strings(item, f"{path}.{key}" if path else str(key)))
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            found.extend(_walk_strings(item, f"{path}[{index}]"))
-    return found
-
-
 class InputModel(BaseModel):
     """Frozen, strict input. Any string that looks like a real key is refused before anything else."""
 
@@ -45,10 +32,8 @@ class InputModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _refuse_credentials(cls, data: Any) -> Any:
-        for path, text in _walk_strings(data, ""):
-            kind = describe_credential(text)
-            if kind:
-                raise ValueError(f"{path or 'value'} looks like {kind}. {REFUSAL_HINT}")
+        for path, kind in find_credentials(data):  # values and map keys (a key is never shown)
+            raise ValueError(f"{path} looks like {kind}. {REFUSAL_HINT}")
         return data
 
     @classmethod
@@ -62,8 +47,9 @@ class InputModel(BaseModel):
             raise InputError(
                 [Problem("", "input must be a mapping of field names to values", type(data).__name__)]
             )
-        leaked = [(path, describe_credential(text)) for path, text in _walk_strings(data, "")]
-        problems = [Problem(path, f"looks like {kind}. {REFUSAL_HINT}") for path, kind in leaked if kind]
+        problems = [
+            Problem(path, f"looks like {kind}. {REFUSAL_HINT}") for path, kind in find_credentials(data)
+        ]
         if problems:
             raise InputError(problems, skill=skill)
         try:

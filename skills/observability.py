@@ -10,10 +10,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import Field
 
+from skills import shell
 from skills.auth import secret_command
 from skills.errors import InputError, Problem
 from skills.extproc_resources import ExtProcResources
@@ -343,16 +345,15 @@ def build_observability(data: ObservabilityInput | dict[str, Any]) -> SkillResul
 
 def attach_commands(inp: ObservabilityInput, envoy_proxy: str | None, config: str | None) -> list[str]:
     """kubectl commands that link an existing Gateway to the generated EnvoyProxy and GatewayConfig."""
-    gw = f"gateway/{inp.gateway_name} -n {inp.namespace}"
+    gw = (f"gateway/{inp.gateway_name}", "-n", inp.namespace)
     out = []
     if envoy_proxy:
-        patch = (
-            '{"spec":{"infrastructure":{"parametersRef":{"group":"gateway.envoyproxy.io","kind":"EnvoyProxy",'
-            f'"name":"{envoy_proxy}"}}}}}}'
-        )
-        out.append(f"kubectl patch {gw} --type merge -p '{patch}'")
+        ref = {"group": "gateway.envoyproxy.io", "kind": "EnvoyProxy", "name": envoy_proxy}
+        patch = json.dumps({"spec": {"infrastructure": {"parametersRef": ref}}}, separators=(",", ":"))
+        out.append(shell.command("kubectl", "patch", *gw, "--type", "merge", "-p", patch))
     if config:
-        out.append(f"kubectl annotate {gw} --overwrite {GATEWAY_CONFIG_ANNOTATION}={config}")
+        annotation = f"{GATEWAY_CONFIG_ANNOTATION}={config}"
+        out.append(shell.command("kubectl", "annotate", *gw, "--overwrite", annotation))
     return out
 
 

@@ -6,6 +6,7 @@ into the Envoy Gateway values as config.envoyGateway.rateLimit.backend.redis.url
 
 from __future__ import annotations
 
+from skills import shell
 from skills.render import join_documents, render_object
 from skills.result import Step
 
@@ -36,20 +37,27 @@ def redis_plan(own_url: str | None, timeout: str) -> tuple[list[Step], list[Step
     install = [
         Step(
             title=f"Deploy Redis ({REDIS_IMAGE}) in {REDIS_NAMESPACE} for the rate limit service",
-            command=f"kubectl apply -f {REDIS_FILE}",
+            command=shell.command("kubectl", "apply", "-f", REDIS_FILE),
             why="Global rate limits (token budgets) are counted in Redis; Envoy Gateway's values point at it",
         ),
         Step(
             title="Wait for Redis",
-            command=f"kubectl wait --timeout={timeout} -n {REDIS_NAMESPACE} deployment/{REDIS_NAME} "
-            "--for=condition=Available",
+            command=shell.command(
+                "kubectl",
+                "wait",
+                f"--timeout={timeout}",
+                "-n",
+                REDIS_NAMESPACE,
+                f"deployment/{REDIS_NAME}",
+                "--for=condition=Available",
+            ),
             why="The rate limit service fails requests it cannot count while Redis is down",
         ),
     ]
     uninstall = [
         Step(
             title="Remove the rate limit Redis",
-            command=f"kubectl delete --ignore-not-found -f {REDIS_FILE}",
+            command=shell.command("kubectl", "delete", "--ignore-not-found", "-f", REDIS_FILE),
             why="Only after Envoy Gateway no longer uses it",
         )
     ]

@@ -10,11 +10,11 @@ rules then match the selected names. No rule may match the auto name: it never r
 from __future__ import annotations
 
 import re
-import shlex
 from typing import Any, Literal
 
 from pydantic import Field
 
+from skills import shell
 from skills.errors import InputError, Problem
 from skills.model import InputModel
 from skills.render import render_object
@@ -41,11 +41,22 @@ NAMESPACE = "vllm-semantic-router-system"
 
 
 def helm_step(release: str, namespace: str, values: str | None) -> Step:
-    extra = f" -f {values}" if values else ""
+    extra = ("-f", values) if values else ()
     return Step(
         title=f"Install the vLLM Semantic Router ({CHART_VERSION})",
-        command=f"helm upgrade -i {shlex.quote(release)} {CHART} --version {CHART_VERSION} "
-        f"--namespace {shlex.quote(namespace)} --create-namespace{extra}",
+        command=shell.command(
+            "helm",
+            "upgrade",
+            "-i",
+            release,
+            CHART,
+            "--version",
+            CHART_VERSION,
+            "--namespace",
+            namespace,
+            "--create-namespace",
+            *extra,
+        ),
         why="The router classifies prompts and picks the model before AI Gateway routes the request",
     )
 
@@ -53,8 +64,15 @@ def helm_step(release: str, namespace: str, values: str | None) -> Step:
 def wait_step(release: str, namespace: str) -> Step:
     return Step(
         title="Wait for the Semantic Router",
-        command=f"kubectl wait --for=condition=Available deployment/{shlex.quote(release)} "
-        f"-n {shlex.quote(namespace)} --timeout=600s",
+        command=shell.command(
+            "kubectl",
+            "wait",
+            "--for=condition=Available",
+            f"deployment/{release}",
+            "-n",
+            namespace,
+            "--timeout=600s",
+        ),
         why="It downloads its classifier models on first start; requests fail until it answers (fail closed)",
     )
 
@@ -73,7 +91,7 @@ def install_addon(addon: Any, step: type[Step]) -> Any:
         uninstall=lambda _prof: [
             Step(
                 title="Remove the vLLM Semantic Router",
-                command=f"helm uninstall {RELEASE} --namespace {NAMESPACE}",
+                command=shell.command("helm", "uninstall", RELEASE, "--namespace", NAMESPACE),
                 why="Delete its EnvoyPatchPolicy first, or every request through that Gateway fails",
             )
         ],

@@ -78,17 +78,20 @@ ModelName = Annotated[
     Field(description="Model name as clients send it, e.g. gpt-5.4-mini or claude-sonnet-4-6"),
 ]
 
+# Allow-lists, not deny-lists (issue 16): every type whose value reaches a shell, a YAML key, a header or a
+# path names the characters it accepts. Header names: letters, digits, '-', '_' and '.' (the RFC 7230 token
+# also allows ` $ ' | & and more, which no real header uses and a shell or template would read).
 HeaderName = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"),
-    Field(description="HTTP header name (RFC 7230 token)"),
+    StringConstraints(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"),
+    Field(description="HTTP header name: letters, digits, '-', '_' and '.', e.g. x-user-id"),
 ]
 
-# Header values and body-mutation values: printable single-line text.
+# Header values and body-mutation values: printable ASCII on one line (what an HTTP header value may hold).
 PlainValue = Annotated[
     str,
-    StringConstraints(min_length=0, max_length=4096, pattern=r"^[^\x00-\x1f\x7f\u2028\u2029\u0085]*$"),
-    Field(description="Single-line printable text"),
+    StringConstraints(min_length=0, max_length=4096, pattern=r"^[ -~]*$"),
+    Field(description="Single-line printable ASCII text"),
 ]
 
 EnvVarName = Annotated[
@@ -97,11 +100,15 @@ EnvVarName = Annotated[
     Field(description="Name of an environment variable read at apply time, e.g. OPENAI_API_KEY"),
 ]
 
-# A file path read at apply time (never by us). Relative or absolute, printable, no newlines.
+# A file path read at apply time (never by us), written into secrets.sh: letters, digits, spaces and
+# / . _ - ~ + @ , = : % only, so no quote, $, backtick or other shell syntax can ride along.
 FilePath = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=1024, pattern=r"^[^\x00-\x1f\x7f\u2028\u2029\u0085]+$"),
-    Field(description="Path of a file read at apply time (never read by this tool)"),
+    StringConstraints(min_length=1, max_length=1024, pattern=r"^[\w ./~+@,=:%-]+$"),
+    Field(
+        description="Path of a file read at apply time (never read by this tool): letters, digits, spaces and "
+        "/ . _ - ~ + @ , = : %"
+    ),
 ]
 
 # Path prefix for OpenAI- and Anthropic-compatible APIs (AIServiceBackend spec.schema.prefix).
@@ -167,7 +174,7 @@ ModelMatch = Annotated[
     StringConstraints(
         min_length=1,
         max_length=4096,
-        pattern=r"^[^\s\x00-\x1f\x7f\u2028\u2029\u0085][^\x00-\x1f\x7f\u2028\u2029\u0085]*$",
+        pattern=r"^[!-~][ -~]*$",
     ),
     Field(
         description="Model name (match_type Exact) or RE2 regular expression (RegularExpression), one line"
@@ -243,8 +250,10 @@ McpToolName = Annotated[
 # An RE2 regular expression on one line (tool selectors); RE2 compatibility is checked by the skill.
 Re2Regex = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=1024, pattern=r"^[^\x00-\x1f\x7f\u2028\u2029\u0085]{1,1024}$"),
-    Field(description="RE2 regular expression (no lookaround or backreferences), one line"),
+    StringConstraints(min_length=1, max_length=1024, pattern=r"^[ -~]{1,1024}$"),
+    Field(
+        description="RE2 regular expression (no lookaround or backreferences), one line of printable ASCII"
+    ),
 ]
 
 # OAuth scope token (RFC 6749 §3.3): printable ASCII except space, '"' and '\'.
@@ -257,8 +266,8 @@ OAuthScope = Annotated[
 # A CEL expression evaluated by the gateway (MCP authorization rules): one line of printable text.
 CelExpression = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=4096, pattern=r"^[^\x00-\x1f\x7f\u2028\u2029\u0085]{1,4096}$"),
-    Field(description="CEL expression on one line, e.g. request.headers['x-team'] == 'a'"),
+    StringConstraints(min_length=1, max_length=4096, pattern=r"^[ -~]{1,4096}$"),
+    Field(description="CEL expression on one line of printable ASCII, e.g. request.headers['x-team'] == 'a'"),
 ]
 
 
@@ -286,7 +295,9 @@ LoggedHeader = Annotated[
 
 JwtIssuer = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9][^\s\x00-\x1f\x7f]{0,252}$"),
+    StringConstraints(
+        min_length=1, max_length=253, pattern=r"^[A-Za-z0-9][A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{0,252}$"
+    ),
     Field(description="JWT issuer (the iss claim), usually an https:// URL"),
 ]
 

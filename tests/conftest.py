@@ -18,6 +18,9 @@ from typing import Any, NoReturn
 
 import pytest
 
+# Tests never fetch CRDs on first use (build and validate would otherwise try the network); subprocesses inherit it.
+os.environ["AIGW_SKILLS_OFFLINE"] = "1"
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = (REPO / ".." / "shared").resolve()
 GOLDEN = REPO / "tests" / "golden"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orchestrator.analysis import explain_platform
+from skills.credentials import REDACTED, redact_manifests
 from skills.versions import MODEL_HEADER
 
 SAFE = frozenset(string.ascii_letters + string.digits + " .,_:/@=+-()")
@@ -49,7 +50,10 @@ class Explanation:
     mermaid: str
 
     def text(self) -> str:
-        return "\n".join(self.summary) + "\n\n```mermaid\n" + self.mermaid + "```\n"
+        """Markdown: the summary lines (a backtick in a name is escaped, so no name can open or close a code
+        fence and swallow the diagram), then the Mermaid block."""
+        lines = [line.replace("\\", "\\\\").replace("`", "\\`") for line in self.summary]
+        return "\n".join(lines) + "\n\n```mermaid\n" + self.mermaid + "```\n"
 
     def to_dict(self) -> dict[str, Any]:
         return {"summary": list(self.summary), "mermaid": self.mermaid}
@@ -273,5 +277,14 @@ class _Explainer:
 
 
 def explain_documents(docs: list[Any]) -> Explanation:
-    """Summary lines and a Mermaid flowchart of the AI Gateway objects in `docs` (other kinds are ignored)."""
-    return _Explainer([d for d in docs if isinstance(d, dict)]).run()
+    """Summary lines and a Mermaid flowchart of the AI Gateway objects in `docs` (other kinds are ignored).
+    Strings that look like credentials (keys included) are masked first, as validate does: nothing read from
+    the input can carry a key into the output."""
+    masked, count = redact_manifests([d for d in docs if isinstance(d, dict)])
+    explanation = _Explainer(masked).run()
+    if count:
+        explanation.summary.append(
+            f"note: {count} value(s) that look like credentials were masked ({REDACTED}); create Secrets at "
+            "apply time instead of writing keys into manifests"
+        )
+    return explanation

@@ -18,9 +18,11 @@ from __future__ import annotations
 import math
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -93,7 +95,8 @@ def parse_exposition(text: str) -> Exposition:
         labels = _labels(match["labels"]) if match and match["labels"] is not None else {}
         value = _value(match["value"]) if match else None
         if match is None or labels is None or value is None:
-            out.problems.append(f"line {number}: not a Prometheus sample: {line[:120]}")
+            # The line itself is never repeated: a fetched page may hold anything, credentials included.
+            out.problems.append(f"line {number}: not a Prometheus sample")
             continue
         out.samples.append(Sample(match["name"], labels, value))
     return out
@@ -149,7 +152,9 @@ def _quantile(q: float, buckets: dict[float, float]) -> float | None:
         count = buckets[bound]
         if count >= rank:
             if bound == math.inf:
-                return previous_bound
+                # Above the highest finite bucket: that bound is all we know (Prometheus does the same); with
+                # no finite bucket at all there is no estimate (it used to print 0.000).
+                return previous_bound if len(bounds) > 1 else None
             if count == previous_count:
                 return bound
             return previous_bound + (bound - previous_bound) * (rank - previous_count) / (
@@ -253,14 +258,47 @@ def summarise(exposition: Exposition, source: str) -> MetricsSummary:
     return MetricsSummary(source=source, rows=rows, totals=totals, problems=problems)
 
 
-def fetch(url: str, timeout: float = 10.0) -> str:
-    """GET the exposition text; MetricsError says what went wrong in words (refused, HTTP status, timeout)."""
+MAX_BODY_BYTES = 16 * 1024 * 1024  # a gateway's exposition is kilobytes; more is not a metrics endpoint
+
+
+def host_allowed(url: str, allowed_hosts: tuple[str, ...]) -> bool:
+    """``url``'s host matches an entry: ``host`` (any port) or ``host:port``; names compare case-insensitively."""
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    for entry in allowed_hosts:
+        want = urllib.parse.urlsplit(f"//{entry}")
+        if (want.hostname or "").lower() == host and want.port in (None, port):
+            return True
+    return False
+
+
+class _SameOrigin(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to the same scheme, host and port; anything else is an error."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if (old.scheme, old.netloc) != (new.scheme, new.netloc):
+            raise MetricsError(f"{req.full_url}: redirected to another host; not followed")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch(url: str, timeout: float = 10.0, allowed_hosts: tuple[str, ...] | None = None) -> str:
+    """GET the exposition text, at most MAX_BODY_BYTES, no redirect to another host; with ``allowed_hosts``
+    (the HTTP server's --metrics-host list) only those hosts. MetricsError says what went wrong in words."""
     if not url.startswith(("http://", "https://")):
         raise MetricsError(f"{url}: only http:// and https:// URLs are read")
+    if allowed_hosts is not None and not host_allowed(url, allowed_hosts):
+        listed = ", ".join(allowed_hosts) or "none"
+        raise MetricsError(
+            f"{url}: this server fetches metrics only from the hosts given with `serve --http --metrics-host` "
+            f"(allowed: {listed})"
+        )
     request = urllib.request.Request(url, headers={"Accept": "text/plain;version=0.0.4"})
+    opener = urllib.request.build_opener(_SameOrigin)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body: bytes = response.read(64 * 1024 * 1024)
+        with opener.open(request, timeout=timeout) as response:
+            body: bytes = response.read(MAX_BODY_BYTES + 1)
     except urllib.error.HTTPError as exc:
         raise MetricsError(
             f"{url}: HTTP {exc.code} {exc.reason}; is this the metrics path (e.g. /metrics)?"
@@ -274,6 +312,8 @@ def fetch(url: str, timeout: float = 10.0) -> str:
         raise MetricsError(f"{url}: cannot connect: {reason}") from None
     except TimeoutError:
         raise MetricsError(f"{url}: no answer within {timeout:g}s") from None
+    if len(body) > MAX_BODY_BYTES:
+        raise MetricsError(f"{url}: the answer is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB")
     return body.decode("utf-8", errors="replace")
 
 
@@ -281,17 +321,19 @@ def summarise_text(text: str, source: str) -> MetricsSummary:
     """Parse and summarise; text with no Prometheus sample at all (an HTML page, JSON) is a MetricsError."""
     exposition = parse_exposition(text)
     if exposition.problems and not exposition.samples:
-        where, _, first = exposition.problems[0].partition(": not a Prometheus sample: ")
         raise MetricsError(
-            f"{source}: the answer is not a Prometheus text exposition (no line is a sample; {where} reads "
-            f"{first[:60]!r}); point at the extproc admin port's /metrics, e.g. http://localhost:1064/metrics"
+            f"{source}: the answer is not a Prometheus text exposition (none of its {len(exposition.problems)} "
+            "lines is a sample; its content is not shown); point at the extproc admin port's /metrics, e.g. "
+            "http://localhost:1064/metrics"
         )
     return summarise(exposition, source)
 
 
-def read_summary(url: str, timeout: float = 10.0) -> MetricsSummary:
+def read_summary(
+    url: str, timeout: float = 10.0, allowed_hosts: tuple[str, ...] | None = None
+) -> MetricsSummary:
     """Fetch `url` and summarise it."""
-    return summarise_text(fetch(url, timeout), url)
+    return summarise_text(fetch(url, timeout, allowed_hosts), url)
 
 
 def render_table(summary: MetricsSummary) -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from orchestrator.engine.findings import Report
 from orchestrator.intake.model import Intake
 from skills.install import VALUES_FILE, render_script
 from skills.render import join_documents, render_object, render_text
+from skills.safe_write import WriteRefused, replace_directory
 from skills.semantic_router_values import VALUES_FILE as ROUTER_VALUES_FILE
 
 SKILL = "aigw-orchestrator"
@@ -54,7 +53,7 @@ def is_bundle_file(name: str) -> bool:
     return name in FILE_ORDER or name in OPTIONAL_FILES or bool(STAGE_FILE.match(name))
 
 
-class BundleExistsError(FileExistsError):
+class BundleExistsError(WriteRefused):
     """The output directory already holds files and --force was not given."""
 
 
@@ -221,49 +220,19 @@ def write_bundle(bundle: Bundle, out_dir: str | os.PathLike[str], *, force: bool
     """Write every file atomically into out_dir: all files appear together, or none do.
 
     Refuses a non-empty out_dir unless force, and even with force one holding anything but bundle files (so
-    `-o . --force` cannot delete a project); never writes outside out_dir (file names are fixed).
+    `-o . --force` cannot delete a project); never writes outside out_dir (file names are fixed). The one
+    directory writer (skills/safe_write.py) does the work, as for the CRD cache.
     """
-    target = Path(out_dir).resolve()
-    if target.exists() and not target.is_dir():
-        raise BundleExistsError(f"{target} exists and is not a directory")
-    if target.is_dir() and any(target.iterdir()) and not force:
-        raise BundleExistsError(f"{target} is not empty; use --force to replace it")
-    if (
-        target.is_dir()
-    ):  # --force replaces a previous bundle, never a directory holding the user's other files
-        foreign = sorted(p.name for p in target.iterdir() if not is_bundle_file(p.name))
-        if foreign:
-            raise BundleExistsError(
-                f"{target} holds files that are not part of a bundle ({', '.join(foreign[:5])}); --force only "
-                "replaces a previous bundle: choose a new or empty directory"
-            )
-    for name in bundle.files:
-        if Path(name).name != name or name in ("", ".", ".."):
-            raise ValueError(f"refusing bundle file name {name!r}: it would escape {target}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
-        for name, text in bundle.files.items():
-            path = staging / name
-            with open(path, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(path, 0o755 if name in EXECUTABLE else 0o644)
-        os.chmod(staging, 0o755)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            old.rmdir()
-            os.replace(target, old)
-            try:
-                os.replace(staging, target)
-            except OSError:
-                os.replace(old, target)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        target = replace_directory(
+            out_dir,
+            bundle.files,
+            owned=is_bundle_file,
+            force=force,
+            what="bundle",
+            flat=True,
+            executable=EXECUTABLE.__contains__,
+        )
+    except WriteRefused as exc:
+        raise BundleExistsError(str(exc)) from None
     return [target / name for name in bundle.files]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import shlex
 from typing import TYPE_CHECKING
 
 from orchestrator.analysis.explain import explain_documents
 from orchestrator.compose.try_it import curl_lines
+from skills import shell
 from skills.result import SecretShape
 from skills.versions import MODEL_HEADER, profile
 
@@ -26,21 +26,20 @@ def render_secrets_script(secrets: list[SecretShape]) -> str:
     for secret in secrets:
         kind, _, where = secret.source.partition(":")
         if kind == "env":
-            lines.append(
-                f'[ -n "${{{where}:-}}" ] || {{ echo "secrets.sh: set {where} (used by {secret.used_by})" >&2; missing=1; }}'
-            )
+            test, problem = shell.env_is_set(where), f"secrets.sh: set {where} (used by {secret.used_by})"
         else:
-            quoted = shlex.quote(where)
-            lines.append(
-                f'[ -r {quoted} ] || {{ echo "secrets.sh: cannot read {where} (used by {secret.used_by})" >&2; missing=1; }}'
-            )
+            test = shell.command("test", "-r", shell.path(where))
+            problem = f"secrets.sh: cannot read {where} (used by {secret.used_by})"
+        lines.append(f"{test} || {{ {shell.say(problem)}; missing=1; }}")
     lines.append('[ "$missing" = 0 ] || exit 1')
     lines.append("")
     for secret in secrets:
-        lines.append(f"# {secret.namespace}/{secret.name}: key {secret.key}, read by {secret.used_by}")
+        lines.append(
+            shell.comment(f"{secret.namespace}/{secret.name}: key {secret.key}, read by {secret.used_by}")
+        )
         lines.append(secret.command)
     if not secrets:
-        lines.append('echo "secrets.sh: this bundle needs no Secrets"')
+        lines.append(shell.say("secrets.sh: this bundle needs no Secrets", stderr=False))
     return "\n".join(lines) + "\n"
 
 

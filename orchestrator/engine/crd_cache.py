@@ -1,12 +1,16 @@
-"""The per-version CRD cache: which upstream files belong to an AI Gateway version, fetching them, reading them.
+"""The per-version CRD cache: which upstream files belong to an AI Gateway release, fetching, verifying, reading.
 
-Layout: ``<cache>/crds/<version>/<source>/<file>`` plus ``SOURCES.json`` (URL, sha256, size and API groups of
-every file) and ``crds.json`` (their CRD documents, parsed once so later loads take milliseconds). ``<cache>`` is ``$AIGW_SKILLS_CACHE``, else ``$XDG_CACHE_HOME/aigw-skills``, else
-``~/.cache/aigw-skills``. :func:`pull_crds` is the only network access in the package; it downloads into a
-temporary directory next to the destination and renames it into place, so a failed pull never leaves a
-half-filled version behind. Reading the cache checks every checksum and never touches the network.
+Layout: ``<cache>/crds/<version>/<source>/<file>`` plus ``SOURCES.json`` (where each file came from) and
+``crds.json`` (their CRD documents, parsed once so later loads take milliseconds). ``<cache>`` is
+``$AIGW_SKILLS_CACHE``, else ``$XDG_CACHE_HOME/aigw-skills``, else ``~/.cache/aigw-skills``.
 
-Which files belong to a release comes from the one version table, :data:`skills.versions.PULLABLE`.
+Every file is pinned in code (:mod:`orchestrator.engine.crd_pins`: path at a tag, size, sha256). :func:`pull_crds`
+is the only network access in the package: https only (plain http needs ``allow_http``, for a local mirror), no
+redirect to another host, at most the pinned size read, the checksum checked and every CRD document
+shape-checked before anything is written; the files are then written by the one directory writer
+(:func:`skills.safe_write.replace_directory`), which swaps the version folder in whole and never deletes a folder
+that holds anything but a previous pull. Reading the cache checks each file against the pins in code (not
+against SOURCES.json, which a tampered cache could match) and opens only the paths the pins name.
 """
 
 from __future__ import annotations
@@ -14,73 +18,64 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from orchestrator.engine.contract import CACHE_ENV
-from orchestrator.engine.crdset import CRDSet, CRDSourceError, CRDVersion, read_manifest_file, versions_of_crd
-from skills.versions import PULLABLE
+from orchestrator.engine.crd_pins import PINS, UPSTREAM_REPOS, PinnedFile
+from orchestrator.engine.crdset import (
+    CRDSet,
+    CRDSourceError,
+    crd_shape_problems,
+    parse_manifest_text,
+    versions_of_crd,
+)
+from skills.safe_write import WriteRefused, replace_directory
 
 SOURCES_FILE = "SOURCES.json"
-INDEX_FILE = "crds.json"  # the CRD documents of all files, parsed once at pull time (checksummed too)
+INDEX_FILE = "crds.json"  # the CRD documents of all files, parsed once at pull time
 USER_AGENT = "aigw-skills-crd-pull"
-
-AIGW_GROUPS = ("aigateway.envoyproxy.io",)
-EG_GROUPS = ("gateway.envoyproxy.io",)
-GWAPI_GROUPS = ("gateway.networking.k8s.io", "gateway.networking.x-k8s.io")
-GIE_GROUPS = ("inference.networking.k8s.io", "inference.networking.x-k8s.io")
+OFFLINE_ENV = "AIGW_SKILLS_OFFLINE"
 
 DEFAULT_BASE_URLS: dict[str, str] = {
-    "ai-gateway": "https://raw.githubusercontent.com/envoyproxy/ai-gateway",
-    "envoy-gateway": "https://github.com/envoyproxy/gateway/releases/download",
-    "gateway-api": "https://github.com/kubernetes-sigs/gateway-api/releases/download",
-    "inference-extension": "https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download",
+    source: f"https://raw.githubusercontent.com/{repo}" for source, repo in UPSTREAM_REPOS.items()
 }
+SOURCE_GROUPS: dict[str, tuple[str, ...]] = {
+    "ai-gateway": ("aigateway.envoyproxy.io",),
+    "envoy-gateway": ("gateway.envoyproxy.io", "gateway.networking.k8s.io", "gateway.networking.x-k8s.io"),
+    "gateway-api": ("gateway.networking.k8s.io", "gateway.networking.x-k8s.io"),
+    "inference-extension": ("inference.networking.k8s.io", "inference.networking.x-k8s.io"),
+}
+# What a version folder may hold: the writer replaces a folder only when it holds nothing else.
+CACHE_ENTRIES = frozenset({SOURCES_FILE, INDEX_FILE, *UPSTREAM_REPOS})
 
 
-@dataclass(frozen=True)
-class RemoteFile:
-    source: str
-    relpath: str
-    groups: tuple[str, ...]
-
-    def url(self, base_urls: Mapping[str, str]) -> str:
-        return base_urls[self.source].rstrip("/") + "/" + self.relpath
+def is_offline(offline: bool = False, environ: Mapping[str, str] | None = None) -> bool:
+    """True with --offline or AIGW_SKILLS_OFFLINE set to anything but '', 0, false or no."""
+    value = (os.environ if environ is None else environ).get(OFFLINE_ENV, "")
+    return offline or value.strip().lower() not in ("", "0", "false", "no")
 
 
-def remote_files(version: str) -> list[RemoteFile]:
-    """The upstream files holding the CRDs of AI Gateway ``version`` and of what it depends on."""
-    pin = PULLABLE.get(version)
-    if pin is None:
-        known = ", ".join(PULLABLE)
-        raise CRDSourceError(f"no CRD pins known for AI Gateway {version}; known versions: {known}")
-    files = [
-        RemoteFile(
-            "ai-gateway",
-            f"{pin.ai_gateway}/{pin.crd_chart_dir}/aigateway.envoyproxy.io_{p}.yaml",
-            AIGW_GROUPS,
-        )
-        for p in pin.crd_plurals
-    ]
-    if pin.gateway_api_crds:
-        files.append(RemoteFile("envoy-gateway", f"{pin.envoy_gateway}/envoy-gateway-crds.yaml", EG_GROUPS))
-        files.append(RemoteFile("gateway-api", f"{pin.gateway_api}/experimental-install.yaml", GWAPI_GROUPS))
-    else:
-        files.append(
-            RemoteFile("envoy-gateway", f"{pin.envoy_gateway}/install.yaml", EG_GROUPS + GWAPI_GROUPS)
-        )
-    if pin.inference_extension_crds:
-        files.append(
-            RemoteFile("inference-extension", f"{pin.inference_extension}/manifests.yaml", GIE_GROUPS)
-        )
-    return files
+def pinned_files(version: str) -> tuple[PinnedFile, ...]:
+    pins = PINS.get(version)
+    if pins is None:
+        raise CRDSourceError(f"no CRD pins known for AI Gateway {version}; known versions: {', '.join(PINS)}")
+    return pins
+
+
+def local_path(pin: PinnedFile) -> str:
+    """Where a pinned file lives inside a version folder (built from the pin, never from SOURCES.json)."""
+    return f"{pin.source}/{pin.path.rsplit('/', 1)[-1]}"
+
+
+def pin_url(pin: PinnedFile, base_urls: Mapping[str, str] = DEFAULT_BASE_URLS) -> str:
+    return f"{base_urls[pin.source].rstrip('/')}/{pin.tag}/{pin.path}"
 
 
 def cache_root() -> Path:
@@ -115,14 +110,26 @@ class PullResult:
     files: tuple[PulledFile, ...]
 
 
-Fetch = Callable[[str, float], bytes]
+Fetch = Callable[[str, float, int], bytes]
 
 
-def fetch_url(url: str, timeout: float) -> bytes:
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to the same scheme, host and port."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if (old.scheme, old.netloc) != (new.scheme, new.netloc):
+            raise CRDSourceError(f"GET {req.full_url}: redirected to another host ({new.netloc}); refused")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch_url(url: str, timeout: float, max_bytes: int) -> bytes:
+    """GET ``url``, reading at most ``max_bytes`` + 1 bytes (the caller checks the size)."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    opener = urllib.request.build_opener(_SameHostRedirects)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            data: bytes = response.read()
+        with opener.open(request, timeout=timeout) as response:
+            data: bytes = response.read(max_bytes + 1)
             return data
     except urllib.error.HTTPError as exc:
         raise CRDSourceError(f"GET {url}: HTTP {exc.code} {exc.reason}") from exc
@@ -130,8 +137,39 @@ def fetch_url(url: str, timeout: float) -> bytes:
         raise CRDSourceError(f"GET {url}: {getattr(exc, 'reason', exc)}") from exc
 
 
-def _crd_documents(path: Path, groups: tuple[str, ...]) -> list[Any]:
-    return [d for d in read_manifest_file(path) if any(v.group in groups for v in versions_of_crd(d))]
+def base_urls_for(overrides: Mapping[str, str] | None, *, allow_http: bool = False) -> dict[str, str]:
+    urls = dict(DEFAULT_BASE_URLS)
+    for key, value in (overrides or {}).items():
+        if key not in urls:
+            raise CRDSourceError(f"unknown CRD source {key!r}; sources are {', '.join(DEFAULT_BASE_URLS)}")
+        scheme = urllib.parse.urlsplit(value).scheme
+        if scheme != "https" and not (allow_http and scheme == "http"):
+            hint = " (plain http only with --allow-http, e.g. for a local mirror)" if scheme == "http" else ""
+            raise CRDSourceError(f"base URL for {key} must start with https://{hint}: {value}")
+        urls[key] = value
+    return urls
+
+
+def _checked_documents(data: bytes, pin: PinnedFile, url: str) -> list[Any]:
+    """The CRD documents of a verified file, each shape-checked; a file with none of its groups is an error."""
+    groups = SOURCE_GROUPS[pin.source]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CRDSourceError(f"{url}: not UTF-8 text") from exc
+    docs = [d for d in parse_manifest_text(text, url) if isinstance(d, dict)]
+    crds = [d for d in docs if d.get("kind") == "CustomResourceDefinition"]
+    for doc in crds:
+        problems = crd_shape_problems(doc)
+        if problems:
+            name = (doc.get("metadata") or {}).get("name", "?")
+            raise CRDSourceError(
+                f"{url}: CustomResourceDefinition {name} is malformed: {'; '.join(problems)}"
+            )
+    ours = [d for d in crds if any(v.group in groups for v in versions_of_crd(d))]
+    if not ours:
+        raise CRDSourceError(f"{url} holds no CustomResourceDefinition of {', '.join(groups)}")
+    return ours
 
 
 def pull_crds(
@@ -141,62 +179,52 @@ def pull_crds(
     *,
     timeout: float = 60.0,
     fetch: Fetch = fetch_url,
+    allow_http: bool = False,
 ) -> PullResult:
-    """Download the CRDs for AI Gateway ``version`` into ``dest`` (default: the cache), atomically."""
-    urls = dict(DEFAULT_BASE_URLS)
-    for key, value in (base_urls or {}).items():
-        if key not in urls:
-            raise CRDSourceError(f"unknown CRD source {key!r}; sources are {', '.join(DEFAULT_BASE_URLS)}")
-        if not value.startswith(("http://", "https://")):
-            raise CRDSourceError(f"base URL for {key} must start with http:// or https://: {value}")
-        urls[key] = value
+    """Download and verify the pinned CRD files of AI Gateway ``version`` into ``dest`` (default: the cache).
+
+    Nothing is written unless every file matches its pinned size and sha256 and holds well-formed CRDs; then the
+    folder is replaced whole. A ``dest`` holding anything but a previous pull is refused (never deleted)."""
+    urls = base_urls_for(base_urls, allow_http=allow_http)
+    pins = pinned_files(version)
     target = Path(dest).expanduser() if dest is not None else version_dir(version)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    files: dict[str, bytes] = {}
+    pulled: list[PulledFile] = []
+    documents: list[Any] = []
+    for pin in pins:
+        url = pin_url(pin, urls)
+        data = fetch(url, timeout, pin.size)
+        digest = hashlib.sha256(data).hexdigest()
+        if len(data) != pin.size or digest != pin.sha256:
+            raise CRDSourceError(
+                f"{url}: does not match its pin ({len(data)} bytes, sha256 {digest[:16]}…; pinned {pin.size} "
+                f"bytes, sha256 {pin.sha256[:16]}…); the download was altered or the mirror serves another "
+                "file; nothing was written"
+            )
+        docs = _checked_documents(data, pin, url)
+        documents += docs
+        files[local_path(pin)] = data
+        pulled.append(
+            PulledFile(
+                pin.source, url, local_path(pin), digest, len(data), SOURCE_GROUPS[pin.source], len(docs)
+            )
+        )
+    index = json.dumps(documents, separators=(",", ":")).encode("utf-8")
+    manifest = {
+        "aigw_version": version,
+        "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "files": [{**p.__dict__, "groups": list(p.groups)} for p in pulled],
+        "index": {"path": INDEX_FILE, "sha256": hashlib.sha256(index).hexdigest()},
+    }
+    files[INDEX_FILE] = index
+    files[SOURCES_FILE] = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
     try:
-        downloads = [_download_one(f, urls, tmp, timeout, fetch) for f in remote_files(version)]
-        pulled = [p for p, _ in downloads]
-        index = json.dumps([d for _, docs in downloads for d in docs]).encode("utf-8")
-        (tmp / INDEX_FILE).write_bytes(index)
-        manifest = {
-            "aigw_version": version,
-            "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "files": [{**p.__dict__, "groups": list(p.groups)} for p in pulled],
-            "index": {"path": INDEX_FILE, "sha256": hashlib.sha256(index).hexdigest()},
-        }
-        (tmp / SOURCES_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        _replace_dir(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return PullResult(version=version, dest=target, files=tuple(pulled))
-
-
-def _download_one(
-    remote: RemoteFile, urls: Mapping[str, str], tmp: Path, timeout: float, fetch: Fetch
-) -> tuple[PulledFile, list[Any]]:
-    url = remote.url(urls)
-    data = fetch(url, timeout)
-    rel = f"{remote.source}/{remote.relpath.rsplit('/', 1)[-1]}"
-    out = tmp / rel
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    docs = _crd_documents(out, remote.groups)
-    if not docs:
-        raise CRDSourceError(f"{url} holds no CustomResourceDefinition of {', '.join(remote.groups)}")
-    digest = hashlib.sha256(data).hexdigest()
-    return PulledFile(remote.source, url, rel, digest, len(data), remote.groups, len(docs)), docs
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    old: Path | None = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        written = replace_directory(
+            target, files, owned=CACHE_ENTRIES.__contains__, force=True, what="CRD pull"
+        )
+    except WriteRefused as exc:
+        raise CRDSourceError(str(exc)) from None
+    return PullResult(version=version, dest=written, files=tuple(pulled))
 
 
 def read_sources(directory: Path) -> dict[str, Any] | None:
@@ -204,39 +232,52 @@ def read_sources(directory: Path) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
         raise CRDSourceError(f"{path} is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CRDSourceError(f"{path} is not a SOURCES.json written by `aigw-skills crds pull`")
     return data
 
 
-def _verified_bytes(directory: Path, entry: Mapping[str, Any]) -> bytes:
-    path = directory / entry["path"]
+def _verified(directory: Path, name: str, sha256: str, again: str) -> bytes:
+    path = directory / name
     if not path.is_file():
-        raise CRDSourceError(f"{path} is missing from the CRD cache; run `aigw-skills crds pull` again")
+        raise CRDSourceError(f"{path} is missing from the CRD cache; {again}")
     data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-        raise CRDSourceError(f"{path} does not match its recorded sha256; run `aigw-skills crds pull` again")
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise CRDSourceError(f"{path} does not match its pinned sha256; {again}")
     return data
 
 
 def load_pulled_crds(directory: Path, origin: str | None = None) -> CRDSet:
-    """Read a directory written by :func:`pull_crds`, checking every file's sha256 first."""
+    """Read a directory written by :func:`pull_crds`: every pinned file checked against the pins in code."""
     manifest = read_sources(directory)
     if manifest is None:
         raise CRDSourceError(f"{directory} has no {SOURCES_FILE}; run `aigw-skills crds pull` again")
-    entries = manifest.get("files", [])
-    for entry in entries:
-        _verified_bytes(directory, entry)
-    label = origin or f"cache {manifest.get('aigw_version', directory.name)} ({directory})"
-    if isinstance(manifest.get("index"), dict):
-        return CRDSet.from_documents(json.loads(_verified_bytes(directory, manifest["index"])), origin=label)
-    versions: list[CRDVersion] = []
-    for entry in entries:
-        groups = set(entry.get("groups", []))
-        docs = read_manifest_file(directory / entry["path"])
-        versions.extend(v for d in docs for v in versions_of_crd(d) if v.group in groups)
-    return CRDSet.from_versions(versions, origin=label)
+    version = str(manifest.get("aigw_version", ""))
+    again = f"run `aigw-skills crds pull --version {version}` again"
+    if version not in PINS:
+        raise CRDSourceError(f"{directory}: {SOURCES_FILE} names AI Gateway {version!r}, which has no pins")
+    pins = PINS[version]
+    blobs = {local_path(p): _verified(directory, local_path(p), p.sha256, again) for p in pins}
+    label = origin or f"cache {version} ({directory})"
+    index = manifest.get("index")
+    if isinstance(index, dict) and isinstance(index.get("sha256"), str):
+        try:
+            docs = json.loads(_verified(directory, INDEX_FILE, index["sha256"], again))
+            if isinstance(docs, list) and all(
+                isinstance(d, dict) and not crd_shape_problems(d) for d in docs
+            ):
+                return CRDSet.from_documents(docs, origin=label)
+        except (CRDSourceError, ValueError):
+            pass  # the parsed index is only a shortcut: read the verified files instead
+    documents = [
+        d
+        for pin in pins
+        for d in _checked_documents(blobs[local_path(pin)], pin, str(directory / local_path(pin)))
+    ]
+    return CRDSet.from_documents(documents, origin=label)
 
 
 def load_cached_crds(version: str, cache_dir: Path | None = None) -> CRDSet | None:
@@ -263,9 +304,22 @@ def list_cached(cache_dir: Path | None = None) -> list[CachedVersion]:
     for d in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         manifest = read_sources(d)
         if manifest is not None:
+            files = manifest.get("files", [])
             out.append(
                 CachedVersion(
-                    d.name, d, str(manifest.get("fetched_at", "")), tuple(manifest.get("files", []))
+                    d.name,
+                    d,
+                    str(manifest.get("fetched_at", "")),
+                    tuple(f for f in files if isinstance(f, dict)) if isinstance(files, list) else (),
                 )
             )
     return out
+
+
+def pins_table(versions: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The pins as data (for `crds list --format json` and docs)."""
+    return [
+        {"version": v, "source": p.source, "url": pin_url(p), "sha256": p.sha256, "bytes": p.size}
+        for v in (versions or list(PINS))
+        for p in PINS[v]
+    ]

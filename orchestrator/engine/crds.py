@@ -5,9 +5,8 @@ Three sources, tried in this order by :func:`resolve_crd_source`:
 1. an explicit path (``--crds``): a directory searched recursively for ``*.yaml``/``*.yml``/``*.json``, or one
    multi-document file;
 2. the live cluster (``--cluster``): ``kubectl get crd -o json``;
-3. the per-version cache filled by ``aigw-skills crds pull`` (see :mod:`orchestrator.engine.crd_cache`).
-
-Nothing here touches the network.
+3. the per-version cache filled by ``aigw-skills crds pull`` (see :mod:`orchestrator.engine.crd_cache`), or
+   filled on first use when the caller is not offline (the pinned, checksummed fetch is the only network access).
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from orchestrator.engine.contract import CRDS_ENV
@@ -23,6 +23,7 @@ from orchestrator.engine.crdset import (
     CRDSourceError,
     CRDVersion,
     expand_lists,
+    read_checked_crd_file,
     read_manifest_file,
     versions_of_crd,
 )
@@ -70,7 +71,7 @@ def load_crds(path: str | Path) -> CRDSet:
     from orchestrator.engine.crd_index import cached_crd_versions
 
     root = p if p.is_dir() else p.parent
-    versions = cached_crd_versions(root, crd_files(p), read_manifest_file, cache_root())
+    versions = cached_crd_versions(root, crd_files(p), read_checked_crd_file, cache_root())
     crdset = CRDSet.from_versions(versions, origin=str(p))
     if not len(crdset):
         raise CRDSourceError(f"no CustomResourceDefinition found under {p}")
@@ -121,22 +122,39 @@ def resolve_crd_source(
     *,
     kubectl: str = "kubectl",
     cache_dir: Path | None = None,
+    offline: bool = True,
+    on_fetch: Callable[[str], None] | None = None,
 ) -> tuple[CRDSet | None, str | None]:
-    """Find CRDs: explicit path, then the cluster, then the cache for ``version``.
+    """Find CRDs: explicit path, then the cluster, then the cache for ``version``, then (unless ``offline``)
+    the pinned upstream files fetched into the cache on first use, as kubeconform fetches its schemas.
 
     Returns the CRDSet (or None) and, when None, a sentence for ``Report.checks_skipped`` saying which checks did
-    not run and how to enable them. An explicit source that fails raises :class:`CRDSourceError`.
+    not run and how to enable them. An explicit source that fails raises :class:`CRDSourceError`. ``on_fetch``
+    is told (one sentence) before and after an automatic fetch, for the caller to show on stderr.
     """
     if crds_path is not None:
         return load_crds(crds_path), None
     if cluster:
         return load_cluster_crds(kubectl), None
-    from orchestrator.engine.crd_cache import load_cached_crds
+    from orchestrator.engine.crd_cache import OFFLINE_ENV, PINS, load_cached_crds, pull_crds, version_dir
 
     cached = load_cached_crds(version, cache_dir=cache_dir)
     if cached is not None:
         return cached, None
-    return None, (
+    skipped = (
         f"Schema and CEL checks did not run: no CRDs for AI Gateway {version} were found (no --crds, no "
-        f"--cluster, nothing cached). " + how_to_enable(version)
+        "--cluster, nothing cached"
     )
+    if offline or version not in PINS:
+        why = f", and offline by --offline or {OFFLINE_ENV}" if offline else ""
+        return None, f"{skipped}{why}). " + how_to_enable(version)
+    dest = version_dir(version, cache_dir)
+    if on_fetch is not None:
+        on_fetch(f"fetching the pinned AI Gateway {version} CRDs into {dest} (once; --offline skips this)")
+    try:
+        pull_crds(version, dest=dest, timeout=20.0)
+    except CRDSourceError as exc:
+        return None, f"{skipped}; fetching them failed: {exc}). " + how_to_enable(version)
+    if on_fetch is not None:
+        on_fetch(f"fetched and verified the AI Gateway {version} CRDs; later runs use the cache offline")
+    return load_cached_crds(version, cache_dir=cache_dir), None

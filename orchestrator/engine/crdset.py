@@ -3,7 +3,6 @@ kind. Where the documents come from (a path, the cluster, the cache) is :mod:`or
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,17 +159,73 @@ def expand_lists(docs: Iterable[Any]) -> Iterator[Any]:
             yield d
 
 
-def read_manifest_file(path: Path) -> list[Any]:
-    """All documents of one YAML or JSON file (``kind: List`` wrappers expanded)."""
-    import yaml
+def parse_manifest_text(text: str, source: str) -> list[Any]:
+    """All documents of a YAML or JSON text (``kind: List`` wrappers expanded), read by the one YAML loader
+    (alias expansion budget, depth cap)."""
+    from skills.yaml_input import YamlInputError, load_documents
 
-    text = path.read_text(encoding="utf-8")
     try:
-        if path.suffix == ".json":
-            loaded: list[Any] = [json.loads(text)]
-        else:
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            loaded = list(yaml.load_all(text, Loader=loader))
-    except (yaml.YAMLError, ValueError) as exc:
-        raise CRDSourceError(f"{path}: not valid YAML/JSON: {exc}") from exc
-    return list(expand_lists(loaded))
+        return list(expand_lists(load_documents(text, source)))
+    except YamlInputError as exc:
+        raise CRDSourceError(str(exc)) from None
+
+
+def read_manifest_file(path: Path) -> list[Any]:
+    """All documents of one YAML or JSON file (``kind: List`` wrappers expanded), at most 64 MiB."""
+    from skills.yaml_input import MAX_MANIFEST_BYTES, YamlInputError, read_text
+
+    try:
+        text = read_text(path, MAX_MANIFEST_BYTES)
+    except YamlInputError as exc:
+        raise CRDSourceError(str(exc)) from None
+    return parse_manifest_text(text, str(path))
+
+
+def read_checked_crd_file(path: Path) -> list[Any]:
+    """:func:`read_manifest_file`, refusing a CustomResourceDefinition that is malformed (naming file and CRD)."""
+    docs = read_manifest_file(path)
+    for doc in docs:
+        if isinstance(doc, dict) and doc.get("kind") == "CustomResourceDefinition":
+            problems = crd_shape_problems(doc)
+            if problems:
+                name = (doc.get("metadata") or {}).get("name", "?")
+                raise CRDSourceError(
+                    f"{path}: CustomResourceDefinition {name} is malformed: {'; '.join(problems)}"
+                )
+    return docs
+
+
+def crd_shape_problems(doc: Any) -> list[str]:
+    """What makes ``doc`` not a usable CustomResourceDefinition (empty when it is one): the fields the engine
+    reads must exist with the right types, so a malformed CRD is refused where it is read, not deep in a check."""
+    if not isinstance(doc, dict) or doc.get("kind") != "CustomResourceDefinition":
+        return ["not a CustomResourceDefinition"]
+    problems = []
+    if doc.get("apiVersion") not in ("apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1"):
+        problems.append(f"apiVersion {doc.get('apiVersion')!r} is not apiextensions.k8s.io/v1")
+    spec = doc.get("spec")
+    if not isinstance(spec, dict):
+        return [*problems, "spec is not a mapping"]
+    names = spec.get("names")
+    if not isinstance(spec.get("group"), str) or not spec.get("group"):
+        problems.append("spec.group is missing")
+    if not isinstance(names, dict) or not all(isinstance(names.get(k), str) for k in ("kind", "plural")):
+        problems.append("spec.names.kind and spec.names.plural must be strings")
+    if spec.get("scope", "Namespaced") not in ("Namespaced", "Cluster"):
+        problems.append("spec.scope must be Namespaced or Cluster")
+    versions = spec.get("versions")
+    if not isinstance(versions, list) or not versions:
+        return [*problems, "spec.versions must be a non-empty list"]
+    for i, v in enumerate(versions):
+        if not isinstance(v, dict) or not isinstance(v.get("name"), str):
+            problems.append(f"spec.versions[{i}] has no name")
+            continue
+        schema = v.get("schema")
+        if schema is not None and not (
+            isinstance(schema, dict) and isinstance(schema.get("openAPIV3Schema", {}), dict)
+        ):
+            problems.append(f"spec.versions[{i}].schema.openAPIV3Schema must be a mapping")
+        for flag in ("served", "storage", "deprecated"):
+            if flag in v and not isinstance(v[flag], bool):
+                problems.append(f"spec.versions[{i}].{flag} must be true or false")
+    return problems

@@ -15,9 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, ClassVar
-
-import yaml
+from typing import Any
 
 from orchestrator.engine.core_kinds import core_errors, has_light_checks, is_core
 from orchestrator.engine.crds import CRDSet, how_to_enable
@@ -26,6 +24,13 @@ from orchestrator.engine.lint.linter import DEPRECATED_API_VERSIONS, LintContext
 from orchestrator.engine.lint.traffic import with_helm_values
 from orchestrator.engine.object_meta import FieldError, metadata_errors
 from skills.versions import DEFAULT_VERSION
+from skills.yaml_input import (
+    MAX_MANIFEST_BYTES,
+    YamlInputError,
+    iter_documents,
+    read_stream,
+    read_text,
+)
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -33,52 +38,6 @@ STDIN = "-"
 
 class InputError(Exception):
     """A path to validate does not exist or cannot be read."""
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """SafeLoader without timestamp resolution and with duplicate-key detection."""
-
-    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
-        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            # A string key (nearly every key) is its text: constructing each key twice cost ~30% of loading.
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR_TAG:
-                key: Any = key_node.value
-            else:
-                key = self.construct_object(key_node, deep=deep)
-                if isinstance(key, list | dict):
-                    continue
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f'mapping key "{key}" already defined at line {seen[key] + 1}',
-                    key_node.start_mark,
-                )
-            seen[key] = key_node.start_mark.line
-        mapping = super().construct_mapping(node, deep=deep)
-        # Keys repeat across thousands of objects (apiVersion, metadata, name, …): one shared string each.
-        return {_intern(k if isinstance(k, str) else str(k)): v for k, v in mapping.items()}
-
-    def construct_yaml_str(self, node: Any) -> str:
-        return _intern(super().construct_yaml_str(node))
-
-
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-def _intern(text: str) -> str:
-    """Short strings (names, kinds, groups, enum values) are shared; long ones (prompts, certificates) are not."""
-    return sys.intern(text) if len(text) <= 64 else text
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_yaml_str)
 
 
 @dataclass
@@ -101,26 +60,27 @@ def _expand(paths: Sequence[str | Path]) -> list[str | Path]:
         p = Path(raw).expanduser()
         if p.is_dir():
             out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in MANIFEST_SUFFIXES))
-        elif p.is_file():
+        elif p.exists():  # a file, or a FIFO such as <(kustomize build .): read as a stream, capped
             out.append(p)
         else:
             raise InputError(f"{p}: no such file or directory")
     return out
 
 
-def _yaml_error(name: str, exc: yaml.YAMLError) -> Finding:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else None
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    where = f" (line {line}, column {mark.column + 1})" if mark is not None else ""
+def _yaml_error(exc: YamlInputError) -> Finding:
     return Finding(
         rule="yaml",
         severity="error",
         kind="",
         name="",
-        message=f"YAML syntax error: {problem}{where}",
+        message=(
+            f"YAML syntax error: {exc.syntax}"
+            + (f" (line {exc.line}, column {exc.column})" if exc.line else "")
+            if exc.syntax is not None
+            else f"{exc.problem[:1].upper()}{exc.problem[1:]}" + (f" (line {exc.line})" if exc.line else "")
+        ),
         hint="Fix the YAML; documents after the error in this file were not read.",
-        source=f"{name}:{line}" if line else name,
+        source=f"{exc.source}:{exc.line}" if exc.line else exc.source,
     )
 
 
@@ -190,29 +150,33 @@ def _add_document(result: LoadResult, doc: Any, source: str) -> None:
 
 
 def load_text(text: str, name: str, result: LoadResult | None = None) -> LoadResult:
-    """Read the documents of one YAML/JSON text into ``result`` (a new one by default)."""
+    """Read the documents of one YAML/JSON text into ``result`` (a new one by default), with the one YAML
+    loader: an alias expansion budget and a depth cap; a syntax error or a refusal becomes a finding."""
     out = result if result is not None else LoadResult()
     number = 0
     try:
-        for doc in yaml.load_all(text, Loader=_Loader):
+        for doc in iter_documents(text, name):
             number += 1
             _add_document(out, doc, f"{name}#{number}")
-    except yaml.YAMLError as exc:
-        out.findings.append(_yaml_error(name, exc))
+    except YamlInputError as exc:
+        out.findings.append(_yaml_error(exc))
     return out
 
 
 def load_documents(paths: Sequence[str | Path], *, stdin: Any = None) -> LoadResult:
-    """Read every document from ``paths`` (files, directories, ``-`` for stdin)."""
+    """Read every document from ``paths`` (files, FIFOs, directories, ``-`` for stdin), each at most
+    MAX_MANIFEST_BYTES; an unreadable or oversized input is an InputError naming it."""
     result = LoadResult()
     for path in _expand(paths):
-        if path == STDIN:
-            load_text((stdin or sys.stdin).read(), "<stdin>", result)
-            continue
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: {exc}") from exc
+            if path == STDIN:
+                stream: Any = stdin or getattr(sys.stdin, "buffer", sys.stdin)
+                text = read_stream(stream, "<stdin>", MAX_MANIFEST_BYTES)
+                load_text(text, "<stdin>", result)
+                continue
+            text = read_text(path, MAX_MANIFEST_BYTES)
+        except YamlInputError as exc:
+            raise InputError(str(exc)) from None
         load_text(text, str(path), result)
     return result
 

@@ -62,6 +62,10 @@ ProviderAuth = _derived(
 )
 
 
+# A bundle is one gateway's configuration; 200,000 providers took minutes before failing elsewhere.
+MAX_PROVIDERS = 200
+
+
 class Installation(InputModel):
     """What to install, and whether Envoy Gateway is already there."""
 
@@ -215,7 +219,11 @@ class Routing(InputModel):
 class Intake(InputModel):
     """A complete request for an AI Gateway deployment."""
 
-    providers: list[ProviderIntake] = Field(min_length=1, description="Providers and the models they serve")
+    providers: list[ProviderIntake] = Field(
+        min_length=1,
+        max_length=MAX_PROVIDERS,
+        description=f"Providers and the models they serve (at most {MAX_PROVIDERS})",
+    )
     environment: Environment = Field(default_factory=Environment, description="Where the objects live")
     installation: Installation = Field(default_factory=Installation, description="What to install")
     routing: Routing = Field(default_factory=Routing, description="How shared models are routed")

@@ -46,6 +46,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     build.add_argument("--cluster", action="store_true", help="read CRDs from the current kubectl context")
     build.add_argument(
+        "--offline",
+        action="store_true",
+        help="never fetch the pinned CRDs on first use (also env AIGW_SKILLS_OFFLINE=1; tests and CI set it)",
+    )
+    build.add_argument(
         "--target-version",
         choices=list(PROFILES),
         metavar="VERSION",
@@ -79,9 +84,8 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
-    import yaml
-
     from orchestrator.intake.walker import to_intake, walk
+    from skills.yaml_input import MAX_INTAKE_BYTES, YamlInputError, load_one, read_stream, read_text
 
     if sum(bool(x) for x in (args.example, args.intake, args.answers)) > 1:
         raise ValueError("give one of: an intake file, --example, --answers")
@@ -93,12 +97,17 @@ def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
     if args.example:
         text, where = example_text(args.example), f"example {args.example}"
     elif args.intake == "-":
-        text, where = sys.stdin.read(), "stdin"
-    elif args.intake:
+        where = "stdin"
         try:
-            text, where = Path(args.intake).read_text(encoding="utf-8"), args.intake
-        except OSError as exc:
-            raise ValueError(f"cannot read {args.intake}: {exc.strerror}") from None
+            text = read_stream(getattr(sys.stdin, "buffer", sys.stdin), where, MAX_INTAKE_BYTES)
+        except YamlInputError as exc:
+            raise ValueError(str(exc)) from None
+    elif args.intake:
+        where = args.intake
+        try:
+            text = read_text(args.intake, MAX_INTAKE_BYTES)
+        except YamlInputError as exc:
+            raise ValueError(f"cannot read {exc}") from None
     elif sys.stdin.isatty():
         from server.cli.terminal_intake import ask_intake
 
@@ -109,11 +118,9 @@ def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
             "--questions` prints what to answer), or run in a terminal to be asked"
         )
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ValueError(f"{where}: invalid YAML{at}") from None
+        data = load_one(text, where)  # aliases refused: an intake is a person's answers, written out
+    except YamlInputError as exc:
+        raise ValueError(str(exc)) from None
     if not isinstance(data, dict):
         raise ValueError(f"{where}: an intake is a mapping with at least 'providers'; see `aigw-skills init`")
     return data
@@ -128,15 +135,17 @@ class OpenQuestions(Exception):
 
 
 def _load_answers(path: str) -> dict[str, Any]:
-    import yaml
+    from skills.yaml_input import MAX_INTAKE_BYTES, YamlInputError, load_one, read_stream, read_text
 
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-        data = yaml.safe_load(text) if text.strip() else {}
-    except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
-    except yaml.YAMLError:
-        raise ValueError(f"{path}: not valid JSON or YAML") from None
+    where = "stdin" if path == "-" else path
+    try:  # the one YAML loader: size cap, no aliases, depth cap, file and line in every error
+        if path == "-":
+            text = read_stream(getattr(sys.stdin, "buffer", sys.stdin), where, MAX_INTAKE_BYTES)
+        else:
+            text = read_text(path, MAX_INTAKE_BYTES)
+        data = load_one(text, where) if text.strip() else {}
+    except YamlInputError as exc:
+        raise ValueError(f"cannot read answers: {exc}") from None
     if not isinstance(data, dict) or not all(v is None or isinstance(v, dict) for v in data.values()):
         raise ValueError(
             f"{path}: answers are a mapping of round id to that round's fields, e.g. "
@@ -164,6 +173,7 @@ def _questions(state: Any, answers_file: str | None) -> dict[str, Any]:
 
 def run_build(args: argparse.Namespace) -> int:
     from orchestrator.compose.bundle import BundleExistsError, build_bundle, write_bundle
+    from orchestrator.engine.crd_cache import is_offline
     from orchestrator.engine.crds import CRDSourceError, configured_crds, resolve_crd_source
     from orchestrator.intake.walker import walk
     from skills.errors import InputError
@@ -192,7 +202,13 @@ def run_build(args: argparse.Namespace) -> int:
         data["installation"]["version"] = args.target_version
     version = str((data.get("installation") or {}).get("version") or DEFAULT_VERSION)
     try:
-        crds, note = resolve_crd_source(configured_crds(args.crds), version, args.cluster)
+        crds, note = resolve_crd_source(
+            configured_crds(args.crds),
+            version,
+            args.cluster,
+            offline=is_offline(args.offline),
+            on_fetch=lambda message: print(f"aigw-skills build: {message}", file=sys.stderr),
+        )
     except CRDSourceError as exc:
         return _fail(f"CRDs: {exc}")
     try:
@@ -235,7 +251,7 @@ def run_init(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(text)
         return EXIT_OK
-    from server.safe_write import WriteRefused, write_text_atomic
+    from skills.safe_write import WriteRefused, write_text_atomic
 
     path = Path(args.output)
     if path.exists() and not args.force:

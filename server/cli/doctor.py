@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     except (DumpError, KubectlError) as exc:
         return _fail(str(exc))
     text = render_json(report) if args.format == "json" else render_text(report)
-    from server.safe_write import emit
+    from skills.safe_write import emit
 
     problem = emit(text, args.output, force=args.force)
     if problem:
@@ -98,8 +98,8 @@ def _collect(inp: object, dest: Path) -> int:
     from orchestrator.analysis.doctor.run import DoctorInput, snapshot_for
     from orchestrator.analysis.doctor.snapshot import DumpError, dump_files
     from orchestrator.analysis.kubectl import KubectlError
-    from server.safe_write import write_text_atomic
     from skills import __version__
+    from skills.safe_write import write_text_atomic
 
     assert isinstance(inp, DoctorInput)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):

@@ -46,7 +46,8 @@ def run_explain(args: argparse.Namespace) -> int:
     except (OptionError, OptionsError, InputError) as exc:
         return _fail(str(exc))
     if loaded.findings or not loaded.documents:
-        return _fail("; ".join(f.message for f in loaded.findings) or "no Kubernetes objects found")
+        why = "; ".join(f"{f.source}: {f.message}" for f in loaded.findings)
+        return _fail(why or "no Kubernetes objects found")
     explanation = explain_documents(loaded.documents)
     if args.format == "json":
         text = json.dumps(explanation.to_dict(), indent=2) + "\n"
@@ -54,7 +55,7 @@ def run_explain(args: argparse.Namespace) -> int:
         text = explanation.mermaid
     else:
         text = explanation.text()
-    from server.safe_write import emit
+    from skills.safe_write import emit
 
     problem = emit(text, args.output, force=args.force)
     if problem:

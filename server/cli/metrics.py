@@ -26,21 +26,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _saved_scrape(source: str) -> str | None:
     """The text of a saved scrape when `source` is `-` or a path (no URL scheme), else None."""
-    from orchestrator.analysis.metrics import MetricsError
+    from orchestrator.analysis.metrics import MAX_BODY_BYTES, MetricsError
     from skills.errors import InputError, Problem
+    from skills.yaml_input import YamlInputError, read_stream, read_text
 
-    if source == "-":
-        return sys.stdin.read()
-    if "://" in source:
-        return None
-    path = Path(source)
-    if not path.is_file():
-        problem = Problem("url", "no such file: give an http:// or https:// URL, or a saved scrape", source)
-        raise InputError([problem], skill="aigw_metrics")
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise MetricsError(f"{source}: cannot read: {exc.strerror}") from None
+        if source == "-":
+            return read_stream(getattr(sys.stdin, "buffer", sys.stdin), "stdin", MAX_BODY_BYTES)
+        if "://" in source:
+            return None
+        if not Path(source).exists():
+            problem = Problem(
+                "url", "no such file: give an http:// or https:// URL, or a saved scrape", source
+            )
+            raise InputError([problem], skill="aigw_metrics")
+        return read_text(source, MAX_BODY_BYTES)  # capped: /dev/zero or a FIFO cannot exhaust memory
+    except YamlInputError as exc:
+        raise MetricsError(str(exc)) from None
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -48,7 +48,9 @@ def run_migrate(args: argparse.Namespace) -> int:
     except InputError as exc:
         return _fail(str(exc))
     if loaded.findings:
-        return _fail("cannot read the input: " + "; ".join(f.message for f in loaded.findings))
+        return _fail(
+            "cannot read the input: " + "; ".join(f"{f.source}: {f.message}" for f in loaded.findings)
+        )
     if not loaded.documents:
         return _fail("no Kubernetes objects found in " + " ".join(paths))
     try:
@@ -64,7 +66,7 @@ def run_migrate(args: argparse.Namespace) -> int:
         sources=loaded.sources,
     )
     text = render(result, args.format)
-    from server.safe_write import emit
+    from skills.safe_write import emit
 
     problem = emit(text, args.output, force=args.force)
     if problem:

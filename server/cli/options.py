@@ -18,7 +18,6 @@ import types
 import typing
 from typing import Any, Literal, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, create_model
 
 from skills.model import InputModel, Positional
@@ -148,26 +147,26 @@ def add_model_options(parser: argparse.ArgumentParser, model: type[BaseModel]) -
 
 
 def _parse_structured(text: str, option: str) -> Any:
+    from skills.yaml_input import YamlInputError, load_one
+
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise OptionError(
-            f"{option}: not valid YAML/JSON ({exc.__class__.__name__}); quote the value, e.g. "
-            f"{option} '{{name: x, port: 80}}'"
-        ) from None
+        return load_one(text, option)
+    except YamlInputError as exc:
+        raise OptionError(f"{exc}; quote the value, e.g. {option} '{{name: x, port: 80}}'") from None
 
 
 def _read_input(path: str, stdin: typing.TextIO) -> dict[str, Any]:
+    from skills.yaml_input import MAX_INTAKE_BYTES, YamlInputError, load_one, read_stream, read_text
+
+    source = f"--input {path}"
     try:
-        text = stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
-    except OSError as exc:
-        raise OptionError(f"--input {path}: cannot read ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text) if text.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise OptionError(f"--input {path}: invalid YAML{where}") from None
+        if path == "-":
+            text = read_stream(getattr(stdin, "buffer", stdin), source, MAX_INTAKE_BYTES)
+        else:
+            text = read_text(path, MAX_INTAKE_BYTES, source=source)
+        data = load_one(text, source) if text.strip() else {}  # aliases refused, as in an intake
+    except YamlInputError as exc:
+        raise OptionError(str(exc)) from None
     if not isinstance(data, dict):
         raise OptionError(
             f"--input {path}: must hold a mapping of field names to values, not {type(data).__name__}"

@@ -39,8 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from orchestrator.analysis.kubectl import KubectlError
     from orchestrator.analysis.plan import PlanInput, render_plan, run_plan
-    from server.safe_write import emit
     from skills.errors import InputError
+    from skills.safe_write import emit
 
     try:
         fields = collect_fields(args, PlanInput, sys.stdin)

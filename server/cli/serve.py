@@ -43,7 +43,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="with --http: open connections (slow clients included) before new requests get 503 [default: 128]",
+        help="with --http: requests in progress (and, separately, open event streams) before new ones get 503; "
+        "idle sockets do not count [default: 128]",
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="with --http: close a connection that has not sent a complete request head in time [default: 10]",
+    )
+    parser.add_argument(
+        "--metrics-host",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="with --http: a host aigw_metrics may fetch from (repeatable); without one it fetches nothing",
     )
     parser.add_argument(
         "--crds",
@@ -73,14 +88,24 @@ def run(args: argparse.Namespace) -> int:
                 no_auth=args.no_auth,
                 allowed_hosts=tuple(args.allowed_host),
                 **({"max_connections": args.max_connections} if args.max_connections is not None else {}),
+                **({"head_seconds": args.header_timeout} if args.header_timeout is not None else {}),
+                metrics_hosts=tuple(args.metrics_host),
             )
             settings.check()
         except ServeError as exc:
             print(f"aigw-skills serve: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    elif args.no_auth or args.token_file or args.allowed_host or args.max_connections is not None:
+    elif (
+        args.no_auth
+        or args.token_file
+        or args.allowed_host
+        or args.max_connections is not None
+        or args.header_timeout is not None
+        or args.metrics_host
+    ):
         print(
-            "aigw-skills serve: --no-auth, --token-file, --allowed-host and --max-connections only apply with --http",
+            "aigw-skills serve: --no-auth, --token-file, --allowed-host, --max-connections, --header-timeout and "
+            "--metrics-host only apply with --http",
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -92,9 +117,17 @@ def run(args: argparse.Namespace) -> int:
     from orchestrator.engine.crds import configured_crds
     from server.mcp.app import create_server
 
-    mcp = create_server(crds_path=configured_crds(args.crds), tool_set=args.tools)
+    mcp = create_server(
+        crds_path=configured_crds(args.crds),
+        tool_set=args.tools,
+        metrics_hosts=settings.metrics_hosts if settings is not None else None,
+    )
     if settings is None:
-        mcp.run()
+        import anyio
+
+        from server.mcp.stdio import run_stdio
+
+        anyio.run(run_stdio, mcp)
     else:
         from server.mcp.http import serve
 

@@ -52,7 +52,7 @@ def run_skill(entry: SkillEntry, args: argparse.Namespace) -> int:
         print(f"See `aigw-skills {entry.command} --help` for the fields and formats.", file=sys.stderr)
         return EXIT_USAGE
     text = render_result(result, args.format)
-    from server.safe_write import emit
+    from skills.safe_write import emit
 
     problem = emit(text, args.output, force=args.force)
     if problem:

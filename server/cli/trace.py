@@ -45,8 +45,8 @@ def run_trace(args: argparse.Namespace) -> int:
     from orchestrator.analysis.trace import to_json, to_mermaid, to_text, trace_documents
     from orchestrator.engine.validate import InputError as LoadError
     from orchestrator.engine.validate import load_documents
-    from server.safe_write import emit
     from skills.errors import InputError
+    from skills.safe_write import emit
 
     try:
         request, paths = read_options(args, DOOR.load_model(), sys.stdin, skill="aigw-skills trace")

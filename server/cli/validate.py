@@ -44,6 +44,11 @@ def _register_validate(subparsers: argparse._SubParsersAction) -> None:
         "--cluster", action="store_true", help="read the CRDs installed in the current kubectl context"
     )
     p.add_argument(
+        "--offline",
+        action="store_true",
+        help="never fetch the pinned CRDs on first use (also env AIGW_SKILLS_OFFLINE=1; tests and CI set it)",
+    )
+    p.add_argument(
         "--format", choices=("text", "json", "junit"), default="text", help="output format [%(default)s]"
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
@@ -59,7 +64,8 @@ def _register_crds(subparsers: argparse._SubParsersAction) -> None:
         help="Download the CRDs for an AI Gateway version into the cache (the only network access)",
         description=(
             "Download the AI Gateway, Envoy Gateway, Gateway API (experimental channel) and Inference Extension "
-            "CRDs pinned for an AI Gateway version, record their sha256 in SOURCES.json and validate offline "
+            "CRDs pinned for an AI Gateway version (every file's size and sha256 are pinned in code and checked), and "
+            "validate offline "
             f"afterwards. Cache: ${CACHE_ENV}, else $XDG_CACHE_HOME/aigw-skills, else ~/.cache/aigw-skills."
         ),
     )
@@ -71,7 +77,12 @@ def _register_crds(subparsers: argparse._SubParsersAction) -> None:
         metavar="SOURCE=URL",
         help="override a source's base URL (ai-gateway, envoy-gateway, gateway-api, inference-extension)",
     )
-    pull.add_argument("--dest", metavar="DIR", help="write into DIR instead of the cache")
+    pull.add_argument(
+        "--dest", metavar="DIR", help="write into DIR (new, empty or a previous pull) instead of the cache"
+    )
+    pull.add_argument(
+        "--allow-http", action="store_true", help="accept plain http:// base URLs (a local mirror)"
+    )
     pull.add_argument("--timeout", type=float, default=60.0, help="seconds per download [%(default)s]")
     pull.set_defaults(handler=run_crds_pull)
     listing = sub.add_parser("list", help="Show the cached CRD versions and where they came from")
@@ -92,6 +103,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     from orchestrator.compose.report_file import declared_secrets
+    from orchestrator.engine.crd_cache import is_offline
     from orchestrator.engine.crds import CRDSourceError, configured_crds, resolve_crd_source
     from orchestrator.engine.findings import exit_code
     from orchestrator.engine.inputs import validate_loaded
@@ -108,7 +120,13 @@ def run_validate(args: argparse.Namespace) -> int:
     if bundled:
         inp = inp.model_copy(update={"external_secrets": [*inp.external_secrets, *bundled]})
     try:
-        crds, note = resolve_crd_source(configured_crds(args.crds), inp.target_version, args.cluster)
+        crds, note = resolve_crd_source(
+            configured_crds(args.crds),
+            inp.target_version,
+            args.cluster,
+            offline=is_offline(args.offline),
+            on_fetch=lambda message: print(f"aigw-skills validate: {message}", file=sys.stderr),
+        )
     except CRDSourceError as exc:
         return _fail(f"CRDs: {exc}")
     try:
@@ -120,7 +138,7 @@ def run_validate(args: argparse.Namespace) -> int:
     report = validate_loaded(loaded, inp, crds, note)
     text = render(report, args.format)
     if args.output:
-        from server.safe_write import write_text_atomic
+        from skills.safe_write import write_text_atomic
 
         try:
             write_text_atomic(args.output, text)
@@ -153,12 +171,18 @@ def run_crds_pull(args: argparse.Namespace) -> int:
     try:
         urls = _base_urls(args.base_url)
         result = pull_crds(
-            args.version, base_urls=urls, dest=Path(args.dest) if args.dest else None, timeout=args.timeout
+            args.version,
+            base_urls=urls,
+            dest=Path(args.dest) if args.dest else None,
+            timeout=args.timeout,
+            allow_http=args.allow_http,
         )
     except ValueError as exc:
         return _fail(str(exc))
     except CRDSourceError as exc:
-        unknown_source = "unknown CRD source" in str(exc) or "base URL" in str(exc)
+        unknown_source = any(
+            s in str(exc) for s in ("unknown CRD source", "base URL", "not part of a CRD pull")
+        )
         return _fail(f"crds pull: {exc}", EXIT_USAGE if unknown_source else EXIT_FINDINGS)
     except OSError as exc:
         return _fail(f"crds pull: cannot write the cache: {exc}", EXIT_FINDINGS)

@@ -141,12 +141,15 @@ def run_trace(inp: TraceInput, crds_path: str | None = None) -> TraceOut:
     return TraceOut.model_validate(data | {"mermaid": to_mermaid(trace)})
 
 
-def run_metrics(inp: MetricsInput, crds_path: str | None = None) -> MetricsSummary:
-    """Fetch and summarise, with fetch failures reported as an input problem on url."""
+def run_metrics(
+    inp: MetricsInput, crds_path: str | None = None, allowed_hosts: tuple[str, ...] | None = None
+) -> MetricsSummary:
+    """Fetch and summarise, with fetch failures reported as an input problem on url. Over HTTP the server passes
+    its --metrics-host allow-list; over stdio (the user's own machine) it is None."""
     from orchestrator.analysis.metrics import MetricsError, read_summary
     from skills.errors import InputError, Problem
 
     try:
-        return read_summary(inp.url, inp.timeout_seconds)
+        return read_summary(inp.url, inp.timeout_seconds, allowed_hosts)
     except MetricsError as exc:
         raise InputError([Problem("url", str(exc), inp.url)], skill="aigw_metrics") from None

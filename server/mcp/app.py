@@ -9,6 +9,7 @@ from typing import Any
 from mcp.server.mcpserver import MCPServer
 
 from server.mcp import completions, prompts, resources, tools
+from server.mcp.guarded import GuardedServer
 from skills import __version__
 
 ORCHESTRATE_MODULE = "server.mcp.orchestrate"
@@ -30,21 +31,27 @@ CORE_INSTRUCTIONS = (
 )
 
 
-class AigwServer(MCPServer):
-    """The SDK server plus its configuration, which tool bodies read through `ctx.mcp_server`."""
+class AigwServer(GuardedServer):
+    """The SDK server (minus the places it would echo a credential, server/mcp/guarded.py) plus its
+    configuration, which tool bodies read through `ctx.mcp_server`."""
 
     def __init__(self, *args: Any, crds_path: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.crds_path = crds_path  # CRD schemas for validation; None: the pulled cache per version
 
 
-def create_server(crds_path: str | None = None, tool_set: str = "all") -> MCPServer:
+def create_server(
+    crds_path: str | None = None, tool_set: str = "all", metrics_hosts: tuple[str, ...] | None = None
+) -> MCPServer:
     """The server. `crds_path` is where the tools read CRD schemas (None: the cache `crds pull` fills; the front
     door, `aigw-skills serve`, resolves --crds and $AIGW_SKILLS_CRDS into it); `tool_set` is "all" (every tool)
-    or "core" (CORE_TOOLS)."""
+    or "core" (CORE_TOOLS); `metrics_hosts` (HTTP serving) the only hosts a tool that goes online may fetch from
+    (None: any, for stdio)."""
     if tool_set not in TOOL_SETS:
         raise ValueError(f"tool set {tool_set!r}: choose one of {', '.join(TOOL_SETS)}")
-    served = tools.skill_tools(crds_path, only=CORE_TOOLS if tool_set == "core" else None)
+    served = tools.skill_tools(
+        crds_path, only=CORE_TOOLS if tool_set == "core" else None, metrics_hosts=metrics_hosts
+    )
     if importlib.util.find_spec(ORCHESTRATE_MODULE) is not None:
         served.insert(0, importlib.import_module(ORCHESTRATE_MODULE).orchestrate_tool())
     mcp: MCPServer = AigwServer(

@@ -4,6 +4,9 @@
   `--no-auth` skips it, and only on a loopback address.
 * DNS-rebinding protection: the SDK's transport security with an explicit Host/Origin allow-list.
 * Request bodies above MAX_BODY_BYTES are refused with 413 before they are parsed.
+* Misbehaving sockets cannot lock clients out: a request head must arrive within --header-timeout, sockets
+  waiting for one are capped per address, and the 503 cap counts requests in progress, not sockets
+  (server/mcp/http_guard.py). Query strings never reach the access log.
 * Logs, including uvicorn's access log, go to stderr only.
 """
 
@@ -12,12 +15,19 @@ from __future__ import annotations
 import copy
 import hmac
 import ipaddress
-import json
 import logging
 import os
+import urllib.parse
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from server.mcp.http_guard import (
+    HEAD_SECONDS,
+    RequestLimit,
+    guarded_protocol,
+    install_log_filters,
+    send_json_error,
+)
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -47,10 +57,12 @@ def read_token(token_file: str | None, environ: dict[str, str] | None = None) ->
     """The bearer token from --token-file (first) or AI_GATEWAY_API_KEY; None when neither is set."""
     environ = dict(os.environ) if environ is None else environ
     if token_file:
+        from skills.yaml_input import YamlInputError, read_text
+
         try:
-            token = Path(token_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ServeError(f"--token-file {token_file}: cannot read ({exc.strerror})") from None
+            token = read_text(token_file, 64 * 1024, source=f"--token-file {token_file}").strip()
+        except YamlInputError as exc:
+            raise ServeError(str(exc)) from None
         source = f"--token-file {token_file}"
     else:
         token = environ.get(TOKEN_ENV, "").strip()
@@ -65,7 +77,7 @@ def read_token(token_file: str | None, environ: dict[str, str] | None = None) ->
     return token
 
 
-MAX_CONNECTIONS = 128  # open connections before new requests are answered 503
+MAX_CONNECTIONS = 128  # requests in progress (and, separately, open event streams) before new ones get 503
 IDLE_SECONDS = 15  # an idle keep-alive connection is closed after this long
 
 
@@ -78,11 +90,23 @@ class HttpSettings:
     allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
     max_body_bytes: int = MAX_BODY_BYTES
     max_connections: int = MAX_CONNECTIONS
+    head_seconds: float = HEAD_SECONDS
+    metrics_hosts: tuple[str, ...] = field(default_factory=tuple)
 
     def check(self) -> None:
         """Refuse unsafe combinations before anything binds."""
         if self.max_connections < 2:
             raise ServeError(f"--max-connections must be at least 2, got {self.max_connections}")
+        for entry in self.metrics_hosts:
+            try:
+                parsed = urllib.parse.urlsplit(f"//{entry}")
+                ok = bool(parsed.hostname) and parsed.path == "" and (parsed.port is None or parsed.port > 0)
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ServeError(f"--metrics-host {entry!r}: give HOST or HOST:PORT, e.g. localhost:1064")
+        if not 0 < self.head_seconds <= 300:
+            raise ServeError(f"--header-timeout must be between 0 and 300 seconds, got {self.head_seconds:g}")
         if self.token and self.no_auth:
             raise ServeError(
                 f"--no-auth conflicts with a token ({TOKEN_ENV} or --token-file); drop one of them"
@@ -121,21 +145,13 @@ class BearerAuth:
         if scope["type"] != "http" or self._authorized(scope):
             await self.app(scope, receive, send)
             return
-        body = json.dumps(
-            {"error": "unauthorized", "error_description": "send Authorization: Bearer <token>"}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 401,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"www-authenticate", b'Bearer realm="aigw-skills"'),
-                ],
-            }
+        await send_json_error(
+            send,
+            401,
+            "unauthorized",
+            "send Authorization: Bearer <token>",
+            (b"www-authenticate", b'Bearer realm="aigw-skills"'),
         )
-        await send({"type": "http.response.body", "body": body})
 
     def _authorized(self, scope: Scope) -> bool:
         values = [v for k, v in scope.get("headers", []) if k.lower() == b"authorization"]
@@ -163,7 +179,8 @@ def build_app(mcp: MCPServer, settings: HttpSettings) -> ASGIApp:
         transport_security=security,
         host=settings.host,
     )
-    return app if settings.token is None else BearerAuth(app, settings.token)
+    guarded = app if settings.token is None else BearerAuth(app, settings.token)
+    return RequestLimit(guarded, settings.max_connections)
 
 
 class DisconnectFilter(logging.Filter):
@@ -206,6 +223,7 @@ def serve(mcp: MCPServer, settings: HttpSettings) -> None:
 
     settings.check()
     logging.getLogger(SDK_HTTP_LOGGER).addFilter(DisconnectFilter())
+    install_log_filters()
     app = build_app(mcp, settings)
     auth = "no authentication (loopback only)" if settings.token is None else "bearer token required"
     print(
@@ -219,8 +237,8 @@ def serve(mcp: MCPServer, settings: HttpSettings) -> None:
         port=settings.port,
         log_config=log_config(),
         lifespan="on",
-        # Beyond this many open connections (slow or stalled clients included) new requests get 503 at once,
-        # so a flood of idle sockets cannot exhaust the process.
-        limit_concurrency=settings.max_connections,
+        # Sockets that have not sent a request head are timed out and capped per address (http_guard), so
+        # they never count toward the cap; RequestLimit answers 503 only past max_connections requests.
+        http=guarded_protocol(settings.head_seconds),
         timeout_keep_alive=IDLE_SECONDS,
     )

@@ -22,6 +22,7 @@ from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from mcp.server.mcpserver.resources import FunctionResource
 
 from skills.catalog import BY_NAME, SKILLS
+from skills.errors import show_value
 
 FOLDERS = {"references": (".md", "text/markdown"), "assets": (".j2", "text/x-jinja2")}
 _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")
@@ -38,7 +39,7 @@ def skill_dir(name: str) -> Traversable:
 def skill_md(name: str) -> str:
     """The raw text of skills/<name>/SKILL.md, or MissingSkillFile saying what is wrong."""
     if name not in BY_NAME:
-        raise MissingSkillFile(f"unknown skill {name!r}; known skills: {', '.join(BY_NAME)}")
+        raise MissingSkillFile(f"unknown skill {show_value(name)}; known skills: {', '.join(BY_NAME)}")
     path = skill_dir(name).joinpath("SKILL.md")
     if not path.is_file():
         raise MissingSkillFile(
@@ -63,11 +64,13 @@ def folder_files(name: str, folder: str) -> list[str]:
 
 def read_folder_file(name: str, folder: str, file: str) -> str:
     if name not in BY_NAME:
-        raise ResourceNotFoundError(f"unknown skill {name!r}; known skills: {', '.join(BY_NAME)}")
+        raise ResourceNotFoundError(f"unknown skill {show_value(name)}; known skills: {', '.join(BY_NAME)}")
     available = folder_files(name, folder)
     if file not in available:
         listing = ", ".join(available) or "none"
-        raise ResourceNotFoundError(f"skill {name} has no {folder} file {file!r}; available: {listing}")
+        raise ResourceNotFoundError(
+            f"skill {name} has no {folder} file {show_value(file)}; available: {listing}"
+        )
     return skill_dir(name).joinpath(folder, file).read_text(encoding="utf-8")
 
 
@@ -75,7 +78,7 @@ def read_skill(name: str) -> str:
     if (
         name not in BY_NAME
     ):  # a name the client made up: invalid params (-32602, SEP-2164), not a server fault
-        raise ResourceNotFoundError(f"unknown skill {name!r}; known skills: {', '.join(BY_NAME)}")
+        raise ResourceNotFoundError(f"unknown skill {show_value(name)}; known skills: {', '.join(BY_NAME)}")
     try:
         return skill_md(name)
     except MissingSkillFile as exc:

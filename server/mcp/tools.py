@@ -8,6 +8,7 @@ Models, builders, YAML and the validation engine are imported on first use, not 
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -148,17 +149,25 @@ def atomic_entries() -> list[SkillEntry]:
     return atomic_skills()
 
 
-def door_spec(door: Door, crds_path: str | None) -> ToolSpec:
-    """The MCP tool of a registered command: its input model, its one description, its body."""
+def door_spec(door: Door, crds_path: str | None, metrics_hosts: tuple[str, ...] | None = None) -> ToolSpec:
+    """The MCP tool of a registered command: its input model, its one description, its body. A body that fetches
+    URLs (it takes ``allowed_hosts``: aigw_metrics) is also given the hosts it may fetch from (HTTP serving;
+    None: any, for stdio)."""
     assert door.run and door.output_model
     run = door.run
+
+    def body(inp: Any) -> Any:
+        fn = load(run)
+        fetches = "allowed_hosts" in inspect.signature(fn).parameters
+        return fn(inp, crds_path, allowed_hosts=metrics_hosts) if fetches else fn(inp, crds_path)
+
     return ToolSpec(
         name=door.tool,
         title=door.title,
         description=door.tool_description,
         input_model=door.input_model,
         output_model=door.output_model,
-        run=lambda inp: load(run)(inp, crds_path),
+        run=body,
         skill=door.skill,
         annotations=ToolAnnotations(
             read_only_hint=True,
@@ -169,10 +178,10 @@ def door_spec(door: Door, crds_path: str | None) -> ToolSpec:
     )
 
 
-def tool_specs(crds_path: str | None = None) -> list[ToolSpec]:
+def tool_specs(crds_path: str | None = None, metrics_hosts: tuple[str, ...] | None = None) -> list[ToolSpec]:
     """Every tool of this server except aigw_orchestrate."""
     specs = [_skill_spec(e) for e in atomic_entries()]
-    specs += [door_spec(d, crds_path) for d in DOORS if d.run]
+    specs += [door_spec(d, crds_path, metrics_hosts) for d in DOORS if d.run]
     return specs
 
 
@@ -181,8 +190,13 @@ def compute_schemas() -> dict[str, Any]:
     return {s.name: {"input": s.input_schema(), "output": s.output_schema()} for s in tool_specs()}
 
 
-def skill_tools(crds_path: str | None = None, only: tuple[str, ...] | None = None) -> list[Tool]:
-    """Every tool of this server except aigw_orchestrate (`only`: just these names)."""
-    specs = tool_specs(crds_path)
+def skill_tools(
+    crds_path: str | None = None,
+    only: tuple[str, ...] | None = None,
+    metrics_hosts: tuple[str, ...] | None = None,
+) -> list[Tool]:
+    """Every tool of this server except aigw_orchestrate (`only`: just these names; `metrics_hosts`: see
+    door_spec)."""
+    specs = tool_specs(crds_path, metrics_hosts)
     schemas = schema_cache.load("tool-schemas")
     return [build_tool(s, schemas[s.name]) for s in specs if only is None or s.name in only]

@@ -215,9 +215,11 @@ def install_skill(skill: str, repo: Path, into: Path) -> Path:
 
 def hermetic_env(workdir: Path) -> dict[str, str]:
     """The caller's environment minus anything that changes what a command prints: no CRD directory, an empty
-    CRD cache, so the docs read the same on every machine."""
+    CRD cache and no network (build and validate would fetch the CRDs on first use), so the docs read the same on
+    every machine."""
     env = {k: v for k, v in os.environ.items() if k not in (CRDS_ENV, CACHE_ENV)}
     env[CACHE_ENV] = str(workdir / ".no-cache")
+    env["AIGW_SKILLS_OFFLINE"] = "1"
     return env
 
 

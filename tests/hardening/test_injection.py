@@ -153,7 +153,7 @@ def test_a_yaml_document_separator_in_a_free_text_field_stays_one_value(tmp_path
     from skills.api import auth
 
     payload = "./keys/a\n---\nkind: Secret"
-    result = auth(type="APIKey", targets=["openai"], secret_file="./x: y #z {{ a }} &b *c")
-    assert result.secrets[0].source.endswith("./x: y #z {{ a }} &b *c")
+    result = auth(type="APIKey", targets=["openai"], secret_file="./x: y z ~a,=b@c%d+e")
+    assert result.secrets[0].source.endswith("./x: y z ~a,=b@c%d+e")
     with pytest.raises(Exception, match="secret_file"):
         auth(type="APIKey", targets=["openai"], secret_file=payload)

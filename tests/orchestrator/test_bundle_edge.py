@@ -87,7 +87,7 @@ def test_apikey_scenario_creates_one_secret_per_client_from_the_environment_only
     bundle = build_bundle(intake("apikey-client-auth"))
     secrets_sh = bundle.files["secrets.sh"]
     for client, var in (("team-a", "TEAM_A_GATEWAY_KEY"), ("team-b", "TEAM_B_GATEWAY_KEY")):
-        assert f'[ -n "${{{var}:-}}" ]' in secrets_sh
+        assert f'test -n "${{{var}:-}}"' in secrets_sh
         assert (
             f'printf %s "${{{var}:?set {var} first}}" | kubectl create secret generic ai-gateway-apikey-{client} '
             f"-n default --from-file={client}=/dev/stdin --dry-run=client -o yaml | kubectl apply -f -"

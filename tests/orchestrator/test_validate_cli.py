@@ -80,28 +80,9 @@ VALUES = "config:\n  envoyGateway:\n    extensionApis: {enableBackend: true}\n"
 
 
 @pytest.fixture(scope="module")
-def crds_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shared CRDs laid out as `crds pull --dest` writes them (parsed index included), so each CLI run in
-    this module loads them in milliseconds."""
-    shared = shared_path("crds").resolve()
-    from orchestrator.engine.crd_cache import pull_crds, remote_files
-
-    by_source = {"ai-gateway": "ai-gateway", "envoy-gateway": "envoy-gateway", "gateway-api": "gateway-api"}
-    by_source["inference-extension"] = "inference-extension"
-    urls = {}
-    for remote in remote_files("v1.1.0"):
-        folder = shared / by_source[remote.source]
-        name = remote.relpath.rsplit("/", 1)[-1]
-        chosen = [folder / name] if (folder / name).is_file() else sorted(folder.glob("*.yaml"))
-        urls[remote.url({k: k for k in by_source})] = b"\n---\n".join(p.read_bytes() for p in chosen)
-    dest = tmp_path_factory.mktemp("crds") / "v1.1.0"
-    pull_crds(
-        "v1.1.0",
-        base_urls={k: f"http://{k}" for k in by_source},
-        dest=dest,
-        fetch=lambda url, _: urls[url.removeprefix("http://")],
-    )
-    return dest
+def crds_dir() -> Path:
+    """The shared CRDs; `--crds DIR` reads them through the checksummed index after the first run."""
+    return shared_path("crds").resolve()
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def test_build_without_crds_says_what_was_skipped_and_how_to_enable_it(tmp_path)
 @pytest.mark.parametrize(
     ("intake", "expected"),
     [
-        ("providers: [\n", "invalid YAML at line"),
+        ("providers: [\n", "stdin:2: invalid YAML"),
         ("- just a list\n", "an intake is a mapping"),
         ("providers: [{provider: nope, models: [m]}]\n", "providers[0].provider"),
         ("providers: [{provider: azure-openai, models: [m]}]\n", "providers[0].resource"),

@@ -30,11 +30,39 @@ PAGES = {
     "/other": "# TYPE up gauge\nup 1\n",
     "/html": "<!DOCTYPE html>\n<html><head><title>Grafana</title></head>\n<body>Sign in</body></html>\n",
     "/json": '{"status": "success", "data": {"resultType": "vector", "result": []}}\n',
+    # Issue 16: a local endpoint's body with a key came back to the client and into the log.
+    "/leak": "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\nsecret = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+    "/mixed": "# TYPE up gauge\nup 1\nAKIAIOSFODNN7EXAMPLE leaked here\n",
+    "/inf-only": (
+        'gen_ai_server_request_duration_seconds_bucket{gen_ai_request_model="m",ai_backend="b",le="+Inf"} 4\n'
+        'gen_ai_server_request_duration_seconds_count{gen_ai_request_model="m",ai_backend="b"} 4\n'
+        'gen_ai_server_request_duration_seconds_sum{gen_ai_request_model="m",ai_backend="b"} 2\n'
+    ),
 }
+REDIRECTS = {"/elsewhere": "http://localhost:9/metrics", "/same": "/metrics"}
 
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        if self.path in REDIRECTS:
+            target = REDIRECTS[self.path]
+            if target.startswith("/"):
+                target = f"http://127.0.0.1:{self.server.server_address[1]}{target}"
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.end_headers()
+            return
+        if self.path == "/huge":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            chunk = b"up 1\n" * 200_000
+            try:
+                for _ in range(20):  # 20 MB, past the 16 MiB cap
+                    self.wfile.write(chunk)
+            except OSError:
+                pass
+            return
         body = PAGES.get(self.path)
         if body is None:
             self.send_error(404, "Not Found")
@@ -167,7 +195,7 @@ def test_a_body_that_is_not_a_prometheus_exposition_is_an_error_naming_the_url(
     assert main(["metrics", url]) == 1
     err = capsys.readouterr().err
     assert f"{url}: the answer is not a Prometheus text exposition" in err
-    assert f"line 1 reads '{first}" in err and "/metrics" in err
+    assert first not in err and "its content is not shown" in err and "/metrics" in err
     with pytest.raises(InputError) as exc:
         run_metrics(MetricsInput.parse({"url": url}))
     assert exc.value.problems[0].path == "url"
@@ -247,3 +275,50 @@ def test_a_saved_html_page_is_not_taken_for_metrics(
     saved.write_text(PAGES["/html"], encoding="utf-8")
     assert main(["metrics", str(saved)]) == 1
     assert "not a Prometheus text exposition" in capsys.readouterr().err
+
+
+def test_fetched_content_never_comes_back_to_the_client(
+    server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"{server}/leak"
+    assert main(["metrics", url]) == 1
+    err = capsys.readouterr().err
+    assert "AKIA" not in err and "wJalr" not in err
+    with pytest.raises(InputError) as exc:
+        run_metrics(MetricsInput.parse({"url": url}))
+    assert "AKIA" not in str(exc.value)
+    summary = run_metrics(MetricsInput.parse({"url": f"{server}/mixed"}))
+    assert "line 3: not a Prometheus sample" in summary.problems
+    assert not any("AKIA" in p for p in summary.problems)
+
+
+def test_redirects_to_another_host_are_refused_and_same_host_ones_followed(server: str) -> None:
+    with pytest.raises(InputError, match="redirected to another host"):
+        run_metrics(MetricsInput.parse({"url": f"{server}/elsewhere"}))
+    assert run_metrics(MetricsInput.parse({"url": f"{server}/same"})).rows
+
+
+def test_an_endless_answer_stops_at_the_size_cap(server: str) -> None:
+    with pytest.raises(InputError, match="larger than 16 MiB"):
+        run_metrics(MetricsInput.parse({"url": f"{server}/huge", "timeout_seconds": 60}))
+
+
+def test_over_http_only_allowed_hosts_are_fetched(server: str) -> None:
+    port = server.rsplit(":", 1)[1]
+    inp = MetricsInput.parse({"url": f"{server}/metrics"})
+    with pytest.raises(InputError, match="--metrics-host"):
+        run_metrics(inp, allowed_hosts=())
+    with pytest.raises(InputError, match=r"allowed: example\.com"):
+        run_metrics(inp, allowed_hosts=("example.com",))
+    with pytest.raises(InputError, match="--metrics-host"):
+        run_metrics(inp, allowed_hosts=("127.0.0.1:1",))
+    assert run_metrics(inp, allowed_hosts=("127.0.0.1",)).rows
+    assert run_metrics(inp, allowed_hosts=(f"127.0.0.1:{port}",)).rows
+
+
+def test_percentiles_are_unknown_when_only_the_inf_bucket_has_counts(server: str) -> None:
+    """Issue 16: p50/p95 printed 0.000 when every observation was in the +Inf bucket."""
+    summary = run_metrics(MetricsInput.parse({"url": f"{server}/inf-only"}))
+    (row,) = summary.rows
+    assert row.latency is not None and row.latency.mean_seconds == 0.5
+    assert row.latency.p50_seconds is None and row.latency.p95_seconds is None

@@ -51,12 +51,24 @@ CASES: dict[str, tuple[Any, list[Any], list[Any]]] = {
     "ModelMatch": (
         t.ModelMatch,
         ["gpt-.*", ".*", "a b", "x" * 4096],
-        ["", " x", "a\nb", "a\x00", "x" * 4097],
+        ["", " x", "a\nb", "a\x00", "x" * 4097, "caf\u00e9", "a\u2028b"],
     ),
-    "HeaderName": (t.HeaderName, ["x-api-key", "OpenAI-Beta"], ["", "a b", "a:b", "a\n"]),
-    "PlainValue": (t.PlainValue, ["", "a: b #c", "😀"], ["a\nb", "a\rb", "\u2028", "\x00", "x" * 4097]),
+    "HeaderName": (
+        t.HeaderName,
+        ["x-api-key", "OpenAI-Beta", "x_team.id"],
+        ["", "a b", "a:b", "a\n", "x`id`", "a$b", "a|b", "a'b", "a&b", "-x"],
+    ),
+    "PlainValue": (
+        t.PlainValue,
+        ["", "a: b #c", "Bearer <x> & 'y'"],
+        ["a\nb", "a\rb", "\u2028", "\x00", "x" * 4097, "😀", "\u00e9"],
+    ),
     "EnvVarName": (t.EnvVarName, ["OPENAI_API_KEY", "_X"], ["openai_key", "1X", "A-B", "$A", ""]),
-    "FilePath": (t.FilePath, ["./key.txt", "~/.aws/credentials", "/a b/c"], ["", "a\nb", "x" * 1025]),
+    "FilePath": (
+        t.FilePath,
+        ["./key.txt", "~/.aws/credentials", "/a b/c", "keys/team-a@corp,v2=1.txt"],
+        ["", "a\nb", "x" * 1025, "x$(touch P)", "a`b`", 'a"b', "a'b", "a;b", "a|b", "a&b", "a\\b", "*.key"],
+    ),
     "PathPrefix": (
         t.PathPrefix,
         ["/v1", "v1", "/v1beta/openai", "/compatibility/v1"],

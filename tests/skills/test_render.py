@@ -175,7 +175,7 @@ SAMPLES = [
         {
             "name": "x",
             "provider": "openai",
-            "header_mutation": {"set": [{"name": "X-A", "value": "v: 😀 #"}]},
+            "header_mutation": {"set": [{"name": "X-A", "value": "v: {x} #&*"}]},
         },
     ),
     (

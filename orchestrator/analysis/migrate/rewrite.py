@@ -24,6 +24,7 @@ from orchestrator.analysis.migrate.state import (
     group,
     resource_id,
 )
+from skills.credentials import REDACTED, redact_manifests
 from skills.versions import DEFAULT_VERSION, profile
 
 __all__ = ["Change", "Migration", "migrate_documents", "resource_id"]
@@ -96,7 +97,14 @@ def migrate_documents(
     prof = profile(target_version)
     named = list(zip(docs, sources or [f"<input>#{i + 1}" for i in range(len(docs))], strict=True))
     named = [(d, source) for d, source in named if isinstance(d, dict)]
-    state = MigrationState([d for d, _ in named], prof)
+    masked, count = redact_manifests([d for d, _ in named])  # no key is copied into the output
+    state = MigrationState(masked, prof)
+    if count:
+        state.warnings.append(
+            f"{count} value(s) that look like credentials were masked ({REDACTED}) in the migrated manifests; "
+            "create those Secrets at apply time (kubectl create secret ... --from-file) instead of applying "
+            "them from a file"
+        )
     for i, doc in enumerate(state.docs):
         if doc.get("kind") == "AIServiceBackend" and group(doc) == AIGW_GROUP:
             rewrite_backend(state, i, doc)

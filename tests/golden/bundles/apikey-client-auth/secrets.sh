@@ -3,9 +3,9 @@
 # named below at run time; none is stored in this bundle. Safe to re-run (kubectl apply).
 set -euo pipefail
 missing=0
-[ -n "${ANTHROPIC_API_KEY:-}" ] || { echo "secrets.sh: set ANTHROPIC_API_KEY (used by BackendSecurityPolicy/default/anthropic-auth)" >&2; missing=1; }
-[ -n "${TEAM_A_GATEWAY_KEY:-}" ] || { echo "secrets.sh: set TEAM_A_GATEWAY_KEY (used by SecurityPolicy/default/ai-gateway-apikey)" >&2; missing=1; }
-[ -n "${TEAM_B_GATEWAY_KEY:-}" ] || { echo "secrets.sh: set TEAM_B_GATEWAY_KEY (used by SecurityPolicy/default/ai-gateway-apikey)" >&2; missing=1; }
+test -n "${ANTHROPIC_API_KEY:-}" || { printf '%s\n' 'secrets.sh: set ANTHROPIC_API_KEY (used by BackendSecurityPolicy/default/anthropic-auth)' >&2; missing=1; }
+test -n "${TEAM_A_GATEWAY_KEY:-}" || { printf '%s\n' 'secrets.sh: set TEAM_A_GATEWAY_KEY (used by SecurityPolicy/default/ai-gateway-apikey)' >&2; missing=1; }
+test -n "${TEAM_B_GATEWAY_KEY:-}" || { printf '%s\n' 'secrets.sh: set TEAM_B_GATEWAY_KEY (used by SecurityPolicy/default/ai-gateway-apikey)' >&2; missing=1; }
 [ "$missing" = 0 ] || exit 1
 
 # default/anthropic-apikey: key apiKey, read by BackendSecurityPolicy/default/anthropic-auth

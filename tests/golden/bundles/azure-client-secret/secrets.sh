@@ -3,7 +3,7 @@
 # named below at run time; none is stored in this bundle. Safe to re-run (kubectl apply).
 set -euo pipefail
 missing=0
-[ -n "${AZURE_CLIENT_SECRET:-}" ] || { echo "secrets.sh: set AZURE_CLIENT_SECRET (used by BackendSecurityPolicy/default/azure-openai-auth)" >&2; missing=1; }
+test -n "${AZURE_CLIENT_SECRET:-}" || { printf '%s\n' 'secrets.sh: set AZURE_CLIENT_SECRET (used by BackendSecurityPolicy/default/azure-openai-auth)' >&2; missing=1; }
 [ "$missing" = 0 ] || exit 1
 
 # default/azure-openai-client-secret: key client-secret, read by BackendSecurityPolicy/default/azure-openai-auth

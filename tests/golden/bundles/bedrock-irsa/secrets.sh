@@ -5,4 +5,4 @@ set -euo pipefail
 missing=0
 [ "$missing" = 0 ] || exit 1
 
-echo "secrets.sh: this bundle needs no Secrets"
+printf '%s\n' 'secrets.sh: this bundle needs no Secrets'

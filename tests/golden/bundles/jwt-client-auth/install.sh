@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-[ -r envoy-gateway-values.yaml ] || { echo "install.sh: envoy-gateway-values.yaml is missing beside this script" >&2; exit 1; }
+test -r envoy-gateway-values.yaml || { printf '%s\n' 'install.sh: envoy-gateway-values.yaml is missing beside this script' >&2; exit 1; }
 
 # Install Envoy Gateway v1.8.1 with the AI Gateway values: AI Gateway runs as an Envoy Gateway extension; the values enable Backend and wire the hooks
 helm upgrade -i eg oci://docker.io/envoyproxy/gateway-helm --version v1.8.1 --namespace envoy-gateway-system --create-namespace -f envoy-gateway-values.yaml

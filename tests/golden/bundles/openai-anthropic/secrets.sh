@@ -3,8 +3,8 @@
 # named below at run time; none is stored in this bundle. Safe to re-run (kubectl apply).
 set -euo pipefail
 missing=0
-[ -n "${OPENAI_API_KEY:-}" ] || { echo "secrets.sh: set OPENAI_API_KEY (used by BackendSecurityPolicy/default/openai-auth)" >&2; missing=1; }
-[ -n "${ANTHROPIC_API_KEY:-}" ] || { echo "secrets.sh: set ANTHROPIC_API_KEY (used by BackendSecurityPolicy/default/anthropic-auth)" >&2; missing=1; }
+test -n "${OPENAI_API_KEY:-}" || { printf '%s\n' 'secrets.sh: set OPENAI_API_KEY (used by BackendSecurityPolicy/default/openai-auth)' >&2; missing=1; }
+test -n "${ANTHROPIC_API_KEY:-}" || { printf '%s\n' 'secrets.sh: set ANTHROPIC_API_KEY (used by BackendSecurityPolicy/default/anthropic-auth)' >&2; missing=1; }
 [ "$missing" = 0 ] || exit 1
 
 # default/openai-apikey: key apiKey, read by BackendSecurityPolicy/default/openai-auth

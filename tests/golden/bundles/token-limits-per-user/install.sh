@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-[ -r envoy-gateway-values.yaml ] || { echo "install.sh: envoy-gateway-values.yaml is missing beside this script" >&2; exit 1; }
-[ -r redis.yaml ] || { echo "install.sh: redis.yaml is missing beside this script" >&2; exit 1; }
+test -r envoy-gateway-values.yaml || { printf '%s\n' 'install.sh: envoy-gateway-values.yaml is missing beside this script' >&2; exit 1; }
+test -r redis.yaml || { printf '%s\n' 'install.sh: redis.yaml is missing beside this script' >&2; exit 1; }
 
 # Deploy Redis (docker.io/library/redis:7.4.5-alpine) in redis-system for the rate limit service: Global rate limits (token budgets) are counted in Redis; Envoy Gateway's values point at it
 kubectl apply -f redis.yaml
