@@ -17,6 +17,7 @@ Every failure is a :class:`YamlInputError` whose message names the source and, w
 from __future__ import annotations
 
 import enum
+import json
 import os
 import re
 import stat
@@ -203,8 +204,61 @@ def _error(source: str, exc: yaml.YAMLError) -> YamlInputError:
     return YamlInputError(source, f"invalid YAML: {problem}", syntax=problem)
 
 
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[_intern(key)] = _intern(value) if value.__class__ is str else value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: left to the YAML path, as before
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _json_document(text: str, source: str) -> Any:
+    """One JSON document through the C parser (kubectl reads a .json file as JSON too), with the same checks:
+    duplicate keys and depth; None when the text is not valid JSON (the YAML path then reports where)."""
+    try:
+        doc = json.loads(text, object_pairs_hook=_json_object, parse_constant=_no_constant)
+    except _DuplicateKey as exc:
+        raise YamlInputError(source, f'mapping key "{exc.key}" is defined twice') from None
+    except RecursionError:
+        raise YamlInputError(source, f"nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError:
+        return None
+    level, depth = [doc], 1
+    while level:
+        if depth > MAX_DEPTH:
+            raise YamlInputError(source, f"nested deeper than {MAX_DEPTH} levels")
+        below: list[Any] = []
+        for node in level:
+            if node.__class__ is dict:
+                below.extend(v for v in node.values() if v.__class__ is dict or v.__class__ is list)
+            elif node.__class__ is list:
+                below.extend(v for v in node if v.__class__ is dict or v.__class__ is list)
+        level, depth = below, depth + 1
+    return doc
+
+
 def iter_documents(text: str, source: str, *, aliases: Aliases = Aliases.BUDGET) -> Iterator[Any]:
-    """The documents of a YAML (or JSON) stream, one at a time; raises YamlInputError at the first bad one."""
+    """The documents of a YAML (or JSON) stream, one at a time; raises YamlInputError at the first bad one.
+
+    A ``.json`` source that parses as JSON is read by the C JSON parser (about ten times faster than building it
+    through the YAML constructors); anything else, and invalid JSON, goes through the checked YAML loader.
+    """
+    if source.endswith(".json") and text.lstrip()[:1] in ("{", "["):
+        doc = _json_document(text, source)
+        if doc is not None:
+            yield doc
+            return
     loader = _Checked(text)
     loader.source, loader.aliases = source, aliases
     loader.anchors = _ANCHOR.search(text) is not None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 from orchestrator.engine.findings import Finding, Report
@@ -61,6 +60,8 @@ def _failure_text(findings: list[Finding]) -> str:
 
 def render_junit(report: Report, suite: str = "aigw-skills validate") -> str:
     """One testcase per document: failures for errors, warnings and infos in system-out, skipped documents."""
+    import xml.etree.ElementTree as ET  # only for --format junit
+
     by_source: dict[str, list[Finding]] = {}
     for f in report.findings:
         by_source.setdefault(f.source or "", []).append(f)

@@ -184,3 +184,32 @@ def test_migrate_and_explain_refuse_an_alias_bomb_naming_the_file(tmp_path: Path
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
 def test_metrics_reads_a_saved_scrape_up_to_its_cap() -> None:
     assert_clear(run("metrics", "/dev/zero"), 1, "/dev/zero", "larger than 16 MiB")
+
+
+def test_a_json_file_reads_the_same_through_the_json_fast_path_as_through_the_yaml_loader() -> None:
+    import json
+
+    from skills.yaml_input import load_documents
+
+    repo = Path(__file__).resolve().parents[2]
+    manifests = (repo / "tests" / "golden" / "bundles" / "failover-three" / "manifests.yaml").read_text()
+    for doc in load_documents(manifests, "manifests.yaml"):
+        text = json.dumps(doc, indent=1)
+        assert load_documents(text, "doc.json") == load_documents(text, "doc.yaml") == [doc]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"kind": "A", "kind": "B"}', 'mapping key "kind"'),
+        ("[" * 300 + "]" * 300, "nested deeper than 256 levels"),
+        ('{"kind": "A",', "invalid YAML"),
+    ],
+)
+def test_the_json_fast_path_refuses_what_the_yaml_loader_refuses(text: str, message: str) -> None:
+    from skills.yaml_input import load_documents
+
+    with pytest.raises(YamlInputError, match=message):
+        load_documents(text, "doc.json")
+    with pytest.raises(YamlInputError, match=message.split(" is")[0]):
+        load_documents(text, "doc.yaml")
