@@ -28,6 +28,7 @@ from skills.yaml_input import (
     MAX_MANIFEST_BYTES,
     YamlInputError,
     iter_documents,
+    load_one,
     read_stream,
     read_text,
 )
@@ -51,20 +52,59 @@ class LoadResult:
     values: list[tuple[dict[str, Any], str]] = field(default_factory=list)
 
 
-def _expand(paths: Sequence[str | Path]) -> list[str | Path]:
-    out: list[str | Path] = []
-    for raw in paths:
-        if str(raw) == STDIN:
-            out.append(STDIN)
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def kustomize_resources(folder: Path) -> set[Path] | None:
+    """The local files a folder's kustomization lists under ``resources`` (what ``kubectl apply -k`` applies), or
+    None when the folder has no kustomization, or one this cannot read (then every file counts)."""
+    found = next((folder / name for name in KUSTOMIZATION_FILES if (folder / name).is_file()), None)
+    if found is None:
+        return None
+    try:
+        data = load_one(read_text(found, MAX_MANIFEST_BYTES), str(found))
+    except YamlInputError:
+        return None
+    resources = data.get("resources") if isinstance(data, dict) else None
+    if not isinstance(resources, list):
+        return None
+    listed: set[Path] = set()
+    for entry in resources:
+        if not isinstance(entry, str) or "://" in entry:
             continue
-        p = Path(raw).expanduser()
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in MANIFEST_SUFFIXES))
-        elif p.exists():  # a file, or a FIFO such as <(kustomize build .): read as a stream, capped
-            out.append(p)
+        target = (folder / entry).resolve()
+        if target.is_dir():
+            listed.update(f.resolve() for f in target.rglob("*") if f.suffix in MANIFEST_SUFFIXES)
         else:
-            raise InputError(f"{p}: no such file or directory")
+            listed.add(target)
+    return listed
+
+
+def _expand_listed(paths: Sequence[str | Path]) -> list[tuple[str | Path, bool]]:
+    """Every input file, and whether its objects are applied: a folder with a kustomization applies only the
+    files it lists (a bundle's canary stage files are alternatives to manifests.yaml, not additions)."""
+    out: list[tuple[str | Path, bool]] = []
+    for raw in paths:
+        if str(raw) != STDIN and Path(raw).expanduser().is_dir():
+            folder = Path(raw).expanduser()
+            listed = kustomize_resources(folder)
+            files = sorted(f for f in folder.rglob("*") if f.is_file() and f.suffix in MANIFEST_SUFFIXES)
+            out.extend(
+                (f, listed is None or f.resolve() in listed or f.name in KUSTOMIZATION_FILES) for f in files
+            )
+            continue
+        out.extend((path, True) for path in _expand_one(raw))
     return out
+
+
+def _expand_one(raw: str | Path) -> list[str | Path]:
+    """stdin, or one file (a FIFO such as <(kustomize build .) too: read as a stream, capped)."""
+    if str(raw) == STDIN:
+        return [STDIN]
+    path = Path(raw).expanduser()
+    if not path.exists():
+        raise InputError(f"{path}: no such file or directory")
+    return [path]
 
 
 def _yaml_error(exc: YamlInputError) -> Finding:
@@ -167,7 +207,7 @@ def load_documents(paths: Sequence[str | Path], *, stdin: Any = None) -> LoadRes
     """Read every document from ``paths`` (files, FIFOs, directories, ``-`` for stdin), each at most
     MAX_MANIFEST_BYTES; an unreadable or oversized input is an InputError naming it."""
     result = LoadResult()
-    for path in _expand(paths):
+    for path, applied in _expand_listed(paths):
         try:
             if path == STDIN:
                 stream: Any = stdin or getattr(sys.stdin, "buffer", sys.stdin)
@@ -177,8 +217,26 @@ def load_documents(paths: Sequence[str | Path], *, stdin: Any = None) -> LoadRes
             text = read_text(path, MAX_MANIFEST_BYTES)
         except YamlInputError as exc:
             raise InputError(str(exc)) from None
-        load_text(text, str(path), result)
+        if applied:
+            load_text(text, str(path), result)
+        else:
+            _load_unlisted(text, str(path), result)
     return result
+
+
+def _load_unlisted(text: str, name: str, result: LoadResult) -> None:
+    """A file beside a kustomization that does not list it: its objects are not applied with the folder, so they
+    are skipped (and not checked against the others); values files in it still count."""
+    listed = load_text(text, name)
+    result.findings.extend(listed.findings)
+    result.values.extend(listed.values)
+    result.skipped.extend(listed.skipped)
+    result.skipped.extend(
+        Skipped(
+            source=source, reason="not in kustomization.yaml's resources: `kubectl apply -k` leaves it out"
+        )
+        for source in listed.sources
+    )
 
 
 def _identity(doc: dict[str, Any]) -> tuple[str, str | None, str]:

@@ -362,3 +362,29 @@ def test_the_redis_rate_limit_lint_reads_the_envoy_gateway_values_given_with_the
     assert "no Envoy Gateway helm values among the files" in alone
     (other,) = l030(limit, files["values.yaml"])  # Envoy Gateway values without a rate limit backend
     assert f"{files['values.yaml']}#1" in other and "have no config.envoyGateway.rateLimit.backend" in other
+
+
+def test_a_bundle_folder_is_validated_as_kubectl_apply_k_applies_it(
+    crds_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The canary-split bundle's stage files are alternatives to manifests.yaml (applied later, one at a time);
+    reading them with it made every stage's route a duplicate (AIGW-L060) of the current one."""
+    import yaml
+
+    from orchestrator.compose.bundle import build_bundle, write_bundle
+
+    repo = Path(__file__).resolve().parents[2]
+    intake = yaml.safe_load((repo / "orchestrator/intake/examples/canary-split.yaml").read_text())
+    bundle = build_bundle(intake)
+    folder = tmp_path / "bundle"
+    write_bundle(bundle, folder)
+    stages = sorted(p.name for p in folder.glob("canary-stage-*.yaml"))
+    assert stages, "the example has canary stages"
+    code, out, _ = cli(["validate", "--crds", str(crds_dir), "--format", "json", str(folder)], capsys)
+    report = json.loads(out)
+    assert code == 0 and not [f for f in report["findings"] if f["rule"] == "AIGW-L060"], report["findings"]
+    left_out = {s["source"].rsplit("/", 1)[-1] for s in report["skipped"] if "kustomization" in s["reason"]}
+    assert left_out == {f"{name}#1" for name in stages}
+    # Each stage still validates as what it is: the route that replaces the current one.
+    code, _, _ = cli(["validate", "--crds", str(crds_dir), "--partial", str(folder / stages[0])], capsys)
+    assert code == 0
