@@ -18,8 +18,8 @@ from tests.server.conftest import connect
 pytestmark = pytest.mark.anyio
 
 # What a CLI command may add besides its model's fields: presentation (format, output file) and environment
-# (where CRDs come from). Anything else would be an input the MCP tool cannot take.
-PRESENTATION = {"help", "input", "format", "output", "force", "strict", "crds", "cluster"}
+# (where CRDs come from, and whether they may be fetched). Anything else would be an input the MCP tool cannot take.
+PRESENTATION = {"help", "input", "format", "output", "force", "strict", "crds", "cluster", "offline"}
 # A model field the command line also takes positionally (`doctor DUMP...`, `plan BUNDLE`): argument -> field.
 POSITIONAL_ALIASES = {"doctor": {"paths": "dump"}, "plan": {"bundle_path": "bundle"}}
 # Command-line actions with no tool twin: doctor --collect writes a dump of the live cluster for later.
