@@ -66,7 +66,7 @@ def emit(text: str, output: str | None, *, force: bool) -> str | None:
     try:
         write_text_atomic(output, text, force=force)
     except WriteRefused as exc:
-        return f"cannot write {exc}"
+        return str(exc)  # it names the path and what to do: "out.txt exists; use --force to overwrite it"
     except OSError as exc:
         return f"cannot write {output}: {exc.strerror or exc}"
     return None
@@ -140,9 +140,15 @@ def replace_directory(
                 f"{target} holds files that are not part of a {what} ({shown}); --force only replaces a "
                 f"previous {what}, so nothing was changed: choose a new or empty directory"
             )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _sweep_leftovers(target)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{STAGING}-{os.getpid()}-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _sweep_leftovers(target)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{STAGING}-{os.getpid()}-", dir=target.parent))
+    except OSError as exc:
+        raise WriteRefused(
+            f"cannot write {target}: {exc.strerror or exc} (in {target.parent}); choose a directory you can "
+            "write to"
+        ) from exc
     try:
         for name, content in files.items():
             path = staging / name

@@ -279,3 +279,23 @@ def test_staging_folders_of_a_killed_build_are_removed_by_the_next_write(tmp_pat
     assert not leftover.exists()
     assert mine.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, "out"])
+
+
+def test_an_existing_output_file_is_refused_in_one_sentence_naming_it(tmp_path: Path) -> None:
+    from skills.safe_write import emit
+
+    target = tmp_path / "out.txt"
+    target.write_text("keep me")
+    assert emit("new", str(target), force=False) == f"{target} exists; use --force to overwrite it"
+    assert target.read_text() == "keep me"
+
+
+def test_a_bundle_folder_that_cannot_be_created_is_named_with_what_to_do(tmp_path: Path) -> None:
+    from skills.safe_write import WriteRefused, replace_directory
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(
+        WriteRefused, match=r"cannot write .*/file/bundle: .*choose a directory you can write to"
+    ):
+        replace_directory(blocker / "bundle", {"a.yaml": "x: 1\n"}, owned=lambda _name: True)
