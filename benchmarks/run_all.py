@@ -201,7 +201,9 @@ def validate(quick: bool, shared: Path) -> tuple[list[Target], str]:
         "validator_bench.py", "--shared", str(shared), "--counts", counts, "--pairs", "3" if quick else "5"
     )
     targets = []
-    for key, measured, limit in re.findall(r"^target ([a-z]+-\d+): ([0-9.]+) <= ([0-9.]+)$", out, re.M):
+    for key, measured, limit in re.findall(
+        r"^target ([a-z]+-\d+): (?:ratio )?([0-9.]+)(?: us)? <= ([0-9.]+)$", out, re.M
+    ):
         name, why = VALIDATOR_TARGETS[key]
         value, bound = float(measured), float(limit)
         text = f"{value:.1f} µs" if key.startswith("warm") else f"{value:.2f}×"

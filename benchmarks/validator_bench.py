@@ -293,10 +293,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"target cold-{c.count}: {median(c.ratios):.3f} <= {TARGETS[key]}")
         if c.count == max(counts):
             print(
-                f"target memory-{c.count}: ratio {median(c.ours_kib) / median(c.theirs_kib):.3f} <= {TARGETS['memory']}"
+                f"target memory-{c.count}: {median(c.ours_kib) / median(c.theirs_kib):.3f} <= {TARGETS['memory']}"
             )
     for count, w in warms.items():
-        print(f"target warm-{count}: {w['ours_lint']:.1f} us <= {TARGETS['warm_us']}")
+        print(f"target warm-{count}: {w['ours_lint']:.1f} <= {TARGETS['warm_us']}")
     return 0
 
 

@@ -96,22 +96,19 @@ def _keyed(index: ResourceIndex) -> Iterator[tuple[Resource, str, set[str], set[
                 headers = _headers(as_dict(rule).get("clientSelectors"))
                 if headers:
                     yield policy, f"spec.rateLimit.{scope}.rules[{i}].clientSelectors", headers, places
-    used = gateways_used_by_routes(index)
+    # Where requests to each backend pass (its routes and their Gateways), built once: a scan of every route for
+    # every QuotaPolicy grew quadratically with the manifests.
+    passing: dict[tuple[str | None, str], set[Place]] = {}
+    for (gw_ns, gw_name), routes in gateways_used_by_routes(index).items():
+        for route in routes:
+            for rule in as_list(route.spec.get("rules")):
+                for ref in as_list(as_dict(rule).get("backendRefs")):
+                    passing.setdefault((route.namespace, str(as_dict(ref).get("name"))), set()).update(
+                        {("Gateway", gw_ns, gw_name), ("HTTPRoute", route.namespace or "default", route.name)}
+                    )
     for quota in index.of_kind("QuotaPolicy", AIGW_GROUP):
         backends = {str(t.get("name")) for t in targets(quota) if t.get("kind") == "AIServiceBackend"}
-        places = set()
-        for (gw_ns, gw_name), routes in used.items():
-            for route in routes:
-                names = {
-                    str(as_dict(ref).get("name"))
-                    for rule in as_list(route.spec.get("rules"))
-                    for ref in as_list(as_dict(rule).get("backendRefs"))
-                }
-                if route.namespace == quota.namespace and names & backends:
-                    places |= {
-                        ("Gateway", gw_ns, gw_name),
-                        ("HTTPRoute", route.namespace or "default", route.name),
-                    }
+        places = set().union(*(passing.get((quota.namespace, name), set()) for name in backends))
         for i, model in enumerate(as_list(quota.spec.get("perModelQuotas"))):
             rules = as_list(as_dict(as_dict(model).get("quota")).get("bucketRules"))
             for j, rule in enumerate(rules):
