@@ -161,6 +161,7 @@ _PLAIN_ESCAPES = frozenset("nrtfv")
 _HEX = frozenset("0123456789abcdefABCDEF")
 
 
+@lru_cache(maxsize=4096)  # CRDs repeat a few patterns hundreds of times (e.g. the duration one, 613x)
 def native_pattern(pattern: str) -> str | None:
     """``pattern`` spelled for the compiled validator with RE2's meaning, or None where that is not certain.
 
