@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -78,6 +79,14 @@ def load_crds(path: str | Path) -> CRDSet:
     return crdset
 
 
+def kubectl_reason(stderr: str) -> str:
+    """kubectl's own summary of a failure: its last line that is not a klog line (``E1206 09:14:51 ... memcache.go``
+    repeats the discovery error several times before the sentence meant for people)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    plain = [line for line in lines if not re.match(r"^[EWIF]\d{4} \d{2}:\d{2}:\d{2}", line)]
+    return (plain or lines or [""])[-1]
+
+
 def load_cluster_crds(kubectl: str = "kubectl", *, timeout: float = 60.0) -> CRDSet:
     """CRDs installed in the cluster of the current kubectl context."""
     try:
@@ -93,7 +102,10 @@ def load_cluster_crds(kubectl: str = "kubectl", *, timeout: float = 60.0) -> CRD
     except subprocess.TimeoutExpired as exc:
         raise CRDSourceError(f"{kubectl} get crd timed out after {timeout:.0f}s") from exc
     if proc.returncode != 0:
-        raise CRDSourceError(f"{kubectl} get crd failed: {proc.stderr.strip() or proc.returncode}")
+        raise CRDSourceError(
+            f"{kubectl} get crd failed: {kubectl_reason(proc.stderr) or f'exit {proc.returncode}'}; check the "
+            "current kubectl context (kubectl config current-context), or validate against CRD files with --crds"
+        )
     try:
         listing = json.loads(proc.stdout)
     except ValueError as exc:

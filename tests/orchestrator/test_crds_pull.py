@@ -426,8 +426,15 @@ def test_unreachable_cluster_is_a_crd_source_error(tmp_path: Path, monkeypatch: 
     )
     monkeypatch.setenv("KUBECONFIG", str(config))
     monkeypatch.setenv("KUBECACHEDIR", str(tmp_path / "kube-cache"))
-    with pytest.raises(CRDSourceError, match="kubectl get crd failed"):
+    with pytest.raises(CRDSourceError, match="kubectl get crd failed") as caught:
         load_cluster_crds(timeout=20)
+    # One line: kubectl's sentence for people and the next step, not its repeated klog discovery errors.
+    message = str(caught.value)
+    assert "\n" not in message and "memcache.go" not in message, message
+    assert message.endswith(
+        "check the current kubectl context (kubectl config current-context), or validate "
+        "against CRD files with --crds"
+    )
     with pytest.raises(CRDSourceError, match="not found on PATH"):
         load_cluster_crds(kubectl=str(tmp_path / "no-kubectl"))
 
