@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the engine itself is imported on first use, not when a fron
     from orchestrator.engine.crds import CRDSet
     from orchestrator.engine.findings import Report
     from orchestrator.engine.lint.index import LintContext
-    from orchestrator.engine.validate import LoadResult
+    from orchestrator.engine.load import LoadResult
 
 MAX_MANIFEST_CHARS = 1_000_000
 

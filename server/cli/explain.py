@@ -37,7 +37,7 @@ def _fail(message: str) -> int:
 
 def run_explain(args: argparse.Namespace) -> int:
     from orchestrator.analysis.explain import explain_documents
-    from orchestrator.engine.validate import InputError, load_documents
+    from orchestrator.engine.load import InputError, load_documents
     from skills.errors import InputError as OptionsError
 
     try:

@@ -36,7 +36,7 @@ def run_migrate(args: argparse.Namespace) -> int:
     from orchestrator.analysis.migrate.report import migrate_and_validate, render, render_changes
     from orchestrator.engine.crds import CRDSourceError, configured_crds, resolve_crd_source
     from orchestrator.engine.lint.linter import LintContext
-    from orchestrator.engine.validate import InputError, load_documents
+    from orchestrator.engine.load import InputError, load_documents
     from skills.errors import InputError as OptionsError
 
     try:

@@ -43,8 +43,8 @@ def _fail(message: str) -> int:
 
 def run_trace(args: argparse.Namespace) -> int:
     from orchestrator.analysis.trace import to_json, to_mermaid, to_text, trace_documents
-    from orchestrator.engine.validate import InputError as LoadError
-    from orchestrator.engine.validate import load_documents
+    from orchestrator.engine.load import InputError as LoadError
+    from orchestrator.engine.load import load_documents
     from skills.errors import InputError
     from skills.safe_write import emit
 

@@ -107,8 +107,8 @@ def run_validate(args: argparse.Namespace) -> int:
     from orchestrator.engine.crds import CRDSourceError, configured_crds, resolve_crd_source
     from orchestrator.engine.findings import exit_code
     from orchestrator.engine.inputs import validate_loaded
+    from orchestrator.engine.load import InputError, load_documents
     from orchestrator.engine.report_format import render
-    from orchestrator.engine.validate import InputError, load_documents
     from skills.errors import InputError as OptionsError
 
     try:

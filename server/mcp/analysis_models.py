@@ -51,7 +51,7 @@ def _load(text: str) -> tuple[list[Any], list[str]]:
     """The objects of the manifests text and their sources (manifests#N)."""
     from mcp.server.mcpserver.exceptions import ToolError
 
-    from orchestrator.engine.validate import load_text
+    from orchestrator.engine.load import load_text
 
     loaded = load_text(text, "manifests")
     if loaded.findings:

@@ -61,7 +61,7 @@ class FindingsReport(BaseModel):
 def run_validate(inp: ValidateInput, crds_path: str | None) -> FindingsReport:
     """Load the YAML the way `aigw-skills validate` does (syntax errors become findings), then validate."""
     from orchestrator.engine.inputs import validate_loaded
-    from orchestrator.engine.validate import load_text
+    from orchestrator.engine.load import load_text
     from server.mcp.crd_source import crd_source
 
     crds, note = crd_source(crds_path, inp.target_version)

@@ -14,7 +14,7 @@ import yaml
 from orchestrator.analysis.migrate.report import migrate_and_validate, render_changes, render_manifests
 from orchestrator.analysis.migrate.rewrite import migrate_documents
 from orchestrator.engine.lint.linter import LintContext
-from orchestrator.engine.validate import load_documents
+from orchestrator.engine.load import load_documents
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrate"
 SECRETS = {

@@ -49,7 +49,8 @@ def example_files() -> list[Any]:
 
 
 def _report(name: str, crd_set: Any) -> Any:
-    from orchestrator.engine.validate import load_documents, validate_documents
+    from orchestrator.engine.load import load_documents
+    from orchestrator.engine.validate import validate_documents
 
     loaded = load_documents([EXAMPLES / name])
     assert loaded.findings == [], "YAML syntax errors in an upstream example"
@@ -92,7 +93,8 @@ def test_known_defects_table_names_three_files_that_exist() -> None:
 
 def test_no_cel_rule_goes_unevaluated_across_all_examples(crd_set: Any) -> None:
     shared_path("upstream-examples")
-    from orchestrator.engine.validate import load_documents, validate_documents
+    from orchestrator.engine.load import load_documents
+    from orchestrator.engine.validate import validate_documents
 
     loaded = load_documents([EXAMPLES])
     report = validate_documents(loaded.documents, crds=crd_set, sources=loaded.sources, lint=False)

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from orchestrator.engine.findings import Finding, Report, Skipped, exit_code
+from orchestrator.engine.load import InputError, load_documents, load_text
 from orchestrator.engine.report_format import render, render_text, summary_line
-from orchestrator.engine.validate import InputError, load_documents, load_text, validate_documents
+from orchestrator.engine.validate import validate_documents
 from tests.conftest import shared_path
 
 

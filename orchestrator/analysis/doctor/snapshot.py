@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from orchestrator.analysis.doctor.reduce import reduce_config_dump, reduce_object
-from orchestrator.engine.validate import json_value
+from orchestrator.engine.load import json_value
 
 COVERAGE_FILE = "collected.json"
 README_FILE = "README.txt"
