@@ -67,7 +67,9 @@ def routes(index: ResourceIndex) -> list[Resource]:
 def _owned_by_an_ai_route(route: Resource) -> bool:
     """An HTTPRoute the AI Gateway controller generated from an AIGatewayRoute (a live cluster or a collected
     dump holds both): the AIGatewayRoute is traced in its place, so it is not traced twice, and its generated
-    route-not-found rule (no backendRefs) is not mistaken for a route of the user's."""
+    route-not-found rule (no backendRefs) is not mistaken for a route of the user's. The controller makes the
+    AIGatewayRoute the HTTPRoute's controller owner (SetControllerReference in envoyproxy/ai-gateway
+    internal/controller/ai_gateway_route.go@v1.1.0), which is what this reads."""
     meta = route.doc.get("metadata")
     owners = meta.get("ownerReferences") if isinstance(meta, dict) else None
     return any(
