@@ -98,6 +98,7 @@ def validate_loaded(
         crds_note=crds_note,
         target_version=inp.target_version,
         values=loaded.values,
+        as_loaded=True,
     )
     return report.model_copy(
         update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}

@@ -23,6 +23,7 @@ from skills.yaml_input import (
     YamlInputError,
     iter_documents,
     load_one,
+    read_json_document,
     read_stream,
     read_text,
 )
@@ -82,7 +83,10 @@ def _expand_listed(paths: Sequence[str | Path]) -> list[tuple[str | Path, bool]]
         if str(raw) != STDIN and Path(raw).expanduser().is_dir():
             folder = Path(raw).expanduser()
             listed = kustomize_resources(folder)
-            files = sorted(f for f in folder.rglob("*") if f.is_file() and f.suffix in MANIFEST_SUFFIXES)
+            files = sorted(
+                (f for f in folder.rglob("*") if f.suffix in MANIFEST_SUFFIXES and f.is_file()),
+                key=lambda f: f.parts,  # Path order, compared in C
+            )
             out.extend(
                 (f, listed is None or f.resolve() in listed or f.name in KUSTOMIZATION_FILES) for f in files
             )
@@ -185,13 +189,19 @@ def add_document(result: LoadResult, doc: Any, source: str) -> None:
 
 def load_text(text: str, name: str, result: LoadResult | None = None) -> LoadResult:
     """Read the documents of one YAML/JSON text into ``result`` (a new one by default), with the one YAML
-    loader: an alias expansion budget and a depth cap; a syntax error or a refusal becomes a finding."""
+    loader: an alias expansion budget and a depth cap; a syntax error or a refusal becomes a finding.
+
+    Documents are JSON values as kubectl sends them (:func:`json_value`), so validation need not convert them."""
     out = result if result is not None else LoadResult()
     number = 0
     try:
+        doc = read_json_document(text, name)
+        if doc is not None:  # JSON values already
+            add_document(out, doc, f"{name}#1")
+            return out
         for doc in iter_documents(text, name):
             number += 1
-            add_document(out, doc, f"{name}#{number}")
+            add_document(out, json_value(doc), f"{name}#{number}")
     except YamlInputError as exc:
         out.findings.append(_yaml_error(exc))
     return out

@@ -223,3 +223,34 @@ def test_a_name_with_a_trailing_newline_is_refused_as_the_api_server_refuses_it(
         [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings\n"}}], crds=None
     )
     assert [f.path for f in report.errors] == ["metadata.name"]
+
+
+def test_validating_leaves_every_golden_document_as_it_was_and_gives_the_same_report_twice(
+    crd_set: Any,
+) -> None:
+    """The structural pass shares the parts of an object it does not change (no copy per document): nothing
+    downstream may write into them, and the compiled shapes cached per kind keep no state between objects."""
+    import copy
+
+    golden = Path(__file__).resolve().parents[1] / "golden" / "bundles"
+    loaded = load_documents(sorted(golden.rglob("manifests.yaml")))
+    assert len(loaded.documents) > 100
+    before = copy.deepcopy(loaded.documents)
+    first = validate_documents(loaded.documents, crds=crd_set, sources=loaded.sources, as_loaded=True)
+    assert loaded.documents == before
+    again = validate_documents(before, crds=crd_set, sources=loaded.sources)
+    assert first.model_dump() == again.model_dump()
+
+
+def test_a_json_file_is_read_at_its_size_and_a_file_over_the_cap_is_refused(tmp_path: Path) -> None:
+    from skills.yaml_input import YamlInputError, read_text
+
+    small = tmp_path / "a.json"
+    small.write_text('{"apiVersion": "v1"}', encoding="utf-8")
+    assert read_text(small, 1024) == '{"apiVersion": "v1"}'
+    big = tmp_path / "b.yaml"
+    big.write_text("x" * 2048, encoding="utf-8")
+    with pytest.raises(YamlInputError, match="larger than 1 KiB"):
+        read_text(big, 1024)
+    with pytest.raises(YamlInputError, match="is a directory"):
+        read_text(tmp_path, 1024)
