@@ -25,7 +25,7 @@ from typing import Any
 from orchestrator.engine.crds import CRDSet, CRDVersion
 from orchestrator.engine.formats import FORMAT_CHECKS, check_format, pattern_matches
 from orchestrator.engine.object_meta import FieldError, format_field_path, go_quote, metadata_errors
-from orchestrator.engine.structural import apply_structure
+from orchestrator.engine.structural import Shape, apply_structure
 
 _VALUE_KEYWORDS = (
     "enum",
@@ -362,7 +362,11 @@ def validate_structure(obj: dict[str, Any], crd: CRDVersion, crdset: CRDSet) -> 
     if crd.status_subresource and "status" in obj:
         obj = {k: v for k, v in obj.items() if k != "status"}
     schema = dict(crd.schema)
-    defaulted, structural = apply_structure(obj, schema)
+    key = ("structure", crd.gvk)
+    shape = crdset.cache.get(key)
+    if shape is None:
+        shape = crdset.cache[key] = Shape(schema)
+    defaulted, structural = apply_structure(obj, schema, shape)
     errors = list(structural)
     errors.extend(metadata_errors(obj.get("metadata"), namespaced=crd.namespaced))
     fast = fast_validator(crd, crdset)
