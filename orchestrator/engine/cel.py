@@ -73,11 +73,14 @@ class CelNode:
     compiled: tuple[Program | CompileFailure, ...] | None = None  # the rules' programs, on first use
     group_cost: GroupCost | None = None  # their summed cost bound
     reads: frozenset[str] | None = None  # the fields of self they (and their messages) read; None: all
+    clean: tuple[Program, ...] | None = None  # the programs, when every rule compiled (the fast path's case)
 
     def programs(self) -> tuple[Program | CompileFailure, ...]:
         if self.compiled is None:
             self.compiled = tuple(compile_rule(spec.rule) for spec in self.rules)
             self.group_cost = GroupCost(tuple(p.cost for p in self.compiled if isinstance(p, Program)))
+            if all(isinstance(p, Program) for p in self.compiled):
+                self.clean = tuple(p for p in self.compiled if isinstance(p, Program))
             messages = [compile_rule(s.message_expression) for s in self.rules if s.message_expression]
             reads: set[str] = set()
             for program in (*self.compiled, *messages):
@@ -205,6 +208,8 @@ def _check_node(raw: Any, node: CelNode, path: str, out: list[CelViolation], bud
     fits = together <= PER_CALL_LIMIT and together <= budget.remaining
     if fits:  # the usual case: every rule fits, so charge them all at once
         budget.remaining -= together
+        if node.clean is not None and _all_hold(node.clean, value):
+            return  # every rule compiled and holds: nothing to report (failures take the path below)
     slots: list[CelViolation | None] = []
     ready: list[tuple[int, RuleSpec, Program]] = []
     stop = None
@@ -229,6 +234,19 @@ def _check_node(raw: Any, node: CelNode, path: str, out: list[CelViolation], bud
     out.extend(v for v in slots if v is not None)
     if stop is not None:
         out.append(stop)
+
+
+def _all_hold(programs: tuple[Program, ...], value: Any) -> bool:
+    """Whether every program returns true on ``value``; False on any failure or error, which the caller then
+    evaluates rule by rule for its message."""
+    bindings = activation(value)
+    if len(programs) > 1:
+        verdicts = run_together(programs, bindings)
+        return verdicts is not None and all(verdicts)
+    try:
+        return run(programs[0], bindings) is True
+    except (EvalError, EvalUnsupported, IterationLimit):
+        return False
 
 
 def _cost(cost: RuleCost | GroupCost, raw: Any, node: CelNode, rules: int = 1) -> float:
