@@ -101,5 +101,9 @@ def validate_loaded(
         as_loaded=True,
     )
     return report.model_copy(
-        update={"findings": loaded.findings + report.findings, "skipped": loaded.skipped + report.skipped}
+        update={
+            "findings": loaded.findings + report.findings,
+            "skipped": loaded.skipped + report.skipped,
+            "checks_skipped": loaded.notes + report.checks_skipped,
+        }
     )

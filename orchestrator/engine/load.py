@@ -45,26 +45,37 @@ class LoadResult:
     # Mappings that are not Kubernetes objects (Helm values, recipes), with their sources: skipped by the schema
     # checks, read by lint rules that depend on how things are installed (the Redis backend of rate limits).
     values: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    # What could not be checked because of how the input was given (a kustomization this cannot read).
+    notes: list[str] = field(default_factory=list)
 
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
-def kustomize_resources(folder: Path) -> set[Path] | None:
+def kustomize_resources(folder: Path) -> tuple[set[Path] | None, list[str]]:
     """The local files a folder's kustomization lists under ``resources`` (what ``kubectl apply -k`` applies), or
-    None when the folder has no kustomization, or one this cannot read (then every file counts)."""
+    None when the folder has no kustomization, or one this cannot read (then every file counts); and sentences
+    for what was not checked because of it (an unreadable kustomization, remote resources)."""
     found = next((folder / name for name in KUSTOMIZATION_FILES if (folder / name).is_file()), None)
     if found is None:
-        return None
+        return None, []
+    every_file = f"every manifest in {folder} was checked as if `kubectl apply -k` applied it"
     try:
         data = load_one(read_text(found, MAX_MANIFEST_BYTES), str(found))
-    except YamlInputError:
-        return None
+    except YamlInputError as exc:
+        return None, [
+            f"{found} could not be read ({exc.problem}): {every_file}; fix it to check only what it lists."
+        ]
     resources = data.get("resources") if isinstance(data, dict) else None
     if not isinstance(resources, list):
-        return None
+        return None, [f"{found} has no `resources` list: {every_file}."]
     listed: set[Path] = set()
+    notes: list[str] = []
     for entry in resources:
+        if isinstance(entry, str) and "://" in entry:
+            notes.append(
+                f"{found} lists the remote resource {entry}: it is not fetched, so it was not checked."
+            )
         if not isinstance(entry, str) or "://" in entry:
             continue
         target = (folder / entry).resolve()
@@ -72,17 +83,19 @@ def kustomize_resources(folder: Path) -> set[Path] | None:
             listed.update(f.resolve() for f in target.rglob("*") if f.suffix in MANIFEST_SUFFIXES)
         else:
             listed.add(target)
-    return listed
+    return listed, notes
 
 
-def _expand_listed(paths: Sequence[str | Path]) -> list[tuple[str | Path, bool]]:
+def _expand_listed(paths: Sequence[str | Path], notes: list[str]) -> list[tuple[str | Path, bool]]:
     """Every input file, and whether its objects are applied: a folder with a kustomization applies only the
-    files it lists (a bundle's canary stage files are alternatives to manifests.yaml, not additions)."""
+    files it lists (a bundle's canary stage files are alternatives to manifests.yaml, not additions). What could
+    not be checked because of a kustomization goes to ``notes``."""
     out: list[tuple[str | Path, bool]] = []
     for raw in paths:
         if str(raw) != STDIN and Path(raw).expanduser().is_dir():
             folder = Path(raw).expanduser()
-            listed = kustomize_resources(folder)
+            listed, found = kustomize_resources(folder)
+            notes.extend(found)
             files = sorted(
                 (f for f in folder.rglob("*") if f.suffix in MANIFEST_SUFFIXES and f.is_file()),
                 key=lambda f: f.parts,  # Path order, compared in C
@@ -211,7 +224,7 @@ def load_documents(paths: Sequence[str | Path], *, stdin: Any = None) -> LoadRes
     """Read every document from ``paths`` (files, FIFOs, directories, ``-`` for stdin), each at most
     MAX_MANIFEST_BYTES; an unreadable or oversized input is an InputError naming it."""
     result = LoadResult()
-    for path, applied in _expand_listed(paths):
+    for path, applied in _expand_listed(paths, result.notes):
         try:
             if path == STDIN:
                 stream: Any = stdin or getattr(sys.stdin, "buffer", sys.stdin)

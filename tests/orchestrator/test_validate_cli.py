@@ -388,3 +388,33 @@ def test_a_bundle_folder_is_validated_as_kubectl_apply_k_applies_it(
     # Each stage still validates as what it is: the route that replaces the current one.
     code, _, _ = cli(["validate", "--crds", str(crds_dir), "--partial", str(folder / stages[0])], capsys)
     assert code == 0
+
+
+def test_a_folder_whose_kustomization_cannot_be_read_says_every_file_was_checked_instead(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s, namespace: default}\n"
+    (tmp_path / "a.yaml").write_text(cm % "a")
+    (tmp_path / "b.yaml").write_text(cm % "b")
+    (tmp_path / "kustomization.yaml").write_text("resources: [a.yaml\n")  # unclosed flow sequence
+    code, out, _ = cli(["validate", "--format", "json", str(tmp_path)], capsys)
+    report = json.loads(out)
+    # The broken file is an error of its own; the note says what it cost: both ConfigMaps were checked.
+    assert code == 1 and report["documents"] == 2
+    assert [f["source"].rsplit("/", 1)[-1] for f in report["findings"]] == ["kustomization.yaml:2"]
+    (note,) = [c for c in report["checks_skipped"] if "kustomization.yaml" in c]
+    assert "could not be read" in note and "every manifest in" in note and "as if `kubectl apply -k`" in note
+    code, out, _ = cli(["validate", str(tmp_path)], capsys)
+    assert "not checked: " in out and "could not be read" in out
+
+
+def test_a_remote_resource_in_a_kustomization_is_named_as_not_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n")
+    remote = "https://github.com/envoyproxy/ai-gateway/examples/basic?ref=v1.1.0"
+    (tmp_path / "kustomization.yaml").write_text(f"resources:\n- a.yaml\n- {remote}\n")
+    code, out, _ = cli(["validate", "--format", "json", str(tmp_path)], capsys)
+    report = json.loads(out)
+    assert code == 0 and report["documents"] == 1
+    assert any(remote in c and "not fetched" in c for c in report["checks_skipped"]), report["checks_skipped"]
