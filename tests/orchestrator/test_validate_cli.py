@@ -411,7 +411,9 @@ def test_a_folder_whose_kustomization_cannot_be_read_says_every_file_was_checked
 def test_a_remote_resource_in_a_kustomization_is_named_as_not_checked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n")
+    (tmp_path / "a.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n"
+    )
     remote = "https://github.com/envoyproxy/ai-gateway/examples/basic?ref=v1.1.0"
     (tmp_path / "kustomization.yaml").write_text(f"resources:\n- a.yaml\n- {remote}\n")
     code, out, _ = cli(["validate", "--format", "json", str(tmp_path)], capsys)
