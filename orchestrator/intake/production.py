@@ -130,8 +130,21 @@ def _production_fields(feature: str, backends: list[str] | None) -> dict[str, An
                     "jwt", description="jwt: tokens from your identity provider; apikey: one key per client"
                 ),
             ),
-            "jwt_issuer": (str, _from(ClientAuthIntake, "issuer", default="")),
-            "jwt_jwks_uri": (str, _from(ClientAuthIntake, "jwks_uri", default="")),
+            "jwt_issuer": (
+                str,
+                _from(
+                    ClientAuthIntake, "issuer", default="", examples=["https://auth.example.com/realms/ai"]
+                ),
+            ),
+            "jwt_jwks_uri": (
+                str,
+                _from(
+                    ClientAuthIntake,
+                    "jwks_uri",
+                    default="",
+                    examples=["https://auth.example.com/realms/ai/protocol/openid-connect/certs"],
+                ),
+            ),
             "jwt_audiences": (
                 str,
                 Field("", description="Accepted aud values, comma-separated; empty accepts any (jwt)"),
@@ -149,6 +162,7 @@ def _production_fields(feature: str, backends: list[str] | None) -> dict[str, An
                     "",
                     description="Client ids, comma-separated; each key is read from <ID>_GATEWAY_KEY (or "
                     "id=ENV_VAR) when secrets.sh runs. Never type a key here (apikey)",
+                    examples=["team-a, team-b"],
                 ),
             ),
         }

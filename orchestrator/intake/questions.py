@@ -90,6 +90,7 @@ def details_form(providers: list[str]) -> type[Form]:
                     min_length=1,
                     title=f"{title} resource",
                     description=f"{title}: resource name (<resource>.openai.azure.com)",
+                    examples=["my-openai-resource"],
                 ),
             )
         if preset.in_cluster:
@@ -116,6 +117,7 @@ def details_form(providers: list[str]) -> type[Form]:
                     "",
                     title=f"{title} client ID",
                     description=f"{title}: Entra ID client ID (AzureCredentials)",
+                    examples=["00000000-0000-0000-0000-000000000001"],
                 ),
             )
             fields[answer_key(pid, "azure_tenant_id")] = (
@@ -124,6 +126,7 @@ def details_form(providers: list[str]) -> type[Form]:
                     "",
                     title=f"{title} tenant ID",
                     description=f"{title}: Entra ID tenant ID (AzureCredentials)",
+                    examples=["00000000-0000-0000-0000-000000000002"],
                 ),
             )
         if preset.auth in ("APIKey", "AnthropicAPIKey", "AzureAPIKey"):
@@ -150,12 +153,17 @@ def details_form(providers: list[str]) -> type[Form]:
                     "",
                     title=f"{title} credentials file",
                     description=f"{title}: credentials file path (credentials-file)",
+                    examples=["~/.aws/credentials"],
                 ),
             )
         elif preset.auth == "GCPCredentials":
             fields[answer_key(pid, "gcp_project")] = (
                 str,
-                Field(title=f"{title} project", description=f"{title}: GCP project ID"),
+                Field(
+                    title=f"{title} project",
+                    description=f"{title}: GCP project ID",
+                    examples=["my-gcp-project"],
+                ),
             )
             fields[answer_key(pid, "gcp_mode")] = (
                 Literal["credentials-file", "adc"],

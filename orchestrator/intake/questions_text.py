@@ -8,6 +8,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic.fields import FieldInfo
+
 from orchestrator.intake.form_schema import form_schema
 from orchestrator.intake.rounds import ROUNDS
 from orchestrator.intake.walker import OpenRound, Walk, group_form, group_message, walk
@@ -31,13 +33,24 @@ def _kind(prop: dict[str, Any]) -> str:
     return ", ".join([kind, *bounds])
 
 
+def _example(info: FieldInfo, prop: dict[str, Any]) -> Any:
+    """A value for `example_answers` that the round accepts whatever the other choices are: the field's declared
+    example (a realistic value for a field required by some choice, e.g. apikey_clients once client_auth is
+    apikey, or with no default), else its default. The placeholder is for a form field that declares neither,
+    which the tests over every round rule out."""
+    if info.examples:
+        return info.examples[0]
+    return prop.get("default", f"<{prop.get('title', 'value')}>")
+
+
 def question(group: tuple[OpenRound, ...]) -> dict[str, Any]:
-    """One question (the rounds asked together) as data: ids, message, JSON schema, fields, defaults."""
+    """One question (the rounds asked together) as data: ids, message, JSON schema, fields, defaults, and
+    `example_answers`, which the rounds accept when sent back unchanged (each choice also works with them)."""
     schema = form_schema(group_form(group))
     fields = []
     example: dict[str, dict[str, Any]] = {item.id: {} for item in group}
     for item in group:
-        for name in item.asked().model_fields:
+        for name, info in item.asked().model_fields.items():
             prop = schema["properties"][name]
             entry: dict[str, Any] = {
                 "name": name,
@@ -51,8 +64,10 @@ def question(group: tuple[OpenRound, ...]) -> dict[str, Any]:
                 entry["choices"] = _choices(prop)
             if "default" in prop:
                 entry["default"] = prop["default"]
+            if info.examples:
+                entry["example"] = info.examples[0]
             fields.append(entry)
-            example[item.id][name] = prop.get("default", f"<{prop.get('title', name)}>")
+            example[item.id][name] = _example(info, prop)
     return {
         "rounds": [item.id for item in group],
         "message": group_message(group),
@@ -85,6 +100,8 @@ def _field_line(entry: dict[str, Any]) -> str:
         line += f"; default {json.dumps(entry['default'])}"
     elif entry["required"]:
         line += "; required"
+    if "example" in entry:
+        line += f"; e.g. {json.dumps(entry['example'])}"
     return line + f"): {entry['description'] or entry['title']}"
 
 
