@@ -25,8 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "index",
         help="Regenerate SKILL_INDEX.md and the prebuilt tool schemas (and, with --skills, the skill docs)",
         description="Regenerate SKILL_INDEX.md, the README's skills table and the distribution manifests from "
-        "the catalog, and the MCP server's prebuilt tool schemas (server/mcp/tool_schemas.json) when a source "
-        "they were built from changed. --skills also regenerates the frontmatter and generated sections of every SKILL.md and "
+        "the catalog, and the MCP server's prebuilt tool schemas (server/mcp/tool_schemas.json) when they "
+        "differ from what the models give (docstring and comment edits leave them as they are). --skills also regenerates the frontmatter and generated sections of every SKILL.md and "
         "reference file, running each worked example.",
     )
     index.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is stale")
@@ -117,14 +117,15 @@ def _report(path: Path, root: Path, old: str | None, new: str, check: bool) -> b
 
 def _refresh_tool_schemas(root: Path, check: bool) -> bool:
     """The prebuilt MCP tool schemas (server/mcp/tool_schemas.json), when `root` is this code's checkout:
-    rebuilt only when a source they were built from changed (or another pydantic built them). Returns True
-    when they were stale (checking) or rewritten."""
+    rebuilt when the code they were built from changed, or when what the models give now differs (built to
+    compare, so the check is exact), or another pydantic built them. Docstring and comment edits leave the
+    file as it is. Returns True when they were stale (checking) or rewritten."""
     from server.mcp import schema_cache
 
     path = schema_cache.SHIPPED
     if root != schema_cache.ROOT:
         return False  # another tree: the prebuilt schemas belong to the code that is running, not to it
-    stale, notes = schema_cache.shipped_staleness(path)
+    stale, notes, built = schema_cache.check_shipped(path)
     name = path.relative_to(root) if path.is_relative_to(root) else path
     for note in notes:
         print(f"note: {name}: {note}; this environment builds its own on first start", file=sys.stderr)
@@ -133,7 +134,7 @@ def _refresh_tool_schemas(root: Path, check: bool) -> bool:
     if check:
         print(f"stale: {name} ({'; '.join(stale)})")
         return True
-    path.write_text(schema_cache.render_shipped(schema_cache.build_shipped()), encoding="utf-8")
+    path.write_text(schema_cache.render_shipped(built or schema_cache.build_shipped()), encoding="utf-8")
     print(f"updated: {name}")
     return True
 

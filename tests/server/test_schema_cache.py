@@ -29,6 +29,14 @@ HEAVY = (
 OLD_TEXT = 'description="Service port, e.g. 11434 for Ollama or 8000 for vLLM"'
 NEW_TEXT = 'description="Port the edited model documents"'
 SHIPPED = schema_cache.SHIPPED  # the committed file (some specs point schema_cache at a copy)
+# Docstrings of skills/backend.py: its module's and a function's (no schema reads them), and a model's (its schema
+# description).
+DOCSTRINGS = {
+    "module": '"""aigw-backend: one provider endpoint as an EG Backend, an AIServiceBackend and (for HTTPS) a '
+    'BackendTLSPolicy."""',
+    "function": '"""Apply the preset and defaults; raise InputError with every inconsistency found."""',
+    "class": '"""One upstream model provider or self-hosted server."""',
+}
 
 
 def shipped() -> dict[str, dict[str, object]]:
@@ -144,6 +152,72 @@ def test_an_edit_no_schema_depends_on_keeps_the_shipped_schemas_fresh(tree: Path
     assert stale == []
 
 
+def test_a_docstring_comment_or_layout_edit_keeps_the_shipped_schemas_fresh_and_the_check_clean(
+    tree: Path,
+) -> None:
+    shipped_file = tree / "server" / "mcp" / "tool_schemas.json"
+    for relative, old, new in (
+        ("skills/backend.py", DOCSTRINGS["module"], '"""A reworded module docstring."""'),
+        ("skills/backend.py", DOCSTRINGS["function"], '"""A reworded function docstring."""'),
+        ("orchestrator/intake/production.py", "\n\ndef ", "\n\n# a new comment\n\n\ndef "),
+        ("orchestrator/intake/production.py", "        return {", "        return {  # reflowed\n"),
+    ):
+        path = tree / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (relative, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    stale, notes = schema_cache.shipped_staleness(shipped_file, tree)
+    assert stale == [] and notes == []
+    assert all(schema_cache.staleness(entry, tree) is None for entry in shipped().values())  # served at start
+    if same_generator():  # the exact check builds the schemas from the edited code and finds them equal
+        stale, _, built = schema_cache.check_shipped(shipped_file, tree)
+        assert stale == [] and built is not None
+
+
+def test_a_class_docstring_edit_is_a_schema_change_because_pydantic_publishes_it(tree: Path) -> None:
+    backend = tree / "skills" / "backend.py"
+    text = backend.read_text(encoding="utf-8")
+    assert DOCSTRINGS["class"] in text and DOCSTRINGS["class"].strip('"') in json.dumps(shipped())
+    backend.write_text(text.replace(DOCSTRINGS["class"], '"""A reworded model."""'), encoding="utf-8")
+    stale, _ = schema_cache.shipped_staleness(tree / "server" / "mcp" / "tool_schemas.json", tree)
+    assert stale == ["tool-schemas: skills/backend.py changed"]
+
+
+def test_the_check_builds_the_schemas_so_a_changed_field_description_never_ships_unnoticed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if not same_generator():
+        pytest.skip("the committed file was built by another pydantic, so only a note here")
+    data = shipped()
+    port = data["tool-schemas"]["value"]["aigw_backend"]["input"]["$defs"]["ServiceTarget"]  # type: ignore[index]
+    port["properties"]["port"]["description"] = "an older description"
+    target = tmp_path / "tool_schemas.json"
+    target.write_text(json.dumps(data), encoding="utf-8")
+    # The code the file records is unchanged, so only building the schemas shows the value is not.
+    assert schema_cache.shipped_staleness(target) == ([], [])
+    stale, _, _ = schema_cache.check_shipped(target)
+    assert [reason.split(",")[0] for reason in stale] == ["tool-schemas: not what the models give"]
+    monkeypatch.setattr(schema_cache, "SHIPPED", target)
+    assert main(["index", "--check"]) == 1
+    assert "tool-schemas: not what the models give" in capsys.readouterr().out
+    assert main(["index"]) == 0
+    assert json.loads(target.read_text(encoding="utf-8")) == shipped()
+
+
+def test_the_code_digest_ignores_comments_layout_and_module_and_function_docstrings(tmp_path: Path) -> None:
+    one, two, three = (tmp_path / name for name in ("one.py", "two.py", "three.py"))
+    one.write_text(
+        '"""Module."""\n\n\nclass A:\n    """Kept."""\n\n    def f(self):\n        """Doc."""\n'
+        "        return [1,\n 2]  # note\n"
+    )
+    two.write_text('class A:\n    """Kept."""\n    def f(self):\n        return [1, 2]\n')
+    three.write_text('class A:\n    """Changed."""\n    def f(self):\n        return [1, 2]\n')
+    assert schema_cache.code_digest(one) == schema_cache.code_digest(two) != schema_cache.code_digest(three)
+    (tmp_path / "bad.py").write_text("def (:\n")
+    assert schema_cache.code_digest(tmp_path / "bad.py") is None
+    assert schema_cache.code_digest(tmp_path / "absent.py") is None
+
+
 def test_another_pydantic_rebuilds_in_that_environment_but_leaves_the_file_right(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -161,7 +235,8 @@ def test_index_check_names_the_stale_source_and_index_rebuilds_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = shipped()
-    data["tool-schemas"]["sources"]["skills/backend.py"] = "0" * 64  # type: ignore[index]
+    for key in ("sources", "files"):  # the code of skills/backend.py changed since the file was built
+        data["tool-schemas"][key]["skills/backend.py"] = "0" * 64  # type: ignore[index]
     data["tool-schemas"]["value"] = {"aigw_backend": "an old schema"}
     target = tmp_path / "tool_schemas.json"
     target.write_text(json.dumps(data), encoding="utf-8")
@@ -198,7 +273,7 @@ def test_a_stale_shipped_file_falls_back_to_the_user_cache_then_to_building(
     written.write_text(json.dumps(entry))
     assert schema_cache.load("tool-schemas")["aigw_backend"]["input"]["description"] == "from the cache"
     first = next(iter(entry["sources"]))
-    entry["sources"][first] = "0" * 64  # a source changed since: the cached entry is rebuilt
+    entry["sources"][first] = entry["files"][first] = "0" * 64  # its code changed: the entry is rebuilt
     written.write_text(json.dumps(entry))
     assert schema_cache.load("tool-schemas") == built
 
