@@ -29,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_migrate(args: argparse.Namespace) -> int:
     from orchestrator.analysis.migrate.report import migrate_and_validate, render, render_changes
+    from orchestrator.compose.report_file import with_bundle_secrets
     from orchestrator.engine.crds import CRDSourceError, configured_crds, resolve_crd_source
     from orchestrator.engine.lint.linter import LintContext
     from orchestrator.engine.load import InputError, load_documents
@@ -38,6 +39,7 @@ def run_migrate(args: argparse.Namespace) -> int:
         inp, paths = read_options(args, DOOR.load_model(), sys.stdin, skill="migrate")
     except (OptionError, OptionsError) as exc:
         return fail(DOOR.command, str(exc))
+    inp = with_bundle_secrets(inp, paths)  # a bundle directory's own Secrets, as validate reads them
     try:
         loaded = load_documents(paths)
     except InputError as exc:

@@ -99,7 +99,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from orchestrator.compose.report_file import declared_secrets
+    from orchestrator.compose.report_file import with_bundle_secrets
     from orchestrator.engine.crd_cache import is_offline
     from orchestrator.engine.crds import CRDSourceError, configured_crds, resolve_crd_source
     from orchestrator.engine.findings import exit_code
@@ -112,10 +112,7 @@ def run_validate(args: argparse.Namespace) -> int:
         inp, paths = read_options(args, DOOR.load_model(), sys.stdin, skill="validate")
     except (OptionError, OptionsError) as exc:
         return fail(DOOR.command, str(exc))
-    # A bundle directory's own Secrets are created by its secrets.sh: its report.json declares them.
-    bundled = [s for path in paths if Path(path).is_dir() for s in declared_secrets(path)]
-    if bundled:
-        inp = inp.model_copy(update={"external_secrets": [*inp.external_secrets, *bundled]})
+    inp = with_bundle_secrets(inp, paths)  # a bundle directory's own Secrets: its secrets.sh creates them
     try:
         crds, note = resolve_crd_source(
             configured_crds(args.crds),
