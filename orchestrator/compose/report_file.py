@@ -1,10 +1,13 @@
-"""What a written bundle's report.json says about it, read without composing anything (validate uses it)."""
+"""What a written bundle's report.json says about it, read without composing anything (validate and migrate use
+it when given a bundle directory)."""
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any, Protocol, Self, TypeVar
 
 
 def declared_secrets(directory: str | os.PathLike[str]) -> list[str]:
@@ -20,3 +23,26 @@ def declared_secrets(directory: str | os.PathLike[str]) -> list[str]:
         for s in secrets or []
         if isinstance(s, dict) and isinstance(s.get("name"), str) and isinstance(s.get("namespace"), str)
     )
+
+
+class TakesExternalSecrets(Protocol):
+    """An input model with the `external_secrets` field (ValidateInput, MigrateInput)."""
+
+    @property
+    def external_secrets(self) -> list[str]: ...
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self: ...
+
+
+Inp = TypeVar("Inp", bound=TakesExternalSecrets)
+
+
+def with_bundle_secrets(inp: Inp, paths: Iterable[str | os.PathLike[str]]) -> Inp:
+    """`inp` with the Secrets of every bundle directory among `paths` (declared_secrets) added to its
+    `external_secrets`: the bundle's own secrets.sh creates them, so the lint rule that wants each referenced
+    Secret to exist (AIGW-L007) reads a bundle folder the same way in every command given one (validate,
+    migrate). `inp` itself when no path is a bundle directory."""
+    bundled = [s for path in paths if Path(path).is_dir() for s in declared_secrets(path)]
+    if not bundled:
+        return inp
+    return inp.model_copy(update={"external_secrets": [*inp.external_secrets, *bundled]})

@@ -9,7 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from orchestrator.engine.contract import CRDS_ENV, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import CRDS_ENV, EXIT_FINDINGS, EXIT_OK
+from server.cli.output import fail
 from server.doors import BY_COMMAND
 from skills.versions import DEFAULT_VERSION, PROFILES
 
@@ -76,11 +77,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     init.add_argument("--example", choices=examples(), default="openai-anthropic", help="which example")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.set_defaults(handler=run_init)
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"aigw-skills build: {message}", file=sys.stderr)
-    return code
 
 
 def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
@@ -180,22 +176,23 @@ def run_build(args: argparse.Namespace) -> int:
 
     if args.questions:
         if args.intake or args.example:
-            return _fail(
-                "--questions walks the intake questions; give --answers FILE, not an intake file or --example"
+            return fail(
+                "build",
+                "--questions walks the intake questions; give --answers FILE, not an intake file or --example",
             )
         try:
             state = walk(_load_answers(args.answers) if args.answers else {})
         except ValueError as exc:
-            return _fail(str(exc))
+            return fail("build", str(exc))
         print(json.dumps(_questions(state, args.answers), indent=2))
         return EXIT_OK
     try:
         data = _load_intake(args)
     except OpenQuestions as exc:
         print(json.dumps(_questions(exc.state, args.answers), indent=2))
-        return _fail(f"{args.answers} does not answer every question yet; stdout shows the next one")
+        return fail("build", f"{args.answers} does not answer every question yet; stdout shows the next one")
     except (ValueError, EOFError) as exc:
-        return _fail(str(exc))
+        return fail("build", str(exc))
     if args.target_version:
         installation = data.get("installation")
         data = data | {"installation": ({**installation} if isinstance(installation, dict) else {})}
@@ -210,15 +207,17 @@ def run_build(args: argparse.Namespace) -> int:
             on_fetch=lambda message: print(f"aigw-skills build: {message}", file=sys.stderr),
         )
     except CRDSourceError as exc:
-        return _fail(f"CRDs: {exc}")
+        return fail("build", f"CRDs: {exc}")
     try:
         bundle = build_bundle(data, crds=crds, crds_note=note)
     except InputError as exc:
-        return _fail(f"{exc}\nFix the intake (see `aigw-skills init` for a commented example) and run again.")
+        return fail(
+            "build", f"{exc}\nFix the intake (see `aigw-skills init` for a commented example) and run again."
+        )
     try:
         written = write_bundle(bundle, args.output, force=args.force)
     except (BundleExistsError, OSError, ValueError) as exc:
-        return _fail(str(exc))
+        return fail("build", str(exc))
     if args.format == "json":
         print(
             json.dumps(
@@ -255,13 +254,11 @@ def run_init(args: argparse.Namespace) -> int:
 
     path = Path(args.output)
     if path.exists() and not args.force:
-        print(f"aigw-skills init: {path} exists; use --force to overwrite", file=sys.stderr)
-        return EXIT_USAGE
+        return fail("init", f"{path} exists; use --force to overwrite")
     try:
         write_text_atomic(path, text, force=args.force)
     except OSError as exc:
         reason = str(exc) if isinstance(exc, WriteRefused) else f"{path}: {exc.strerror}"
-        print(f"aigw-skills init: cannot write {reason}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail("init", f"cannot write {reason}")
     print(f"Wrote {path}. Edit it, then: aigw-skills build {path} -o aigw-bundle")
     return EXIT_OK

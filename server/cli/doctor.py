@@ -14,6 +14,7 @@ from pathlib import Path
 
 from orchestrator.engine.contract import EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields
+from server.cli.output import add_output_options, fail, write_output
 from server.doors import BY_COMMAND
 
 DOOR = BY_COMMAND["doctor"]
@@ -46,8 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_model_options(p, DoctorInput)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format [%(default)s]")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    p.add_argument("--force", action="store_true", help="overwrite an existing output FILE")
+    add_output_options(p, "write the report to FILE instead of stdout")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     p.add_argument(
         "--collect",
@@ -55,11 +55,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write the live cluster's dump to DIR (a new or empty directory) instead of diagnosing it",
     )
     p.set_defaults(handler=run)
-
-
-def _fail(message: str) -> int:
-    print(f"aigw-skills doctor: {message}", file=sys.stderr)
-    return EXIT_USAGE
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,23 +69,21 @@ def run(args: argparse.Namespace) -> int:
         fields["dump"] = list(fields.get("dump") or []) + list(args.paths)
         inp = DoctorInput.parse(fields, skill="doctor")
     except (OptionError, InputError) as exc:
-        return _fail(str(exc))
+        return fail(DOOR.command, str(exc))
     if args.collect:
         if inp.dump:
-            return _fail(
-                "--collect reads the live cluster; drop the DUMP paths (or diagnose them without --collect)"
+            return fail(
+                DOOR.command,
+                "--collect reads the live cluster; drop the DUMP paths (or diagnose them without --collect)",
             )
         return _collect(inp, Path(args.collect))
     try:
         report = run_doctor(inp)
     except (DumpError, KubectlError) as exc:
-        return _fail(str(exc))
+        return fail(DOOR.command, str(exc))
     text = render_json(report) if args.format == "json" else render_text(report)
-    from skills.safe_write import emit
-
-    problem = emit(text, args.output, force=args.force)
-    if problem:
-        return _fail(problem)
+    if not write_output(DOOR.command, text, args):
+        return EXIT_USAGE
     return exit_code(report, strict=args.strict)
 
 
@@ -103,18 +96,20 @@ def _collect(inp: object, dest: Path) -> int:
 
     assert isinstance(inp, DoctorInput)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        return _fail(f"--collect {dest}: exists and is not an empty directory; name a new directory")
+        return fail(
+            DOOR.command, f"--collect {dest}: exists and is not an empty directory; name a new directory"
+        )
     try:
         snapshot = snapshot_for(inp)
     except (DumpError, KubectlError) as exc:
-        return _fail(str(exc))
+        return fail(DOOR.command, str(exc))
     try:
         dest.mkdir(parents=True, exist_ok=True)
         files = dump_files(snapshot, tool_version=__version__)
         for name, text in files.items():
             write_text_atomic(dest / name, text)
     except OSError as exc:
-        return _fail(f"--collect {dest}: cannot write ({exc})")
+        return fail(DOOR.command, f"--collect {dest}: cannot write ({exc})")
     print(
         f"Collected {len(snapshot.objects)} objects and {len(snapshot.config_dumps)} config dump(s) into {dest} "
         f"(Secrets: names and key names only). Diagnose it with: aigw-skills doctor {dest}",

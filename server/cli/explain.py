@@ -11,6 +11,7 @@ import sys
 
 from orchestrator.engine.contract import EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, read_options
+from server.cli.output import add_output_options, fail, write_output
 from server.doors import BY_COMMAND
 
 DOOR = BY_COMMAND["explain"]
@@ -25,14 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="text",
         help="text: summary and fenced diagram; mermaid: the diagram only; json: both [%(default)s]",
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    p.add_argument("--force", action="store_true", help="overwrite an existing output FILE")
+    add_output_options(p)
     p.set_defaults(handler=run_explain)
-
-
-def _fail(message: str) -> int:
-    print(f"aigw-skills explain: {message}", file=sys.stderr)
-    return EXIT_USAGE
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -44,10 +39,10 @@ def run_explain(args: argparse.Namespace) -> int:
         _, paths = read_options(args, DOOR.load_model(), sys.stdin, skill="explain")
         loaded = load_documents(paths)
     except (OptionError, OptionsError, InputError) as exc:
-        return _fail(str(exc))
+        return fail(DOOR.command, str(exc))
     if loaded.findings or not loaded.documents:
         why = "; ".join(f"{f.source}: {f.message}" for f in loaded.findings)
-        return _fail(why or "no Kubernetes objects found")
+        return fail(DOOR.command, why or "no Kubernetes objects found")
     explanation = explain_documents(loaded.documents)
     if args.format == "json":
         text = json.dumps(explanation.to_dict(), indent=2) + "\n"
@@ -55,9 +50,4 @@ def run_explain(args: argparse.Namespace) -> int:
         text = explanation.mermaid
     else:
         text = explanation.text()
-    from skills.safe_write import emit
-
-    problem = emit(text, args.output, force=args.force)
-    if problem:
-        return _fail(problem)
-    return EXIT_OK
+    return EXIT_OK if write_output(DOOR.command, text, args) else EXIT_USAGE

@@ -10,8 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK
 from server.cli.options import OptionError, add_model_options, collect_fields
+from server.cli.output import fail
 from server.doors import BY_COMMAND
 
 DOOR = BY_COMMAND["metrics"]
@@ -59,11 +60,9 @@ def handle(args: argparse.Namespace) -> int:
             inp = model.parse(fields, skill="aigw_metrics")
             summary = read_summary(inp.url, inp.timeout_seconds)
     except (OptionError, InputError) as exc:
-        print(f"aigw-skills metrics: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(DOOR.command, str(exc))
     except MetricsError as exc:
-        print(f"aigw-skills metrics: {exc}", file=sys.stderr)
-        return EXIT_FINDINGS
+        return fail(DOOR.command, str(exc), EXIT_FINDINGS)
     if args.format == "json":
         sys.stdout.write(summary.model_dump_json(indent=2) + "\n")
     else:

@@ -12,6 +12,7 @@ import sys
 
 from orchestrator.engine.contract import CRDS_ENV, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, read_options
+from server.cli.output import add_output_options, fail, write_output
 from server.doors import BY_COMMAND
 
 DOOR = BY_COMMAND["migrate"]
@@ -21,19 +22,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("migrate", help=DOOR.title, description=DOOR.description)
     add_model_options(p, DOOR.load_model())
     p.add_argument("--format", choices=("yaml", "json"), default="yaml", help="output format [%(default)s]")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of stdout")
-    p.add_argument("--force", action="store_true", help="overwrite an existing output FILE")
+    add_output_options(p, "write the output to FILE instead of stdout")
     p.add_argument("--crds", metavar="PATH", help=f"CRD directory or file [default: ${CRDS_ENV}, else cache]")
     p.set_defaults(handler=run_migrate)
 
 
-def _fail(message: str) -> int:
-    print(f"aigw-skills migrate: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
-
 def run_migrate(args: argparse.Namespace) -> int:
     from orchestrator.analysis.migrate.report import migrate_and_validate, render, render_changes
+    from orchestrator.compose.report_file import with_bundle_secrets
     from orchestrator.engine.crds import CRDSourceError, configured_crds, resolve_crd_source
     from orchestrator.engine.lint.linter import LintContext
     from orchestrator.engine.load import InputError, load_documents
@@ -42,21 +38,23 @@ def run_migrate(args: argparse.Namespace) -> int:
     try:
         inp, paths = read_options(args, DOOR.load_model(), sys.stdin, skill="migrate")
     except (OptionError, OptionsError) as exc:
-        return _fail(str(exc))
+        return fail(DOOR.command, str(exc))
+    inp = with_bundle_secrets(inp, paths)  # a bundle directory's own Secrets, as validate reads them
     try:
         loaded = load_documents(paths)
     except InputError as exc:
-        return _fail(str(exc))
+        return fail(DOOR.command, str(exc))
     if loaded.findings:
-        return _fail(
-            "cannot read the input: " + "; ".join(f"{f.source}: {f.message}" for f in loaded.findings)
+        return fail(
+            DOOR.command,
+            "cannot read the input: " + "; ".join(f"{f.source}: {f.message}" for f in loaded.findings),
         )
     if not loaded.documents:
-        return _fail("no Kubernetes objects found in " + " ".join(paths))
+        return fail(DOOR.command, "no Kubernetes objects found in " + " ".join(paths))
     try:
         crds, note = resolve_crd_source(configured_crds(args.crds), inp.target_version)
     except CRDSourceError as exc:
-        return _fail(f"CRDs: {exc}")
+        return fail(DOOR.command, f"CRDs: {exc}")
     result = migrate_and_validate(
         loaded.documents,
         inp.target_version,
@@ -66,11 +64,8 @@ def run_migrate(args: argparse.Namespace) -> int:
         sources=loaded.sources,
     )
     text = render(result, args.format)
-    from skills.safe_write import emit
-
-    problem = emit(text, args.output, force=args.force)
-    if problem:
-        return _fail(problem)
+    if not write_output(DOOR.command, text, args):
+        return EXIT_USAGE
     if args.format == "yaml" or args.output:
         sys.stderr.write(render_changes(result))
     return EXIT_OK if result.ok else EXIT_FINDINGS

@@ -11,6 +11,7 @@ import sys
 
 from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields
+from server.cli.output import add_output_options, fail, write_output
 from server.doors import BY_COMMAND
 
 DOOR = BY_COMMAND["plan"]
@@ -31,8 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_model_options(p, PlanInput)
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format [%(default)s]")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the plan to FILE instead of stdout")
-    p.add_argument("--force", action="store_true", help="overwrite an existing output FILE")
+    add_output_options(p, "write the plan to FILE instead of stdout")
     p.set_defaults(handler=run)
 
 
@@ -40,7 +40,6 @@ def run(args: argparse.Namespace) -> int:
     from orchestrator.analysis.kubectl import KubectlError
     from orchestrator.analysis.plan import PlanInput, render_plan, run_plan
     from skills.errors import InputError
-    from skills.safe_write import emit
 
     try:
         fields = collect_fields(args, PlanInput, sys.stdin)
@@ -48,16 +47,12 @@ def run(args: argparse.Namespace) -> int:
             fields["bundle"] = args.bundle_path
         inp = PlanInput.parse(fields, skill="plan")
     except (OptionError, InputError) as exc:
-        print(f"aigw-skills plan: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(DOOR.command, str(exc))
     try:
         report = run_plan(inp)
     except KubectlError as exc:
-        print(f"aigw-skills plan: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(DOOR.command, str(exc))
     text = report.model_dump_json(indent=2) + "\n" if args.format == "json" else render_plan(report)
-    problem = emit(text, args.output, force=args.force)
-    if problem:
-        print(f"aigw-skills plan: {problem}", file=sys.stderr)
+    if not write_output(DOOR.command, text, args):
         return EXIT_USAGE
     return EXIT_OK if report.ok else EXIT_FINDINGS

@@ -10,8 +10,9 @@ import json
 import sys
 from typing import Any
 
-from orchestrator.engine.contract import EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import EXIT_OK
 from server.cli.options import OptionError, add_model_options, collect_fields
+from server.cli.output import fail
 from server.doors import BY_COMMAND
 
 DOOR = BY_COMMAND["providers"]
@@ -42,8 +43,7 @@ def run_providers(args: argparse.Namespace) -> int:
     try:
         entries = select(model.parse(collect_fields(args, model, sys.stdin), skill="providers"))
     except (OptionError, InputError) as exc:
-        print(f"aigw-skills providers: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(DOOR.command, str(exc))
     if args.format == "json":
         sys.stdout.write(json.dumps({"providers": entries}, indent=2) + "\n")
     else:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from orchestrator.engine.contract import CRDS_ENV, EXIT_OK, EXIT_USAGE
+from orchestrator.engine.contract import CRDS_ENV, EXIT_OK
+from server.cli.output import fail
 
 TOKEN_HELP = "bearer token for --http in FILE (default: env AI_GATEWAY_API_KEY)"
 
@@ -93,8 +93,7 @@ def run(args: argparse.Namespace) -> int:
             )
             settings.check()
         except ServeError as exc:
-            print(f"aigw-skills serve: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+            return fail("serve", str(exc))
     elif (
         args.no_auth
         or args.token_file
@@ -103,16 +102,14 @@ def run(args: argparse.Namespace) -> int:
         or args.header_timeout is not None
         or args.metrics_host
     ):
-        print(
-            "aigw-skills serve: --no-auth, --token-file, --allowed-host, --max-connections, --header-timeout and "
-            "--metrics-host only apply with --http",
-            file=sys.stderr,
+        return fail(
+            "serve",
+            "--no-auth, --token-file, --allowed-host, --max-connections, --header-timeout and --metrics-host only "
+            "apply with --http",
         )
-        return EXIT_USAGE
 
     if args.crds and not Path(args.crds).exists():
-        print(f"aigw-skills serve: --crds {args.crds}: no such file or directory", file=sys.stderr)
-        return EXIT_USAGE
+        return fail("serve", f"--crds {args.crds}: no such file or directory")
 
     from orchestrator.engine.crds import configured_crds
     from server.mcp.app import create_server

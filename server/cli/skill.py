@@ -9,6 +9,7 @@ from typing import Any
 
 from orchestrator.engine.contract import EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields
+from server.cli.output import add_output_options, fail, write_output
 from skills.catalog import SkillEntry, atomic_skills
 
 
@@ -24,10 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             default="yaml",
             help="yaml: manifests (install: a runnable script); json: the full result",
         )
-        parser.add_argument(
-            "-o", "--output", metavar="FILE", help="write to FILE instead of stdout (atomically)"
-        )
-        parser.add_argument("--force", action="store_true", help="overwrite an existing output FILE")
+        add_output_options(parser, "write to FILE instead of stdout (atomically)")
         parser.set_defaults(handler=lambda args, entry=entry: run_skill(entry, args))
 
 
@@ -44,19 +42,16 @@ def render_result(result: Any, fmt: str) -> str:
 def run_skill(entry: SkillEntry, args: argparse.Namespace) -> int:
     from skills.errors import InputError
 
+    command = entry.command or entry.name  # register() gives a handler only to entries with a command
     try:
         data = collect_fields(args, entry.load_model(), sys.stdin)
         result = entry.load_builder()(data)
     except (OptionError, InputError) as exc:
-        print(f"aigw-skills {entry.command}: {exc}", file=sys.stderr)
-        print(f"See `aigw-skills {entry.command} --help` for the fields and formats.", file=sys.stderr)
+        fail(command, str(exc))
+        print(f"See `aigw-skills {command} --help` for the fields and formats.", file=sys.stderr)
         return EXIT_USAGE
     text = render_result(result, args.format)
-    from skills.safe_write import emit
-
-    problem = emit(text, args.output, force=args.force)
-    if problem:
-        print(f"aigw-skills {entry.command}: {problem}", file=sys.stderr)
+    if not write_output(command, text, args):
         return EXIT_USAGE
     if args.format == "yaml":
         for secret in result.secrets:

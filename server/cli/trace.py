@@ -13,6 +13,7 @@ import sys
 
 from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, read_options
+from server.cli.output import add_output_options, fail, write_output
 from server.doors import BY_COMMAND
 
 DOOR = BY_COMMAND["trace"]
@@ -31,14 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="text",
         help="text: one line per step; json: the trace as data; mermaid: a sequence diagram [%(default)s]",
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    p.add_argument("--force", action="store_true", help="overwrite an existing output FILE")
+    add_output_options(p)
     p.set_defaults(handler=run_trace)
-
-
-def _fail(message: str) -> int:
-    print(f"aigw-skills trace: {message}", file=sys.stderr)
-    return EXIT_USAGE
 
 
 def run_trace(args: argparse.Namespace) -> int:
@@ -46,15 +41,16 @@ def run_trace(args: argparse.Namespace) -> int:
     from orchestrator.engine.load import InputError as LoadError
     from orchestrator.engine.load import load_documents
     from skills.errors import InputError
-    from skills.safe_write import emit
 
     try:
         request, paths = read_options(args, DOOR.load_model(), sys.stdin, skill="aigw-skills trace")
         loaded = load_documents(paths)
     except (OptionError, InputError, LoadError) as exc:
-        return _fail(str(exc))
+        return fail(DOOR.command, str(exc))
     if loaded.findings or not loaded.documents:
-        return _fail("; ".join(f.message for f in loaded.findings) or "no Kubernetes objects found")
+        return fail(
+            DOOR.command, "; ".join(f.message for f in loaded.findings) or "no Kubernetes objects found"
+        )
     trace = trace_documents(loaded.documents, request.model_dump(exclude={"manifests"}), loaded.sources)
     if args.format == "json":
         text = to_json([trace])
@@ -62,7 +58,6 @@ def run_trace(args: argparse.Namespace) -> int:
         text = to_mermaid(trace)
     else:
         text = to_text(trace)
-    problem = emit(text, args.output, force=args.force)
-    if problem:
-        return _fail(problem)
+    if not write_output(DOOR.command, text, args):
+        return EXIT_USAGE
     return EXIT_FINDINGS if trace.failures else EXIT_OK

@@ -14,10 +14,12 @@ from pathlib import Path
 
 from orchestrator.engine.contract import CACHE_ENV, CRDS_ENV, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, read_options
+from server.cli.output import fail
 from server.doors import BY_COMMAND
 from skills.versions import DEFAULT_VERSION, PULLABLE
 
 DOOR = BY_COMMAND["validate"]
+PULL = "crds pull"  # the command name its errors start with, as validate's do
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -96,13 +98,8 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return EXIT_USAGE
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"aigw-skills: {message}", file=sys.stderr)
-    return code
-
-
 def run_validate(args: argparse.Namespace) -> int:
-    from orchestrator.compose.report_file import declared_secrets
+    from orchestrator.compose.report_file import with_bundle_secrets
     from orchestrator.engine.crd_cache import is_offline
     from orchestrator.engine.crds import CRDSourceError, configured_crds, resolve_crd_source
     from orchestrator.engine.findings import exit_code
@@ -114,11 +111,8 @@ def run_validate(args: argparse.Namespace) -> int:
     try:
         inp, paths = read_options(args, DOOR.load_model(), sys.stdin, skill="validate")
     except (OptionError, OptionsError) as exc:
-        return _fail(str(exc))
-    # A bundle directory's own Secrets are created by its secrets.sh: its report.json declares them.
-    bundled = [s for path in paths if Path(path).is_dir() for s in declared_secrets(path)]
-    if bundled:
-        inp = inp.model_copy(update={"external_secrets": [*inp.external_secrets, *bundled]})
+        return fail(DOOR.command, str(exc))
+    inp = with_bundle_secrets(inp, paths)  # a bundle directory's own Secrets: its secrets.sh creates them
     try:
         crds, note = resolve_crd_source(
             configured_crds(args.crds),
@@ -128,13 +122,13 @@ def run_validate(args: argparse.Namespace) -> int:
             on_fetch=lambda message: print(f"aigw-skills validate: {message}", file=sys.stderr),
         )
     except CRDSourceError as exc:
-        return _fail(f"CRDs: {exc}")
+        return fail(DOOR.command, f"CRDs: {exc}")
     try:
         loaded = load_documents(paths)
     except InputError as exc:
-        return _fail(str(exc))
+        return fail(DOOR.command, str(exc))
     if not loaded.documents and not loaded.skipped and not loaded.findings:
-        return _fail("no YAML or JSON documents found in " + " ".join(paths))
+        return fail(DOOR.command, "no YAML or JSON documents found in " + " ".join(paths))
     report = validate_loaded(loaded, inp, crds, note)
     text = render(report, args.format)
     if args.output:
@@ -143,7 +137,7 @@ def run_validate(args: argparse.Namespace) -> int:
         try:
             write_text_atomic(args.output, text)
         except OSError as exc:
-            return _fail(f"cannot write {args.output}: {exc}")
+            return fail(DOOR.command, f"cannot write {args.output}: {exc}")
         from orchestrator.engine.report_format import summary_line
 
         print(f"{summary_line(report)}; report written to {args.output}", file=sys.stderr)
@@ -167,7 +161,7 @@ def run_crds_pull(args: argparse.Namespace) -> int:
     from orchestrator.engine.crds import CRDSourceError
 
     if args.version not in PULLABLE:
-        return _fail(f"no CRD pins for AI Gateway {args.version}; known: {', '.join(PULLABLE)}")
+        return fail(PULL, f"no CRD pins for AI Gateway {args.version}; known: {', '.join(PULLABLE)}")
     try:
         urls = _base_urls(args.base_url)
         result = pull_crds(
@@ -178,14 +172,14 @@ def run_crds_pull(args: argparse.Namespace) -> int:
             allow_http=args.allow_http,
         )
     except ValueError as exc:
-        return _fail(str(exc))
+        return fail(PULL, str(exc))
     except CRDSourceError as exc:
         unknown_source = any(
             s in str(exc) for s in ("unknown CRD source", "base URL", "not part of a CRD pull")
         )
-        return _fail(f"crds pull: {exc}", EXIT_USAGE if unknown_source else EXIT_FINDINGS)
+        return fail(PULL, str(exc), EXIT_USAGE if unknown_source else EXIT_FINDINGS)
     except OSError as exc:
-        return _fail(f"crds pull: cannot write the cache: {exc}", EXIT_FINDINGS)
+        return fail(PULL, f"cannot write the cache: {exc}", EXIT_FINDINGS)
     for f in result.files:
         print(f"{f.source:<20} {f.crds:>2} CRDs  sha256:{f.sha256[:16]}  {f.url}")
     print(f"AI Gateway {result.version} CRDs cached in {result.dest}; validation now works offline.")

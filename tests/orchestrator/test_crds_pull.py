@@ -335,7 +335,19 @@ def test_cli_pull_reports_a_download_failure_on_stderr(
     assert (
         _cli(["crds", "pull", "--base-url", "ai-gateway=https://127.0.0.1:9/nothing", "--timeout", "5"]) == 1
     )
-    assert "crds pull:" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith("aigw-skills crds pull: ")
+
+
+def test_cli_pull_errors_name_the_command_like_every_other_command(
+    cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, a version without pins and a malformed --base-url read `aigw-skills: ...` without the command."""
+    assert _cli(["crds", "pull", "--version", "v9.9.9"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "aigw-skills crds pull: no CRD pins for AI Gateway v9.9.9; known: "
+    )
+    assert _cli(["crds", "pull", "--base-url", "bogus"]) == 2
+    assert capsys.readouterr().err == "aigw-skills crds pull: --base-url expects SOURCE=URL, got 'bogus'\n"
 
 
 class FakeApiServer(Upstream):

@@ -17,6 +17,7 @@ from orchestrator.engine.lint.linter import LintContext
 from orchestrator.engine.load import load_documents
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrate"
+EXAMPLES = Path(__file__).resolve().parents[2] / "orchestrator" / "intake" / "examples"
 SECRETS = {
     "v0.2": "ai/bedrock-credentials",
     "v0.3": "default/openai-apikey",
@@ -287,3 +288,42 @@ def test_objects_the_migration_creates_are_named_after_the_document_that_needed_
     created = [s for s in migration.sources if s.endswith(" (created)")]
     kinds = [d["kind"] for d, s in zip(migration.documents, migration.sources, strict=True) if s in created]
     assert created and "GatewayConfig" in kinds and all(s.startswith("in.yaml#") for s in migration.sources)
+
+
+def _missing_secrets(capsys: pytest.CaptureFixture[str], command: str, folder: Path, crds: Path) -> set[str]:
+    """The `Kind/namespace/name path: message` of every AIGW-L007 (Secret not found) finding `command` reports."""
+    from server.cli.main import build_parser
+
+    argv = [command, str(folder), "--crds", str(crds), "--format", "json"]
+    parsed = build_parser(("server.cli.migrate", "server.cli.validate")).parse_args(argv)
+    code = parsed.handler(parsed)
+    out, err = capsys.readouterr()
+    assert code in (0, 1), err
+    data = json.loads(out)
+    findings = data["validation"]["findings"] if command == "migrate" else data["findings"]
+    return {f"{f['resource']} {f['path']}: {f['message']}" for f in findings if f["rule"] == "AIGW-L007"}
+
+
+@pytest.mark.parametrize("example", ["openai-anthropic", "apikey-client-auth"])
+def test_migrate_and_validate_read_a_bundle_folders_secrets_the_same_way(
+    example: str, shared_crds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bundle folder's report.json declares the Secrets its secrets.sh creates at apply time. `validate DIR`
+    counted them as existing while `migrate DIR` reported each one missing (AIGW-L007, an error); both read them
+    through orchestrator.compose.report_file.with_bundle_secrets now. Without the report, both flag them."""
+    from orchestrator.compose.bundle import build_bundle, write_bundle
+
+    intake = yaml.safe_load((EXAMPLES / f"{example}.yaml").read_text())
+    folder = tmp_path / "bundle"
+    write_bundle(build_bundle(intake), folder)
+    report = json.loads((folder / "report.json").read_text())
+    users = {s["used_by"] for s in report["secrets"]}
+    assert users, f"{example} declares Secrets"
+
+    assert _missing_secrets(capsys, "migrate", folder, shared_crds) == set()
+    assert _missing_secrets(capsys, "validate", folder, shared_crds) == set()
+
+    (folder / "report.json").unlink()
+    missing = _missing_secrets(capsys, "validate", folder, shared_crds)
+    assert missing and {m.split(" ", 1)[0] for m in missing} <= users
+    assert _missing_secrets(capsys, "migrate", folder, shared_crds) == missing

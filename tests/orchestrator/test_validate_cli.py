@@ -134,14 +134,28 @@ def test_invalid_manifests_exit_1_with_api_server_messages(
     assert out.endswith("1 document, 3 errors, 0 warnings, 1 info, 0 skipped\n")  # info: CEL skipped
 
 
-def test_missing_path_and_unreadable_crds_exit_2(
+def test_missing_path_and_unreadable_crds_exit_2_with_one_line_naming_the_command(
     files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = cli(["validate", str(tmp_path / "nope.yaml")], capsys)
+    """Each error is one line `aigw-skills validate: ...`, as every other command names itself (it read
+    `aigw-skills: ...` before)."""
+    missing = tmp_path / "nope.yaml"
+    code, out, err = cli(["validate", str(missing)], capsys)
+    assert (code, out, err) == (2, "", f"aigw-skills validate: {missing}: no such file or directory\n")
+    no_crds = tmp_path / "no-crds"
+    code, out, err = cli(["validate", "--crds", str(no_crds), str(files["clean.yaml"])], capsys)
+    assert (code, out, err) == (2, "", f"aigw-skills validate: CRDs: CRD path {no_crds} does not exist\n")
+    bad_crds = tmp_path / "bad-crds"
+    bad_crds.mkdir()
+    (bad_crds / "broken.yaml").write_text("a: [\n")
+    code, out, err = cli(["validate", "--crds", str(bad_crds), str(files["clean.yaml"])], capsys)
     assert (code, out) == (2, "")
-    assert "no such file or directory" in err
-    code, _, err = cli(["validate", "--crds", str(tmp_path / "no-crds"), str(files["clean.yaml"])], capsys)
-    assert code == 2 and "CRDs:" in err
+    assert err.startswith(f"aigw-skills validate: CRDs: {bad_crds / 'broken.yaml'}:2: invalid YAML")
+    assert err.count("\n") == 1
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("")
+    code, out, err = cli(["validate", str(empty)], capsys)
+    assert (code, out, err) == (2, "", f"aigw-skills validate: no YAML or JSON documents found in {empty}\n")
 
 
 def test_without_crds_schema_checks_are_reported_as_not_run(
