@@ -278,6 +278,18 @@ def main(argv: list[str] | None = None) -> int:
             f"{min(c.ratios):.2f}x | {median(c.ratios):.2f}x | {median(c.ours_kib) / 1024:.0f} | "
             f"{median(c.theirs_kib) / 1024:.0f} | {mem:.2f}x |"
         )
+    many = [c for c in colds if c.count > 1]
+    if len(many) >= 2:
+        # The marginal cost of a document, cold: both tools start the same processes at both sizes (one per
+        # kind for check-jsonschema), so the difference between the two sizes is the documents' own cost.
+        low, high = many[0], many[-1]
+        extra = high.count - low.count
+        ours_us = (median(high.ours) - median(low.ours)) / extra * 1e6
+        theirs_us = (median(high.theirs) - median(low.theirs)) / extra * 1e6
+        print(
+            f"\ncold, per document added ({low.count:,} -> {high.count:,}): aigw-skills {ours_us:.0f} µs, "
+            f"check-jsonschema {theirs_us:.0f} µs ({ours_us / theirs_us:.2f}x)"
+        )
     print(
         "\n| warm, in-process, per document | schema + defaults + CEL | + lint | jsonschema library | ratio |"
     )
