@@ -5,7 +5,7 @@ Each run starts a new process, performs the handshake a real client does (initia
 and stops the clock when the tools/list answer arrives. Two kinds of start, each for the default tool set
 (`--tools core`, 3 tools) and `--tools all`:
 
-- first start after install: a fresh, empty tool-schema cache directory per run ($AIGW_SKILLS_CACHE_DIR), so
+- first start after install: a fresh, empty tool-schema cache directory per run ($AIGW_SKILLS_CACHE), so
   nothing a previous start wrote can help;
 - later starts: one cache directory, used by a warm-up start first.
 
@@ -42,7 +42,7 @@ from bytecode import compile_project  # benchmarks/, this script's folder
 REPO = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 1.10
 CACHE_ENV = (
-    "AIGW_SKILLS_CACHE_DIR"  # server.mcp.schema_cache.CACHE_ENV (not imported: keep this process light)
+    "AIGW_SKILLS_CACHE"  # orchestrator.engine.contract.CACHE_ENV (not imported: keep this process light)
 )
 BARE_SERVER = '''
 from mcp.server.mcpserver import MCPServer

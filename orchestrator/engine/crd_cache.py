@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from orchestrator.engine.contract import CACHE_ENV
+from orchestrator.engine.contract import cache_root
 from orchestrator.engine.crd_pins import PINS, UPSTREAM_REPOS, PinnedFile
 from orchestrator.engine.crdset import (
     CRDSet,
@@ -74,16 +74,6 @@ def local_path(pin: PinnedFile) -> str:
 
 def pin_url(pin: PinnedFile, base_urls: Mapping[str, str] = DEFAULT_BASE_URLS) -> str:
     return f"{base_urls[pin.source].rstrip('/')}/{pin.tag}/{pin.path}"
-
-
-def cache_root() -> Path:
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg).expanduser() / "aigw-skills"
-    return Path.home() / ".cache" / "aigw-skills"
 
 
 def version_dir(version: str, cache_dir: Path | None = None) -> Path:

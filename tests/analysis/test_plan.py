@@ -226,7 +226,7 @@ def test_apply_output_is_parsed_per_object():
 def test_plan_tool_returns_the_same_plan_as_the_command(api_server, tmp_path, monkeypatch):
     import anyio
 
-    from server.mcp.schema_cache import CACHE_ENV
+    from orchestrator.engine.contract import CACHE_ENV
     from tests.server.conftest import connect
 
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "schema-cache"))

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
+from orchestrator.engine.contract import CACHE_ENV
 from server.mcp.app import create_server
-from server.mcp.schema_cache import CACHE_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 SERVE = [sys.executable, "-m", "server", "serve", "--tools", "all"]  # every tool (the default serves core)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from orchestrator.engine.contract import CACHE_ENV
 from server.cli.main import main
 from server.mcp import orchestrate, schema_cache, tools
-from server.mcp.schema_cache import CACHE_ENV
 from tests.server.conftest import subprocess_env
 
 # Modules a start must not import: templates, YAML, the validator, and every tool's input and output model module
