@@ -371,20 +371,24 @@ def declared_size(schema: Any) -> Size | None:
 
 def measure(value: Any) -> Size:
     """The :class:`Size` of a JSON value: its longest list or map and longest string (keys included)."""
-    if isinstance(value, str):
+    if value.__class__ is str:
         return Size(0, len(value))
     items = chars = 0
-    stack = [value] if isinstance(value, (dict, list)) else []
+    stack = [value] if value.__class__ is dict or value.__class__ is list else []
     while stack:
         node = stack.pop()
-        items = max(items, len(node))
-        children = node.values() if isinstance(node, dict) else node
-        if isinstance(node, dict):
-            chars = max(chars, max(map(len, node), default=0))
-        for child in children:
-            if isinstance(child, str):
+        if len(node) > items:
+            items = len(node)
+        if node.__class__ is dict:
+            longest = max(map(len, node), default=0)
+            if longest > chars:
+                chars = longest
+            node = node.values()
+        for child in node:
+            cls = child.__class__
+            if cls is str:
                 if len(child) > chars:
                     chars = len(child)
-            elif isinstance(child, (dict, list)):
+            elif cls is dict or cls is list:
                 stack.append(child)
     return Size(items, chars)

@@ -100,7 +100,19 @@ def name_errors(path: str, value: Any, pattern: re.Pattern[str], max_len: int, m
     return errs
 
 
+_VALID_KEYS: set[str] = set()  # label and annotation keys already found valid (they repeat across objects)
+
+
 def _qualified_key_errors(path: str, key: str) -> list[FieldError]:
+    if key in _VALID_KEYS:
+        return []
+    errs = _key_errors(path, key)
+    if not errs and len(_VALID_KEYS) < 4096:
+        _VALID_KEYS.add(key)
+    return errs
+
+
+def _key_errors(path: str, key: str) -> list[FieldError]:
     parts = key.split("/")
     name_msg = (
         "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
@@ -157,6 +169,14 @@ def _string_map_errors(path: str, value: Any, *, label_values: bool) -> list[Fie
     return errs
 
 
+_NAME_RULES = {
+    "subdomain": (DNS1123_SUBDOMAIN, 253, SUBDOMAIN_MSG),
+    "label": (DNS1123_LABEL, 63, LABEL_MSG),
+    "dns1035": (DNS1035_LABEL, 63, DNS1035_MSG),
+    "path": (PATH_SEGMENT, 253, PATH_SEGMENT_MSG),
+}
+
+
 def metadata_errors(
     meta: Any, *, path: str = "metadata", namespaced: bool = True, name_rule: str = "subdomain"
 ) -> list[FieldError]:
@@ -177,12 +197,7 @@ def metadata_errors(
             FieldError(join_path(path, "name"), "Required value: name or generateName is required", True)
         )
     elif name not in (None, ""):
-        pattern, max_len, msg = {
-            "subdomain": (DNS1123_SUBDOMAIN, 253, SUBDOMAIN_MSG),
-            "label": (DNS1123_LABEL, 63, LABEL_MSG),
-            "dns1035": (DNS1035_LABEL, 63, DNS1035_MSG),
-            "path": (PATH_SEGMENT, 253, PATH_SEGMENT_MSG),
-        }[name_rule]
+        pattern, max_len, msg = _NAME_RULES[name_rule]
         errs.extend(name_errors(join_path(path, "name"), name, pattern, max_len, msg))
     ns = meta.get("namespace")
     if ns not in (None, "") and namespaced:
