@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -64,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    if args.command != "serve":
+        # A command is one short batch over JSON trees (no cycles): the default first threshold (700 allocations)
+        # ran the cycle collector ~8% of the time validating 10,000 documents; the long-running server keeps it.
+        gc.set_threshold(100_000, 20, 20)
     try:
         return int(handler(args))
     except KeyboardInterrupt:
