@@ -379,12 +379,13 @@ def measure(value: Any) -> Size:
         node = stack.pop()
         if len(node) > items:
             items = len(node)
+        children: Any = node
         if node.__class__ is dict:
             longest = max(map(len, node), default=0)
             if longest > chars:
                 chars = longest
-            node = node.values()
-        for child in node:
+            children = node.values()
+        for child in children:
             cls = child.__class__
             if cls is str:
                 if len(child) > chars:
