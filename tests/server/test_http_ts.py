@@ -56,3 +56,14 @@ def test_each_ts_sdk_client_held_its_event_stream_and_was_never_refused(seen: li
         # initialize, tools/list and each call answered 200; the initialized notification 202
         assert client.statuses["POST 200"] == 2 + len(CALLS)
         assert client.statuses["POST 202"] == 1
+
+
+@pytest.mark.parametrize("ci", ["true", ""])
+def test_without_node_these_clients_skip_locally_and_fail_in_ci(
+    monkeypatch: pytest.MonkeyPatch, ci: str
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    monkeypatch.setenv("CI", ci)
+    expected = pytest.fail.Exception if ci == "true" else pytest.skip.Exception
+    with pytest.raises(expected, match="node is not installed"):
+        install_client()
