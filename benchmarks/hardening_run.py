@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -183,6 +184,8 @@ def ts_waves(waves: int, clients: int) -> list[Wave]:
     from tests.server.test_http import TOKEN, start, stop
     from tests.server.ts_http import SDK, run_ts_clients
 
+    if shutil.which("node") is None:
+        raise FileNotFoundError("node is not installed (or pass --ts-waves 0)")
     if not SDK.exists():
         raise FileNotFoundError(f"{SDK} is missing; run `npm ci` in tests/ts first (or pass --ts-waves 0)")
     crds = REPO.parent / "shared" / "crds"
@@ -287,14 +290,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  - {failure}")
     print()
 
-    if args.ts_waves > 0:
-        from tests.server.ts_http import CALLS
+    from tests.server.ts_http import CALLS
 
+    waves: list[Wave] = []
+    if args.ts_waves > 0:
         try:
             waves = ts_waves(args.ts_waves, args.ts_clients)
         except FileNotFoundError as exc:
             print(f"hardening_run: TypeScript SDK waves not run: {exc}", file=sys.stderr)
-            waves, ok = [], False
+            ok = False
+    if waves:
         print(
             "| HTTP waves (serve --http, default limits) | TS SDK clients at once | errors | 503s | requests "
             "| tool calls | median latency | max latency |\n|---|---:|---:|---:|---:|---:|---:|---:|"
