@@ -1,7 +1,9 @@
 """The hardening report (issue 16): script-injection tries and escapes, alias bombs and the peak memory they
-cause, a 100-client HTTP run, and idle sockets held while a valid client still gets through.
+cause, a 100-client HTTP run, waves of TypeScript SDK clients, and idle sockets held while a valid client still
+gets through.
 
     python benchmarks/hardening_run.py [--tries 300] [--clients 100] [--calls 4] [--idle 60]
+                                       [--ts-waves 3] [--ts-clients 50]
 
 * **scripts**: ``--tries`` secrets.sh scripts rendered from random hostile values (shell syntax, quotes, line
   breaks, any printable text) for the secret name, namespace, key, file path and owner, each run under bash with
@@ -12,6 +14,14 @@ cause, a 100-client HTTP run, and idle sockets held while a valid client still g
   document's, so the bound is visible.
 * **HTTP**: ``serve --http`` on 127.0.0.1 and ``--clients`` MCP SDK clients at once, each making ``--calls``
   tool calls; every exception or tool error counts.
+* **TypeScript SDK waves**: ``serve --http`` with its default limits (and ../shared/crds when present, so
+  aigw_validate runs its schema and CEL checks), then ``--ts-waves`` waves, one after another, of
+  ``--ts-clients`` official TypeScript SDK clients at once (tests/ts/http_clients.mjs): each connects, keeps the
+  event stream (GET) the SDK opens, lists tools, calls aigw_backend, aigw_route, aigw_validate and one refused
+  input, and closes. Errors: any HTTP 503, connection error, refused event stream or result other than the
+  expected one. Per wave: errors, 503s, HTTP requests, tool calls, median and max request latency (noisy: the
+  node process and the server share the machine). Needs node and ``npm ci`` in tests/ts; ``--ts-waves 0``
+  skips it.
 * **idle sockets**: ``--idle`` sockets that never send a byte (more than ``--max-connections 32``), then one
   valid request; reports its status and how many idle sockets were still open (held, not refused).
 
@@ -24,10 +34,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -156,6 +169,50 @@ async def http_run(clients: int, calls: int) -> tuple[int, list[str]]:
     return clients * (calls + 2), failures  # initialize + list_tools + calls, per client
 
 
+@dataclass(frozen=True)
+class Wave:
+    errors: list[str]
+    http_503: int
+    requests: int
+    calls: int
+    median_ms: float
+    max_ms: float
+
+
+def ts_waves(waves: int, clients: int) -> list[Wave]:
+    from tests.server.conftest import subprocess_env
+    from tests.server.test_http import TOKEN, start, stop
+    from tests.server.ts_http import SDK, run_ts_clients
+
+    if shutil.which("node") is None:
+        raise FileNotFoundError("node is not installed (or pass --ts-waves 0)")
+    if not SDK.exists():
+        raise FileNotFoundError(f"{SDK} is missing; run `npm ci` in tests/ts first (or pass --ts-waves 0)")
+    crds = REPO.parent / "shared" / "crds"
+    args = ["--crds", str(crds)] if crds.is_dir() else []
+    rows = []
+    with tempfile.TemporaryFile() as log:  # the server logs more than a pipe buffers
+        proc, port = start(*args, env=subprocess_env(AI_GATEWAY_API_KEY=TOKEN), stderr=log)
+        try:
+            for _ in range(waves):
+                seen = run_ts_clients(f"http://127.0.0.1:{port}/mcp", TOKEN, clients)
+                latencies = [ms for client in seen for ms in client.latencies_ms]
+                statuses = [(key, n) for client in seen for key, n in client.statuses.items()]
+                rows.append(
+                    Wave(
+                        errors=[f"client {i}: {e}" for i, c in enumerate(seen) for e in c.errors],
+                        http_503=sum(n for key, n in statuses if key.endswith(" 503")),
+                        requests=sum(n for _, n in statuses),
+                        calls=sum(client.calls for client in seen),
+                        median_ms=statistics.median(latencies),
+                        max_ms=max(latencies),
+                    )
+                )
+        finally:
+            stop(proc)
+    return rows
+
+
 def idle_sockets(count: int) -> tuple[int, int, int]:
     import httpx2
 
@@ -199,6 +256,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=100, help="concurrent MCP clients (default 100)")
     parser.add_argument("--calls", type=int, default=4, help="tool calls per client (default 4)")
     parser.add_argument("--idle", type=int, default=60, help="idle sockets, past --max-connections 32")
+    parser.add_argument("--ts-waves", type=int, default=3, help="waves of TypeScript SDK clients (default 3)")
+    parser.add_argument(
+        "--ts-clients", type=int, default=50, help="TypeScript SDK clients at once per wave (default 50)"
+    )
     args = parser.parse_args(argv)
     ok = True
 
@@ -228,6 +289,31 @@ def main(argv: list[str] | None = None) -> int:
     for failure in failures[:5]:
         print(f"  - {failure}")
     print()
+
+    from tests.server.ts_http import CALLS
+
+    waves: list[Wave] = []
+    if args.ts_waves > 0:
+        try:
+            waves = ts_waves(args.ts_waves, args.ts_clients)
+        except FileNotFoundError as exc:
+            print(f"hardening_run: TypeScript SDK waves not run: {exc}", file=sys.stderr)
+            ok = False
+    if waves:
+        print(
+            "| HTTP waves (serve --http, default limits) | TS SDK clients at once | errors | 503s | requests "
+            "| tool calls | median latency | max latency |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+        )
+        for number, wave in enumerate(waves, 1):
+            ok &= not wave.errors
+            print(
+                f"| wave {number} of {len(waves)}: connect, event stream, tools/list, {len(CALLS)} calls, close "
+                f"| {args.ts_clients} | {len(wave.errors)} | {wave.http_503} | {wave.requests:,} "
+                f"| {wave.calls:,} | {wave.median_ms:.0f} ms | {wave.max_ms:.0f} ms |"
+            )
+            for failure in wave.errors[:5]:
+                print(f"  - {failure}")
+        print()
 
     count, held, status = idle_sockets(args.idle)
     ok &= status == 200 and held == count
