@@ -60,7 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     module = module_for(argv[0]) if argv else None
     parser = build_parser((module,) if module else COMMAND_MODULES)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        _unrecognized(parser, argv, extra)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
@@ -76,6 +78,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _command_parser(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser of the (sub)command ``argv`` names, e.g. ``crds pull``'s for ``crds pull --offline``."""
+    found = parser
+    for token in argv:
+        if token.startswith("-"):
+            continue
+        choices = next((a.choices for a in found._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if not isinstance(choices, dict) or token not in choices:
+            break
+        found = choices[token]
+    return found
+
+
+def _unrecognized(parser: argparse.ArgumentParser, argv: Sequence[str], extra: Sequence[str]) -> None:
+    """Report unknown arguments as the command's own error (its usage line, its name), with the closest options."""
+    import difflib
+
+    command = _command_parser(parser, argv)
+    known = [o for a in command._actions for o in a.option_strings]
+    hints = []
+    for arg in extra:
+        name = arg.split("=", 1)[0]
+        if name.startswith("-"):
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            if close:
+                hints.append(f"{name}: did you mean {close[0]}?")
+    message = "unrecognized arguments: " + " ".join(extra)
+    command.error(message + ("; " + "; ".join(hints) if hints else "") + f" (see {command.prog} --help)")
 
 
 if __name__ == "__main__":

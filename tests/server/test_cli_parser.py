@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from server.cli.main import COMMAND_MODULE, COMMAND_MODULES, module_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,3 +62,23 @@ def test_validate_imports_neither_the_skill_builders_nor_the_templates(tmp_path:
     assert builders and not builders & set(loaded), sorted(builders & set(loaded))
     assert "jinja2" not in loaded
     assert "server.cli.skill" not in loaded and "server.cli.build" not in loaded
+
+
+def test_an_unknown_option_is_the_commands_own_error_with_the_closest_option(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`validate --version` used to print the top-level usage and 'aigw-skills: error' (`crds pull --version` and
+    `validate --target-version` are easy to mix up)."""
+    from server.cli.main import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["validate", "x.yaml", "--version", "v0.6.0"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert err.startswith("usage: aigw-skills validate ")
+    assert "aigw-skills validate: error: unrecognized arguments: --version v0.6.0" in err
+    assert "--version: did you mean --target-version?" in err
+    with pytest.raises(SystemExit):
+        main(["crds", "pull", "--offline"])
+    err = capsys.readouterr().err
+    assert err.startswith("usage: aigw-skills crds pull ") and "aigw-skills crds pull: error:" in err
