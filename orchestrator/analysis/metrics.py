@@ -41,7 +41,13 @@ _LABEL = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(,
 
 
 class MetricsError(RuntimeError):
-    """The metrics could not be read at all (connection refused, HTTP error, nothing parseable)."""
+    """The metrics could not be read at all. ``unreadable``: what was given is not something this reads (not an
+    http(s) URL, a host not allowed, a file or answer that is not Prometheus text) — exit 2 on the CLI; otherwise
+    the fetch failed (connection refused, HTTP error, timeout) — exit 1, as a failed download is elsewhere."""
+
+    def __init__(self, message: str, *, unreadable: bool = False) -> None:
+        super().__init__(message)
+        self.unreadable = unreadable
 
 
 @dataclass(frozen=True)
@@ -287,12 +293,13 @@ def fetch(url: str, timeout: float = 10.0, allowed_hosts: tuple[str, ...] | None
     """GET the exposition text, at most MAX_BODY_BYTES, no redirect to another host; with ``allowed_hosts``
     (the HTTP server's --metrics-host list) only those hosts. MetricsError says what went wrong in words."""
     if not url.startswith(("http://", "https://")):
-        raise MetricsError(f"{url}: only http:// and https:// URLs are read")
+        raise MetricsError(f"{url}: only http:// and https:// URLs are read", unreadable=True)
     if allowed_hosts is not None and not host_allowed(url, allowed_hosts):
         listed = ", ".join(allowed_hosts) or "none"
         raise MetricsError(
             f"{url}: this server fetches metrics only from the hosts given with `serve --http --metrics-host` "
-            f"(allowed: {listed})"
+            f"(allowed: {listed})",
+            unreadable=True,
         )
     request = urllib.request.Request(url, headers={"Accept": "text/plain;version=0.0.4"})
     opener = urllib.request.build_opener(_SameOrigin)
@@ -324,7 +331,8 @@ def summarise_text(text: str, source: str) -> MetricsSummary:
         raise MetricsError(
             f"{source}: the answer is not a Prometheus text exposition (none of its {len(exposition.problems)} "
             "lines is a sample; its content is not shown); point at the extproc admin port's /metrics, e.g. "
-            "http://localhost:1064/metrics"
+            "http://localhost:1064/metrics",
+            unreadable=True,
         )
     return summarise(exposition, source)
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK
+from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, collect_fields
 from server.cli.output import fail
 from server.doors import BY_COMMAND
@@ -43,7 +43,7 @@ def _saved_scrape(source: str) -> str | None:
             raise InputError([problem], skill="aigw_metrics")
         return read_text(source, MAX_BODY_BYTES)  # capped: /dev/zero or a FIFO cannot exhaust memory
     except YamlInputError as exc:
-        raise MetricsError(str(exc)) from None
+        raise MetricsError(str(exc), unreadable=True) from None
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -62,7 +62,7 @@ def handle(args: argparse.Namespace) -> int:
     except (OptionError, InputError) as exc:
         return fail(DOOR.command, str(exc))
     except MetricsError as exc:
-        return fail(DOOR.command, str(exc), EXIT_FINDINGS)
+        return fail(DOOR.command, str(exc), EXIT_USAGE if exc.unreadable else EXIT_FINDINGS)
     if args.format == "json":
         sys.stdout.write(summary.model_dump_json(indent=2) + "\n")
     else:

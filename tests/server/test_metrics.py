@@ -192,7 +192,9 @@ def test_a_body_that_is_not_a_prometheus_exposition_is_an_error_naming_the_url(
     server: str, path: str, first: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"{server}{path}"
-    assert main(["metrics", url]) == 1
+    assert (
+        main(["metrics", url]) == 2
+    )  # what was fetched is not metrics: unreadable input, not a failed fetch
     err = capsys.readouterr().err
     assert f"{url}: the answer is not a Prometheus text exposition" in err
     assert first not in err and "its content is not shown" in err and "/metrics" in err
@@ -273,7 +275,7 @@ def test_a_saved_html_page_is_not_taken_for_metrics(
 ) -> None:
     saved = tmp_path / "login.html"
     saved.write_text(PAGES["/html"], encoding="utf-8")
-    assert main(["metrics", str(saved)]) == 1
+    assert main(["metrics", str(saved)]) == 2
     assert "not a Prometheus text exposition" in capsys.readouterr().err
 
 
@@ -281,7 +283,7 @@ def test_fetched_content_never_comes_back_to_the_client(
     server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"{server}/leak"
-    assert main(["metrics", url]) == 1
+    assert main(["metrics", url]) == 2
     err = capsys.readouterr().err
     assert "AKIA" not in err and "wJalr" not in err
     with pytest.raises(InputError) as exc:
