@@ -179,7 +179,7 @@ def plan_install(
         dest = root / source.name
         current = existing.get(source.name)
         if current is None:
-            items.append(PlannedSkill(source.name, "install", dest, "not installed yet"))
+            items.append(PlannedSkill(source.name, "install", dest, "not there before"))
         elif dict(current) == dict(source.files):
             items.append(PlannedSkill(source.name, "unchanged", dest, "same content already installed"))
         elif force:

@@ -129,3 +129,15 @@ def test_the_validate_command_reports_the_documented_wrong_form(
         "found no matching overload for '_*_' applied to '(int, uint)'"
     ) in out
     assert "[AIGW-L050]" in out
+
+
+def test_the_uint_advice_is_given_for_type_errors_only_not_for_syntax_or_unknown_variables() -> None:
+    def hint(expression: str) -> str:
+        (finding,) = lint_documents(
+            route_cost(expression)(base()), LintContext(target_version="v1.1.0"), rules=["AIGW-L050"]
+        )
+        return finding.hint or ""
+
+    assert "2u * output_tokens" in hint(WRONG)
+    assert "uint" not in hint("input_tokens +")  # a syntax error
+    assert "uint" not in hint("input_token + 1u")  # an unknown variable (the message names the right one)

@@ -52,9 +52,18 @@ def cost_expressions_compile(index: ResourceIndex, ctx: LintContext) -> Iterator
                 problem = cost_expression_problem(expression, ctx.target_version)
                 if problem:
                     yield Issue(
-                        resource,
-                        path,
-                        f"CEL cost expression {problem}; {_EFFECT[kind]}",
-                        f"AI Gateway {ctx.target_version} type-checks {expression!r} with token counts as uint "
-                        "(internal/llmcostcel/cel.go): e.g. input_tokens + 2u * output_tokens.",
+                        resource, path, f"CEL cost expression {problem}; {_EFFECT[kind]}", _hint(problem, ctx)
                     )
+
+
+def _hint(problem: str, ctx: LintContext) -> str:
+    """The uint advice only where types are the problem (not for a syntax error or an unknown variable)."""
+    if "uint" in problem or "overload" in problem:
+        return (
+            f"AI Gateway {ctx.target_version} type-checks cost expressions with token counts as uint "
+            "(internal/llmcostcel/cel.go): e.g. input_tokens + 2u * output_tokens."
+        )
+    return (
+        f"AI Gateway {ctx.target_version} compiles cost expressions when it reads the resource "
+        "(internal/llmcostcel/cel.go); fix the expression as the message says."
+    )
