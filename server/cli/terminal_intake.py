@@ -8,6 +8,8 @@ from typing import Any, TextIO, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from orchestrator.intake.walker import walk
+from skills.credentials import REFUSAL_HINT, describe_credential
+from skills.errors import from_validation_error
 
 
 def _describe(info: Any) -> str:
@@ -48,6 +50,9 @@ def ask_form(form: type[BaseModel], stdin: TextIO, stdout: TextIO) -> dict[str, 
         choices = _choices(info.annotation)
         while True:
             shown = ", ".join(default) if isinstance(default, list) else default
+            if isinstance(default, bool) or info.annotation is bool:
+                shown = {True: "yes", False: "no"}.get(default, "")
+                choices = ["yes", "no"]
             hint = f" ({'/'.join(choices)})" if choices and len(choices) <= 8 else ""
             if choices and len(choices) > 8:
                 hint = f"\n  choices: {', '.join(choices)}\n "
@@ -64,12 +69,20 @@ def ask_form(form: type[BaseModel], stdin: TextIO, stdout: TextIO) -> dict[str, 
                     continue
                 answers[name] = default
                 break
+            kind = describe_credential(text.strip())
+            if kind:  # never validated, never echoed: the same refusal every other front door gives
+                stdout.write(f"  that looks like {kind}. {REFUSAL_HINT}; try again\n")
+                continue
             try:
                 value = _convert(info.annotation, text)
                 form.__pydantic_validator__.validate_assignment(form.model_construct(), name, value)
-            except (ValueError, ValidationError) as exc:
-                message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-                stdout.write(f"  {message}; try again\n")
+            except ValidationError as exc:
+                problem = from_validation_error(exc).problems[0]
+                expected = f" (expected {problem.expected})" if problem.expected else ""
+                stdout.write(f"  {problem.message}{expected}; try again\n")
+                continue
+            except ValueError as exc:
+                stdout.write(f"  {exc}; try again\n")
                 continue
             answers[name] = value
             break

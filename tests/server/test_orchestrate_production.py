@@ -349,3 +349,27 @@ async def test_a_key_in_any_production_answer_is_refused_and_not_echoed(server, 
         assert result.is_error, f"production.{name}: a key was accepted"
         assert not leaked(key, text + str(result.structured_content))
         assert f"answers.production.{name}" in text
+
+
+def test_terminal_questions_refuse_a_pasted_key_with_the_credential_message_and_show_yes_no() -> None:
+    """The terminal used to print pydantic's raw pattern error for a pasted key, and [True] for a yes/no
+    default; every other front door says the value looks like a key and never echoes it."""
+    from pydantic import BaseModel, Field
+
+    from server.cli.terminal_intake import ask_form
+    from skills.types import EnvVarName
+
+    class Form(BaseModel):
+        """Details"""
+
+        secret_env: EnvVarName = Field("OPENAI_API_KEY", description="Environment variable with the key")
+        access_logs: bool = Field(True, description="Access logs")
+
+    key = "sk-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z" * 2
+    shown = io.StringIO()
+    answers = ask_form(Form, io.StringIO(f"{key}\nnot a name\n\nno\n"), shown)
+    out = shown.getvalue()
+    assert answers == {"secret_env": "OPENAI_API_KEY", "access_logs": False}
+    assert key not in out and "looks like" in out and "name the environment variable" in out
+    assert "invalid format (expected" in out and "String should match pattern" not in out
+    assert "- Access logs (yes/no) [yes]: " in out
