@@ -12,7 +12,7 @@ import pytest
 from mcp import Client
 from mcp.types import ElicitResult
 
-from server.mcp.app import create_server
+from tests.server import test_orchestrate_tool
 from tests.server.test_build_cli import run
 from tests.server.test_build_questions import questions
 from tests.server.test_orchestrate_tool import SCENARIOS, rounds_of
@@ -20,6 +20,7 @@ from tests.server.test_orchestrate_tool import SCENARIOS, rounds_of
 FIELD = "azure_openai__azure_client_id"
 AZURE = SCENARIOS["azure-client-secret"]  # AzureCredentials with both IDs: the golden bundle's answers
 NO_CLIENT_ID = {k: v for k, v in AZURE["details"].items() if k != FIELD}
+server = test_orchestrate_tool.server  # the in-memory MCP server fixture (module scope)
 EXPECTED = "required for type AzureCredentials; expected Entra ID application (client) ID"
 
 
@@ -41,13 +42,6 @@ def test_build_questions_refuses_a_missing_client_id_in_the_details_round_then_b
     )
     assert done.returncode == 0, done.stderr
     assert "azureCredentials" in (out / "manifests.yaml").read_text()
-
-
-@pytest.fixture(scope="module")
-def server(shared_crds):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AIGW_SKILLS_CRDS", str(shared_crds))
-        yield create_server(str(shared_crds))
 
 
 @pytest.mark.anyio
