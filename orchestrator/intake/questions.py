@@ -116,7 +116,7 @@ def details_form(providers: list[str]) -> type[Form]:
                 Field(
                     "",
                     title=f"{title} client ID",
-                    description=f"{title}: Entra ID client ID (AzureCredentials)",
+                    description=f"{title}: Entra ID client ID (required with AzureCredentials)",
                     examples=["00000000-0000-0000-0000-000000000001"],
                 ),
             )
@@ -125,7 +125,7 @@ def details_form(providers: list[str]) -> type[Form]:
                 Field(
                     "",
                     title=f"{title} tenant ID",
-                    description=f"{title}: Entra ID tenant ID (AzureCredentials)",
+                    description=f"{title}: Entra ID tenant ID (required with AzureCredentials)",
                     examples=["00000000-0000-0000-0000-000000000002"],
                 ),
             )
@@ -153,7 +153,7 @@ def details_form(providers: list[str]) -> type[Form]:
                 Field(
                     "",
                     title=f"{title} credentials file",
-                    description=f"{title}: credentials file path (credentials-file)",
+                    description=f"{title}: credentials file path (required with credentials-file)",
                     examples=["~/.aws/credentials"],
                 ),
             )
@@ -179,7 +179,7 @@ def details_form(providers: list[str]) -> type[Form]:
                 Field(
                     "./service-account.json",
                     title=f"{title} key file",
-                    description=f"{title}: service-account key file (credentials-file)",
+                    description=f"{title}: service-account key file (required with credentials-file)",
                 ),
             )
     return create_model("DetailsForm", __base__=Form, __doc__="Models and credentials per provider", **fields)
