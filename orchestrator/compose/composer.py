@@ -198,7 +198,7 @@ def compose(data: Intake | dict[str, Any]) -> Composition:
     except InputError as exc:
         problems += _prefixed(exc, "routing") if exc.skill != "aigw-orchestrator" else list(exc.problems)
     if not problems:
-        problems += _unservable_rules(rules, parts, inst.version)
+        problems += _unservable_rules(rules, parts, inst.version, [p.backend_name for p in intake.providers])
     if problems:
         raise InputError(problems, skill="aigw-orchestrator")
     parts.update(edge_parts)
@@ -213,10 +213,13 @@ def compose(data: Intake | dict[str, Any]) -> Composition:
 
 
 def _unservable_rules(
-    rules: list[dict[str, Any]], parts: dict[str, SkillResult], version: str
+    rules: list[dict[str, Any]], parts: dict[str, SkillResult], version: str, backends: list[str]
 ) -> list[Problem]:
     """A rule whose backends share no endpoint fails every request on one of them: refuse it (issue 13 item 5).
 
+    The problem names the model list of the first provider (in `backends` order) that leaves the rule with no
+    shared endpoint: changing the models or the providers fixes it, whatever the strategy, so the intake's
+    details round (where model lists are answered) is where a person hears of it.
     Endpoints per schema: envoyproxy/ai-gateway internal/endpointspec/endpointspec.go at the target tag.
     """
     schemas: dict[str, str] = {}
@@ -234,9 +237,14 @@ def _unservable_rules(
             f"{n} ({schemas[n]}) serves {', '.join(ENDPOINTS[e].path for e in served_endpoints(schemas[n], version))}"
             for n in names
         )
+        culprit = next(
+            n
+            for k, n in enumerate(names)
+            if k and not shared_endpoint([schemas[m] for m in names[: k + 1]], version)
+        )
         problems.append(
             Problem(
-                "routing.strategy",
+                f"providers[{backends.index(culprit)}].models",
                 f"model {rule['models'][0]!r} goes to backends that share no endpoint in AI Gateway {version}, so "
                 f"every request fails on one of them: {each}",
                 ", ".join(names),

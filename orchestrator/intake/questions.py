@@ -116,7 +116,7 @@ def details_form(providers: list[str]) -> type[Form]:
                 Field(
                     "",
                     title=f"{title} client ID",
-                    description=f"{title}: Entra ID client ID (AzureCredentials)",
+                    description=f"{title}: Entra ID client ID (required with AzureCredentials)",
                     examples=["00000000-0000-0000-0000-000000000001"],
                 ),
             )
@@ -125,7 +125,7 @@ def details_form(providers: list[str]) -> type[Form]:
                 Field(
                     "",
                     title=f"{title} tenant ID",
-                    description=f"{title}: Entra ID tenant ID (AzureCredentials)",
+                    description=f"{title}: Entra ID tenant ID (required with AzureCredentials)",
                     examples=["00000000-0000-0000-0000-000000000002"],
                 ),
             )
@@ -135,7 +135,8 @@ def details_form(providers: list[str]) -> type[Form]:
                 Field(
                     preset.secret_env or "",
                     title=f"{title} key variable",
-                    description=f"{title}: environment variable holding the API key",
+                    description=f"{title}: environment variable holding the API key"
+                    + (" (AzureCredentials: the client secret)" if pid == "azure-openai" else ""),
                 ),
             )
         elif preset.auth == "AWSCredentials":
@@ -152,7 +153,7 @@ def details_form(providers: list[str]) -> type[Form]:
                 Field(
                     "",
                     title=f"{title} credentials file",
-                    description=f"{title}: credentials file path (credentials-file)",
+                    description=f"{title}: credentials file path (required with credentials-file)",
                     examples=["~/.aws/credentials"],
                 ),
             )
@@ -178,7 +179,7 @@ def details_form(providers: list[str]) -> type[Form]:
                 Field(
                     "./service-account.json",
                     title=f"{title} key file",
-                    description=f"{title}: service-account key file (credentials-file)",
+                    description=f"{title}: service-account key file (required with credentials-file)",
                 ),
             )
     return create_model("DetailsForm", __base__=Form, __doc__="Models and credentials per provider", **fields)
@@ -242,22 +243,24 @@ def _provider_entry(
             entry[field] = get(field)
     if preset.in_cluster and get("service"):
         entry["service"] = {"name": get("service"), "port": get("port") or preset.port}
+    # A credential field the chosen type or mode uses goes to the auth skill as answered, and left empty it goes
+    # as missing, so aigw-auth's own required-field rules speak in the details round (the walker composes each
+    # answer). Fields another choice uses stay out, as the example answers rely on (they fill every choice's).
     auth: dict[str, Any] = {}
     if get("secret_env"):
         auth["secret_env"] = get("secret_env")
     if get("auth") == "AzureCredentials":
         entry["auth_type"] = "AzureCredentials"
-        auth |= {
-            "azure_client_id": get("azure_client_id") or None,
-            "azure_tenant_id": get("azure_tenant_id") or None,
-        }
+        auth |= {field: get(field) for field in ("azure_client_id", "azure_tenant_id") if get(field)}
     if preset.auth == "AWSCredentials":
         auth["aws_mode"] = get("aws_mode") or "default-chain"
-        if auth["aws_mode"] == "credentials-file":
+        if auth["aws_mode"] == "credentials-file" and get("secret_file"):
             auth["secret_file"] = get("secret_file")
     if preset.auth == "GCPCredentials":
-        auth |= {"gcp_project": get("gcp_project"), "gcp_mode": get("gcp_mode") or "credentials-file"}
-        if auth["gcp_mode"] == "credentials-file":
+        auth["gcp_mode"] = get("gcp_mode") or "credentials-file"
+        if get("gcp_project"):
+            auth["gcp_project"] = get("gcp_project")
+        if auth["gcp_mode"] == "credentials-file" and get("secret_file"):
             auth["secret_file"] = get("secret_file")
     if auth:
         entry["auth"] = auth

@@ -4,8 +4,9 @@ Pure functions over data (no MCP context, no terminal, no printing): every front
 it has collected (`{round id: {field: value}}`, an optional round skipped as `None`) and the prefill (values the
 caller already knows, `{round id: {field: value}}`), asks the rounds of `Walk.next_group()`, and calls `walk` again
 with the new answers. Each round's answer is validated when it is given: first by its form (types, patterns,
-bounds, choices), then by the real intake model on everything answered so far, so a bad namespace, an empty JWT
-issuer or a pasted key is reported in the round that holds it, with earlier answers kept.
+bounds, choices), then by the build's own composition (the intake model and every atomic skill's input rules) on
+everything answered so far, so a bad namespace, an empty JWT issuer, an Azure client ID missing for
+AzureCredentials or a pasted key is reported in the round that holds it, with earlier answers kept.
 """
 
 from __future__ import annotations
@@ -215,7 +216,7 @@ def answer_round(
     """Validate one round's answer given the earlier answers; returns the values (defaults filled in).
 
     Raises InputError whose problem paths are `answers.<round>.<field>` for the form's own checks (types,
-    patterns, choices) and for what the intake model refuses on everything answered so far.
+    patterns, choices) and for what the build refuses on everything answered so far (`intake_problems`).
     """
     from skills.credentials import REFUSAL_HINT, describe_credential
 
@@ -241,19 +242,49 @@ def answer_round(
 
 
 def intake_problems(answers: Answers, round_id: str) -> list[Problem]:
-    """What the intake model refuses in the answers so far, each named by the answer that set it.
+    """What the build refuses in the answers so far, each named by the answer that set it.
 
-    Runs once the details round is answered (before that there is no provider to build an intake from).
+    The check is the build's own, not a copy: `compose` parses the intake and runs every atomic skill's input
+    rules (the fields a credential kind requires, what the target version serves, endpoints the backends of a
+    rule share, features with nothing to generate), so an answer set the rounds accept never meets a refusal
+    when the bundle is built. Runs once the details round is answered (before that there is no provider to
+    build an intake from). Required rounds still to come count with their form's defaults (the routing round's
+    failover), and a problem named by a round still to come waits for that round to be asked.
     """
     if "details" not in answers or "providers" not in answers:
         return []
-    from orchestrator.intake.model import Intake
+    from orchestrator.compose.composer import compose
 
+    later = ROUND_IDS[ROUND_IDS.index(round_id) + 1 :]
+    pending = {rid for rid in later if not _settled(rid, answers)}
+    assumed = _with_defaults_of(pending, answers)
     try:
-        Intake.parse(to_intake(answers))
+        compose(to_intake(assumed))
     except InputError as exc:
-        return [replace(p, path=answer_path_of(p.path, answers, round_id)) for p in exc.problems]
+        problems = [replace(p, path=answer_path_of(p.path, assumed, round_id)) for p in exc.problems]
+        return [p for p in problems if _round_of(p.path) not in pending]
     return []
+
+
+def _with_defaults_of(pending: set[str], answers: Answers) -> dict[str, Any]:
+    """`answers` plus the defaults of the required rounds in `pending` that are ready and asked (a form with a
+    required field has no default answer, and an optional round's default is to skip it)."""
+    assumed: dict[str, Any] = dict(answers)
+    for r in ROUNDS:
+        if r.id not in pending or r.optional or not all(_settled(n, assumed) for n in r.needs):
+            continue
+        if not r.when(assumed):
+            continue
+        try:
+            assumed[r.id] = r.form(assumed).model_validate({}).model_dump(mode="json")
+        except ValidationError:
+            continue
+    return assumed
+
+
+def _round_of(answer_path: str) -> str:
+    """`answers.<round>.<field> (...)` → round."""
+    return answer_path.split(" ", 1)[0].split(".")[1]
 
 
 _DETAIL_FIELDS = (
