@@ -1,7 +1,8 @@
 """Reading manifests: files, folders (as `kubectl apply -k` reads a folder with a kustomization) and stdin, into
 documents with their sources, through the one YAML reader.
 
-``load_documents`` reads files, directories (recursive ``*.yaml``/``*.yml``/``*.json``) and ``-`` (stdin). YAML is
+``load_documents`` reads files, directories (recursive ``*.yaml``/``*.yml``/``*.json``; a directory with a
+kustomization as :mod:`orchestrator.engine.kustomization` reads it) and ``-`` (stdin). YAML is
 read as ``kubectl`` reads it: timestamps stay strings, duplicate keys are errors, ``kind: List`` is expanded.
 Documents that are not Kubernetes objects (Helm values, recipes) are skipped with a reason; syntax errors become
 findings with file and line. Sources are ``file.yaml#N`` with N the 1-based document number in the file.
@@ -15,14 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from orchestrator.engine.findings import Finding, Skipped
+from orchestrator.engine.kustomization import KUSTOMIZATION_FILES, kustomization_file, read_kustomization
 from skills.yaml_input import (
     MAX_MANIFEST_BYTES,
     YamlInputError,
     iter_documents,
-    load_one,
     read_json_document,
     read_stream,
     read_text,
@@ -45,67 +46,59 @@ class LoadResult:
     # Mappings that are not Kubernetes objects (Helm values, recipes), with their sources: skipped by the schema
     # checks, read by lint rules that depend on how things are installed (the Redis backend of rate limits).
     values: list[tuple[dict[str, Any], str]] = field(default_factory=list)
-    # What could not be checked because of how the input was given (a kustomization this cannot read).
+    # What could not be checked because of how the input was given (a kustomization's transformations, remote
+    # resources, a kustomization that is not YAML), for Report.checks_skipped.
     notes: list[str] = field(default_factory=list)
 
 
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+# What a file is to this run: objects to check; a file beside a kustomization that does not reach it (its objects
+# are not applied, its values still count); a kustomization file (never a cluster object, never values).
+Role = Literal["apply", "unlisted", "kustomization"]
+KUSTOMIZE_FILE = "a kustomize file (kubectl apply -k), not a cluster object"
 
 
-def kustomize_resources(folder: Path) -> tuple[set[Path] | None, list[str]]:
-    """The local files a folder's kustomization lists under ``resources`` (what ``kubectl apply -k`` applies), or
-    None when the folder has no kustomization, or one this cannot read (then every file counts); and sentences
-    for what was not checked because of it (an unreadable kustomization, remote resources)."""
-    found = next((folder / name for name in KUSTOMIZATION_FILES if (folder / name).is_file()), None)
-    if found is None:
-        return None, []
-    every_file = f"every manifest in {folder} was checked as if `kubectl apply -k` applied it"
-    try:
-        data = load_one(read_text(found, MAX_MANIFEST_BYTES), str(found))
-    except YamlInputError as exc:
-        return None, [
-            f"{found} could not be read ({exc.problem}): {every_file}; fix it to check only what it lists."
-        ]
-    resources = data.get("resources") if isinstance(data, dict) else None
-    if not isinstance(resources, list):
-        return None, [f"{found} has no `resources` list: {every_file}."]
-    listed: set[Path] = set()
-    notes: list[str] = []
-    for entry in resources:
-        if isinstance(entry, str) and "://" in entry:
-            notes.append(
-                f"{found} lists the remote resource {entry}: it is not fetched, so it was not checked."
-            )
-        if not isinstance(entry, str) or "://" in entry:
-            continue
-        target = (folder / entry).resolve()
-        if target.is_dir():
-            listed.update(f.resolve() for f in target.rglob("*") if f.suffix in MANIFEST_SUFFIXES)
-        else:
-            listed.add(target)
-    return listed, notes
+def _role(path: Path) -> Role:
+    return "kustomization" if path.name in KUSTOMIZATION_FILES else "apply"
 
 
-def _expand_listed(paths: Sequence[str | Path], notes: list[str]) -> list[tuple[str | Path, bool]]:
-    """Every input file, and whether its objects are applied: a folder with a kustomization applies only the
-    files it lists (a bundle's canary stage files are alternatives to manifests.yaml, not additions). What could
-    not be checked because of a kustomization goes to ``notes``."""
-    out: list[tuple[str | Path, bool]] = []
+def _expand(paths: Sequence[str | Path], result: LoadResult) -> list[tuple[str | Path, Role]]:
+    """Every input file and its role. A folder with a kustomization is read as `kubectl apply -k` reads it
+    (:mod:`orchestrator.engine.kustomization`): what kustomize refuses goes to ``result.findings``, what this does
+    not apply or fetch to ``result.notes``; the folder's other files are "unlisted" (a bundle's canary stage files
+    are alternatives to manifests.yaml, not additions)."""
+    out: list[tuple[str | Path, Role]] = []
     for raw in paths:
         if str(raw) != STDIN and Path(raw).expanduser().is_dir():
-            folder = Path(raw).expanduser()
-            listed, found = kustomize_resources(folder)
-            notes.extend(found)
-            files = sorted(
-                (f for f in folder.rglob("*") if f.suffix in MANIFEST_SUFFIXES and f.is_file()),
-                key=lambda f: f.parts,  # Path order, compared in C
-            )
-            out.extend(
-                (f, listed is None or f.resolve() in listed or f.name in KUSTOMIZATION_FILES) for f in files
-            )
-            continue
-        out.extend((path, True) for path in _expand_one(raw))
+            out.extend(_expand_folder(Path(raw).expanduser(), result))
+        else:
+            out.extend((path, "apply" if path == STDIN else _role(Path(path))) for path in _expand_one(raw))
     return out
+
+
+def _expand_folder(folder: Path, result: LoadResult) -> list[tuple[str | Path, Role]]:
+    files = sorted(
+        (f for f in folder.rglob("*") if f.suffix in MANIFEST_SUFFIXES and f.is_file()),
+        key=lambda f: f.parts,  # Path order, compared in C
+    )
+    kust = read_kustomization(folder)
+    if kust is None or kust.unreadable is not None:
+        if kust is not None:
+            result.notes.append(
+                f"{kustomization_file(folder)} could not be read ({kust.unreadable}): every manifest in {folder} "
+                "was checked as if `kubectl apply -k` applied it; fix it to check only what it lists."
+            )
+        return [(f, _role(f)) for f in files]
+    result.findings.extend(kust.findings)
+    result.notes.extend(kust.notes)
+    reached = {path.resolve() for path, _ in kust.files}
+    return [
+        *((path, "kustomization" if role == "kustomization" else "apply") for path, role in kust.files),
+        *(
+            (f, "kustomization" if f.name in KUSTOMIZATION_FILES else "unlisted")
+            for f in files
+            if f.resolve() not in reached
+        ),
+    ]
 
 
 def _expand_one(raw: str | Path) -> list[str | Path]:
@@ -184,9 +177,7 @@ def add_document(result: LoadResult, doc: Any, source: str) -> None:
         )
     elif str(doc.get("apiVersion", "")).startswith("kustomize.config.k8s.io/"):
         # kustomization.yaml tells `kubectl apply -k` what to apply; it never reaches the cluster itself.
-        result.skipped.append(
-            Skipped(source=source, reason="a kustomize file (kubectl apply -k), not a cluster object")
-        )
+        result.skipped.append(Skipped(source=source, reason=KUSTOMIZE_FILE))
     elif not doc.get("apiVersion") or not doc.get("kind"):
         result.values.append((doc, source))
         result.skipped.append(
@@ -224,7 +215,7 @@ def load_documents(paths: Sequence[str | Path], *, stdin: Any = None) -> LoadRes
     """Read every document from ``paths`` (files, FIFOs, directories, ``-`` for stdin), each at most
     MAX_MANIFEST_BYTES; an unreadable or oversized input is an InputError naming it."""
     result = LoadResult()
-    for path, applied in _expand_listed(paths, result.notes):
+    for path, role in _expand(paths, result):
         try:
             if path == STDIN:
                 stream: Any = stdin or getattr(sys.stdin, "buffer", sys.stdin)
@@ -234,11 +225,22 @@ def load_documents(paths: Sequence[str | Path], *, stdin: Any = None) -> LoadRes
             text = read_text(path, MAX_MANIFEST_BYTES)
         except YamlInputError as exc:
             raise InputError(str(exc)) from None
-        if applied:
+        if role == "apply":
             load_text(text, str(path), result)
-        else:
+        elif role == "unlisted":
             _load_unlisted(text, str(path), result)
+        else:
+            _load_kustomization(text, str(path), result)
     return result
+
+
+def _load_kustomization(text: str, name: str, result: LoadResult) -> None:
+    """A kustomization file: skipped as what it is (with or without apiVersion/kind, it is no Helm values), its
+    YAML errors reported."""
+    read = load_text(text, name)
+    result.findings.extend(read.findings)
+    sources = [*read.sources, *(s.source for s in read.skipped)]
+    result.skipped.extend(Skipped(source=source, reason=KUSTOMIZE_FILE) for source in sorted(sources))
 
 
 def _load_unlisted(text: str, name: str, result: LoadResult) -> None:
@@ -250,7 +252,8 @@ def _load_unlisted(text: str, name: str, result: LoadResult) -> None:
     result.skipped.extend(listed.skipped)
     result.skipped.extend(
         Skipped(
-            source=source, reason="not in kustomization.yaml's resources: `kubectl apply -k` leaves it out"
+            source=source,
+            reason="reached by no kustomization's resources: `kubectl apply -k` leaves it out",
         )
         for source in listed.sources
     )

@@ -1,0 +1,269 @@
+"""Reading a folder as `kubectl apply -k` reads it: its kustomization's ``resources`` (and the older ``bases``),
+followed into files and into the kustomization folders they name, wherever those are.
+
+What kustomize refuses becomes an error finding naming the kustomization and the entry: an entry that does not
+exist, a cycle, a file outside the kustomization's folder, a folder without a kustomization (or with two), a
+Component listed as a resource, an unknown field, an empty kustomization. What it would change or add (patches,
+name prefixes, generators, components...) and what it would fetch (remote resources) is not applied here: those
+become sentences for ``Report.checks_skipped`` with the command that checks the real output.
+
+The rules are kustomize's as kubectl v1.32 embeds it (kustomize v5.5.0, sigs.k8s.io/kustomize/api v0.18.0):
+api/internal/target/kusttarget.go (Load, LoadKustFile, accumulateResources: a file first, then a folder),
+api/types/kustomization.go (the fields, FixKustomization: ``bases`` after ``resources``, CheckEmpty,
+EnforceFields, Unmarshal with unknown fields refused), api/internal/loader/fileloader.go (New: the cycle check
+errIfArgEqualOrHigher; Load: files only in or below the kustomization's folder) and api/internal/git/repospec.go
+(which entries are remote).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from orchestrator.engine.findings import Finding
+from skills.yaml_input import MAX_MANIFEST_BYTES, Aliases, YamlInputError, load_one, read_text
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+KUSTOMIZE_API = {
+    "Kustomization": "kustomize.config.k8s.io/v1beta1",
+    "Component": "kustomize.config.k8s.io/v1alpha1",
+}
+
+# Fields that say what is applied, or only describe the kustomization.
+_READ = ("apiVersion", "kind", "metadata", "resources", "bases")
+# Fields that change no object on their own (ordering; schemas and settings other fields use).
+_INERT = ("sortOptions", "openapi", "configurations", "crds", "generatorOptions", "helmGlobals")
+# Every other field of api/types/kustomization.go (api/v0.18.0) changes, adds or checks objects.
+_TRANSFORMING = (
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "patches",
+    "images",
+    "imageTags",
+    "replacements",
+    "replicas",
+    "vars",
+    "components",
+    "configMapGenerator",
+    "secretGenerator",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "generators",
+    "transformers",
+    "validators",
+    "buildMetadata",
+)
+# Go's JSON decoder matches field names case-insensitively, so kustomize does too.
+_FIELDS = {name.lower(): name for name in (*_READ, *_INERT, *_TRANSFORMING)}
+# A git or http(s) reference: a scheme, `user@host:` (scp style) or github.com (repospec.go extractHost).
+_REMOTE = re.compile(r"^(git::)?((ssh|https?|file)://|[a-zA-Z][a-zA-Z0-9-]*@|github\.com[/:])", re.IGNORECASE)
+
+Role = Literal["kustomization", "resource"]
+
+
+@dataclass
+class Kustomized:
+    """What ``kubectl apply -k FOLDER`` applies, as read here.
+
+    ``files`` is every file read, in kustomize's order: each kustomization (``"kustomization"``: not a cluster
+    object) and the resource files it lists (``"resource"``), as paths joined from the folder given (a file
+    reached twice is listed twice: kustomize refuses the duplicate objects, and so does lint AIGW-L060)."""
+
+    files: list[tuple[Path, Role]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # Why the folder's own kustomization is not YAML, when it is not: then nothing says what is applied (its YAML
+    # error is reported when the file is loaded).
+    unreadable: str | None = None
+
+
+def kustomization_file(folder: Path) -> Path | None:
+    """The folder's kustomization file (the first kustomize recognises), or None."""
+    return next((folder / name for name in KUSTOMIZATION_FILES if (folder / name).is_file()), None)
+
+
+def read_kustomization(folder: Path) -> Kustomized | None:
+    """What `kubectl apply -k folder` applies, or None when the folder has no kustomization."""
+    if kustomization_file(folder) is None:
+        return None
+    out = Kustomized()
+    _Reader(folder, out).accumulate(folder, (), None)
+    return out
+
+
+def _error(kustomization: Path, message: str, hint: str) -> Finding:
+    return Finding(
+        rule="kustomize",
+        severity="error",
+        kind="",
+        name="",
+        message=f"{message}: `kubectl apply -k` fails on it",
+        hint=hint,
+        source=str(kustomization),
+    )
+
+
+def _paths(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list with an entry that is not a path"
+    return f"a YAML {type(value).__name__}"
+
+
+def _joined(folder: Path, entry: str) -> Path:
+    """``folder/entry`` with ``..`` and ``.`` folded, relative when ``folder`` is (a source names the real file)."""
+    return Path(os.path.normpath(folder / entry))
+
+
+@dataclass
+class _Reader:
+    top: Path
+    out: Kustomized
+
+    def accumulate(self, folder: Path, chain: tuple[Path, ...], listed_by: tuple[Path, str] | None) -> None:
+        """Read the kustomization in ``folder`` (listed by ``listed_by``: kustomization and entry; None for the
+        folder given), then every resource it lists; ``chain`` is the real folders being read above it."""
+        found = [folder / name for name in KUSTOMIZATION_FILES if (folder / name).is_file()]
+        if len(found) != 1:
+            where, entry = listed_by or (folder, str(folder))
+            self.out.findings.append(
+                _error(
+                    where,
+                    f"resources entry {entry!r} is the folder {folder}, which has no kustomization"
+                    if not found
+                    else f"{folder} holds {' and '.join(f.name for f in found)}: kustomize takes exactly one",
+                    "List the files themselves, or add a kustomization.yaml listing them to that folder"
+                    if not found
+                    else "Keep one kustomization file in the folder",
+                )
+            )
+            return
+        kfile = found[0]
+        self.out.files.append((kfile, "kustomization"))
+        try:
+            data = load_one(read_text(kfile, MAX_MANIFEST_BYTES), str(kfile), aliases=Aliases.BUDGET)
+        except YamlInputError as exc:
+            if listed_by is None:
+                self.out.unreadable = exc.problem
+            return
+        fields = self._fields(kfile, data)
+        if fields is None:
+            return
+        if listed_by is not None and fields.get("kind") == "Component":
+            self.out.findings.append(
+                _error(
+                    listed_by[0],
+                    f"resources entry {listed_by[1]!r} is a Component ({kfile})",
+                    "List a Component under `components`, not `resources`",
+                )
+            )
+            return
+        used = [name for name in _TRANSFORMING if fields.get(name) not in (None, "", [], {})]
+        if used:
+            self.out.notes.append(
+                f"{kfile} uses {', '.join(used)}, which this reader does not apply: the objects were checked as "
+                "the listed files hold them. To check what `kubectl apply -k` applies, run "
+                f"`kubectl kustomize {self.top} | aigw-skills validate -`."
+            )
+        root = folder.resolve()
+        for entry in [*(fields.get("resources") or []), *(fields.get("bases") or [])]:
+            self.resource(kfile, folder, entry, (*chain, root))
+
+    def _fields(self, kfile: Path, data: Any) -> dict[str, Any] | None:
+        """The kustomization's fields by their canonical names, or None after a finding when kustomize refuses
+        it."""
+        problem = None
+        fields: dict[str, Any] = {}
+        if data is not None and not isinstance(data, dict):
+            problem = f"{kfile} is not a kustomization: a YAML {type(data).__name__}, not a mapping"
+        else:
+            for key, value in (data or {}).items():
+                name = _FIELDS.get(str(key).lower())
+                if name is None:
+                    problem = f"{kfile} has the unknown field {key!r}"
+                    break
+                fields[name] = value
+        if problem is None:
+            kind = fields.get("kind") or "Kustomization"
+            api = fields.get("apiVersion")
+            if kind not in KUSTOMIZE_API:
+                problem = f"{kfile} has kind {kind!r}: kustomize takes Kustomization or Component"
+            elif api and api != KUSTOMIZE_API[kind]:
+                problem = f"{kfile} has apiVersion {api!r}: a {kind} is {KUSTOMIZE_API[kind]}"
+            elif all(v in (None, "") for k, v in fields.items() if k not in ("apiVersion", "kind")):
+                problem = f"{kfile} is empty: it lists nothing to apply"
+        for name in ("resources", "bases"):
+            value = fields.get(name)
+            if problem is None and value is not None and not _paths(value):
+                problem = f"{kfile}: `{name}` must be a list of paths, not {_what(value)}"
+        if problem is None:
+            return fields
+        self.out.findings.append(
+            _error(kfile, problem, "Fix the kustomization (fields: kustomize.io's Kustomization reference)")
+        )
+        return None
+
+    def resource(self, kfile: Path, folder: Path, entry: str, chain: tuple[Path, ...]) -> None:
+        """One ``resources`` entry of ``kfile`` (in ``folder``): a file, a kustomization folder, or remote."""
+        target = _joined(folder, entry)
+        if "://" in entry or (not target.exists() and _REMOTE.match(entry)):
+            self.out.notes.append(
+                f"{kfile} lists the remote resource {entry}: it is not fetched, so it was not checked."
+            )
+            return
+        real = target.resolve()
+        if target.is_file():
+            root = chain[-1]
+            if not real.is_relative_to(root):
+                self.out.findings.append(
+                    _error(
+                        kfile,
+                        f"resources entry {entry!r} is the file {real}, outside {root}",
+                        "kustomize reads files only in or below the kustomization's folder: move the file there, "
+                        "or give its folder a kustomization and list the folder",
+                    )
+                )
+                return
+            self.out.files.append((target, "resource"))
+        elif target.is_dir() and os.path.isabs(entry):
+            self.out.findings.append(
+                _error(
+                    kfile,
+                    f"resources entry {entry!r} is an absolute folder",
+                    "Name the folder relative to it",
+                )
+            )
+        elif target.is_dir():
+            visited = next((c for c in chain if c.is_relative_to(real)), None)
+            if visited is not None:
+                self.out.findings.append(
+                    _error(
+                        kfile,
+                        f"resources entry {entry!r} is {target}, a folder already being read: a cycle"
+                        if visited == real
+                        else f"resources entry {entry!r} is {target}, above {visited}, which is being read: a cycle",
+                        "A kustomization may not list its own folder, or one that holds a kustomization being read: move the shared part into a base folder both list",
+                    )
+                )
+                return
+            self.accumulate(target, chain, (kfile, entry))
+        else:
+            self.out.findings.append(
+                _error(
+                    kfile,
+                    f"resources entry {entry!r} does not exist ({target})",
+                    "Fix the path or remove the entry",
+                )
+            )
