@@ -8,6 +8,7 @@ each finding names its file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
@@ -106,4 +107,28 @@ def validate_loaded(
             "skipped": loaded.skipped + report.skipped,
             "checks_skipped": loaded.notes + report.checks_skipped,
         }
+    )
+
+
+def nothing_to_check(loaded: LoadResult, inputs: Sequence[str]) -> str | None:
+    """Why validating ``loaded`` would check nothing, as one line: no Kubernetes object and no syntax error (what
+    was skipped and why, what was not read); None when there is something to check or to report.
+
+    Passing such input would say "0 errors" about nothing: a CI job whose files were all skipped stays green."""
+    if loaded.documents or loaded.findings:
+        return None
+    where = " ".join(inputs)
+    if not loaded.skipped and not loaded.notes:
+        return f"no YAML or JSON documents found in {where}"
+    by_reason: dict[str, list[str]] = {}
+    for skipped in loaded.skipped:
+        by_reason.setdefault(skipped.reason, []).append(skipped.source)
+    parts = [
+        f"skipped {', '.join(sources[:3])}{f' and {len(sources) - 3} more' if len(sources) > 3 else ''} ({reason})"
+        for reason, sources in by_reason.items()
+    ]
+    parts += [f"not checked: {note}" for note in loaded.notes]
+    return (
+        f"no Kubernetes object to check in {where}: {'; '.join(parts)}; "
+        "give files that hold Kubernetes objects (apiVersion and kind)"
     )

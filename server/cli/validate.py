@@ -1,7 +1,8 @@
 """`aigw-skills validate` and `aigw-skills crds pull|list`.
 
-Exit codes: ``validate`` returns 0 when no finding is an error (warnings too fail with ``--strict``), 1 when there
-are error findings, 2 for usage errors and unreadable input or CRDs. ``crds pull`` returns 0 on success, 1 when
+Exit codes: ``validate`` returns 0 when no finding is an error (with ``--strict``, warnings and checks that did not
+run fail too), 1 when there are error findings, 2 for usage errors, unreadable input or CRDs, and input that holds
+no Kubernetes object to check. ``crds pull`` returns 0 on success, 1 when
 a download or its content check fails, 2 for usage errors. Results go to stdout, diagnostics to stderr.
 """
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from orchestrator.engine.contract import CACHE_ENV, CRDS_ENV, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, read_options
-from server.cli.output import fail
+from server.cli.output import add_output_options, fail, write_output
 from server.doors import BY_COMMAND
 from skills.versions import DEFAULT_VERSION, PULLABLE
 
@@ -36,8 +37,9 @@ def _register_validate(subparsers: argparse._SubParsersAction) -> None:
             "`aigw-skills crds pull`."
         ),
         epilog=(
-            "Exit status: 0 when no finding is an error (warnings too fail with --strict), 1 when there are "
-            "errors, 2 for usage errors and unreadable input or CRDs."
+            "Exit status: 0 when no finding is an error, 1 when there are errors (with --strict: warnings, or a "
+            "check that did not run), 2 for usage errors, unreadable input or CRDs, and input that holds no "
+            "Kubernetes object to check (everything skipped)."
         ),
     )
     add_model_options(p, DOOR.load_model())
@@ -53,8 +55,15 @@ def _register_validate(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--format", choices=("text", "json", "junit"), default="text", help="output format [%(default)s]"
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    add_output_options(p, "write the report to FILE instead of stdout")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help=(
+            "exit 1 on warnings too, and when a check did not run (the report's 'not checked' lines: no CRDs, "
+            "no schema for a kind, a kustomization's transformations, remote resources)"
+        ),
+    )
     p.set_defaults(handler=run_validate)
 
 
@@ -103,9 +112,9 @@ def run_validate(args: argparse.Namespace) -> int:
     from orchestrator.engine.crd_cache import is_offline
     from orchestrator.engine.crds import CRDSourceError, configured_crds, resolve_crd_source
     from orchestrator.engine.findings import exit_code
-    from orchestrator.engine.inputs import validate_loaded
+    from orchestrator.engine.inputs import nothing_to_check, validate_loaded
     from orchestrator.engine.load import InputError, load_documents
-    from orchestrator.engine.report_format import render
+    from orchestrator.engine.report_format import render, summary_line
     from skills.errors import InputError as OptionsError
 
     try:
@@ -113,6 +122,13 @@ def run_validate(args: argparse.Namespace) -> int:
     except (OptionError, OptionsError) as exc:
         return fail(DOOR.command, str(exc))
     inp = with_bundle_secrets(inp, paths)  # a bundle directory's own Secrets: its secrets.sh creates them
+    try:  # the input first: a missing file is reported before any CRD fetch
+        loaded = load_documents(paths)
+    except InputError as exc:
+        return fail(DOOR.command, str(exc))
+    empty = nothing_to_check(loaded, paths)
+    if empty:
+        return fail(DOOR.command, empty)
     try:
         crds, note = resolve_crd_source(
             configured_crds(args.crds),
@@ -123,27 +139,21 @@ def run_validate(args: argparse.Namespace) -> int:
         )
     except CRDSourceError as exc:
         return fail(DOOR.command, f"CRDs: {exc}")
-    try:
-        loaded = load_documents(paths)
-    except InputError as exc:
-        return fail(DOOR.command, str(exc))
-    if not loaded.documents and not loaded.skipped and not loaded.findings:
-        return fail(DOOR.command, "no YAML or JSON documents found in " + " ".join(paths))
     report = validate_loaded(loaded, inp, crds, note)
-    text = render(report, args.format)
+    if not write_output(DOOR.command, render(report, args.format), args):
+        return EXIT_USAGE
     if args.output:
-        from skills.safe_write import write_text_atomic
-
-        try:
-            write_text_atomic(args.output, text)
-        except OSError as exc:
-            return fail(DOOR.command, f"cannot write {args.output}: {exc}")
-        from orchestrator.engine.report_format import summary_line
-
         print(f"{summary_line(report)}; report written to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return exit_code(report, strict=args.strict)
+    code = exit_code(report, strict=args.strict)
+    if args.strict and code == EXIT_OK and report.checks_skipped:
+        count = len(report.checks_skipped)
+        return fail(
+            DOOR.command,
+            f"--strict: {count} check{'s' if count > 1 else ''} did not run, so the run fails: "
+            + " ".join(report.checks_skipped),
+            EXIT_FINDINGS,
+        )
+    return code
 
 
 def _base_urls(pairs: list[str]) -> dict[str, str]:

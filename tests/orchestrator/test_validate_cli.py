@@ -228,9 +228,99 @@ def test_stdin_is_read_with_dash(
 def test_files_without_kubernetes_objects_are_skipped_not_failed(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = cli(["validate", str(files["values.yaml"])], capsys)
+    code, out, _ = cli(["validate", str(files["clean.yaml"]), str(files["values.yaml"])], capsys)
     assert code == 0
     assert f"skipped: {files['values.yaml']}#1: not a Kubernetes object" in out
+
+
+def test_input_with_no_kubernetes_object_exits_2_saying_what_was_skipped_and_why(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA M6: a JSON array or values files alone printed "0 documents, 0 errors" and exited 0, so a CI job whose
+    files were all skipped stayed green. Like an empty file (exit 2, one line), with what was skipped."""
+    array = tmp_path / "objects.json"
+    array.write_text(json.dumps([{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}]))
+    code, out, err = cli(["validate", str(array), str(files["values.yaml"])], capsys)
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert err.startswith(
+        f"aigw-skills validate: no Kubernetes object to check in {array} {files['values.yaml']}: "
+    )
+    assert f"skipped {array}#1 (not a Kubernetes object: a YAML list)" in err
+    assert f"skipped {files['values.yaml']}#1 (not a Kubernetes object: no apiVersion/kind" in err
+    assert err.rstrip().endswith("give files that hold Kubernetes objects (apiVersion and kind)")
+    # Many files skipped for one reason: three named, the rest counted, still one line.
+    for i in range(5):
+        (tmp_path / f"v{i}.yaml").write_text(VALUES)
+    code, _, err = cli(["validate", *(str(tmp_path / f"v{i}.yaml") for i in range(5))], capsys)
+    assert code == 2 and err.count("\n") == 1 and f"{tmp_path / 'v2.yaml'}#1 and 2 more (" in err
+
+
+def test_strict_fails_when_a_check_did_not_run_and_says_which(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA M6: without CRDs the schema and CEL checks are skipped; --strict now fails the run on it."""
+    code, out, err = cli(["validate", str(files["clean.yaml"])], capsys)
+    assert code == 0 and "not checked: Schema and CEL checks did not run" in out and err == ""
+    code, out, err = cli(["validate", "--strict", str(files["clean.yaml"])], capsys)
+    assert code == 1 and out.startswith("not checked: Schema and CEL checks did not run")
+    assert err.startswith(
+        "aigw-skills validate: --strict: 1 check did not run, so the run fails: Schema and CEL checks did not run"
+    )
+    assert err.count("\n") == 1
+
+
+def test_strict_passes_when_every_check_ran(
+    crds_dir: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = cli(["validate", "--strict", "--crds", str(crds_dir), str(files["clean.yaml"])], capsys)
+    assert (code, err) == (0, "") and "not checked" not in out
+
+
+def test_a_missing_input_is_reported_before_any_crd_fetch(
+    files: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """QA L7: `validate /nonexistent.yaml` printed "fetching the pinned ... CRDs" before "no such file"."""
+    from orchestrator.engine import crd_cache
+    from orchestrator.engine.crds import CRDSourceError
+
+    fetches: list[str] = []
+
+    def no_network(version: str, **_: object) -> None:
+        fetches.append(version)
+        raise CRDSourceError("no network in this test")
+
+    monkeypatch.delenv("AIGW_SKILLS_OFFLINE")  # as a user's first run: the pinned CRDs would be fetched
+    monkeypatch.setattr(crd_cache, "pull_crds", no_network)
+    missing = tmp_path / "nonexistent.yaml"
+    code, out, err = cli(["validate", str(missing)], capsys)
+    assert (code, out, err, fetches) == (
+        2,
+        "",
+        f"aigw-skills validate: {missing}: no such file or directory\n",
+        [],
+    )
+    # With readable input the fetch is attempted (and its failure reported as checks not run).
+    code, out, err = cli(["validate", str(files["clean.yaml"])], capsys)
+    assert code == 0 and fetches == ["v1.1.0"] and "fetching the pinned AI Gateway v1.1.0 CRDs" in err
+    assert "fetching them failed: no network in this test" in out
+
+
+def test_output_file_is_not_overwritten_without_force(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA M2: -o overwrote an existing file; it refuses, as the other commands do, unless --force is given."""
+    target = tmp_path / "report.json"
+    target.write_text("a report kept from yesterday\n")
+    argv = ["validate", "--format", "json", "-o", str(target), str(files["clean.yaml"])]
+    code, out, err = cli(argv, capsys)
+    assert (code, out) == (2, "") and target.read_text() == "a report kept from yesterday\n"
+    assert err == f"aigw-skills validate: {target} exists; use --force to overwrite it\n"
+    code, out, err = cli([*argv, "--force"], capsys)
+    assert (code, out) == (0, "") and json.loads(target.read_text())["documents"] == 6
+    assert err.endswith(f"report written to {target}\n")
 
 
 def test_yaml_syntax_errors_are_findings_with_a_line_not_a_traceback(
