@@ -52,9 +52,11 @@ class LoadResult:
 
 
 # What a file is to this run: objects to check; a file beside a kustomization that does not reach it (its objects
-# are not applied, its values still count); a kustomization file (never a cluster object, never values).
-Role = Literal["apply", "unlisted", "kustomization"]
+# are not applied, its values still count); a kustomization file (never a cluster object, never values), found in a
+# folder or given itself.
+Role = Literal["apply", "unlisted", "kustomization", "given kustomization"]
 KUSTOMIZE_FILE = "a kustomize file (kubectl apply -k), not a cluster object"
+GIVEN_KUSTOMIZE_FILE = f"{KUSTOMIZE_FILE}: give its folder to check what `kubectl apply -k` applies"
 
 
 def _role(path: Path) -> Role:
@@ -71,7 +73,10 @@ def _expand(paths: Sequence[str | Path], result: LoadResult) -> list[tuple[str |
         if str(raw) != STDIN and Path(raw).expanduser().is_dir():
             out.extend(_expand_folder(Path(raw).expanduser(), result))
         else:
-            out.extend((path, "apply" if path == STDIN else _role(Path(path))) for path in _expand_one(raw))
+            out.extend(
+                (path, "given kustomization" if _role(Path(path)) == "kustomization" else "apply")
+                for path in _expand_one(raw)
+            )
     return out
 
 
@@ -230,17 +235,22 @@ def load_documents(paths: Sequence[str | Path], *, stdin: Any = None) -> LoadRes
         elif role == "unlisted":
             _load_unlisted(text, str(path), result)
         else:
-            _load_kustomization(text, str(path), result)
+            _load_kustomization(
+                text,
+                str(path),
+                result,
+                GIVEN_KUSTOMIZE_FILE if role == "given kustomization" else KUSTOMIZE_FILE,
+            )
     return result
 
 
-def _load_kustomization(text: str, name: str, result: LoadResult) -> None:
+def _load_kustomization(text: str, name: str, result: LoadResult, reason: str) -> None:
     """A kustomization file: skipped as what it is (with or without apiVersion/kind, it is no Helm values), its
     YAML errors reported."""
     read = load_text(text, name)
     result.findings.extend(read.findings)
     sources = [*read.sources, *(s.source for s in read.skipped)]
-    result.skipped.extend(Skipped(source=source, reason=KUSTOMIZE_FILE) for source in sorted(sources))
+    result.skipped.extend(Skipped(source=source, reason=reason) for source in sorted(sources))
 
 
 def _load_unlisted(text: str, name: str, result: LoadResult) -> None:

@@ -118,6 +118,9 @@ def test_a_kustomization_without_apiversion_and_kind_is_a_kustomize_file_not_hel
             "reason": "a kustomize file (kubectl apply -k), not a cluster object",
         }
     ]
+    # Given itself, it is still no Helm values; nothing is left to check, and the line says what to give instead.
+    code, out, err = cli(["validate", str(folder / "kustomization.yaml")], capsys)
+    assert (code, out) == (2, "") and "give its folder to check what `kubectl apply -k` applies" in err
 
 
 @pytest.mark.parametrize(
