@@ -2,8 +2,8 @@
 
 Exit codes: ``validate`` returns 0 when no finding is an error (with ``--strict``, warnings and checks that did not
 run fail too), 1 when there are error findings, 2 for usage errors, unreadable input or CRDs, and input that holds
-no Kubernetes object to check. ``crds pull`` returns 0 on success, 1 when
-a download or its content check fails, 2 for usage errors. Results go to stdout, diagnostics to stderr.
+no Kubernetes object to check. ``crds pull`` returns 0 on success, 1 when a download or its content check fails,
+2 for usage errors. Results go to stdout, diagnostics to stderr.
 """
 
 from __future__ import annotations
