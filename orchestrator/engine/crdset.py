@@ -71,9 +71,9 @@ class CRDSet:
     @property
     def label(self) -> str:
         """What these CRDs are and where they came from, for messages: ``the AI Gateway v0.5.0 CRDs (DIR)``,
-        ``unpinned CRDs (DIR)`` or the origin alone when the release is unknown (the cluster)."""
+        ``unpinned CRDs (DIR)``, or ``the CRDs from ORIGIN`` when the release is unknown (the cluster's)."""
         if self.releases is None:
-            return self.origin
+            return f"the CRDs from {self.origin}"
         if not self.releases:
             return f"unpinned CRDs ({self.origin})"
         return f"the AI Gateway {' / '.join(self.releases)} CRDs ({self.origin})"

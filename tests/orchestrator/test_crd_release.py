@@ -130,3 +130,9 @@ def test_bundle_with_edited_crds_does_not_claim_the_target_releases_schemas(tmp_
 
 def shared_crds_folder() -> Path:
     return shared_path("crds")
+
+
+def test_crds_of_unknown_release_are_labelled_by_where_they_came_from():
+    cluster = CRDSet.from_versions([], origin="cluster (kubectl get crd)")
+    assert cluster.label == "the CRDs from cluster (kubectl get crd)"
+    assert cluster.is_release("v1.1.0") is None
