@@ -13,6 +13,7 @@ from orchestrator.compose.checklist import (
     CheckItem,
     check_backend_refs,
     check_buffer_limit,
+    check_crd_schemas,
     check_rule_limit,
     check_secrets_absent,
     check_tls,
@@ -23,6 +24,7 @@ from orchestrator.compose.edge import edge_checks
 from orchestrator.compose.readme import render_readme, render_secrets_script
 from orchestrator.compose.traffic import check_failover, rate_limit_backend
 from orchestrator.compose.try_it import TriedRequest, try_it
+from orchestrator.engine.crds import release_mismatch
 from orchestrator.engine.findings import Report
 from orchestrator.intake.model import Intake
 from skills.install import VALUES_FILE, render_script
@@ -139,6 +141,11 @@ def _validate(docs: list[dict[str, Any]], comp: Composition, crds: Any, crds_not
     if crds is None and crds_note:
         # The caller's sentence says where it looked for CRDs; it replaces the engine's generic one.
         report = report.model_copy(update={"checks_skipped": [crds_note]})
+    mismatch = release_mismatch(
+        crds, comp.intake.installation.version, "installation.version: {version} in the intake"
+    )
+    if mismatch:
+        report = report.model_copy(update={"checks_skipped": [mismatch, *report.checks_skipped]})
     return report
 
 
@@ -159,11 +166,7 @@ def build_bundle(data: Intake | dict[str, Any], *, crds: Any = None, crds_note: 
     }
     inst = comp.intake.installation
     checklist = [
-        CheckItem(
-            f"Manifests accepted by the CRD schemas and CEL rules of AI Gateway {inst.version}",
-            None if crds is None else not any(f.rule in ("schema", "cel") for f in report.errors),
-            " ".join(report.checks_skipped) if crds is None else "",
-        ),
+        check_crd_schemas(docs, crds, any(f.rule in ("schema", "cel") for f in report.errors), inst.version),
         CheckItem(
             "Cross-resource lint: references resolve, one policy per target, no dead rules",
             not any(f.rule not in ("schema", "cel") for f in report.errors),

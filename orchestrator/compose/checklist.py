@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from orchestrator.engine.core_kinds import is_core
 from skills.credentials import describe_credential
 from skills.install import controller_hostname
 from skills.versions import ENVOY_GATEWAY_CONTROLLER, profile
@@ -141,3 +142,29 @@ def check_rule_limit(docs: list[dict[str, Any]], version: str) -> CheckItem:
         if len(r["spec"]["rules"]) > limit
     ]
     return CheckItem(f"Each AIGatewayRoute has at most {limit} rules", not over, ", ".join(over))
+
+
+def check_crd_schemas(docs: list[dict[str, Any]], crds: Any, schema_failed: bool, version: str) -> CheckItem:
+    """Ticked only when every object of a CRD-served group had its schema and CEL rules checked against the
+    pinned CRDs of AI Gateway ``version`` (or the cluster's) and none failed. The detail says what stopped it
+    (the full sentences with the next step are the report's checks_skipped, printed once beside the checklist)."""
+    title = f"Manifests accepted by the CRD schemas and CEL rules of AI Gateway {version}"
+    if crds is None:
+        return CheckItem(title, None, "no CRDs were loaded")
+    unchecked: dict[str, int] = {}
+    for doc in docs:
+        api_version, kind = str(doc.get("apiVersion", "")), str(doc.get("kind", ""))
+        group = api_version.rpartition("/")[0]
+        if not is_core(api_version) and not crds.knows_group(group):
+            unchecked[kind] = unchecked.get(kind, 0) + 1
+    if schema_failed:
+        return CheckItem(title, False, "see the schema and CEL errors below")
+    if unchecked:
+        kinds = ", ".join(sorted(unchecked))
+        count = sum(unchecked.values())
+        return CheckItem(
+            title, None, f"{count} of {len(docs)} objects had no CRD schema in {crds.label}: {kinds}"
+        )
+    if crds.is_release(version) is False:
+        return CheckItem(title, None, f"the CRDs loaded are not AI Gateway {version}'s: {crds.label}")
+    return CheckItem(title, True)

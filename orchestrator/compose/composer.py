@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,9 +208,21 @@ def compose(data: Intake | dict[str, Any]) -> Composition:
     rendered.sort(key=lambda pair: KIND_ORDER.index(pair[0]["kind"]) if pair[0]["kind"] in KIND_ORDER else 99)
     rendered, notes = merge_policies(rendered)
     secrets = [s for part in parts.values() for s in part.secrets]
-    for part in parts.values():
-        notes += [n for n in part.notes if n not in notes]
+    for name, part in parts.items():
+        notes += [n for n in part.notes if n not in notes and not _said_by_backend(name, n, parts)]
     return Composition(intake, install, rendered, secrets, notes, parts)
+
+
+# aigw-auth's note on where an API key goes (skills/auth.py _notes); a provider preset's note may say it too.
+_KEY_HEADER_NOTE = re.compile(r"The key is sent upstream as the (?P<header>.+) header\.")
+
+
+def _said_by_backend(part: str, note: str, parts: dict[str, SkillResult]) -> bool:
+    """An auth part's key-header note when the same provider's backend notes already name that header (the
+    Anthropic preset says "the key is sent as x-api-key"): the bundle's Notes would say it twice."""
+    match = _KEY_HEADER_NOTE.fullmatch(note) if part.startswith("auth:") else None
+    backend = parts.get("backend:" + part.removeprefix("auth:"))
+    return bool(match and backend and any(match["header"] in n for n in backend.notes))
 
 
 def _unservable_rules(

@@ -37,12 +37,25 @@ class TakesExternalSecrets(Protocol):
 Inp = TypeVar("Inp", bound=TakesExternalSecrets)
 
 
+def bundle_folders(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The folders among `paths`, and the folders of the files among them, that hold a bundle report (each once,
+    in order): `validate bundle/manifests.yaml` reads the same bundle as `validate bundle`."""
+    folders: dict[Path, None] = {}
+    for path in paths:
+        p = Path(path)
+        folder = p if p.is_dir() else p.parent if p.is_file() else None
+        if folder is not None and (folder / "report.json").is_file():
+            folders[folder] = None
+    return list(folders)
+
+
 def with_bundle_secrets(inp: Inp, paths: Iterable[str | os.PathLike[str]]) -> Inp:
-    """`inp` with the Secrets of every bundle directory among `paths` (declared_secrets) added to its
-    `external_secrets`: the bundle's own secrets.sh creates them, so the lint rule that wants each referenced
-    Secret to exist (AIGW-L007) reads a bundle folder the same way in every command given one (validate,
-    migrate). `inp` itself when no path is a bundle directory."""
-    bundled = [s for path in paths if Path(path).is_dir() for s in declared_secrets(path)]
+    """`inp` with the Secrets of every bundle among `paths` (a bundle directory, or a file inside one; see
+    bundle_folders and declared_secrets) added to its `external_secrets`: the bundle's own secrets.sh creates
+    them, so the lint rule that wants each referenced Secret to exist (AIGW-L007) reads a bundle the same way in
+    every command given one (validate, migrate), whether given its folder or its manifests.yaml. `inp` itself
+    when no path is in a bundle."""
+    bundled = [s for folder in bundle_folders(paths) for s in declared_secrets(folder)]
     if not bundled:
         return inp
     return inp.model_copy(update={"external_secrets": [*inp.external_secrets, *bundled]})

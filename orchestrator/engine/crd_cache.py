@@ -15,11 +15,12 @@ against SOURCES.json, which a tampered cache could match) and opens only the pat
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -242,6 +243,30 @@ def _verified(directory: Path, name: str, sha256: str, again: str) -> bytes:
     return data
 
 
+@functools.cache
+def _releases_by_digest() -> dict[str, frozenset[str]]:
+    by_digest: dict[str, set[str]] = {}
+    for version, pins in PINS.items():
+        for pin in pins:
+            by_digest.setdefault(pin.sha256, set()).add(version)
+    return {digest: frozenset(versions) for digest, versions in by_digest.items()}
+
+
+def releases_holding(digests: Iterable[str]) -> tuple[str, ...]:
+    """The AI Gateway releases whose pinned files include every file with these sha256 digests (hex), in the
+    order of PINS (newest first): one release for an unmodified folder of one release's CRDs (or part of it),
+    several when those files are shared by releases, none when any file is pinned by no release (edited,
+    another project's, or one set mixed with another)."""
+    table = _releases_by_digest()
+    found: frozenset[str] | None = None
+    for digest in digests:
+        versions = table.get(digest, frozenset())
+        found = versions if found is None else found & versions
+        if not found:
+            return ()
+    return tuple(v for v in PINS if v in (found or ()))
+
+
 def load_pulled_crds(directory: Path, origin: str | None = None) -> CRDSet:
     """Read a directory written by :func:`pull_crds`: every pinned file checked against the pins in code."""
     manifest = read_sources(directory)
@@ -261,7 +286,7 @@ def load_pulled_crds(directory: Path, origin: str | None = None) -> CRDSet:
             if isinstance(docs, list) and all(
                 isinstance(d, dict) and not crd_shape_problems(d) for d in docs
             ):
-                return CRDSet.from_documents(docs, origin=label)
+                return CRDSet.from_documents(docs, origin=label, releases=(version,))
         except (CRDSourceError, ValueError):
             pass  # the parsed index is only a shortcut: read the verified files instead
     documents = [
@@ -269,7 +294,7 @@ def load_pulled_crds(directory: Path, origin: str | None = None) -> CRDSet:
         for pin in pins
         for d in _checked_documents(blobs[local_path(pin)], pin, str(directory / local_path(pin)))
     ]
-    return CRDSet.from_documents(documents, origin=label)
+    return CRDSet.from_documents(documents, origin=label, releases=(version,))
 
 
 def load_cached_crds(version: str, cache_dir: Path | None = None) -> CRDSet | None:

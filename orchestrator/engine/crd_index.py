@@ -42,11 +42,17 @@ def _stat(path: Path) -> list[int]:
     return [st.st_size, st.st_ino, st.st_ctime_ns]
 
 
-def index_key(root: Path, files: Sequence[Path], known: Mapping[str, Any] | None = None) -> str:
+def index_key(
+    root: Path,
+    files: Sequence[Path],
+    known: Mapping[str, Any] | None = None,
+    digests: dict[str, str] | None = None,
+) -> str:
     """A digest of the files' paths (relative to ``root``) and contents.
 
     ``known`` maps a relative path to ``[size, inode, ctime_ns, sha256]`` from an earlier run; a file whose size,
-    inode and change time still match is not read again.
+    inode and change time still match is not read again. ``digests``, when given, receives each file's sha256
+    (hex) by relative path: what identifies the release a folder holds (crd_cache.releases_holding).
     """
     digest = hashlib.sha256(f"format {FORMAT}\0".encode())
     for path in files:
@@ -56,6 +62,8 @@ def index_key(root: Path, files: Sequence[Path], known: Mapping[str, Any] | None
             file_digest = bytes.fromhex(entry[3])
         else:
             file_digest = hashlib.sha256(path.read_bytes()).digest()
+        if digests is not None:
+            digests[relative] = file_digest.hex()
         digest.update(relative.encode("utf-8") + b"\0" + file_digest)
     return digest.hexdigest()[:40]
 
@@ -99,15 +107,20 @@ class LazySchema(Mapping[str, Any]):
 
 
 def cached_crd_versions(
-    root: Path, files: Sequence[Path], parse: Callable[[Path], list[Any]], cache_dir: Path
+    root: Path,
+    files: Sequence[Path],
+    parse: Callable[[Path], list[Any]],
+    cache_dir: Path,
+    digests: dict[str, str] | None = None,
 ) -> list[Any]:
-    """The CRD versions of ``files`` (:class:`~orchestrator.engine.crds.CRDVersion`), from the index or parsed."""
+    """The CRD versions of ``files`` (:class:`~orchestrator.engine.crds.CRDVersion`), from the index or parsed;
+    ``digests`` (optional) receives each file's sha256 as :func:`index_key` computed or recalled it."""
     from orchestrator.engine.crdset import versions_of_crd
 
     base = cache_dir / INDEX_DIR
     known = _read_json(base / STAT_FILE)
     source = str(root.resolve())
-    key = index_key(root, files, known.get(source) if isinstance(known, dict) else None)
+    key = index_key(root, files, known.get(source) if isinstance(known, dict) else None, digests)
     folder = base / key
     listed = _read_json(folder / VERSIONS_FILE)
     if isinstance(listed, list) and listed:

@@ -41,6 +41,7 @@ __all__ = [
     "load_cluster_crds",
     "load_crds",
     "read_manifest_file",
+    "release_mismatch",
     "resolve_crd_source",
     "versions_of_crd",
 ]
@@ -68,12 +69,14 @@ def load_crds(path: str | Path) -> CRDSet:
         from orchestrator.engine.crd_cache import load_pulled_crds
 
         return load_pulled_crds(p, origin=str(p))
-    from orchestrator.engine.crd_cache import cache_root
+    from orchestrator.engine.crd_cache import cache_root, releases_holding
     from orchestrator.engine.crd_index import cached_crd_versions
 
     root = p if p.is_dir() else p.parent
-    versions = cached_crd_versions(root, crd_files(p), read_checked_crd_file, cache_root())
-    crdset = CRDSet.from_versions(versions, origin=str(p))
+    digests: dict[str, str] = {}
+    versions = cached_crd_versions(root, crd_files(p), read_checked_crd_file, cache_root(), digests)
+    # Which release the files are, by their pinned sha256 (the digests the index key needs anyway).
+    crdset = CRDSet.from_versions(versions, origin=str(p), releases=releases_holding(digests.values()))
     if not len(crdset):
         raise CRDSourceError(f"no CustomResourceDefinition found under {p}")
     return crdset
@@ -124,6 +127,35 @@ def how_to_enable(version: str) -> str:
     return (
         f"Enable them with --crds PATH, or run `aigw-skills crds pull --version {version}` once (offline "
         "afterwards), or use --cluster to read the CRDs installed in the current kubectl context."
+    )
+
+
+def release_mismatch(
+    crds: CRDSet | None, version: str, retarget: str = "--target-version {version}"
+) -> str | None:
+    """A sentence for ``Report.checks_skipped`` when ``crds`` are not AI Gateway ``version``'s pinned CRDs (another
+    release's, or files no release pins), with the next step; None when they are, or when that cannot be known
+    (no CRDs, the cluster's). ``retarget`` says how the caller's user picks the target release ({version}: the
+    release the CRDs hold)."""
+    if crds is None or crds.is_release(version) is not False:
+        return None
+    if crds.releases:
+        held = " / ".join(crds.releases)
+        return (
+            f"Schema and CEL checks ran against {crds.label}, not against AI Gateway {version}'s: what one release "
+            f"accepts the other may refuse. Load the {version} CRDs (--crds with that release's files, or "
+            f"`aigw-skills crds pull --version {version}`), or target the release these CRDs are with "
+            f"{retarget.format(version=crds.releases[0])}."
+            if len(crds.releases) == 1
+            else f"Schema and CEL checks ran against {crds.label}, not against AI Gateway {version}'s ({held} share "
+            f"these files). Load the {version} CRDs (--crds with that release's files, or `aigw-skills crds pull "
+            f"--version {version}`)."
+        )
+    return (
+        f"Schema and CEL checks ran against {crds.label}: their files match the pinned CRDs of no AI Gateway "
+        f"release (edited, or mixed from several), so they may not be what AI Gateway {version} installs. Check "
+        f"against its pinned CRDs with `aigw-skills crds pull --version {version}`, or --crds with that "
+        "release's unmodified files."
     )
 
 

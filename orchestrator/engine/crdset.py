@@ -47,18 +47,41 @@ class CRDSet:
     _by_gvk: dict[tuple[str, str, str], CRDVersion] = field(default_factory=dict)
     _groups: set[str] = field(default_factory=set)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    # The AI Gateway releases whose pinned files these CRDs are (crd_cache.releases_holding): one for a release's
+    # folder or cache entry, several when releases share those files, () when some file is pinned by no release,
+    # None when unknown (the cluster's CRDs, or a set built in code).
+    releases: tuple[str, ...] | None = None
 
     @classmethod
-    def from_versions(cls, versions: Iterable[CRDVersion], origin: str) -> CRDSet:
-        crdset = cls(origin=origin)
+    def from_versions(
+        cls, versions: Iterable[CRDVersion], origin: str, releases: tuple[str, ...] | None = None
+    ) -> CRDSet:
+        crdset = cls(origin=origin, releases=releases)
         for v in versions:
             crdset._by_gvk[v.gvk] = v
             crdset._groups.add(v.group)
         return crdset
 
     @classmethod
-    def from_documents(cls, docs: Iterable[Any], origin: str) -> CRDSet:
-        return cls.from_versions((v for d in docs for v in versions_of_crd(d)), origin)
+    def from_documents(
+        cls, docs: Iterable[Any], origin: str, releases: tuple[str, ...] | None = None
+    ) -> CRDSet:
+        return cls.from_versions((v for d in docs for v in versions_of_crd(d)), origin, releases)
+
+    @property
+    def label(self) -> str:
+        """What these CRDs are and where they came from, for messages: ``the AI Gateway v0.5.0 CRDs (DIR)``,
+        ``unpinned CRDs (DIR)``, or ``the CRDs from ORIGIN`` when the release is unknown (the cluster's)."""
+        if self.releases is None:
+            return f"the CRDs from {self.origin}"
+        if not self.releases:
+            return f"unpinned CRDs ({self.origin})"
+        return f"the AI Gateway {' / '.join(self.releases)} CRDs ({self.origin})"
+
+    def is_release(self, version: str) -> bool | None:
+        """Whether these are CRDs of AI Gateway ``version`` (True), of another release or of none (False), or
+        unknown (None: the cluster's)."""
+        return None if self.releases is None else version in self.releases
 
     def __len__(self) -> int:
         return len(self._by_gvk)

@@ -87,7 +87,10 @@ class ValidateInput(ManifestsInput):
 def validate_loaded(
     loaded: LoadResult, inp: ValidateInput, crds: CRDSet | None, crds_note: str | None = None
 ) -> Report:
-    """Validate what was loaded (from files or text); syntax errors and skipped documents stay in the report."""
+    """Validate what was loaded (from files or text); syntax errors and skipped documents stay in the report.
+    CRDs that are not the target release's pinned ones (another release's, or edited) are said first among the
+    checks skipped, with the next step."""
+    from orchestrator.engine.crds import release_mismatch
     from orchestrator.engine.validate import validate_documents
 
     report = validate_documents(
@@ -105,7 +108,11 @@ def validate_loaded(
         update={
             "findings": loaded.findings + report.findings,
             "skipped": loaded.skipped + report.skipped,
-            "checks_skipped": loaded.notes + report.checks_skipped,
+            "checks_skipped": [
+                *filter(None, [release_mismatch(crds, inp.target_version)]),
+                *loaded.notes,
+                *report.checks_skipped,
+            ],
         }
     )
 

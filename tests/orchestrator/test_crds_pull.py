@@ -135,6 +135,7 @@ def test_cached_crds_load_offline_and_match_the_originals(
     assert {c.gvk for c in crd_set} <= {c.gvk for c in cached}
     crds, note = resolve_crd_source(version="v1.1.0")
     assert note is None and crds is not None and "cache v1.1.0" in crds.origin
+    assert crds.releases == cached.releases == ("v1.1.0",)  # every file verified against that release's pins
 
 
 def test_a_modified_cached_file_is_refused(upstream: Upstream, cache: Path) -> None:
@@ -420,6 +421,7 @@ def test_cluster_crds_come_from_kubectl_get_crd(kubeconfig: FakeApiServer) -> No
 
     crds = load_cluster_crds()
     assert crds.origin.startswith("cluster")
+    assert crds.releases is None  # a cluster's release is not known from its CRDs: no mismatch claimed
     assert crds.served_versions("aigateway.envoyproxy.io", "AIServiceBackend") == ["v1alpha1", "v1beta1"]
     assert "/apis/apiextensions.k8s.io/v1/customresourcedefinitions" in kubeconfig.requests
 

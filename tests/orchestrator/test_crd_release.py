@@ -1,0 +1,138 @@
+"""Which AI Gateway release a CRD folder holds, known from the pinned sha256 of each file, and what the bundle
+checklist may claim about it: the schema item is ticked only when every object of a CRD-served group was checked
+against the pinned CRDs of the target release (QA H2)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from orchestrator.compose.bundle import build_bundle
+from orchestrator.engine.crd_cache import releases_holding
+from orchestrator.engine.crd_pins import PINS
+from orchestrator.engine.crds import load_crds, release_mismatch
+from orchestrator.engine.crdset import CRDSet
+from server.cli.build import example_text
+from tests.conftest import shared_path
+
+SCHEMA_ITEM = "Manifests accepted by the CRD schemas and CEL rules of AI Gateway v1.1.0"
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test reads and writes the CRD index in its own cache (the first load hashes, the next recalls)."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("AIGW_SKILLS_CACHE", str(cache))
+    return cache
+
+
+def _bundle(crds: CRDSet | None) -> tuple[dict, dict]:
+    bundle = build_bundle(yaml.safe_load(example_text("openai-anthropic")), crds=crds)
+    report = json.loads(bundle.files["report.json"])
+    item = next(i for i in report["checklist"] if i["title"] == SCHEMA_ITEM)
+    return report, item | {"readme": bundle.files["README.md"]}
+
+
+@pytest.mark.parametrize(
+    ("parts", "release"),
+    [
+        (("crds",), "v1.1.0"),
+        (("crds", "ai-gateway"), "v1.1.0"),
+        *[(("crds-releases", v), v) for v in ("v0.5.0", "v0.6.0", "v0.7.0", "v1.0.0")],
+    ],
+)
+def test_a_crd_folder_is_identified_by_the_pinned_checksums_of_its_files(parts, release):
+    crds = load_crds(shared_path(*parts))
+    again = load_crds(shared_path(*parts))  # digests recalled from the index, not re-read: same answer
+    assert crds.releases == again.releases == (release,)
+    assert crds.label == f"the AI Gateway {release} CRDs ({shared_path(*parts)})"
+
+
+def test_an_edited_crd_file_makes_the_folder_unpinned_and_says_so(tmp_path):
+    folder = tmp_path / "mine"
+    shutil.copytree(shared_path("crds", "ai-gateway"), folder)
+    edited = sorted(folder.glob("*.yaml"))[0]
+    edited.write_text(edited.read_text() + "# local edit\n")
+    crds = load_crds(folder)
+    assert crds.releases == ()
+    assert crds.label == f"unpinned CRDs ({folder})"
+    note = release_mismatch(crds, "v1.1.0")
+    assert note is not None and "match the pinned CRDs of no AI Gateway release" in note
+    assert "aigw-skills crds pull --version v1.1.0" in note
+
+
+def test_files_shared_by_releases_name_every_release_holding_them_and_an_unknown_file_none():
+    ai_v020 = [p.sha256 for p in PINS["v0.2.0"] if p.source == "ai-gateway"]
+    assert releases_holding(ai_v020) == ("v0.2.1", "v0.2.0")  # v0.2.1 re-tagged the same CRDs
+    assert releases_holding([*ai_v020, hashlib.sha256(b"not a pinned file").hexdigest()]) == ()
+    mixed = [PINS["v1.1.0"][0].sha256, PINS["v0.5.0"][0].sha256]
+    assert releases_holding(mixed) == ()
+
+
+def test_release_mismatch_is_silent_for_the_target_release_and_the_clusters_crds():
+    target = CRDSet.from_versions([], origin="dir", releases=("v1.1.0",))
+    cluster = CRDSet.from_versions([], origin="cluster (kubectl get crd)")
+    assert release_mismatch(target, "v1.1.0") is None
+    assert release_mismatch(cluster, "v1.1.0") is None
+    assert release_mismatch(None, "v1.1.0") is None
+    other = release_mismatch(target, "v1.0.0")
+    assert other is not None and "--target-version v1.1.0" in other
+
+
+def test_bundle_checked_against_the_target_releases_crds_ticks_the_schema_item(shared_crds):
+    report, item = _bundle(load_crds(shared_crds))
+    assert item["passed"] is True and report["fully_checked"] is True
+    assert f"- [x] {SCHEMA_ITEM}\n" in item["readme"]
+
+
+def test_bundle_with_partial_crds_leaves_the_schema_item_unticked_and_names_the_kinds_not_checked():
+    report, item = _bundle(load_crds(shared_path("crds", "ai-gateway")))
+    assert item["passed"] is None
+    assert report["fully_checked"] is False
+    assert item["detail"].startswith("7 of 12 objects had no CRD schema in the AI Gateway v1.1.0 CRDs")
+    assert item["detail"].endswith(": Backend, BackendTLSPolicy, ClientTrafficPolicy, Gateway, GatewayClass")
+    assert f"- [ ] {SCHEMA_ITEM} — not checked: 7 of 12 objects" in item["readme"]
+    assert f"[x] {SCHEMA_ITEM}" not in item["readme"]
+
+
+def test_bundle_with_another_releases_crds_is_unticked_and_warns_with_the_next_step():
+    folder = shared_path("crds-releases", "v1.0.0")
+    report, item = _bundle(load_crds(folder))
+    assert item["passed"] is None
+    assert (
+        item["detail"]
+        == f"the CRDs loaded are not AI Gateway v1.1.0's: the AI Gateway v1.0.0 CRDs ({folder})"
+    )
+    assert report["fully_checked"] is False
+    assert "valid as far as checked" in report["summary"]
+    warning = report["validation"]["checks_skipped"][0]
+    assert warning.startswith(f"Schema and CEL checks ran against the AI Gateway v1.0.0 CRDs ({folder})")
+    assert "`aigw-skills crds pull --version v1.1.0`" in warning
+    assert "installation.version: v1.0.0 in the intake" in warning
+    assert f"- skipped: {warning}" in item["readme"]
+
+
+def test_bundle_with_edited_crds_does_not_claim_the_target_releases_schemas(tmp_path):
+    folder = tmp_path / "edited"
+    shutil.copytree(shared_crds_folder(), folder)
+    extra = folder / "ai-gateway" / "aigateway.envoyproxy.io_aigatewayroutes.yaml"
+    extra.write_text(extra.read_text() + "\n# edited locally\n")
+    report, item = _bundle(load_crds(folder))
+    assert item["passed"] is None
+    assert item["detail"] == f"the CRDs loaded are not AI Gateway v1.1.0's: unpinned CRDs ({folder})"
+    assert report["fully_checked"] is False
+
+
+def shared_crds_folder() -> Path:
+    return shared_path("crds")
+
+
+def test_crds_of_unknown_release_are_labelled_by_where_they_came_from():
+    cluster = CRDSet.from_versions([], origin="cluster (kubectl get crd)")
+    assert cluster.label == "the CRDs from cluster (kubectl get crd)"
+    assert cluster.is_release("v1.1.0") is None
