@@ -327,8 +327,8 @@ def test_unknown_version_of_a_known_group_is_no_match_for_kind(crd_set: Any) -> 
     }
     (finding,) = validate_documents([doc], crds=crd_set, lint=False).findings
     assert finding.message.startswith(
-        'no matches for kind "AIGatewayRoute" in version "aigateway.envoyproxy.io/v1beta2": the CRDs for AI '
-        "Gateway v1.1.0 ("
+        'no matches for kind "AIGatewayRoute" in version "aigateway.envoyproxy.io/v1beta2": the AI Gateway '
+        "v1.1.0 CRDs ("
     )
     assert (
         finding.hint
