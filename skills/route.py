@@ -50,7 +50,11 @@ def _seconds(duration: str) -> float:
 class RouteInput(InputModel):
     """The Gateway and the AIGatewayRoute that maps model names to backends."""
 
-    rules: list[RouteRule] = Field(min_length=1, description="Model-to-backend rules (at most 15 in v0.7+)")
+    rules: list[RouteRule] = Field(
+        min_length=1,
+        description=f"Model-to-backend rules (at most {profile().max_rules} in every release: the generated HTTPRoute "
+        "holds 16 and the controller adds its route-not-found rule)",
+    )
     name: DNSLabel = Field(
         "ai-gateway", description="AIGatewayRoute name (its generated HTTPRoute has this name)"
     )
@@ -142,9 +146,10 @@ def _check(inp: RouteInput) -> list[Problem]:
             Problem(
                 "rules",
                 f"{len(inp.rules)} rules, but an AIGatewayRoute holds at most {prof.max_rules} in AI Gateway "
-                f"{prof.ai_gateway}: the generated HTTPRoute keeps one slot for the route-not-found rule (upstream "
-                "#2120). Put several models in one rule when they share backends, or split the rules over two "
-                "AIGatewayRoutes with different names attached to the same Gateway",
+                f"{prof.ai_gateway}: the controller adds a route-not-found rule to the HTTPRoute it generates and "
+                f"Gateway API {prof.gateway_api} allows 16 HTTPRoute rules, so the HTTPRoute would be rejected "
+                "(upstream #2120). Put several models in one rule when they share backends, or split the rules "
+                "over two AIGatewayRoutes with different names attached to the same Gateway",
                 str(len(inp.rules)),
                 f"at most {prof.max_rules} rules per route",
             )

@@ -68,6 +68,13 @@ class VersionProfile(Release):
     inference_extension: str
     aigw_api_version: str
     backend_tls_policy_api_version: str
+    # Rules an AIGatewayRoute can hold and still work. The controller turns it into an HTTPRoute with one more
+    # rule, the catch-all `route-not-found` (internal/controller/ai_gateway_route.go newHTTPRoute, appended after
+    # the loop at v0.5.0, v0.6.0, v0.7.0, v1.0.0 and v1.1.0), and HTTPRoute spec.rules has maxItems 16 in every
+    # Gateway API release profiled here (v1.4.0, v1.4.1, v1.5.1: gateway.networking.k8s.io_httproutes.yaml), so
+    # with a 16th rule the controller cannot create or update the HTTPRoute (envoyproxy/ai-gateway#2120). The CRD
+    # says so itself only from v0.7.0 (api/v1beta1/ai_gateway_route.go MaxItems=15, PR #2123); the v0.5.0 and
+    # v0.6.0 CRDs admit 128 rules, which is why admission alone is no guide for those targets.
     max_rules: int
     prefix_field: bool  # spec.schema.prefix exists (v0.5+); before, schema.version was the OpenAI prefix
     anthropic_prefix: bool  # prefix also applies to the Anthropic schema (v0.7+)
@@ -131,7 +138,7 @@ RELEASES: tuple[Release, ...] = (
         inference_extension="v1.0.1",
         aigw_api_version="aigateway.envoyproxy.io/v1alpha1",
         backend_tls_policy_api_version="gateway.networking.k8s.io/v1",
-        max_rules=128,
+        max_rules=15,  # the CRD admits 128; see max_rules
         prefix_field=True,
         anthropic_prefix=False,
         route_hostnames=False,
@@ -153,7 +160,7 @@ RELEASES: tuple[Release, ...] = (
         inference_extension="v1.0.1",
         aigw_api_version="aigateway.envoyproxy.io/v1beta1",
         backend_tls_policy_api_version="gateway.networking.k8s.io/v1",
-        max_rules=128,
+        max_rules=15,  # the CRD admits 128; see max_rules
         prefix_field=True,
         anthropic_prefix=False,
         route_hostnames=False,

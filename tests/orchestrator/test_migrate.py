@@ -195,8 +195,11 @@ def test_too_many_rules_for_the_target_is_reported() -> None:
             "rules": [{"backendRefs": [{"name": f"b{i}"}]} for i in range(16)],
         },
     }
+    # v0.6.0's CRD admits 128 rules, but the HTTPRoute generated from them holds 16, route-not-found included.
+    for target in ("v0.6.0", "v1.1.0"):
+        assert "16 rules" in migrate_documents([route], target).warnings[0]
+    route["spec"]["rules"].pop()
     assert migrate_documents([route], "v0.6.0").warnings == []
-    assert "16 rules" in migrate_documents([route], "v1.1.0").warnings[0]
 
 
 def test_migration_does_not_modify_its_input_and_a_second_run_changes_nothing() -> None:

@@ -292,9 +292,12 @@ def test_invalid_route_input_names_the_field(data: dict[str, Any], path: str) ->
     assert path in [p.path for p in exc.value.problems], str(exc.value)
 
 
-def test_sixteen_rules_are_fine_for_an_older_version_without_the_cap() -> None:
-    result = route(rules=[f"m{i}=b" for i in range(16)], target_version="v0.6.0")
-    assert len(_by_kind(result, "AIGatewayRoute")[0]["spec"]["rules"]) == 16
+def test_sixteen_rules_are_refused_for_v0_6_too_whose_crd_admits_128() -> None:
+    # The v0.6.0 CRD admits them, but the controller's HTTPRoute would hold 17 rules (Gateway API v1.4.1: 16).
+    with pytest.raises(InputError) as exc:
+        route(rules=[f"m{i}=b" for i in range(16)], target_version="v0.6.0")
+    (problem,) = exc.value.problems
+    assert problem.path == "rules" and "Gateway API v1.4.1 allows 16 HTTPRoute rules" in problem.message
 
 
 def test_zero_request_timeout_allows_any_backend_timeout() -> None:

@@ -5,6 +5,7 @@ missing; locally the test skips with the reason)."""
 
 from __future__ import annotations
 
+import copy
 import functools
 from typing import Any
 
@@ -128,10 +129,59 @@ def test_features_a_release_lacks_are_refused_with_the_release_that_has_them() -
     )
 
 
-def test_rule_limit_follows_the_release_128_until_v0_6_then_15() -> None:
-    rules = [{"models": [f"m{i}"], "backends": [{"name": "b"}]} for i in range(16)]
-    assert route(rules=rules, target_version="v0.6.0").manifests
-    assert "at most 15" in refused(route, rules=rules, target_version="v0.7.0")
+def httproute_max_rules(version: str) -> set[int]:
+    """spec.rules maxItems of every served HTTPRoute version in the Gateway API CRDs `version` ships with."""
+    folder = shared_path("crds", "gateway-api") if version == DEFAULT_VERSION else None
+    folder = folder or shared_path("crds-releases", version, "gateway-api")
+    limits = set()
+    for path in sorted(folder.glob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            if not doc or doc.get("kind") != "CustomResourceDefinition":
+                continue
+            if doc["spec"]["names"]["kind"] != "HTTPRoute":
+                continue
+            for served in doc["spec"]["versions"]:
+                spec = served["schema"]["openAPIV3Schema"]["properties"]["spec"]
+                limits.add(spec["properties"]["rules"]["maxItems"])
+    return limits
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_rule_limit_leaves_one_httproute_rule_for_the_controllers_route_not_found_rule(version: str) -> None:
+    # Every profiled release appends `route-not-found` to the HTTPRoute it generates (ai_gateway_route.go
+    # newHTTPRoute), so the route works with one rule fewer than that release's HTTPRoute allows.
+    assert httproute_max_rules(version) == {profile(version).max_rules + 1}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_route_and_validate_agree_on_the_rule_limit_of_each_release(
+    version: str, request: pytest.FixtureRequest
+) -> None:
+    from orchestrator.engine.lint.linter import LintContext, lint_documents
+    from orchestrator.engine.validate import validate_documents
+
+    limit = profile(version).max_rules
+    rules = [{"models": [f"m{i}"], "backends": [{"name": "openai"}]} for i in range(limit + 1)]
+    context = LintContext(target_version=version)
+    at_limit = [m for m in yaml.safe_load_all(route(rules=rules[:limit], target_version=version).yaml) if m]
+    assert "AIGW-L012" not in {f.rule for f in lint_documents(at_limit, context)}
+
+    message = refused(route, rules=rules, target_version=version)
+    assert (
+        f"{limit + 1} rules, but an AIGatewayRoute holds at most {limit} in AI Gateway {version}" in message
+    )
+    assert "route-not-found" in message
+
+    over = copy.deepcopy(at_limit)
+    (aigw_route,) = [d for d in over if d["kind"] == "AIGatewayRoute"]
+    extra = copy.deepcopy(aigw_route["spec"]["rules"][-1])
+    extra["matches"][0]["headers"][0]["value"] = f"m{limit}"
+    aigw_route["spec"]["rules"].append(extra)
+    report = validate_documents(
+        over, crds=crds_for(version, request), context=context, target_version=version
+    )
+    (finding,) = [f for f in report.errors if f.rule == "AIGW-L012"]
+    assert f"{limit + 1} rules; AI Gateway {version} works with at most {limit}" in finding.message
 
 
 def test_profiles_say_which_kinds_each_release_serves() -> None:

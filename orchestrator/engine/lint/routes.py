@@ -20,7 +20,6 @@ from orchestrator.engine.lint.index import (
     same_object,
 )
 
-MAX_RULES = 15
 # Schemas whose ``version`` the controller ignores (AzureOpenAI uses it as api-version; AWSAnthropic and
 # GCPAnthropic as the Anthropic API version).
 VERSION_IGNORED = frozenset({"OpenAI", "Anthropic", "AWSBedrock", "GCPVertexAI"})
@@ -99,16 +98,23 @@ def shadowed_model_matches(index: ResourceIndex, ctx: LintContext) -> Iterator[I
 
 @lint_rule("AIGW-L012", "an AIGatewayRoute has at most 15 rules", "error")
 def too_many_rules(index: ResourceIndex, ctx: LintContext) -> Iterator[Issue]:
+    from skills.versions import profile
+
+    # The target's limit, the same number `aigw-skills route` enforces (skills/versions.py max_rules cites why it
+    # holds even where the CRD admits 128: the HTTPRoute the controller generates gains a route-not-found rule).
+    prof = profile(ctx.target_version)
+    limit = prof.max_rules
     for route in index.of_kind("AIGatewayRoute", AIGW_GROUP):
         count = len(as_list(route.spec.get("rules")))
-        if count > MAX_RULES:
-            parts = math.ceil(count / MAX_RULES)
+        if count > limit:
+            parts = math.ceil(count / limit)
             yield Issue(
                 route,
                 "spec.rules",
-                f"{count} rules; AI Gateway allows at most {MAX_RULES} per AIGatewayRoute (one HTTPRoute rule slot is "
-                "kept for the route-not-found catch-all, envoyproxy/ai-gateway#2120)",
-                f"Split it into {parts} AIGatewayRoutes of at most {MAX_RULES} rules each, all with the same "
+                f"{count} rules; AI Gateway {prof.ai_gateway} works with at most {limit} per AIGatewayRoute: the "
+                f"controller adds a route-not-found rule to the generated HTTPRoute and Gateway API "
+                f"{prof.gateway_api} allows 16 HTTPRoute rules (envoyproxy/ai-gateway#2120)",
+                f"Split it into {parts} AIGatewayRoutes of at most {limit} rules each, all with the same "
                 "parentRefs (e.g. one per provider or model family); a model must appear in only one of them.",
             )
 
