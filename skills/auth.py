@@ -167,6 +167,21 @@ def _uses_secret(inp: AuthInput) -> bool:
 
 def _check(inp: AuthInput) -> list[Problem]:
     problems: list[Problem] = []
+    for index, target in enumerate(inp.targets):
+        if inp.targets[:index].count(target) == 1:  # one problem per repeated name, at its second entry
+            # Upstream's gateway controller counts the policy once per matching targetRef and skips a backend
+            # with "multiple BackendSecurityPolicies found" (internal/controller/gateway.go backendWithMaybeBSP,
+            # v1.1.0); the CRD's targetRefs list has no uniqueness rule, so nothing stops it earlier.
+            problems.append(
+                Problem(
+                    f"targets[{index}]",
+                    f"{inp.target_kind} {target!r} is listed {inp.targets.count(target)} times (first at "
+                    f"targets[{inp.targets.index(target)}]); upstream counts the policy once per entry and skips "
+                    "a backend that has more than one",
+                    show_value(target),
+                    "each target once",
+                )
+            )
     allowed = _FIELDS_BY_TYPE.get(inp.type, set()) | (_OIDC_FIELDS if _uses_oidc(inp) else set())
     defaults = AuthInput.model_fields
     for field in set().union(*_FIELDS_BY_TYPE.values()) | _OIDC_FIELDS:

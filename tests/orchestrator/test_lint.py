@@ -245,6 +245,14 @@ TRIPS: dict[str, dict[str, tuple[Callable[[Docs], Docs], LintContext]]] = {
             ],
             LintContext(),
         ),
+        "same-target-twice-in-one-policy": (
+            with_(
+                lambda d: find(d, "BackendSecurityPolicy", "openai-key")["spec"]["targetRefs"].append(
+                    {"group": "aigateway.envoyproxy.io", "kind": "AIServiceBackend", "name": "openai"}
+                )
+            ),
+            LintContext(),
+        ),
     },
     "AIGW-L007": {"secret-missing": (lambda d: drop(d, "Secret", "openai-key"), LintContext())},
     "AIGW-L008": {
@@ -521,6 +529,17 @@ def test_too_many_rules_hint_says_how_many_routes_to_split_into() -> None:
         f for f in lint_documents(TRIPS["AIGW-L012"]["sixteen-rules"][0](base())) if f.rule == "AIGW-L012"
     ]
     assert "Split it into 2 AIGatewayRoutes" in (finding.hint or "")
+
+
+def test_a_target_repeated_in_one_policy_is_reported_once_at_the_repeat() -> None:
+    # upstream's gateway controller (gateway.go backendWithMaybeBSP, v1.1.0) counts the policy per targetRef
+    docs = TRIPS["AIGW-L006"]["same-target-twice-in-one-policy"][0](base())
+    (finding,) = [f for f in lint_documents(docs) if f.rule == "AIGW-L006"]
+    assert finding.path == "spec.targetRefs[1]" and finding.name == "openai-key"
+    assert (
+        'AIServiceBackend "openai" is already targeted by spec.targetRefs[0] of this policy'
+        in finding.message
+    )
 
 
 def test_context_accepts_bare_names_and_namespaced_names() -> None:

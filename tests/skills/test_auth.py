@@ -370,3 +370,16 @@ def test_secret_command_expands_a_home_relative_credentials_file(tmp_path) -> No
     elsewhere.mkdir()
     secret = _run_dry(shape.command, {"HOME": str(tmp_path)}, str(elsewhere))
     assert base64.b64decode(secret["data"]["credentials"]).decode().startswith("[bedrock]")
+
+
+def test_a_target_listed_twice_is_refused_once_naming_it() -> None:
+    with pytest.raises(InputError) as exc:
+        auth(type="APIKey", targets=["openai", "anthropic", "openai", "openai"])
+    (problem,) = exc.value.problems
+    assert problem.path == "targets[2]"
+    assert "AIServiceBackend 'openai' is listed 3 times (first at targets[0])" in problem.message
+
+
+def test_distinct_targets_each_get_one_target_ref() -> None:
+    (policy,) = auth(type="APIKey", targets=["openai", "openai-mini"]).manifests
+    assert [r["name"] for r in policy["spec"]["targetRefs"]] == ["openai", "openai-mini"]

@@ -60,8 +60,24 @@ def gateway_buffer_limit(index: ResourceIndex, ctx: LintContext) -> Iterator[Iss
 def one_security_policy_per_target(index: ResourceIndex, ctx: LintContext) -> Iterator[Issue]:
     seen: dict[tuple[str | None, Any, Any, Any], Resource] = {}
     for policy in index.of_kind("BackendSecurityPolicy", AIGW_GROUP):
+        own: dict[tuple[str | None, Any, Any, Any], int] = {}
         for i, ref in enumerate(targets(policy)):
             key = (policy.namespace, ref.get("group"), ref.get("kind"), ref.get("name"))
+            if key in own:
+                # The CRD lets targetRefs repeat (no list-type or CEL rule on it), but the gateway controller
+                # appends the policy once per matching targetRef and then refuses the backend with "multiple
+                # BackendSecurityPolicies found" (internal/controller/gateway.go backendWithMaybeBSP and
+                # getBSPForInferencePool, v0.5.0 to v1.1.0), so the backend is left out of the gateway.
+                yield Issue(
+                    policy,
+                    f"spec.targetRefs[{i}]",
+                    f'{ref.get("kind")} "{ref.get("name")}" is already targeted by spec.targetRefs[{own[key]}] of '
+                    "this policy; the controller counts the policy twice for it, reports multiple "
+                    "BackendSecurityPolicies and skips that backend",
+                    f"Remove spec.targetRefs[{i}]; list each target once.",
+                )
+                continue
+            own[key] = i
             first = seen.setdefault(key, policy)
             if first is not policy and not same_object(first, policy):  # a policy defined twice: AIGW-L060
                 yield Issue(
