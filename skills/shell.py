@@ -45,6 +45,11 @@ def pipeline(*commands: str) -> str:
     return " | ".join(commands)
 
 
+def reading(command: str, path: Word) -> str:
+    """``command`` with its standard input read from the file ``path`` (a word from :func:`path`)."""
+    return f"{command} < {path.text}"
+
+
 def env_value(name: str) -> Word:
     """The value of environment variable ``name``; the script stops with a message when it is unset."""
     if not _ENV_NAME.match(name):

@@ -1,7 +1,7 @@
 """Run a generated script under bash with stub `kubectl` and `helm` that log their argv, and nothing else.
 
 The stubs write each invocation as `<argc>\\0<name>\\0<arg>\\0...` to a file of its own and consume their stdin (so a
-pipeline never dies of SIGPIPE). PATH holds the stub directory and the system's own directories only; the
+pipeline never dies of SIGPIPE), keeping it next to that file (`<pid>.in`) so a test sees what was piped in. PATH holds the stub directory and the system's own directories only; the
 script runs in an empty work directory with HOME pointing at another one, so a file it creates there (the
 `touch PWNED` of an injection) is seen.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 STUB = """#!/bin/sh
 { printf '%s\\0' "$#" "$(basename "$0")"; for a in "$@"; do printf '%s\\0' "$a"; done; } > "$ARGV_DIR/$$"
-cat > /dev/null
+cat > "$ARGV_DIR/$$.in"
 """
 BASH = shutil.which("bash") or "/bin/bash"
 
@@ -28,6 +28,7 @@ class ScriptRun:
     argv: list[tuple[str, ...]]
     stderr: str
     stray: list[str]  # files the script created in its work or home directory
+    stdin: dict[tuple[str, ...], list[bytes]]  # what each argv read on its standard input, per invocation
 
 
 def stub_dir(root: Path) -> Path:
@@ -81,11 +82,20 @@ def run_script(
         timeout=60,
     )
     after = {p for d in (work, home) for p in d.rglob("*")}
+    argv: list[tuple[str, ...]] = []
+    stdin: dict[tuple[str, ...], list[bytes]] = {}
+    for record in sorted(p for p in log.iterdir() if p.suffix != ".in"):
+        calls = parse_log(record.read_bytes())
+        argv += calls
+        piped = record.with_suffix(".in")
+        for call in calls:
+            stdin.setdefault(call, []).append(piped.read_bytes() if piped.exists() else b"")
     return ScriptRun(
         done.returncode,
-        [argv for record in sorted(log.iterdir()) for argv in parse_log(record.read_bytes())],
+        argv,
         done.stderr.decode("utf-8", "replace"),
         sorted(str(p) for p in after - before),
+        stdin,
     )
 
 

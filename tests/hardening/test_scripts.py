@@ -26,7 +26,7 @@ from skills.errors import InputError
 from skills.install import build_install, render_script
 from skills.result import SecretShape, SkillResult, Step
 from tests.hardening.inputs import property_examples
-from tests.hardening.script_run import expand_home, run_script, simple_argv
+from tests.hardening.script_run import run_script, simple_argv
 
 SETTINGS = settings(
     max_examples=property_examples(25),
@@ -49,14 +49,14 @@ ENV_NAME = st.from_regex(r"[A-Z_][A-Z0-9_]{0,20}", fullmatch=True)
 TRIES = {"scripts": 0, "escapes": 0}
 
 
-def _expected_secret(secret: SecretShape, home: Path, work: Path) -> list[tuple[str, ...]]:
-    kind, _, where = secret.source.partition(":")
-    target = "/dev/stdin" if kind == "env" else expand_home(where, home)
+def _create_argv(secret: SecretShape) -> tuple[str, ...]:
+    # Env var or file, the value arrives on stdin: kubectl splits a --from-file path at ',' and '='.
     create = ("kubectl", "create", "secret", "generic", secret.name, "-n", secret.namespace)
-    return [
-        (*create, f"--from-file={secret.key}={target}", "--dry-run=client", "-o", "yaml"),
-        ("kubectl", "apply", "-f", "-"),
-    ]
+    return (*create, f"--from-file={secret.key}=/dev/stdin", "--dry-run=client", "-o", "yaml")
+
+
+def _expected_secret(secret: SecretShape, home: Path, work: Path) -> list[tuple[str, ...]]:
+    return [_create_argv(secret), ("kubectl", "apply", "-f", "-")]
 
 
 def _check(run: Any, expected: list[tuple[str, ...]]) -> None:
@@ -87,9 +87,13 @@ def test_secrets_script_runs_the_intended_argv_for_any_file_secret(
         root = Path(tmp)
         (root / "home").mkdir()
         (root / "work").mkdir()
-        ((root / "home") if home else (root / "work")).joinpath(file_name).write_text("k", encoding="utf-8")
+        content = f"value of {file_name}"
+        ((root / "home") if home else (root / "work")).joinpath(file_name).write_text(
+            content, encoding="utf-8"
+        )
         run = run_script(render_secrets_script([secret]), root)
         _check(run, _expected_secret(secret, root / "home", root / "work"))
+        assert run.stdin[_create_argv(secret)] == [content.encode()], "the file did not reach kubectl's stdin"
 
 
 @SETTINGS

@@ -218,6 +218,7 @@ def test_only_the_aws_default_chain_emits_a_proxy_identity() -> None:
         auth(**VARIANTS["aws-credentials-file"], aws_role_arn="arn:aws:iam::123456789012:role/x")
 
 
+@kubectl
 def test_secret_command_reads_the_value_from_the_env_var_at_apply_time(tmp_path) -> None:  # type: ignore[no-untyped-def]
     value = "value with spaces, 'quotes' and $dollar"
     (shape,) = auth(**VARIANTS["openai-apikey"]).secrets
@@ -251,7 +252,82 @@ def test_secret_command_reads_a_file_whose_path_has_spaces(tmp_path) -> None:  #
     assert secret["metadata"]["name"] == "groq.api-key"
     assert secret["metadata"]["namespace"] == "llm"
     assert base64.b64decode(secret["data"]["apiKey"]).decode() == "file-value\n"
-    assert "./secrets/groq key.txt" in shlex.split(shape.command[: -len(APPLY_TAIL)])[-4]
+    assert shlex.split(shape.command[: -len(APPLY_TAIL)])[-2:] == ["<", "./secrets/groq key.txt"]
+
+
+# A real kubectl creates the Secret (client-side dry run); this stub stands in for `kubectl apply -f -` only and
+# keeps what it was given, so the test reads the Secret the script would apply.
+APPLY_STUB = """#!/bin/sh
+if [ "$1" = apply ]; then cat > "$APPLIED/$$.yaml"; exit 0; fi
+exec {kubectl} "$@"
+"""
+# Paths FilePath accepts that kubectl's --from-file would split (',' and '=' separate its key and sources).
+AWKWARD_PATHS = ["k,x.txt", "k=x.txt", "a dir/my key, v2=new.txt", "~/keys/a,b=c d.txt", "100%+@x:y.txt"]
+
+
+def _run_secrets_script(script: str, tmp_path: Any) -> list[dict[str, Any]]:
+    """Run secrets.sh under bash in tmp/work (HOME tmp/home) with the apply stub; the Secrets it applied."""
+    bin_dir, applied = tmp_path / "bin", tmp_path / "applied"
+    bin_dir.mkdir()
+    applied.mkdir()
+    stub = bin_dir / "kubectl"
+    stub.write_text(APPLY_STUB.format(kubectl=shlex.quote(str(shutil.which("kubectl")))), encoding="utf-8")
+    stub.chmod(0o755)
+    (tmp_path / "work" / "secrets.sh").write_text(script, encoding="utf-8")
+    env = {
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "KUBECONFIG": os.devnull,
+        "HOME": str(tmp_path / "home"),
+        "APPLIED": str(applied),
+    }
+    run = subprocess.run(
+        ["bash", "secrets.sh"], cwd=tmp_path / "work", env=env, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(applied.iterdir())]
+
+
+@kubectl
+@pytest.mark.parametrize("path", AWKWARD_PATHS)
+def test_secrets_script_reads_a_file_whose_path_holds_commas_equals_or_spaces(path: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from orchestrator.compose.readme import render_secrets_script
+
+    content = f"file-value for {path}\n"  # a stand-in: no real key is ever written or printed
+    (tmp_path / "work").mkdir()
+    (tmp_path / "home").mkdir()
+    target = tmp_path / "home" / path[2:] if path.startswith("~/") else tmp_path / "work" / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(content, encoding="utf-8")
+    shapes = auth(type="APIKey", targets=["openai"], secret_file=path).secrets
+    (secret,) = _run_secrets_script(render_secrets_script(list(shapes)), tmp_path)
+    assert secret["metadata"]["name"] == "openai-apikey"
+    assert secret["data"] == {"apiKey": base64.b64encode(content.encode()).decode()}
+
+
+@kubectl
+def test_secret_command_reads_a_file_whose_path_holds_quotes_and_dollars(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # FilePath refuses these characters; the command itself still keeps such a path one word.
+    from orchestrator.compose.readme import render_secrets_script
+    from skills.auth import secret_command
+    from skills.result import SecretShape
+
+    path = 'it\'s "k" $HOME `x`, a=b.txt'
+    (tmp_path / "work").mkdir()
+    (tmp_path / "home").mkdir()
+    (tmp_path / "work" / path).write_text("quoted-value", encoding="utf-8")
+    source = f"file:{path}"
+    shape = SecretShape(
+        name="s",
+        namespace="default",
+        key="apiKey",
+        source=source,
+        command=secret_command("s", "default", "apiKey", source),
+        used_by="BackendSecurityPolicy/default/s",
+    )
+    (secret,) = _run_secrets_script(render_secrets_script([shape]), tmp_path)
+    assert secret["data"] == {"apiKey": base64.b64encode(b"quoted-value").decode()}
+    with pytest.raises(InputError, match="secret_file"):
+        auth(type="APIKey", targets=["openai"], secret_file=path)
 
 
 @pytest.mark.parametrize(

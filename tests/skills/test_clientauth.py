@@ -80,7 +80,7 @@ def test_apikey_gives_each_client_a_secret_keyed_by_its_client_id():
     assert auth["forwardClientIDHeader"] == "x-client-id" and auth["sanitize"] is True
     assert all(s.used_by == "SecurityPolicy/default/ai-gateway-apikey" for s in result.secrets)
     assert "--from-file=team-b=/dev/stdin" in result.secrets[1].command
-    assert "--from-file=ci=./ci.key" in result.secrets[2].command
+    assert "--from-file=ci=/dev/stdin --dry-run=client -o yaml < ./ci.key |" in result.secrets[2].command
 
 
 def test_no_secret_value_ever_reaches_an_output_even_when_the_env_var_is_set(monkeypatch):

@@ -359,7 +359,7 @@ FREE_TEXT: list[tuple[str, Any, dict[str, Any], Any]] = [
         "secret file",
         auth,
         {"type": "APIKey", "targets": ["a"], "secret_file": "{v}"},
-        lambda r: shlex.split(r.secrets[0].command)[7].removeprefix("--from-file=apiKey="),
+        lambda r: shlex.split(r.secrets[0].command.removesuffix(" | kubectl apply -f -"))[-1],
     ),
 ]
 
