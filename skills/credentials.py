@@ -11,6 +11,16 @@ for opaque tokens with no vendor prefix:
 * ``vendor`` (every other string of a manifest): the vendor patterns only, since hostnames, apiVersions and
   image digests look random too.
 
+Inputs whose type says what they are (:class:`TextKind` on the types of skills/types.py) get a narrower check
+than ``strict``, so a valid name or model id is not taken for a key by its shape alone:
+
+* ``name`` (DNS labels and subdomains): the vendor patterns, and a label that is a random hex string of 32 or
+  more characters (the Azure OpenAI key shape). A long lowercase name is a name; the type's own rules (length,
+  characters) report what is wrong with it.
+* ``model`` (model names and matches): ``strict``, except that a hex digest (32+ hex digits) is not a key by
+  its shape, since model ids and revisions are often digests.
+* ``known``: the vendor patterns only, PEM certificates included.
+
 A match is a refusal or a finding, never a log line with the value. :func:`redact` walks a document (keys too)
 and replaces what it finds, for outputs that copy input (explain, migrate).
 """
@@ -20,9 +30,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any, Literal
 
-Mode = Literal["strict", "lint", "vendor"]
+Mode = Literal["strict", "lint", "vendor", "name", "model", "known"]
 REDACTED = "<redacted: looks like a credential>"
 
 _AWS_SECRET = "an AWS secret access key"
@@ -45,7 +56,20 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (_AWS_SECRET, re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")),
 )
 
+
+@dataclass(frozen=True, eq=False)
+class TextKind:
+    """Metadata on a constrained string type (``Annotated[str, ..., TextKind("name")]``): what its values are,
+    so the input check (skills/model.py) reads them in that mode instead of ``strict``."""
+
+    mode: Literal["name", "model"]
+
+
 _OPAQUE = re.compile(r"^[A-Za-z0-9+/=_-]{32,}\Z")
+_HEX = re.compile(r"[0-9a-f]{32,}|[0-9A-F]{32,}")
+# A hex digest inside a model id (org/model-<sha>, ft:...:<md5>): stands alone between non-alphanumerics.
+_HEX_DIGEST = re.compile(r"(?<![A-Za-z0-9])([0-9a-f]{32,}|[0-9A-F]{32,})(?![A-Za-z0-9])")
+_HEX_KEY = "a long random hex string (an Azure-style API key)"
 # A run of letters and digits long enough to be a key fragment (UUIDs and resource paths have short runs).
 _LONG_RUN = re.compile(r"[A-Za-z0-9]{16,}")
 # Where a credential pasted into free text (e.g. "Bearer <key>", "api-key: <key>") is separated from the rest.
@@ -61,13 +85,24 @@ def _entropy(text: str) -> float:
     return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
 
 
+def _random_hex(text: str) -> bool:
+    """32+ hex digits of one case, digits and letters mixed, not a repeated pattern (a 32-hex Azure key; not
+    'aaaa…' or 'deadbeef…', which are names)."""
+    return (
+        _HEX.fullmatch(text) is not None
+        and re.search(r"[0-9]", text) is not None
+        and re.search(r"[a-fA-F]", text) is not None
+        and _entropy(text) >= 3.0
+    )
+
+
 def _looks_opaque(text: str) -> bool:
     """A long token of mixed character classes with high entropy (e.g. a 32-hex Azure key)."""
     if not _OPAQUE.match(text):
         return False
+    if _HEX.fullmatch(text):
+        return _random_hex(text)
     classes = sum(bool(re.search(p, text)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]"))
-    if re.fullmatch(r"[0-9a-f]{32,}", text) or re.fullmatch(r"[0-9A-F]{32,}", text):
-        return True
     return classes >= 2 and _entropy(text) >= 3.5 and re.search(r"[0-9]", text) is not None
 
 
@@ -109,14 +144,18 @@ def _lint_token(text: str) -> str | None:
 def describe_credential(text: str, mode: Mode = "strict") -> str | None:
     """What kind of credential ``text`` looks like, or None. Never returns the value itself."""
     label = _vendor(text)
-    if label == _PEM and mode != "strict" and not _PRIVATE_KEY.search(text):
+    if label == _PEM and mode in ("lint", "vendor") and not _PRIVATE_KEY.search(text):
         label = None  # a certificate in a manifest (a CA bundle, tls.crt) is public
     if label is not None:
         return label
-    if mode == "vendor":
+    if mode in ("vendor", "known"):
         return None
     if mode == "lint":
         return _lint_token(text)
+    if mode == "name":
+        return _HEX_KEY if any(_random_hex(part) for part in text.split(".")) else None
+    if mode == "model":
+        text = _HEX_DIGEST.sub("-", text)  # a digest in a model id is not a key by its shape alone
     if _looks_like_key(text.strip()) or any(_looks_like_key(token) for token in _TOKEN_SPLIT.split(text)):
         return "a long opaque token (an API key or password)"
     return None

@@ -7,7 +7,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from skills.credentials import REFUSAL_HINT, find_credentials
+from skills.credential_scan import scan_input
+from skills.credentials import REFUSAL_HINT
 from skills.errors import InputError, Problem, from_validation_error
 
 M = TypeVar("M", bound="InputModel")
@@ -32,9 +33,15 @@ class InputModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _refuse_credentials(cls, data: Any) -> Any:
-        for path, kind in find_credentials(data):  # values and map keys (a key is never shown)
+        for path, kind in scan_input(cls, data):  # values and map keys (a key is never shown)
             raise ValueError(f"{path} looks like {kind}. {REFUSAL_HINT}")
         return data
+
+    @classmethod
+    def shorthand(cls, text: str) -> dict[str, Any] | None:
+        """The fields a one-line text given for this model stands for, when the model has a shorthand and the
+        text parses; None otherwise (the credential check then reads the text as a whole)."""
+        return None
 
     @classmethod
     def parse(cls: type[M], data: Any, *, skill: str | None = None) -> M:
@@ -48,7 +55,7 @@ class InputModel(BaseModel):
                 [Problem("", "input must be a mapping of field names to values", type(data).__name__)]
             )
         problems = [
-            Problem(path, f"looks like {kind}. {REFUSAL_HINT}") for path, kind in find_credentials(data)
+            Problem(path, f"looks like {kind}. {REFUSAL_HINT}") for path, kind in scan_input(cls, data)
         ]
         if problems:
             raise InputError(problems, skill=skill)

@@ -54,6 +54,24 @@ def pool_rule_problem(refs: Sequence[tuple[str, str | None, str | None]]) -> str
     return None
 
 
+def _parse_shorthand(data: str) -> dict[str, Any]:
+    """'m1,m2=backend[:weight][@priority],...' as RouteRule fields; ValueError says what is wrong."""
+    match = _SHORTHAND.match(data.strip())
+    if not match:
+        raise ValueError(
+            f"rule shorthand {data!r} must look like 'model[,model]=backend[:weight][@priority][,...]'"
+        )
+    refs = []
+    for part in match["backends"].split(","):
+        ref = _REF.match(part.strip())
+        if not ref:
+            raise ValueError(
+                f"backend {part.strip()!r} in rule shorthand must look like name[:weight][@priority]"
+            )
+        refs.append({k: (int(v) if k != "name" else v) for k, v in ref.groupdict().items() if v is not None})
+    return {"models": [m.strip() for m in match["models"].split(",")], "backends": refs}
+
+
 class BackendRef(InputModel):
     """One AIServiceBackend a rule sends traffic to."""
 
@@ -97,24 +115,14 @@ class RouteRule(InputModel):
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, data: Any) -> Any:
-        if not isinstance(data, str):
-            return data
-        match = _SHORTHAND.match(data.strip())
-        if not match:
-            raise ValueError(
-                f"rule shorthand {data!r} must look like 'model[,model]=backend[:weight][@priority][,...]'"
-            )
-        refs = []
-        for part in match["backends"].split(","):
-            ref = _REF.match(part.strip())
-            if not ref:
-                raise ValueError(
-                    f"backend {part.strip()!r} in rule shorthand must look like name[:weight][@priority]"
-                )
-            refs.append(
-                {k: (int(v) if k != "name" else v) for k, v in ref.groupdict().items() if v is not None}
-            )
-        return {"models": [m.strip() for m in match["models"].split(",")], "backends": refs}
+        return _parse_shorthand(data) if isinstance(data, str) else data
+
+    @classmethod
+    def shorthand(cls, text: str) -> dict[str, Any] | None:
+        try:
+            return _parse_shorthand(text)
+        except ValueError:
+            return None
 
     @field_validator("models")
     @classmethod

@@ -11,6 +11,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from skills.credentials import TextKind
+
+# What a type's values are, for the credential check (skills/credential_scan.py): names and model ids are not
+# refused as keys by their shape alone.
+NAME = TextKind("name")
+MODEL = TextKind("model")
+
 # RFC 1123 label: Kubernetes namespaces and most object names we emit.
 DNSLabel = Annotated[
     str,
@@ -18,6 +25,7 @@ DNSLabel = Annotated[
     Field(
         description="RFC 1123 label: lowercase letters, digits and '-', 1-63 chars, alphanumeric at both ends"
     ),
+    NAME,
 ]
 
 # RFC 1123 subdomain: names of objects that allow dots (Secrets, Services...).
@@ -29,6 +37,7 @@ DNSSubdomain = Annotated[
         pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
     ),
     Field(description="RFC 1123 subdomain: lowercase labels separated by '.', at most 253 chars"),
+    NAME,
 ]
 
 Port = Annotated[int, Field(ge=1, le=65535, description="TCP port, 1-65535")]
@@ -43,6 +52,7 @@ Hostname = Annotated[
         pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$",
     ),
     Field(description="Hostname without scheme, port or path, e.g. api.openai.com"),
+    NAME,
 ]
 
 # Gateway API listener/route hostname: optional leading wildcard label.
@@ -54,6 +64,7 @@ HostnamePattern = Annotated[
         pattern=r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
     ),
     Field(description="Hostname, optionally with a leading '*.' wildcard label"),
+    NAME,
 ]
 
 # Gateway API Duration (GEP-2257): up to four <number><unit> groups, units h, m, s, ms.
@@ -76,6 +87,7 @@ ModelName = Annotated[
     str,
     StringConstraints(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$"),
     Field(description="Model name as clients send it, e.g. gpt-5.4-mini or claude-sonnet-4-6"),
+    MODEL,
 ]
 
 # Allow-lists, not deny-lists (issue 16): every type whose value reaches a shell, a YAML key, a header or a
@@ -148,6 +160,7 @@ SectionName = Annotated[
         pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
     ),
     Field(description="Gateway API section name (lowercase, '-' and '.')"),
+    NAME,
 ]
 
 # AIServiceBackend spec.schema.version.
@@ -179,6 +192,7 @@ ModelMatch = Annotated[
     Field(
         description="Model name (match_type Exact) or RE2 regular expression (RegularExpression), one line"
     ),
+    MODEL,
 ]
 
 # --- self-hosted models (InferencePool), MCP servers and the Semantic Router addon -----------------------

@@ -15,8 +15,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from hypothesis import strategies as st
+from pydantic import StringConstraints
 
 from skills.catalog import SkillEntry, atomic_skills
+from skills.types import ModelMatch, ModelName
 
 Path_ = tuple[str | int, ...]
 
@@ -68,6 +70,24 @@ FAKE_KEYS: tuple[str, ...] = (
     "ghp_" + "R8mK2pL5vN9qT3wX7zB1cF4hJ6" + "aa11",
     "xoxb-" + "1234567890-0987654321-Ab3dEf6hIj9kLm2n",
 )
+
+HEX_KEY = FAKE_KEYS[6]
+# Model ids (skills/types.py ModelName, ModelMatch) may be hex digests, so the 32-hex key shape alone is not
+# refused there (QA L4); every other fake key is refused in every string field.
+MODEL_ID_PATTERNS = frozenset(
+    rule.pattern
+    for kind in (ModelName, ModelMatch)
+    for rule in kind.__metadata__
+    if isinstance(rule, StringConstraints)
+)
+
+
+def keys_refused_at(node: dict[str, Any]) -> tuple[str, ...]:
+    """The fake keys a string field with this schema must refuse."""
+    if node.get("pattern") in MODEL_ID_PATTERNS:
+        return tuple(key for key in FAKE_KEYS if key != HEX_KEY)
+    return FAKE_KEYS
+
 
 BENIGN_STRINGS = (
     "a",

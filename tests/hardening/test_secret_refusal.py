@@ -23,6 +23,7 @@ from tests.hardening.inputs import (
     FAKE_KEYS,
     entries,
     field_path,
+    keys_refused_at,
     schema_string_paths,
     schema_with_value,
     string_paths,
@@ -32,7 +33,8 @@ from tests.hardening.inputs import (
 REPO = Path(__file__).resolve().parents[2]
 INTAKE = yaml.safe_load((REPO / "orchestrator" / "intake" / "examples" / "openai-anthropic.yaml").read_text())
 INTAKE_SCHEMA = Intake.model_json_schema()
-INTAKE_PATHS = [path for path, _ in schema_string_paths(INTAKE_SCHEMA)]
+INTAKE_FIELDS = list(schema_string_paths(INTAKE_SCHEMA))
+INTAKE_PATHS = [path for path, _ in INTAKE_FIELDS]
 KEY_IDS = ["sk", "sk-proj", "sk-ant", "akia", "pem", "jwt", "hex32", "github", "slack"]
 
 
@@ -51,17 +53,17 @@ def mcp() -> Iterator[McpDoor]:
 
 def _tool_cases() -> list[Any]:
     return [
-        pytest.param(entry, path, id=f"{entry.command}:{field_path(path)}")
+        pytest.param(entry, path, keys_refused_at(node), id=f"{entry.command}:{field_path(path)}")
         for entry in entries()
-        for path, _ in string_paths(entry)
+        for path, node in string_paths(entry)
     ]
 
 
-@pytest.mark.parametrize(("entry", "path"), _tool_cases())
+@pytest.mark.parametrize(("entry", "path", "keys"), _tool_cases())
 def test_every_atomic_tool_refuses_a_key_in_every_string_input_without_echoing_it(
-    entry: SkillEntry, path: tuple[str | int, ...], mcp: McpDoor
+    entry: SkillEntry, path: tuple[str | int, ...], keys: tuple[str, ...], mcp: McpDoor
 ) -> None:
-    for key in FAKE_KEYS:
+    for key in keys:
         outcome = call_mcp(mcp, entry, with_value(entry, path, key))
         assert not outcome.ok, f"{field_path(path)}: a key was accepted"
         assert field_path(path) in outcome.paths, outcome.text[:300]
@@ -73,10 +75,10 @@ def test_every_atomic_tool_refuses_a_key_in_every_string_input_without_echoing_i
 def test_every_cli_subcommand_refuses_a_key_in_every_string_input_with_exit_2(
     entry: SkillEntry, tmp_path: Path
 ) -> None:
-    paths = [path for path, _ in string_paths(entry)]
-    # Every key in the first input, then the keys in turn through every input.
-    cases = [(paths[0], key) for key in FAKE_KEYS] + [
-        (p, FAKE_KEYS[i % len(FAKE_KEYS)]) for i, p in enumerate(paths)
+    fields = list(string_paths(entry))
+    # Every key the first input refuses, then the keys in turn through every input.
+    cases = [(fields[0][0], key) for key in keys_refused_at(fields[0][1])] + [
+        (p, keys[i % len(keys)]) for i, (p, node) in enumerate(fields) for keys in [keys_refused_at(node)]
     ]
     for path, key in cases:
         code, out, err = call_cli(entry, with_value(entry, path, key), tmp_path)
@@ -89,7 +91,9 @@ def test_every_cli_subcommand_refuses_a_key_in_every_string_input_with_exit_2(
 def test_the_intake_refuses_a_key_in_every_string_field(key: str) -> None:
     from orchestrator.compose.bundle import build_bundle
 
-    for path in INTAKE_PATHS:
+    for path, node in INTAKE_FIELDS:
+        if key not in keys_refused_at(node):
+            continue
         with pytest.raises(InputError) as refused:
             build_bundle(schema_with_value(INTAKE_SCHEMA, INTAKE, path, key))
         assert field_path(path) in [p.path for p in refused.value.problems], str(refused.value)
@@ -104,7 +108,8 @@ def test_build_refuses_an_intake_file_holding_a_key_and_never_prints_it(
 ) -> None:
     from server.cli.main import main
 
-    key = FAKE_KEYS[index % len(FAKE_KEYS)]
+    keys = keys_refused_at(INTAKE_FIELDS[index][1])
+    key = keys[index % len(keys)]
     intake = tmp_path / "intake.yaml"
     intake.write_text(json.dumps(schema_with_value(INTAKE_SCHEMA, INTAKE, path, key)), encoding="utf-8")
     code = main(["build", str(intake), "-o", str(tmp_path / "bundle")])

@@ -191,6 +191,7 @@ def test_every_problem_is_reported_at_once() -> None:
     assert {p.path for p in exc.value.problems} == {"name", "port", "prefix"}
 
 
+HEX_DIGEST = "0123456789abcdef0123456789abcdef"
 CREDENTIALS = [
     "sk-proj-" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8",
     "sk-ant-api03-" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8",
@@ -200,7 +201,7 @@ CREDENTIALS = [
     "ghp_" + "abcdefghijklmnopqrstuvwxyz0123456789",
     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
     "-----BEGIN PRIVATE KEY-----",
-    "0123456789abcdef0123456789abcdef",
+    HEX_DIGEST,
     "gsk_" + "abcdefghijklmnopqrstuvwxyz012345",
 ]
 
@@ -239,9 +240,17 @@ def _fill(data: Any, value: str) -> Any:
     return json.loads(json.dumps(data).replace("{v}", json.dumps(value)[1:-1]))
 
 
-@pytest.mark.parametrize("secret", CREDENTIALS, ids=lambda s: s[:8])
+MODEL_ID_SLOTS = {"rules[0].models[0]"}  # a hex digest is a model id there (L4), not a key by its shape
+
+
 @pytest.mark.parametrize(
-    ("build", "data", "path"), CREDENTIAL_SLOTS, ids=lambda v: v if isinstance(v, str) else ""
+    ("build", "data", "path", "secret"),
+    [
+        pytest.param(*slot, secret, id=f"{slot[2]}-{secret[:8]}")
+        for slot in CREDENTIAL_SLOTS
+        for secret in CREDENTIALS
+        if not (slot[2] in MODEL_ID_SLOTS and secret == HEX_DIGEST)
+    ],
 )
 def test_credential_in_any_input_is_refused_and_never_echoed(
     build: Any, data: dict[str, Any], path: str, secret: str
@@ -274,6 +283,81 @@ def test_legitimate_values_are_not_mistaken_for_credentials() -> None:
         ]
     )
     assert [v for v in values if describe_credential(v)] == []
+
+
+# Names and model ids the shape heuristics used to take for keys (QA L4).
+LONG_NAME = "abcdefghijklmnopqrstuvwxyz0123456789abcdefgh"  # 44 characters, a valid DNS label
+MD5_MODEL = "d41d8cd98f00b204e9800998ecf8427e"  # a hex digest used as a model id
+
+
+@pytest.mark.parametrize("name", [LONG_NAME, "a" * 44, "team-" + "a1b2c3d4" * 7])
+def test_a_long_lowercase_name_that_is_a_valid_dns_label_is_a_name_not_a_key(name: str) -> None:
+    assert backend(name=name, provider="openai").manifests[0]["metadata"]["name"] == name
+    (policy,) = auth(type="APIKey", targets=[name], secret_env="OPENAI_API_KEY").manifests
+    assert policy["spec"]["targetRefs"][0]["name"] == name
+    rule = route(rules=[f"gpt-4o-mini={name}"]).manifests[-1]["spec"]["rules"][0]
+    assert rule["backendRefs"][0]["name"] == name
+
+
+@pytest.mark.parametrize(
+    "model", [MD5_MODEL, MD5_MODEL.upper(), f"org/model-{MD5_MODEL}", f"ft:gpt-4o:{MD5_MODEL}"]
+)
+def test_a_hex_digest_model_id_is_routed_not_refused(model: str) -> None:
+    for rules in (
+        [{"models": [model], "backends": [{"name": "openai", "model_name_override": model}]}],
+        [f"{model}=openai"],
+    ):
+        spec = route(rules=rules).manifests[-1]["spec"]
+        assert spec["rules"][0]["matches"][0]["headers"][0]["value"] == model
+
+
+@pytest.mark.parametrize("name", ["a" * 64, LONG_NAME + "0123456789abcdefghij"])
+def test_a_name_longer_than_63_is_reported_as_too_long_not_as_a_secret(name: str) -> None:
+    with pytest.raises(InputError) as exc:
+        backend(name=name, provider="openai")
+    (problem,) = exc.value.problems
+    assert problem.path == "name" and "at most 63 characters" in problem.message
+    assert "looks like" not in problem.message
+
+
+KNOWN_KEYS = [c for c in CREDENTIALS if c != HEX_DIGEST] + ["gsk_" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St"]
+
+
+@pytest.mark.parametrize("key", KNOWN_KEYS, ids=lambda k: k[:8])
+def test_known_key_shapes_are_still_refused_in_name_and_model_fields(key: str) -> None:
+    for build, data, path in [
+        (backend, {"name": key, "provider": "openai"}, "name"),
+        (auth, {"type": "APIKey", "targets": [key]}, "targets[0]"),
+        (route, {"rules": [{"models": [key], "backends": [{"name": "a"}]}]}, "rules[0].models[0]"),
+        (
+            route,
+            {"rules": [{"models": ["m"], "backends": [{"name": "a", "model_name_override": key}]}]},
+            "rules[0].backends[0].model_name_override",
+        ),
+    ]:
+        with pytest.raises(InputError) as exc:
+            build(**data)
+        assert [(p.path, "looks like" in p.message) for p in exc.value.problems] == [(path, True)], path
+        assert key not in str(exc.value)
+
+
+def test_a_random_hex_key_is_still_refused_as_a_name_and_as_free_text() -> None:
+    with pytest.raises(InputError, match="name: looks like a long random hex string"):
+        backend(name=MD5_MODEL, provider="openai")
+    with pytest.raises(InputError, match=r"header_mutation\.set\[0\]\.value: looks like"):
+        backend(
+            name="x",
+            provider="openai",
+            header_mutation={"set": [{"name": "api-key", "value": MD5_MODEL}]},
+        )
+
+
+def test_repeated_or_patterned_hex_is_not_a_key_but_random_hex_is() -> None:
+    assert describe_credential("a" * 44) is None and describe_credential("deadbeef" * 4) is None
+    assert describe_credential(MD5_MODEL) is not None and describe_credential(HEX_DIGEST) is not None
+    assert (
+        describe_credential(MD5_MODEL, "model") is None and describe_credential(MD5_MODEL, "name") is not None
+    )
 
 
 INJECTIONS = [
