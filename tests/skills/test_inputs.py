@@ -320,6 +320,15 @@ def test_a_name_longer_than_63_is_reported_as_too_long_not_as_a_secret(name: str
     assert "looks like" not in problem.message
 
 
+def test_a_too_long_name_that_looks_like_a_hex_key_says_too_long_and_hides_the_value() -> None:
+    digest = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"  # 64 characters
+    with pytest.raises(InputError) as exc:
+        backend(name=digest, provider="openai")
+    (problem,) = exc.value.problems
+    assert problem.path == "name" and "at most 63 characters" in problem.message
+    assert digest not in str(exc.value) and problem.value == "<redacted: looks like a credential>"
+
+
 KNOWN_KEYS = [c for c in CREDENTIALS if c != HEX_DIGEST] + ["gsk_" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St"]
 
 
