@@ -22,6 +22,7 @@ from skills.traffic import (
     stage_weights,
 )
 from skills.types import (
+    MODEL,
     DNSLabel,
     DNSSubdomain,
     Duration,
@@ -112,7 +113,9 @@ class RouteInput(InputModel):
     target_version: AIGatewayVersion = Field(
         DEFAULT_VERSION, description="AI Gateway version to generate for"
     )
-    existing_route: str | None = Field(
+    # Read for credentials like a model id (strict, but a hex digest is not a key): the live route's rules
+    # carry its model names, which may be digests.
+    existing_route: Annotated[str, MODEL] | None = Field(
         None,
         max_length=1_000_000,
         description="YAML of the live AIGatewayRoute (kubectl get aigatewayroute NAME -o yaml): its rules are "

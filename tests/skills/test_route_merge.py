@@ -76,3 +76,20 @@ def test_the_cli_and_the_mcp_tool_take_the_same_field() -> None:
     args = build_parser().parse_args(["route", "--existing-route", "x", "--rule", "m=openai"])
     assert args.field__existing_route == "x"
     assert "existing_route" in RouteInput.model_json_schema()["properties"]
+
+
+def test_a_live_route_routing_a_hex_digest_model_id_can_be_extended_but_a_key_in_it_is_refused() -> None:
+    digest = "d41d8cd98f00b204e9800998ecf8427e"
+    live = next(
+        d for d in build_route({"rules": [f"{digest}=openai"]}).manifests if d["kind"] == "AIGatewayRoute"
+    )
+    result = build_route({"existing_route": yaml.safe_dump(live), "rules": ["gpt-5.4-mini=openai"]})
+    [route] = [d for d in result.manifests if d["kind"] == "AIGatewayRoute"]
+    assert [r["matches"][0]["headers"][0]["value"] for r in route["spec"]["rules"]] == [
+        digest,
+        "gpt-5.4-mini",
+    ]
+    key = "sk-proj-" + "Zq8Vd2Lm5Rt7Yx1Cb4Nf6Hj9Kp3Ws0Ae"
+    with pytest.raises(InputError) as exc:
+        build_route({"existing_route": yaml.safe_dump(live).replace(digest, key), "rules": ["m=openai"]})
+    assert [p.path for p in exc.value.problems] == ["existing_route"] and key not in str(exc.value)
