@@ -15,10 +15,12 @@ import types
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+import yaml
 from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 
 from skills.credentials import TextKind, describe_credential, find_credentials
+from skills.versions import MODEL_HEADER
 
 Found = list[tuple[str, str]]
 _SEQUENCES = (list, tuple, set, frozenset, Sequence)
@@ -77,10 +79,49 @@ def _fits(metadata: tuple[Any, ...], value: str) -> bool:
     return True
 
 
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _pop_model_names(doc: dict[str, Any]) -> list[str]:
+    """Take the model names out of an AIGatewayRoute document: x-ai-eg-model header values, modelNameOverrides."""
+    names: list[str] = []
+    spec = doc.get("spec")
+    for rule in _dicts(spec.get("rules")) if isinstance(spec, dict) else []:
+        for match in _dicts(rule.get("matches")):
+            for header in _dicts(match.get("headers")):
+                if str(header.get("name", "")).lower() == MODEL_HEADER and isinstance(
+                    header.get("value"), str
+                ):
+                    names.append(header.pop("value"))
+        for ref in _dicts(rule.get("backendRefs")):
+            if isinstance(ref.get("modelNameOverride"), str):
+                names.append(ref.pop("modelNameOverride"))
+    return names
+
+
+def _route_yaml(text: str, path: str) -> Found:
+    """A pasted live AIGatewayRoute (or a List or several documents holding it): its model names read as model
+    ids, everything else strictly; text that is not YAML objects strictly as a whole. Findings are reported at
+    the field (places inside the text are not the user's fields)."""
+    try:
+        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError:
+        docs = []
+    if not docs or not all(isinstance(d, dict) for d in docs):
+        return find_credentials(text, "strict", path)
+    docs += [item for d in docs if d.get("kind") == "List" for item in _dicts(d.get("items"))]
+    kinds = [describe_credential(name, "model") for doc in docs for name in _pop_model_names(doc)]
+    kinds += [kind for doc in docs for _, kind in find_credentials(doc, "strict")]
+    return [(path or "value", kind) for kind in dict.fromkeys(k for k in kinds if k)]
+
+
 def _text(metadata: tuple[Any, ...], value: str, path: str) -> Found:
     kind = next((m for m in metadata if isinstance(m, TextKind)), None)
     if kind is None:
         return find_credentials(value, "strict", path)
+    if kind.mode == "route":
+        return _route_yaml(value, path)
     if kind.mode == "name" and not _fits(metadata, value):
         found = describe_credential(value, "known")  # the name's own rules report the rest
     else:

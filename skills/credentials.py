@@ -62,7 +62,8 @@ class TextKind:
     """Metadata on a constrained string type (``Annotated[str, ..., TextKind("name")]``): what its values are,
     so the input check (skills/model.py) reads them in that mode instead of ``strict``."""
 
-    mode: Literal["name", "model"]
+    # "route": the YAML of a live AIGatewayRoute, whose model names are read as "model" and the rest "strict".
+    mode: Literal["name", "model", "route"]
 
 
 _OPAQUE = re.compile(r"^[A-Za-z0-9+/=_-]{32,}\Z")

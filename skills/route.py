@@ -22,7 +22,7 @@ from skills.traffic import (
     stage_weights,
 )
 from skills.types import (
-    MODEL,
+    ROUTE_YAML,
     DNSLabel,
     DNSSubdomain,
     Duration,
@@ -113,9 +113,8 @@ class RouteInput(InputModel):
     target_version: AIGatewayVersion = Field(
         DEFAULT_VERSION, description="AI Gateway version to generate for"
     )
-    # Read for credentials like a model id (strict, but a hex digest is not a key): the live route's rules
-    # carry its model names, which may be digests.
-    existing_route: Annotated[str, MODEL] | None = Field(
+    # Its model names are read for credentials as model ids (a hex digest is not a key), the rest strictly.
+    existing_route: Annotated[str, ROUTE_YAML] | None = Field(
         None,
         max_length=1_000_000,
         description="YAML of the live AIGatewayRoute (kubectl get aigatewayroute NAME -o yaml): its rules are "

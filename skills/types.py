@@ -17,6 +17,7 @@ from skills.credentials import TextKind
 # refused as keys by their shape alone.
 NAME = TextKind("name")
 MODEL = TextKind("model")
+ROUTE_YAML = TextKind("route")
 
 # RFC 1123 label: Kubernetes namespaces and most object names we emit.
 DNSLabel = Annotated[

@@ -78,7 +78,7 @@ def test_the_cli_and_the_mcp_tool_take_the_same_field() -> None:
     assert "existing_route" in RouteInput.model_json_schema()["properties"]
 
 
-def test_a_live_route_routing_a_hex_digest_model_id_can_be_extended_but_a_key_in_it_is_refused() -> None:
+def test_a_live_route_routing_a_hex_digest_model_id_can_be_extended_but_keys_in_it_are_refused() -> None:
     digest = "d41d8cd98f00b204e9800998ecf8427e"
     live = next(
         d for d in build_route({"rules": [f"{digest}=openai"]}).manifests if d["kind"] == "AIGatewayRoute"
@@ -93,3 +93,8 @@ def test_a_live_route_routing_a_hex_digest_model_id_can_be_extended_but_a_key_in
     with pytest.raises(InputError) as exc:
         build_route({"existing_route": yaml.safe_dump(live).replace(digest, key), "rules": ["m=openai"]})
     assert [p.path for p in exc.value.problems] == ["existing_route"] and key not in str(exc.value)
+    # Only its model names are model ids: the same digest elsewhere in the object is read strictly.
+    live["metadata"]["annotations"] = {"api-key": "9f86d081884c7d659a2feaa0c55ad015"}
+    listed = {"apiVersion": "v1", "kind": "List", "items": [live]}
+    with pytest.raises(InputError, match="existing_route: looks like a long opaque token"):
+        build_route({"existing_route": yaml.safe_dump(listed), "rules": ["m=openai"]})
