@@ -4,8 +4,9 @@ A field typed as a name (DNSLabel, DNSSubdomain...) or a model id (ModelName, Mo
 :class:`~skills.credentials.TextKind`; its values are checked in that mode, so a long lowercase name or a hex
 digest model id is not refused as a key by its shape. Known key shapes (sk-…, AKIA…, JWTs, PEM…) are refused in
 every field. A name that breaks its own rules (too long, upper case) is left to them: the value is shown
-redacted in that problem when it looks like a key. Everything the model does not type (unknown fields, map
-keys, free text) is read in ``strict`` mode, as before.
+redacted in that problem when it looks like a key. The YAML of a live AIGatewayRoute (route existing_route) is
+read by its structure: its model names as model ids, the rest strictly. Everything the model does not type
+(unknown fields, map keys, free text) is read in ``strict`` mode, as before.
 """
 
 from __future__ import annotations
