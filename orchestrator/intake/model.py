@@ -6,7 +6,7 @@ keeps a second copy of a field, its type or its description. Every question has 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, create_model, field_validator, model_validator
 
@@ -21,7 +21,7 @@ from skills.providers import PRESETS, ProviderId
 from skills.ratelimit import cost_problems
 from skills.semantic_router_values import RouterValues
 from skills.traffic import Canary, PassiveHealthCheck
-from skills.types import DNSLabel, Duration, ModelName, PolicyType, Quantity
+from skills.types import MODEL, DNSLabel, Duration, ModelName, PolicyType, Quantity
 from skills.versions import DEFAULT_VERSION, AIGatewayVersion
 
 
@@ -143,7 +143,7 @@ class ProviderIntake(_BackendOverrides):  # type: ignore[misc,valid-type]
 
     provider: ProviderId = Field(description="Provider preset")
     name: DNSLabel | None = Field(None, description="Backend name (default: the provider id)")
-    models: list[str] = Field(
+    models: list[Annotated[str, MODEL]] = Field(  # MODEL: a hex digest model id is not a key by shape
         min_length=1,
         description="Model names clients send; 'client=upstream' sends a different name upstream",
         json_schema_extra=_reason("Routing is by model name (x-ai-eg-model)"),

@@ -129,3 +129,13 @@ def test_existing_gateway_leaves_the_telemetry_link_unchecked_with_the_commands_
     assert item.passed is None
     assert any("kubectl annotate gateway/ai-gateway" in note for note in bundle.composition.notes)
     assert bundle.valid, bundle.summary()
+
+
+def test_a_hex_digest_model_id_builds_and_its_readme_request_traces() -> None:
+    """A 32-hex model id (a fine-tune or digest name) is a model name, not a key by its shape: the intake and the
+    bundle's own trace of its README request take it (both used to refuse it as a 'long opaque token')."""
+    from orchestrator.compose.bundle import build_bundle
+
+    model = "d41d8cd98f00b204e9800998ecf8427e"
+    bundle = build_bundle({"providers": [{"provider": "openai", "models": [model]}]})
+    assert model in bundle.files["manifests.yaml"] and model in bundle.files["README.md"]

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from skills.model import InputModel
+from skills.types import MODEL
 from skills.versions import DEFAULT_VERSION, MODEL_HEADER, AIGatewayVersion
 
 Stage = Literal[
@@ -55,7 +56,7 @@ class TraceRequest(InputModel):
         description="Request path as the client sends it, e.g. /v1/chat/completions or /anthropic/v1/messages",
     )
     method: Literal["POST", "GET"] = Field("POST", description="HTTP method")
-    model: str | None = Field(
+    model: Annotated[str, MODEL] | None = Field(  # MODEL: a hex digest model id is not a key by shape
         None,
         min_length=1,
         max_length=256,
