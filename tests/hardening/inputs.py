@@ -82,9 +82,15 @@ MODEL_ID_PATTERNS = frozenset(
 )
 
 
-def keys_refused_at(node: dict[str, Any]) -> tuple[str, ...]:
-    """The fake keys a string field with this schema must refuse."""
-    if node.get("pattern") in MODEL_ID_PATTERNS:
+# Model-id fields whose schema has no pattern of their own: the intake's providers[].models items (a name or
+# 'client=upstream', checked part by part against ModelName) and the trace request's model.
+MODEL_ID_FIELDS = frozenset({"models", "model"})
+
+
+def keys_refused_at(node: dict[str, Any], path: tuple[str | int, ...] = ()) -> tuple[str, ...]:
+    """The fake keys a string field with this schema (at this path) must refuse."""
+    named = [p for p in path if isinstance(p, str)]
+    if node.get("pattern") in MODEL_ID_PATTERNS or (named and named[-1] in MODEL_ID_FIELDS):
         return tuple(key for key in FAKE_KEYS if key != HEX_KEY)
     return FAKE_KEYS
 

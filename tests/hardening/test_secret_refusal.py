@@ -92,7 +92,7 @@ def test_the_intake_refuses_a_key_in_every_string_field(key: str) -> None:
     from orchestrator.compose.bundle import build_bundle
 
     for path, node in INTAKE_FIELDS:
-        if key not in keys_refused_at(node):
+        if key not in keys_refused_at(node, path):
             continue
         with pytest.raises(InputError) as refused:
             build_bundle(schema_with_value(INTAKE_SCHEMA, INTAKE, path, key))
