@@ -69,21 +69,23 @@ def run_validate(inp: ValidateInput, crds_path: str | None) -> FindingsReport:
     return FindingsReport.model_validate(for_mcp(report.to_dict()))
 
 
-# The engine's hints name the CLI's options; an MCP caller passes the same fields by their argument names.
-_CLI_OPTIONS = (
-    (re.compile(r"(?:pass )?--external-secret (\S+?)(?=[,.;]?(?:\s|$))"), r"list \1 in external_secrets"),
-    (
-        re.compile(r"(?:with )?--existing-gateway-class (\S+?)(?=[,.;]?(?:\s|$))"),
-        r"list \1 in existing_gateway_classes",
-    ),
-    (re.compile(r"(?:with )?--existing-gateway (\S+?)(?=[,.;]?(?:\s|$))"), r"list \1 in existing_gateways"),
-    (re.compile(r"(?:with )?--existing (\S+?)(?=[,.;]?(?:\s|$))"), r"list \1 in existing"),
+# The engine's hints name the CLI's options (`declare it with --existing Backend/ns/name`, `pass --external-secret
+# ns/name`); an MCP caller passes the same values in the tool's list fields. Each option and its value become one
+# noun phrase that reads in the hint's own sentence: `declare it with "Backend/ns/name" in `existing``. Longer
+# option names first; an option is matched whole (--existing never eats --existing-gateway).
+_CLI_OPTIONS = tuple(
+    (re.compile(rf"--{option}(?![\w-]) ([^\s,;]+?)(?=[.,;)]?(?:\s|$))"), rf'"\1" in `{field}`')
+    for option, field in (
+        ("external-secret", "external_secrets"),
+        ("existing-gateway-class", "existing_gateway_classes"),
+        ("existing-gateway", "existing_gateways"),
+        ("existing", "existing"),
+    )
 )
 
 
 def for_mcp(report: dict[str, Any]) -> dict[str, Any]:
-    """A report whose hints speak the tool's argument names: the engine's hints name the CLI option
-    (`--external-secret NS/NAME`, `--existing-gateway NS/NAME`), which an MCP caller passes as a list field."""
+    """A report whose hints speak the tool's field names instead of the CLI's options (see _CLI_OPTIONS)."""
     for finding in report.get("findings", []):
         hint = finding.get("hint")
         if hint:
