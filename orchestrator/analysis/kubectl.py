@@ -62,18 +62,24 @@ class ClusterError(KubectlError):
         return f"{self.problem}; " + ", or ".join(steps)
 
 
+# Advice kubectl gives about its own flags, which the commands running it do not have.
+_FLAG_ADVICE = re.compile(
+    r";?\s*if you choose to ignore these errors, turn validation off with --validate=false\s*$"
+)
+
+
+def without_flag_advice(line: str) -> str:
+    """A kubectl message without its advice about kubectl's own flags (``turn validation off with
+    --validate=false``): plan and doctor have no such option."""
+    return _FLAG_ADVICE.sub("", line)
+
+
 def plain_reason(stderr: str) -> str:
     """kubectl's explanation of a failure for people: its last line that is not a klog line (the validate
-    --cluster code's reading, one function), without advice about kubectl's own flags that the command running it
-    does not have (``turn validation off with --validate=false``)."""
+    --cluster code's reading, one function), without advice about kubectl's own flags."""
     from orchestrator.engine.crds import kubectl_reason
 
-    reason = kubectl_reason(stderr)
-    return re.sub(
-        r";?\s*if you choose to ignore these errors, turn validation off with --validate=false\s*$",
-        "",
-        reason,
-    )
+    return without_flag_advice(kubectl_reason(stderr))
 
 
 _RESOURCE_NAME = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")

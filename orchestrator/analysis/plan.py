@@ -166,7 +166,10 @@ def list_replacements(kind: str, live: Any, merged: Any, path: str = "") -> list
 def parse_apply(
     stdout: str, stderr: str
 ) -> tuple[dict[tuple[str, str], str], list[tuple[tuple[str, str] | None, str]]]:
-    """kubectl apply's verdicts by (resource, name), and its errors with the (Kind, name) they name, if any."""
+    """kubectl apply's verdicts by (resource, name), and its errors with the (Kind, name) they name, if any (without
+    kubectl's advice about its own flags, which plan does not have)."""
+    from orchestrator.analysis.kubectl import without_flag_advice
+
     verdicts: dict[tuple[str, str], str] = {}
     for line in stdout.splitlines():
         match = _APPLY_LINE.match(line.strip())
@@ -174,7 +177,7 @@ def parse_apply(
             verdicts[(match["res"], match["name"])] = match["verb"]
     errors: list[tuple[tuple[str, str] | None, str]] = []
     for line in stderr.splitlines():
-        text = line.strip()
+        text = without_flag_advice(line.strip())
         # kubectl prints the whole patch it sent before the reason; it can hold Secret data, so only the
         # reason lines are kept.
         if not text or text.startswith(("{", "to:", "Resource:", "Name:", "Warning:")):

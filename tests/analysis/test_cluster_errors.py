@@ -162,3 +162,15 @@ def test_over_mcp_an_unreachable_cluster_is_a_tool_error_about_the_cluster_not_a
 def test_over_mcp_a_missing_bundle_stays_an_input_problem_on_bundle(kube):
     is_error, text = call("aigw_plan", {"bundle": str(kube / "nope"), "kubeconfig": str(kubeconfig(kube))})
     assert is_error and "bundle: " in text and "no such file or directory" in text
+
+
+def test_plan_drops_kubectls_advice_about_its_own_validate_flag_from_an_objects_error():
+    from orchestrator.analysis.plan import parse_apply
+
+    line = (
+        'error: error validating "b/cm.yaml": error validating data: ValidationError(ConfigMap): unknown field '
+        '"bogus" in io.k8s.api.core.v1.ConfigMap; if you choose to ignore these errors, turn validation off with '
+        "--validate=false"
+    )
+    _, errors = parse_apply("", line + "\n")
+    assert errors == [(None, line.split("; if you choose")[0])]
