@@ -81,8 +81,8 @@ class FindingsReport(BaseModel):
     )
     more: str | None = Field(None, description="What was left out, and how to see it; null when nothing was")
     skipped: list[SkippedOut] = Field(
-        description=f"Documents that are not Kubernetes objects (the first {SKIPPED_SHOWN}; summary.skipped "
-        "counts them all)"
+        description=f"Documents that are not Kubernetes objects (aigw_validate lists the first {SKIPPED_SHOWN}; "
+        "summary.skipped counts them all)"
     )
 
 
@@ -106,16 +106,16 @@ def run_validate(inp: ValidateToolInput, crds_path: str | None) -> FindingsRepor
     return FindingsReport.model_validate(for_mcp(summarised(report.to_dict(), inp.max_findings)))
 
 
-MORE = (
-    "to see them, validate a smaller part of the manifests, raise max_findings (up to {limit}), or run "
-    "`aigw-skills validate PATH --format json` for the whole report"
-)
+WHOLE_REPORT = "`aigw-skills validate PATH --format json` for the whole report"
+MORE = f"to see them, validate a smaller part of the manifests, raise max_findings (up to {MAX_FINDINGS_LIMIT}), or run {WHOLE_REPORT}"
+MORE_SKIPPED = f"to see them, validate a smaller part of the manifests or run {WHOLE_REPORT}"
 
 
 def summarised(data: dict[str, Any], limit: int | None) -> dict[str, Any]:
     """The engine's report (Report.to_dict) as aigw_validate answers: counts per rule added, findings ordered by
-    severity and cut to `limit` (all when None), skipped documents cut to SKIPPED_SHOWN, and the line saying what
-    was left out (the doctor's mechanism, orchestrator/analysis/finding_limit.py)."""
+    severity and, with a `limit`, cut to it and the skipped documents to SKIPPED_SHOWN, with the line saying what was
+    left out (the doctor's mechanism, orchestrator/analysis/finding_limit.py). None: nothing is cut (aigw_migrate's
+    validation, whose input has no max_findings)."""
     findings = by_severity(data["findings"], lambda f: str(f["severity"]))
     kept, omitted = most_urgent(findings, limit)
     rank: dict[str, int] = {}
@@ -124,23 +124,24 @@ def summarised(data: dict[str, Any], limit: int | None) -> dict[str, Any]:
     counts = Counter(f["rule"] for f in findings)
     by_rule = {rule: counts[rule] for rule in sorted(counts, key=lambda r: (rank[r], -counts[r], r))}
     skipped = data["skipped"]
-    hidden_skipped = max(0, len(skipped) - SKIPPED_SHOWN)
+    hidden_skipped = max(0, len(skipped) - SKIPPED_SHOWN) if limit else 0
     more = None
-    how = MORE.format(limit=MAX_FINDINGS_LIMIT)
     if omitted:
         hidden = Counter(f["severity"] for f in findings[len(kept) :])
-        more = left_out({s: hidden[s] for s in SEVERITIES}, how)
+        more = left_out({s: hidden[s] for s in SEVERITIES}, MORE)
         if hidden_skipped:
             more += f"; {hidden_skipped} more documents that are not Kubernetes objects are not listed either"
     elif hidden_skipped:
-        more = f"{hidden_skipped} more documents that are not Kubernetes objects are not listed; {how}"
+        more = (
+            f"{hidden_skipped} more documents that are not Kubernetes objects are not listed; {MORE_SKIPPED}"
+        )
     return {
         **data,
         "summary": {**data["summary"], "by_rule": by_rule},
         "findings": kept,
         "omitted": omitted,
         "more": more,
-        "skipped": skipped[:SKIPPED_SHOWN],
+        "skipped": skipped[: len(skipped) - hidden_skipped],
     }
 
 

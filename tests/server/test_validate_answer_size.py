@@ -137,6 +137,16 @@ async def test_errors_come_before_warnings_and_max_findings_sets_how_many_are_li
     assert one["more"].startswith(f"{len(order) - 1} more finding")
 
 
+async def test_skipped_documents_beyond_ten_are_counted_and_said_without_offering_max_findings() -> None:
+    text = "---\n".join(f"note: not a Kubernetes object {i}\n" for i in range(15))
+    _, report = await call({"manifests": text + "---\n" + MIXED})
+    assert report["summary"]["skipped"] == 15 and len(report["skipped"]) == 10
+    assert report["more"] == (
+        "5 more documents that are not Kubernetes objects are not listed; to see them, validate a smaller part of "
+        "the manifests or run `aigw-skills validate PATH --format json` for the whole report"
+    )
+
+
 @pytest.mark.parametrize("bad", [0, 1001, "many"])
 async def test_max_findings_outside_1_to_1000_is_refused_naming_the_field(bad: object) -> None:
     async with connect("auto") as client:
