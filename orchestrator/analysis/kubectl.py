@@ -82,13 +82,12 @@ def plain_reason(stderr: str) -> str:
     return without_flag_advice(kubectl_reason(stderr))
 
 
-_RESOURCE_NAME = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")
+_RESOURCE_NAME = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")  # a line of `kubectl api-resources -o name`
+# What kubectl says when it cannot use the cluster it has: no credentials (it prompts, and reads EOF), credentials
+# refused, or a --context the kubeconfig does not hold.
 _ASKS_PASSWORD = re.compile(r"Please enter (Username|Password)")
 _UNAUTHORIZED = re.compile(r"Unauthorized|must be logged in")
-# What kubectl says when it has no cluster to talk to, or cannot reach or use the one it has.
-_NO_CONTEXT = re.compile(
-    r"current-context is not set|context \"[^\"]*\" does not exist|no configuration has been provided"
-)
+_NO_CONTEXT = re.compile(r"context \"[^\"]*\" does not exist|context was not found")
 
 
 @dataclass(frozen=True)

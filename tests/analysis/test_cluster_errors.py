@@ -174,3 +174,20 @@ def test_plan_drops_kubectls_advice_about_its_own_validate_flag_from_an_objects_
     )
     _, errors = parse_apply("", line + "\n")
     assert errors == [(None, line.split("; if you choose")[0])]
+
+
+def test_credentials_the_cluster_refuses_are_said_as_a_login_failure():
+    from orchestrator.analysis.kubectl import Kubectl, Result
+
+    error = Kubectl(context="prod").unreachable(
+        Result(
+            1,
+            "",
+            "E1206 10:14:13.470920 1596 memcache.go:265] ...\n"
+            "error: You must be logged in to the server (Unauthorized)\n",
+        )
+    )
+    assert error.explain() == (
+        'kubectl could not log in to the cluster of context "prod": error: You must be logged in to the server '
+        "(Unauthorized); check `kubectl config current-context` and `kubectl cluster-info`, or pass --context NAME"
+    )
