@@ -103,7 +103,24 @@ def run_validate(inp: ValidateToolInput, crds_path: str | None) -> FindingsRepor
 
     crds, note = crd_source(crds_path, inp.target_version)
     report = validate_loaded(load_text(inp.manifests, "manifests"), inp, crds, note)
-    return FindingsReport.model_validate(for_mcp(summarised(report.to_dict(), inp.max_findings)))
+    data = summarised(report.to_dict(), inp.max_findings)
+    data["checks_skipped"] = in_tool_words(data["checks_skipped"], crds, inp.target_version)
+    return FindingsReport.model_validate(for_mcp(data))
+
+
+def in_tool_words(notes: list[str], crds: Any, version: str) -> list[str]:
+    """The checks-skipped notes as an MCP caller acts on them: CRDs of another release are the server's
+    (`aigw-skills serve --crds`), and the release to target is the `target_version` field, not --target-version."""
+    from orchestrator.engine.crds import release_mismatch
+
+    cli = release_mismatch(crds, version)
+    if cli is None:
+        return notes
+    tool = release_mismatch(crds, version, retarget='`target_version` "{version}"') or cli
+    tool = tool.replace(
+        "(--crds with that release's files", "(`aigw-skills serve --crds` with that release's files"
+    )
+    return [tool if n == cli else n for n in notes]
 
 
 WHOLE_REPORT = "`aigw-skills validate PATH --format json` for the whole report"

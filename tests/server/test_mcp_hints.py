@@ -150,3 +150,26 @@ async def test_checks_skipped_over_mcp_say_how_the_server_gets_crds_not_a_cli_fl
     assert note.endswith("start it with `aigw-skills serve --crds PATH`.")
     # the CLI's wording offered options the tool does not have
     assert "Enable them with --crds PATH" not in note and "--cluster" not in note and "--offline" not in note
+
+
+async def test_crds_of_another_release_are_said_in_the_tools_words(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The server holds the v1.1.0 CRDs and the call targets v1.0.0: the note names the field that picks the
+    release and the server's --crds, not the command's --target-version."""
+    from tests.conftest import shared_path
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    async with connect("auto", crds_path=str(shared_path("crds"))) as client:
+        result = await client.call_tool(
+            "aigw_validate", {"manifests": EVERY_OPTION_HINT, "target_version": "v1.0.0"}
+        )
+    assert result.structured_content is not None
+    note = result.structured_content["checks_skipped"][0]
+    assert note.startswith("Schema and CEL checks ran against the AI Gateway v1.1.0 CRDs (")
+    assert (
+        "(`aigw-skills serve --crds` with that release's files, or `aigw-skills crds pull --version v1.0.0`)"
+        in note
+    )
+    assert note.endswith('or target the release these CRDs are with `target_version` "v1.1.0".')
+    assert "--target-version" not in note
