@@ -117,9 +117,7 @@ def in_tool_words(notes: list[str], crds: Any, version: str) -> list[str]:
     if cli is None:
         return notes
     tool = release_mismatch(crds, version, retarget='`target_version` "{version}"') or cli
-    tool = tool.replace(
-        "(--crds with that release's files", "(`aigw-skills serve --crds` with that release's files"
-    )
+    tool = tool.replace("--crds with that release's", "`aigw-skills serve --crds` with that release's")
     return [tool if n == cli else n for n in notes]
 
 

@@ -173,3 +173,23 @@ async def test_crds_of_another_release_are_said_in_the_tools_words(
     )
     assert note.endswith('or target the release these CRDs are with `target_version` "v1.1.0".')
     assert "--target-version" not in note
+
+
+async def test_unpinned_crds_are_said_with_the_servers_crds_option(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import shutil
+
+    from tests.conftest import shared_path
+
+    folder = tmp_path / "mine"
+    shutil.copytree(shared_path("crds", "ai-gateway"), folder)
+    edited = sorted(folder.glob("*.yaml"))[0]
+    edited.write_text(edited.read_text() + "# local edit\n")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    async with connect("auto", crds_path=str(folder)) as client:
+        result = await client.call_tool("aigw_validate", {"manifests": EVERY_OPTION_HINT})
+    assert result.structured_content is not None
+    note = result.structured_content["checks_skipped"][0]
+    assert "match the pinned CRDs of no AI Gateway release" in note
+    assert note.endswith("or `aigw-skills serve --crds` with that release's unmodified files.")
