@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -25,7 +26,68 @@ _COPY_DIFF_DIRS = (
 
 
 class KubectlError(RuntimeError):
-    """kubectl is missing, timed out, or failed; the message carries kubectl's explanation."""
+    """kubectl failed on what it was given (a bundle it cannot read, an object it rejects); the message carries
+    kubectl's explanation."""
+
+
+class ClusterError(KubectlError):
+    """kubectl could not be run, or could not reach the cluster: the environment, not the input. ``problem`` says
+    what failed and where (which context); :meth:`explain` adds the next step in the words of a front door.
+    ``cause``: "unreachable", "no-context" (none is set), "unknown-context" (the one named does not exist) or
+    "no-kubectl"."""
+
+    def __init__(self, problem: str, cause: str = "unreachable") -> None:
+        self.problem = problem
+        self.cause = cause
+        super().__init__(self.explain())
+
+    def explain(self, *, fields: bool = False, dump: bool = False) -> str:
+        """One line: the problem, then what to do. ``fields``: name the MCP tool's fields (`context`) instead of
+        the command's options (--context); ``dump``: the command can read a dump instead of the cluster (doctor)."""
+        context = "set the `context` field" if fields else "pass --context NAME"
+        first = {
+            "no-kubectl": "install kubectl",
+            "no-context": f"pick one with `kubectl config use-context NAME`, or {context}",
+            "unknown-context": "list them with `kubectl config get-contexts` and "
+            + ("set the `context` field to one of them" if fields else "pass one with --context NAME"),
+            "unreachable": f"check `kubectl config current-context` and `kubectl cluster-info`, or {context}",
+        }[self.cause]
+        steps = [first]
+        if dump:
+            then = "pass that directory in `dump`" if fields else "run `aigw-skills doctor DIR`"
+            steps.append(
+                f"diagnose a dump instead: write one with `aigw-skills doctor --collect DIR` where the cluster is "
+                f"reachable, then {then}"
+            )
+        return f"{self.problem}; " + ", or ".join(steps)
+
+
+# Advice kubectl gives about its own flags, which the commands running it do not have.
+_FLAG_ADVICE = re.compile(
+    r";?\s*if you choose to ignore these errors, turn validation off with --validate=false\s*$"
+)
+
+
+def without_flag_advice(line: str) -> str:
+    """A kubectl message without its advice about kubectl's own flags (``turn validation off with
+    --validate=false``): plan and doctor have no such option."""
+    return _FLAG_ADVICE.sub("", line)
+
+
+def plain_reason(stderr: str) -> str:
+    """kubectl's explanation of a failure for people: its last line that is not a klog line (the validate
+    --cluster code's reading, one function), without advice about kubectl's own flags."""
+    from orchestrator.engine.crds import kubectl_reason
+
+    return without_flag_advice(kubectl_reason(stderr))
+
+
+_RESOURCE_NAME = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")  # a line of `kubectl api-resources -o name`
+# What kubectl says when it cannot use the cluster it has: no credentials (it prompts, and reads EOF), credentials
+# refused, or a --context the kubeconfig does not hold.
+_ASKS_PASSWORD = re.compile(r"Please enter (Username|Password)")
+_UNAUTHORIZED = re.compile(r"Unauthorized|must be logged in")
+_NO_CONTEXT = re.compile(r"context \"[^\"]*\" does not exist|context was not found")
 
 
 @dataclass(frozen=True)
@@ -65,22 +127,51 @@ class Kubectl:
                 check=False,
             )
         except FileNotFoundError:
-            raise KubectlError(
-                f"{self.binary} not found on PATH; install kubectl, or diagnose a dump instead "
-                "(aigw-skills doctor DUMP_DIR)"
-            ) from None
+            raise ClusterError(f"{self.binary} not found on PATH", "no-kubectl") from None
         except subprocess.TimeoutExpired:
-            raise KubectlError(
-                f"kubectl {' '.join(args[:3])} did not finish within {self.timeout:.0f}s; check that the cluster "
-                "is reachable (kubectl cluster-info)"
+            raise ClusterError(
+                f"kubectl {' '.join(args[:3])} did not finish within {self.timeout:.0f}s on the cluster of "
+                + (f'context "{self.context}"' if self.context else "the current context")
             ) from None
         result = Result(proc.returncode, proc.stdout, proc.stderr)
         if proc.returncode not in ok_codes:
-            detail = proc.stderr.strip().splitlines()
             raise KubectlError(
-                f"kubectl {' '.join(args[:3])} failed: {' '.join(detail[-3:]) or f'exit {proc.returncode}'}"
+                f"kubectl {' '.join(args[:3])} failed: {plain_reason(proc.stderr) or f'exit {proc.returncode}'}"
             )
         return result
+
+    def current_context(self) -> str:
+        """The context kubectl uses: the one given, else the kubeconfig's current context ('' when none is set)."""
+        if self.context:
+            return self.context
+        try:
+            return self.run(["config", "current-context"]).stdout.strip()
+        except KubectlError:
+            return ""
+
+    def unreachable(self, result: Result) -> ClusterError:
+        """The cluster error for a call that could not talk to the cluster at all."""
+        reason = plain_reason(result.stderr) or "no answer"
+        if _ASKS_PASSWORD.search(result.stdout):  # stdin is closed, so the prompt reads EOF
+            reason = "the kubeconfig holds no credentials for it (kubectl asked for a username)"
+        verb = "log in to" if "credentials" in reason or _UNAUTHORIZED.search(reason) else "reach"
+        config = f" in {self.kubeconfig}" if self.kubeconfig else ""
+        if self.context and _NO_CONTEXT.search(reason):
+            return ClusterError(f'kubectl has no context "{self.context}"{config}', "unknown-context")
+        name = self.current_context()
+        if not name:
+            return ClusterError(
+                f"kubectl has no current context{config}, so it tried its default server: {reason}",
+                "no-context",
+            )
+        return ClusterError(f'kubectl could not {verb} the cluster of context "{name}": {reason}')
+
+    def check_cluster(self) -> None:
+        """Raise :class:`ClusterError` when the cluster does not answer a cheap read (`/version`): called after a
+        failure, to tell a cluster kubectl cannot reach from input it rejects."""
+        result = self.run(["get", "--raw", "/version", "--request-timeout=20s"], ok_codes=range(256))
+        if result.returncode:
+            raise self.unreachable(result)
 
     def json(self, args: Sequence[str]) -> Any:
         out = self.run([*args, "-o", "json"]).stdout
@@ -93,10 +184,11 @@ class Kubectl:
         """`plural.group` (or `plural` for the core group) of every resource the API server serves, and kubectl's
         complaint when discovery was partial (an aggregated API that is down still leaves the rest usable)."""
         result = self.run(["api-resources", "-o", "name"], ok_codes=(0, 1))
-        names = {line.strip() for line in result.stdout.splitlines() if line.strip()}
-        problem = " ".join(result.stderr.strip().splitlines()[-2:]) if result.returncode else None
-        if not names:
-            raise KubectlError(f"kubectl api-resources failed: {problem or f'exit {result.returncode}'}")
+        # Only resource names count: kubectl prints a username prompt on stdout for a cluster without credentials.
+        names = {line for line in map(str.strip, result.stdout.splitlines()) if _RESOURCE_NAME.match(line)}
+        if not names:  # no discovery at all: kubectl has no cluster to talk to, or cannot reach it
+            raise self.unreachable(result)
+        problem = plain_reason(result.stderr) if result.returncode else None
         return names, problem
 
     def apply_dry_run(self, bundle: Path) -> Result:

@@ -166,7 +166,10 @@ def list_replacements(kind: str, live: Any, merged: Any, path: str = "") -> list
 def parse_apply(
     stdout: str, stderr: str
 ) -> tuple[dict[tuple[str, str], str], list[tuple[tuple[str, str] | None, str]]]:
-    """kubectl apply's verdicts by (resource, name), and its errors with the (Kind, name) they name, if any."""
+    """kubectl apply's verdicts by (resource, name), and its errors with the (Kind, name) they name, if any (without
+    kubectl's advice about its own flags, which plan does not have)."""
+    from orchestrator.analysis.kubectl import without_flag_advice
+
     verdicts: dict[tuple[str, str], str] = {}
     for line in stdout.splitlines():
         match = _APPLY_LINE.match(line.strip())
@@ -174,7 +177,7 @@ def parse_apply(
             verdicts[(match["res"], match["name"])] = match["verb"]
     errors: list[tuple[tuple[str, str] | None, str]] = []
     for line in stderr.splitlines():
-        text = line.strip()
+        text = without_flag_advice(line.strip())
         # kubectl prints the whole patch it sent before the reason; it can hold Secret data, so only the
         # reason lines are kept.
         if not text or text.startswith(("{", "to:", "Resource:", "Name:", "Warning:")):
@@ -325,7 +328,7 @@ def run_plan(inp: PlanInput) -> PlanReport:
     """Dry-run apply and diff the bundle against the cluster through kubectl (raises KubectlError)."""
     from pathlib import Path
 
-    from orchestrator.analysis.kubectl import Kubectl, KubectlError, source_args
+    from orchestrator.analysis.kubectl import Kubectl, KubectlError, plain_reason, source_args
 
     bundle = Path(inp.bundle).expanduser()
     if not bundle.exists():
@@ -334,14 +337,17 @@ def run_plan(inp: PlanInput) -> PlanReport:
     applied = kubectl.apply_dry_run(bundle)
     verdicts, errors = parse_apply(applied.stdout, applied.stderr)
     if applied.returncode and not verdicts and not any(target for target, _ in errors):
-        # nothing was judged: kubectl itself failed (cluster unreachable, credentials, bad bundle)
-        detail = " ".join(line for _, line in errors) or " ".join(applied.stderr.strip().splitlines()[-2:])
-        raise KubectlError(f"kubectl apply --dry-run=server failed: {detail or f'exit {applied.returncode}'}")
+        # nothing was judged: kubectl itself failed. An unreachable cluster (or none) is said as such; otherwise
+        # kubectl could not read the bundle, and its reason (without advice for flags plan lacks) names the file.
+        kubectl.check_cluster()
+        detail = plain_reason(applied.stderr) or f"exit {applied.returncode}"
+        raise KubectlError(f"kubectl apply --dry-run=server could not read {inp.bundle}: {detail}")
     diff, live, merged = kubectl.diff(bundle)
     stderr = applied.stderr if applied.returncode else ""
     if diff.returncode > 1 and not stderr:
         # the dry-run apply passed but the diff failed: a real failure, not an object the server rejects
-        detail = " ".join(diff.stderr.strip().splitlines()[-3:]) or f"exit {diff.returncode}"
+        kubectl.check_cluster()
+        detail = plain_reason(diff.stderr) or f"exit {diff.returncode}"
         raise KubectlError(f"kubectl diff {' '.join(source_args(bundle))} failed: {detail}")
     command = " ".join(
         ["kubectl", *(["--context", inp.context] if inp.context else []), "apply", *source_args(bundle)]

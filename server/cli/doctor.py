@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from orchestrator.analysis.doctor.report import exit_code, render_json, render_text
     from orchestrator.analysis.doctor.run import DoctorInput, run_doctor
     from orchestrator.analysis.doctor.snapshot import DumpError
-    from orchestrator.analysis.kubectl import KubectlError
+    from orchestrator.analysis.kubectl import ClusterError, KubectlError
     from skills.errors import InputError
 
     try:
@@ -79,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
         return _collect(inp, Path(args.collect))
     try:
         report = run_doctor(inp)
+    except ClusterError as exc:  # a dump is the way round a cluster this machine cannot reach
+        return fail(DOOR.command, exc.explain(dump=True))
     except (DumpError, KubectlError) as exc:
         return fail(DOOR.command, str(exc))
     text = render_json(report) if args.format == "json" else render_text(report)

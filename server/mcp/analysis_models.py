@@ -74,11 +74,13 @@ def run_migrate(inp: MigrateInput, crds_path: str | None) -> MigrationOut:
         context=LintContext(external_secrets=frozenset(inp.external_secrets), partial=inp.partial),
         sources=sources,
     )
-    from server.mcp.tool_models import for_mcp
+    from server.mcp.tool_models import for_mcp, summarised
 
     data = result.to_dict()
     data["validation"] = (
-        for_mcp(data["validation"]) if isinstance(data.get("validation"), dict) else data.get("validation")
+        for_mcp(summarised(data["validation"], None))
+        if isinstance(data.get("validation"), dict)
+        else data.get("validation")
     )
     return MigrationOut.model_validate(data)
 

@@ -2,6 +2,9 @@
 and aigw_plan (what applying a bundle would change). Both are read-only: plan's apply is a server-side dry run.
 They are registered, with their input models and descriptions, in server/doors.py; the cores are loaded on the
 first call, so starting the server stays cheap.
+
+A cluster kubectl cannot reach (or kubectl missing) is a tool error that says so and names the fields that change
+it; it is not an input problem, since no field the caller sent is wrong.
 """
 
 from __future__ import annotations
@@ -12,25 +15,37 @@ from server.doors import load
 
 
 def run_doctor(inp: Any, crds_path: str | None = None) -> Any:
-    """The doctor core; a dump it cannot read or a cluster kubectl cannot reach is an input problem."""
+    """The doctor core; a dump it cannot read is an input problem on `dump`, a cluster it cannot read a tool
+    error."""
+    from mcp.server.mcpserver.exceptions import ToolError
+
     from orchestrator.analysis.doctor.snapshot import DumpError
-    from orchestrator.analysis.kubectl import KubectlError
+    from orchestrator.analysis.kubectl import ClusterError, KubectlError
     from skills.errors import InputError, Problem
 
     try:
         return load("orchestrator.analysis.doctor.run:run_doctor")(inp)
     except DumpError as exc:
         raise InputError([Problem("dump", str(exc))], skill="aigw_doctor") from None
+    except ClusterError as exc:
+        raise ToolError(exc.explain(fields=True, dump=True)) from None
     except KubectlError as exc:
-        raise InputError([Problem("context", str(exc))], skill="aigw_doctor") from None
+        raise ToolError(
+            f"{exc}; check the cluster with `kubectl cluster-info`, or pass a dump in `dump`"
+        ) from None
 
 
 def run_plan(inp: Any, crds_path: str | None = None) -> Any:
-    """The plan core; kubectl's failures (no bundle, no cluster) are input problems."""
-    from orchestrator.analysis.kubectl import KubectlError
+    """The plan core; a bundle kubectl cannot read is an input problem on `bundle`, a cluster it cannot reach a
+    tool error."""
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    from orchestrator.analysis.kubectl import ClusterError, KubectlError
     from skills.errors import InputError, Problem
 
     try:
         return load("orchestrator.analysis.plan:run_plan")(inp)
+    except ClusterError as exc:
+        raise ToolError(exc.explain(fields=True)) from None
     except KubectlError as exc:
         raise InputError([Problem("bundle", str(exc))], skill="aigw_plan") from None

@@ -29,6 +29,9 @@ ARGUMENT_HELP = {
     "providers": "Comma-separated provider preset ids, e.g. openai,anthropic",
     "target_version": f"Envoy AI Gateway version to generate for (default {DEFAULT_VERSION})",
     "path": "Path of a YAML file (or directory) holding the manifests, e.g. ./aigw-bundle/manifests.yaml",
+    # aigw_trace has a `path` field of its own (the request path); the prompt's `path` is still the file.
+    "aigw-trace:path": "Path of the YAML file (or directory) holding the manifests to trace through, e.g. "
+    "./aigw-bundle/manifests.yaml (a file, not the request path)",
     "url": "The gateway's Prometheus metrics URL, e.g. http://localhost:1064/metrics through a port-forward",
     "symptom": "What the client sees, e.g. '503 no healthy upstream' or '404 No matching route found'",
     "namespace": "Namespace of the gateway's objects, e.g. default",
@@ -51,6 +54,10 @@ ARGUMENT_FIELD = {"target_version": ("target_version", "version")}
 
 
 def _field(entry: SkillEntry, argument: str) -> Any:
+    """The model field a prompt argument supplies; None for free text, and for the file argument (`path`), which
+    supplies `manifests` by its text even when the tool has a field of the same name (aigw_trace's request path)."""
+    if argument in FIELD_ARGUMENT.values():
+        return None
     model = input_model_of(entry)
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         return None
@@ -137,15 +144,49 @@ def links(entry: SkillEntry) -> list[str]:
     return out
 
 
+def file_arguments(entry: SkillEntry) -> dict[str, str]:
+    """The prompt's arguments that name a file whose text is a tool field: argument -> field (`path` ->
+    `manifests`)."""
+    fields = set(required_inputs(entry))
+    return {
+        arg: field
+        for field, arg in FIELD_ARGUMENT.items()
+        if field in fields and arg in entry.prompt_arguments
+    }
+
+
+def file_call(entry: SkillEntry, argument: str, field: str) -> str:
+    """How to pass a file argument: its text as `field`; and, when the tool has a field of the argument's own name
+    (aigw_trace's `path` is the request path), that the file's path is not that field's value."""
+    text = f"read the file at `{argument}` and pass its text as `{field}`"
+    model = input_model_of(entry)
+    clash = (
+        model.model_fields.get(argument) if isinstance(model, type) and issubclass(model, BaseModel) else None
+    )
+    if clash is None:
+        return text
+    what = (clash.description or "").split(", e.g.", 1)[0].rstrip(".")
+    return (
+        f"{text}; the tool's `{argument}` field is a different value, the {what[:1].lower()}{what[1:]} "
+        f"(default {clash.default}): never the file's path"
+    )
+
+
 def preamble(entry: SkillEntry, given: dict[str, str]) -> str:
     first = entry.description.split(". ", 1)[0].rstrip(".")
     lines = [f"# {entry.title}", "", f"{first}. Work through these steps with the user:", ""]
+    files = file_arguments(entry) if entry.tool else {}
     if entry.tool:
         required = [FIELD_ARGUMENT.get(n, n) for n in required_inputs(entry)]
         unknown = [n for n in required if n not in given]
         ask = (
             "Ask only for what is still unknown, one short question at a time, offering the default: "
-            + (", ".join(f"`{n}`" for n in unknown) + " (required); " if unknown else "")
+            + (
+                ", ".join(f"`{n}`" + (", the manifests file" if n in files else "") for n in unknown)
+                + " (required); "
+                if unknown
+                else ""
+            )
             + "anything else the request implies."
         )
         call = f"Call the MCP tool `{entry.tool}` with those values"
@@ -156,8 +197,8 @@ def preamble(entry: SkillEntry, given: dict[str, str]) -> str:
                 if "references/yaml.md" in " ".join(links(entry))
                 else " (served by `aigw-skills serve --tools all`)"
             )
-        if "path" in entry.prompt_arguments:
-            call += " (read the file at `path` and pass its text as `manifests`)"
+        for argument, field in files.items():
+            call += f" ({file_call(entry, argument, field)})"
         lines += [
             f"1. {ask}",
             f"2. {call}; a result with problems says which field to fix: fix it and call again.",
@@ -169,7 +210,9 @@ def preamble(entry: SkillEntry, given: dict[str, str]) -> str:
         ]
     lines.append(f"3. {entry.next_steps or 'Say what to do next.'} Never ask for or accept a secret value.")
     lines += ["", "Given so far:"]
-    lines += [f"- {k}: {v}" for k, v in given.items()] or ["- nothing yet: start by asking what they need"]
+    lines += [f"- {k}{' (the manifests file)' if k in files else ''}: {v}" for k, v in given.items()] or [
+        "- nothing yet: start by asking what they need"
+    ]
     lines += ["", "Read for depth, only when needed:", *[f"- {link}" for link in links(entry)]]
     return "\n".join(lines) + "\n"
 

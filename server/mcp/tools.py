@@ -149,6 +149,12 @@ def atomic_entries() -> list[SkillEntry]:
     return atomic_skills()
 
 
+# A tool whose answer must fit a chat context takes how much of it to list, which its command does not need (the
+# command line writes the whole report, with --format and -o FILE): its input model extends the command's with
+# that field (tests/server/test_front_doors.py allows exactly these).
+TOOL_INPUT_MODELS = {"aigw_validate": "server.mcp.tool_models:ValidateToolInput"}
+
+
 def door_spec(door: Door, crds_path: str | None, metrics_hosts: tuple[str, ...] | None = None) -> ToolSpec:
     """The MCP tool of a registered command: its input model, its one description, its body. A body that fetches
     URLs (it takes ``allowed_hosts``: aigw_metrics) is also given the hosts it may fetch from (HTTP serving;
@@ -165,7 +171,7 @@ def door_spec(door: Door, crds_path: str | None, metrics_hosts: tuple[str, ...] 
         name=door.tool,
         title=door.title,
         description=door.tool_description,
-        input_model=door.input_model,
+        input_model=TOOL_INPUT_MODELS.get(door.tool, door.input_model),
         output_model=door.output_model,
         run=body,
         skill=door.skill,

@@ -10,7 +10,7 @@ import pytest
 
 from orchestrator.engine.contract import CACHE_ENV, CRDS_ENV
 from orchestrator.engine.crds import configured_crds
-from server.mcp.crd_source import crd_source
+from server.mcp.crd_source import loaded_crds
 from tests.server.conftest import connect
 
 pytestmark = pytest.mark.anyio
@@ -30,7 +30,7 @@ async def test_the_orchestrator_validates_with_the_crds_the_server_was_given(
 ) -> None:
     monkeypatch.delenv(CRDS_ENV, raising=False)
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "empty-cache"))  # nothing pulled to fall back on
-    crd_source.cache_clear()  # loaded CRD sets are cached per (path, version) for the process
+    loaded_crds.cache_clear()  # loaded CRD sets are cached per (path, version) for the process
     async with connect(mode, crds_path=str(shared_crds)) as given:
         with_crds = await given.call_tool("aigw_orchestrate", {"intake": INTAKE})
     async with connect(mode) as bare:

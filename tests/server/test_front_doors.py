@@ -24,6 +24,10 @@ PRESENTATION = {"help", "input", "format", "output", "force", "strict", "crds", 
 POSITIONAL_ALIASES = {"doctor": {"paths": "dump"}, "plan": {"bundle_path": "bundle"}}
 # Command-line actions with no tool twin: doctor --collect writes a dump of the live cluster for later.
 CLI_ACTIONS = {"doctor": {"collect"}}
+# What a tool may add besides its command's fields: how much of the answer to list, which a chat context needs and a
+# command writing the whole report to a terminal or file (--format, -o) does not (server/mcp/tools.py
+# TOOL_INPUT_MODELS). The twin of PRESENTATION above.
+TOOL_PRESENTATION = {"aigw_validate": {"max_findings"}}
 
 
 # aigw_orchestrate is a conversation, registered by its own modules (server.mcp.orchestrate, server.cli.build):
@@ -82,7 +86,9 @@ async def test_every_tool_has_a_cli_command_with_the_same_options(mode: str) -> 
             continue
         aliases = POSITIONAL_ALIASES.get(command, {})
         assert set(aliases.values()) <= cli_fields, f"{command}: an alias of a field the CLI lacks"
-        assert cli_fields == mcp_fields, f"{name} vs aigw-skills {command}"
+        assert cli_fields == mcp_fields - TOOL_PRESENTATION.get(name, set()), (
+            f"{name} vs aigw-skills {command}"
+        )
         outside = other - PRESENTATION - set(aliases) - CLI_ACTIONS.get(command, set())
         assert not outside, f"aigw-skills {command} has options outside its model: {outside}"
 
@@ -167,3 +173,15 @@ async def test_a_malformed_existing_object_is_refused_naming_the_field_and_forma
         )
     text = "\n".join(getattr(c, "text", "") for c in result.content)
     assert result.is_error and "existing[0]" in text and "Kind/name or Kind/namespace/name" in text
+
+
+def test_a_tool_adds_only_presentation_fields_to_its_commands_model() -> None:
+    """The tool-only input models extend their command's model with exactly TOOL_PRESENTATION, nothing else."""
+    from server.doors import load
+    from server.mcp.tools import TOOL_INPUT_MODELS
+
+    assert set(TOOL_INPUT_MODELS) == set(TOOL_PRESENTATION)
+    for tool, ref in TOOL_INPUT_MODELS.items():
+        model, base = load(ref), BY_TOOL[tool].load_model()
+        assert issubclass(model, base)
+        assert set(model.model_fields) - set(base.model_fields) == TOOL_PRESENTATION[tool]

@@ -482,5 +482,5 @@ async def test_aigw_validate_passes_the_built_bundle_given_the_secrets_it_names(
         )
     assert built["external_secrets"] == ["default/openai-apikey"]
     hints = [f["hint"] for f in alone["findings"] if f["rule"] == "AIGW-L007"]
-    assert hints and all("in external_secrets" in h and "--external-secret" not in h for h in hints)
+    assert hints and all("in `external_secrets`" in h and "--external-secret" not in h for h in hints)
     assert given.structured_content["ok"] is True, given.structured_content["findings"]

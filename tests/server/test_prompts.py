@@ -123,3 +123,33 @@ async def test_an_unknown_prompt_is_invalid_params_naming_the_prompts(mode: str)
         "unknown prompt 'aigw-nope'" in caught.value.error.message
         and "aigw-backend" in caught.value.error.message
     )
+
+
+async def test_the_trace_prompt_takes_the_manifests_file_as_path_and_keeps_it_apart_from_the_request_path(
+    mode: str,
+) -> None:
+    """aigw-trace's prompt argument `path` is the manifests file, while aigw_trace's `path` field is the request
+    path: a file path was refused against the request-path pattern, and the prompt said to call the tool 'with those
+    values', so an agent would have sent the file's path as the request path."""
+    from orchestrator.analysis.inputs import TraceInput
+
+    request_path = TraceInput.model_fields["path"]
+    async with connect(mode) as client:
+        prompts = {p.name: p for p in (await client.list_prompts()).prompts}
+        result = await client.get_prompt(
+            "aigw-trace", {"path": "./aigw-bundle/manifests.yaml", "model": "gpt-5.4"}
+        )
+        validate = await client.get_prompt("aigw-validate", {"path": "./aigw-bundle/manifests.yaml"})
+    [argument] = [a for a in prompts["aigw-trace"].arguments or [] if a.name == "path"]
+    assert "manifests" in str(argument.description) and "not the request path" in str(argument.description)
+    text = result.messages[0].content.text  # type: ignore[union-attr]
+    assert "- path (the manifests file): ./aigw-bundle/manifests.yaml\n- model: gpt-5.4\n" in text
+    assert "read the file at `path` and pass its text as `manifests`" in text
+    # the tool's field, described from its input model: what it is, its default, and that the file is not it
+    assert (
+        f"the tool's `path` field is a different value, the request path as the client sends it "
+        f"(default {request_path.default}): never the file's path"
+    ) in text
+    assert str(request_path.description).startswith("Request path as the client sends it")
+    other = validate.messages[0].content.text  # type: ignore[union-attr]
+    assert "pass its text as `manifests`" in other and "a different value" not in other

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from orchestrator.analysis.finding_limit import max_findings_field
 from skills.model import InputModel
 from skills.types import DNSLabel, ModelName
 from skills.versions import AIGatewayVersion
@@ -50,9 +51,7 @@ class DoctorInput(InputModel):
         None,
         description="AI Gateway release to check versions against [the running controller's, else v1.1.0]",
     )
-    max_findings: int | None = Field(
-        None, ge=1, le=1000, description="Report at most this many findings, the most urgent first [all]"
-    )
+    max_findings: int | None = max_findings_field(None, "all")
     path: str | None = Field(
         None,
         pattern=r"^/[A-Za-z0-9._~/%:@!$&'()*+,;=-]*$",

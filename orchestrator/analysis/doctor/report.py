@@ -12,8 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from orchestrator.analysis.doctor.catalog import CHECKS, LAYER_TITLES, LAYERS, LINT_REFERENCE, Layer, Severity
-
-_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+from orchestrator.analysis.finding_limit import SEVERITIES, SEVERITY_RANK, left_out, most_urgent
 
 
 class DoctorFinding(BaseModel):
@@ -51,7 +50,7 @@ class DoctorFinding(BaseModel):
         return f"{self.kind}/{self.name}"
 
     def sort_key(self) -> tuple[int, int, str, str, str]:
-        return (LAYERS.index(self.layer), _SEVERITY_RANK[self.severity], self.id, self.object, self.what)
+        return (LAYERS.index(self.layer), SEVERITY_RANK[self.severity], self.id, self.object, self.what)
 
 
 def finding(
@@ -153,15 +152,15 @@ def build_report(
     for f in findings:
         unique.setdefault((f.id, f.object, f.what), f)
     ordered = sorted(unique.values(), key=DoctorFinding.sort_key)
-    kept = ordered[:max_findings] if max_findings else ordered
+    kept, omitted = most_urgent(ordered, max_findings)
     return DoctorReport(
         ok=not any(f.severity == "error" for f in ordered),
         source=source,
         target_version=target_version,
         objects=dict(sorted(objects.items())),
         findings=kept,
-        counts={s: sum(1 for f in ordered if f.severity == s) for s in ("error", "warning", "info")},
-        omitted=len(ordered) - len(kept),
+        counts={s: sum(1 for f in ordered if f.severity == s) for s in SEVERITIES},
+        omitted=omitted,
         summary=summarise(ordered),
         checks_skipped=checks_skipped,
     )
@@ -223,7 +222,9 @@ def render_text(report: DoctorReport) -> str:
         lines.append("")
         lines += [f"not checked: {c}" for c in report.checks_skipped]
     if report.omitted:
-        lines += ["", f"... {report.omitted} less urgent finding(s) left out (max_findings)"]
+        shown = {s: sum(1 for f in report.findings if f.severity == s) for s in SEVERITIES}
+        hidden = {s: report.counts[s] - shown[s] for s in SEVERITIES}
+        lines += ["", "... " + left_out(hidden, "raise --max-findings (or leave it out) to see them")]
     total = sum(report.objects.values())
     infos = report.counts["info"]
     tail = f", {_count(infos, 'info')}" if infos else ""
