@@ -96,7 +96,7 @@ def _validate_custom(doc: dict[str, Any], source: str, crds: CRDSet) -> list[Fin
     return out
 
 
-def _unknown_kind(doc: dict[str, Any], source: str, crds: CRDSet) -> Finding:
+def _unknown_kind(doc: dict[str, Any], source: str, crds: CRDSet, target_version: str) -> Finding:
     api_version, kind = str(doc["apiVersion"]), str(doc["kind"])
     group = api_version.rpartition("/")[0]
     served = crds.served_versions(group, kind)
@@ -105,18 +105,24 @@ def _unknown_kind(doc: dict[str, Any], source: str, crds: CRDSet) -> Finding:
     else:
         hint = f"Kinds of {group} in the loaded CRDs: {', '.join(crds.kinds(group)) or 'none'}."
     # The API server's words, plus which release's CRDs were checked (issue 13: name the version).
-    msg = f'no matches for kind "{kind}" in version "{api_version}": {crds.label} do not serve it'
+    # Which release was checked: the CRDs' own when their checksums say it, else the target (the cluster's).
+    checked = (
+        crds.label if crds.releases is not None else f"{crds.label} (checked for AI Gateway {target_version})"
+    )
+    msg = f'no matches for kind "{kind}" in version "{api_version}": {checked} do not serve it'
     return _finding(doc, source, "schema", "error", "apiVersion", msg, hint)
 
 
-def _check_object(doc: dict[str, Any], source: str, crds: CRDSet | None) -> tuple[list[Finding], bool]:
+def _check_object(
+    doc: dict[str, Any], source: str, crds: CRDSet | None, target_version: str
+) -> tuple[list[Finding], bool]:
     """Findings for one object, and whether it had no schema to check against (metadata only)."""
     custom = _validate_custom(doc, source, crds) if crds is not None else None
     if custom is not None:
         return custom, False
     api_version = str(doc["apiVersion"])
     if crds is not None and crds.knows_group(api_version.rpartition("/")[0]):
-        return [_unknown_kind(doc, source, crds)], False
+        return [_unknown_kind(doc, source, crds, target_version)], False
     core = is_core(api_version)
     errors = core_errors(doc) if core else metadata_errors(doc.get("metadata"))
     light = has_light_checks(api_version, str(doc["kind"]))
@@ -158,7 +164,7 @@ def validate_documents(
         kind, ns, name = _identity(doc)
         # model_construct: the values are the strings _identity made (validating 10,000 of them cost ~3 us each)
         checked.append(Checked.model_construct(source=source, kind=kind, namespace=ns, name=name))
-        found, without_schema = _check_object(doc, source, crds)
+        found, without_schema = _check_object(doc, source, crds, target_version)
         findings.extend(found)
         if without_schema:
             unchecked[f"{doc['apiVersion']} {kind}"] += 1
