@@ -89,6 +89,10 @@ def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
         state = walk(_load_answers(args.answers))
         if not state.complete:
             raise OpenQuestions(state)
+        if state.ignored:  # left out of the bundle: said, never silently
+            from orchestrator.intake.questions_text import ignored_line
+
+            print(f"aigw-skills build: {ignored_line(state.ignored)}", file=sys.stderr)
         return to_intake(state.answers)
     if args.example:
         text, where = example_text(args.example), f"example {args.example}"
