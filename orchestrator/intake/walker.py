@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError, create_model
 from pydantic.fields import FieldInfo
 
+from orchestrator.intake.answer_problems import in_file_order, leaked, unasked, unknown_fields, unknown_round
 from orchestrator.intake.form_schema import answer_from_form
 from orchestrator.intake.forms import Form
 from orchestrator.intake.rounds import (
@@ -178,11 +179,7 @@ def walk(
     rather than losing that answer.
     """
     given = dict(given or {})
-    found: dict[str, list[Problem]] = {
-        key: [Problem(f"answers.{key}", "no such round", repr(key), "one of: " + ", ".join(ROUND_IDS))]
-        for key in given
-        if key not in BY_ID
-    }  # a misspelt round would be dropped, and its answers with it
+    found = {key: [unknown_round(key)] for key in given if key not in BY_ID}  # else dropped, with its answers
     known_values: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (prefill or {}).items()}
     answers: dict[str, dict[str, Any] | None] = {}
     open_: list[OpenRound] = []
@@ -192,12 +189,12 @@ def walk(
         if not all(_settled(n, answers) for n in r.needs):
             open_.append(OpenRound(r, None, known=known_values.get(r.id, {})))
             if r.id in given:  # checked once the rounds it depends on hold, kept (never dropped) meanwhile
-                waiting[r.id] = given[r.id]  # but a pasted key is refused now, so it is never echoed
-                found[r.id] = _leaked(r.id, given[r.id] or {})
+                waiting[r.id] = given[r.id]  # but a pasted key or a field no form of it has is refused now
+                found[r.id] = leaked(r.id, given[r.id] or {}) + unknown_fields(r, given[r.id] or {}, answers)
             continue
         if not r.when(answers):
             if given.get(r.id):  # left out of the intake, so said (e.g. routing once no model is shared)
-                ignored.append(_unasked(r, answers))
+                ignored.append(unasked(r, answers))
             continue
         form = r.form(answers)
         known = {k: v for k, v in known_values.get(r.id, {}).items() if k in form.model_fields}
@@ -221,43 +218,10 @@ def walk(
                 continue
         open_.append(OpenRound(r, form, known))
     if any(found.values()):  # an answer that would be dropped: refused with every other problem at once
-        raise InputError(_in_file_order(given, found, open_))
+        for item in open_:
+            found.setdefault(item.id, []).extend(item.problems)
+        raise InputError(in_file_order(given, found))
     return Walk(answers=answers, open=tuple(open_), waiting=waiting, ignored=tuple(ignored))
-
-
-def _in_file_order(
-    given: Mapping[str, Any], found: Mapping[str, list[Problem]], open_: list[OpenRound]
-) -> list[Problem]:
-    """Every problem of the answers: per round in the order the answers give them, then any other round's."""
-    by_round = {key: list(problems) for key, problems in found.items()}
-    for item in open_:
-        by_round.setdefault(item.id, []).extend(item.problems)
-    order = [*given, *(rid for rid in ROUND_IDS if rid not in given)]
-    return [p for key in order for p in by_round.get(key, [])]
-
-
-def _leaked(round_id: str, given: Mapping[str, Any]) -> list[Problem]:
-    """A pasted credential in an answer that cannot be checked yet is refused now, so it is never echoed."""
-    from skills.credentials import REFUSAL_HINT, describe_credential
-
-    return [
-        Problem(f"answers.{round_id}.{name}", f"looks like {kind}. {REFUSAL_HINT}")
-        for name, value in given.items()
-        for text in (value if isinstance(value, list) else [value])
-        if isinstance(text, str) and (kind := describe_credential(text))
-    ]
-
-
-def _unasked(r: Round, answers: Answers) -> Problem:
-    """Why an answered round is not asked with the other answers, and what to change."""
-    note = ""
-    if r.id == "production":
-        note = f" (features: {', '.join(chosen_features(answers)) or 'none'})"
-    return Problem(
-        f"answers.{r.id}",
-        f"ignored, not asked with the other answers: {r.why}{note}; its answer is left out",
-        expected=f"the answers that ask it, or no {r.id} answer",
-    )
 
 
 def _field_of(path: str) -> str:
@@ -278,16 +242,16 @@ def answer_round(
     r = BY_ID[round_id]
     form = r.form(answers)
     data = answer_from_form(form, {**(known or {}), **dict(given)})
-    leaked = _leaked(round_id, data)
-    pasted = {_field_of(p.path) for p in leaked}
+    pasted_keys = leaked(round_id, data)
+    pasted = {_field_of(p.path) for p in pasted_keys}
     rest = {k: v for k, v in data.items() if k not in pasted}
     try:  # a pasted key and the other fields' problems are reported together
         values = form.model_validate(rest).model_dump(mode="json")
     except ValidationError as exc:
         found = from_validation_error(exc, prefix=f"answers.{round_id}").problems
-        raise InputError([*leaked, *(p for p in found if _field_of(p.path) not in pasted)]) from None
-    if leaked:
-        raise InputError(leaked)
+        raise InputError([*pasted_keys, *(p for p in found if _field_of(p.path) not in pasted)]) from None
+    if pasted_keys:
+        raise InputError(pasted_keys)
     problems = intake_problems({**answers, round_id: values}, round_id)
     if problems:
         raise InputError(problems)

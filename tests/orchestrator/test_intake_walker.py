@@ -175,6 +175,7 @@ def test_every_problem_of_the_answers_is_reported_at_once_each_naming_round_and_
         "enviroment": {"namespace": "ai"},
         "environment": {"namespace": "Bad_NS", "colour": "red"},
         "providers": {"providers": ["opneai"]},
+        "features": {"feature": ["canary"], "features__canary": True},  # waits for details, but no such field
     }
     with pytest.raises(InputError) as caught:
         walk(answers)
@@ -183,6 +184,7 @@ def test_every_problem_of_the_answers_is_reported_at_once_each_naming_round_and_
         "answers.environment.namespace",
         "answers.environment.colour",
         "answers.providers.providers[0]",
+        "answers.features.feature",
     ]
 
 
