@@ -15,7 +15,11 @@ from skills.errors import Problem
 
 def unknown_round(key: str) -> Problem:
     """An answer under a round id that does not exist (a misspelt id), which would otherwise be dropped."""
-    return Problem(f"answers.{key}", "no such round", repr(key), "one of: " + ", ".join(ROUND_IDS))
+    from skills.credentials import describe_credential
+    from skills.errors import show_value
+
+    where = "<key>" if describe_credential(key) else key  # a pasted key as a round id is never echoed
+    return Problem(f"answers.{where}", "no such round", show_value(key), "one of: " + ", ".join(ROUND_IDS))
 
 
 def in_file_order(given: Mapping[str, Any], by_round: Mapping[str, list[Problem]]) -> list[Problem]:

@@ -69,8 +69,11 @@ def _scrub(value: Any) -> Any:
     """`value` with every string that looks like a credential replaced, so an error never echoes a key."""
     from skills.credentials import describe_credential
 
-    if isinstance(value, dict):
-        return {k: _scrub(v) for k, v in value.items()}
+    if isinstance(value, dict):  # a key pasted as a round id or field name is scrubbed too
+        return {
+            ("<removed: looked like a credential>" if describe_credential(k) else k): _scrub(v)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_scrub(v) for v in value]
     if isinstance(value, str) and describe_credential(value):

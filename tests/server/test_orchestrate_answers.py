@@ -104,3 +104,14 @@ async def test_a_built_result_reports_an_answer_to_a_round_that_no_longer_applie
     data = result.structured_content
     assert data["status"] == "built" and [p["path"] for p in data["ignored"]] == ["answers.routing"]
     assert "Ignored: answers.routing: ignored, not asked with the other answers" in result.content[0].text
+
+
+@pytest.mark.anyio
+async def test_a_key_pasted_as_a_round_id_is_refused_and_never_echoed_in_the_answers_sent_back(server):
+    key = "sk-proj-" + "A1b2C3d4" * 5
+    answers = {key: {}, "environment": {"namespace": "ai"}}
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", {"answers": answers})
+    assert result.is_error and "answers.<key>" in result.content[0].text
+    assert key not in json.dumps(result.structured_content) and key not in result.content[0].text
+    assert result.structured_content["answers"]["environment"] == {"namespace": "ai"}
