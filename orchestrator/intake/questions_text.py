@@ -5,14 +5,15 @@ one example `answers` object), so a model that reads only text can continue the 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic.fields import FieldInfo
 
 from orchestrator.intake.form_schema import form_schema
-from orchestrator.intake.rounds import ROUNDS
+from orchestrator.intake.rounds import ROUND_IDS, ROUNDS
 from orchestrator.intake.walker import OpenRound, Walk, group_form, group_message, walk
+from skills.errors import Problem
 from skills.types import PATTERN_DESCRIPTIONS
 
 
@@ -66,8 +67,10 @@ def question(group: tuple[OpenRound, ...]) -> dict[str, Any]:
                 entry["default"] = prop["default"]
             if info.examples:
                 entry["example"] = info.examples[0]
+            if name in item.kept:  # passed its checks in an answer with problems elsewhere: not asked again
+                entry["answered"] = item.kept[name]
             fields.append(entry)
-            example[item.id][name] = _example(info, prop)
+            example[item.id][name] = item.kept[name] if name in item.kept else _example(info, prop)
     return {
         "rounds": [item.id for item in group],
         "message": group_message(group),
@@ -79,12 +82,14 @@ def question(group: tuple[OpenRound, ...]) -> dict[str, Any]:
 
 
 def open_questions(state: Walk) -> dict[str, Any]:
-    """Where the intake stands: the answers so far, the next question, and the rounds after it."""
+    """Where the intake stands: the answers to send back (every one kept, including those waiting for an earlier
+    round), the next question, the rounds after it, and the answers left out as not asked, with why."""
     group = state.next_group()
     return {
-        "answers": state.answers,
+        "answers": state.kept,
         "next": question(group) if group else None,
         "later": [item.id for item in state.open if item not in group],
+        "ignored": [p.to_dict() for p in state.ignored],
     }
 
 
@@ -96,7 +101,9 @@ def _field_line(entry: dict[str, Any]) -> str:
             for c in entry["choices"]
         )
         line += f": {shown}"
-    if "default" in entry:
+    if "answered" in entry:
+        line += f"; answered {json.dumps(entry['answered'])}, keep it"
+    elif "default" in entry:
         line += f"; default {json.dumps(entry['default'])}"
     elif entry["required"]:
         line += "; required"
@@ -109,9 +116,11 @@ def question_text(state: Walk, *, call: str) -> str:
     """The next question as text: what to ask, every field, and the exact `answers` to send back with `call`."""
     data = open_questions(state)
     nxt = data["next"]
+    ignored = [ignored_line(state.ignored)] if state.ignored else []
     if nxt is None:
-        return "Every question is answered."
-    answers = {k: v for k, v in state.answers.items()} | nxt["example_answers"]
+        return "\n".join(["Every question is answered.", *ignored])
+    merged = state.kept | nxt["example_answers"]
+    answers = {rid: merged[rid] for rid in ROUND_IDS if rid in merged}
     lines = [
         f"Ask the user (rounds: {', '.join(nxt['rounds'])}): {nxt['message']}",
         "Fields (round.field, type, allowed values, default):",
@@ -121,7 +130,16 @@ def question_text(state: Walk, *, call: str) -> str:
     ]
     if data["later"]:
         lines.append(f"Rounds after this one: {', '.join(data['later'])} (asked next, if they apply).")
-    return "\n".join(lines)
+    if state.waiting:
+        lines.append(
+            f"Kept for later rounds (in `answers` above, checked when reached): {', '.join(state.waiting)}."
+        )
+    return "\n".join([*lines, *ignored])
+
+
+def ignored_line(ignored: Sequence[Problem]) -> str:
+    """The answers left out because their round is not asked with the other answers, with why."""
+    return "Ignored: " + "; ".join(p.render() for p in ignored)
 
 
 def round_catalog(answers: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:

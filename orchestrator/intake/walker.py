@@ -12,11 +12,14 @@ AzureCredentials or a pasted key is reported in the round that holds it, with ea
 from __future__ import annotations
 
 from collections.abc import Mapping
+from copy import copy
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError, create_model
+from pydantic.fields import FieldInfo
 
+from orchestrator.intake.answer_problems import in_file_order, leaked, unasked, unknown_fields, unknown_round
 from orchestrator.intake.form_schema import answer_from_form
 from orchestrator.intake.forms import Form
 from orchestrator.intake.rounds import (
@@ -35,12 +38,14 @@ MAX_GROUP_FIELDS = 12  # rounds asked together in one form stay below this many 
 
 @dataclass(frozen=True)
 class OpenRound:
-    """A round still to be answered. `form` is None while it depends on an unanswered round."""
+    """A round still to be answered. `form` is None while it depends on an unanswered round. `kept`: the fields of
+    an answer with problems that passed the form's checks, asked again with those values as defaults."""
 
     round: Round
     form: type[Form] | None
     known: dict[str, Any] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    kept: dict[str, Any] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -51,13 +56,16 @@ class OpenRound:
         return self.form is not None
 
     def asked(self) -> type[Form]:
-        """The form without the fields already known from the prefill (only what is unknown is asked)."""
+        """The form without the fields already known from the prefill (only what is unknown is asked), the
+        fields kept from an earlier answer defaulting to their value (the person's answer, not asked for again)."""
         assert self.form is not None, f"round {self.id} is not ready"
-        if not self.known:
+        if not self.known and not self.kept:
             return self.form
         skip = set(self.known) | self.round.hides(self.known)
         fields: dict[str, Any] = {
-            name: (info.annotation, info) for name, info in self.form.model_fields.items() if name not in skip
+            name: (info.annotation, _defaulting(info, self.kept[name]) if name in self.kept else info)
+            for name, info in self.form.model_fields.items()
+            if name not in skip
         }
         return create_model(self.form.__name__, __base__=Form, __doc__=self.form.__doc__, **fields)
 
@@ -70,16 +78,32 @@ class OpenRound:
         return f"{self.round.message}. Please correct: {fixes}"
 
 
+def _defaulting(info: FieldInfo, value: Any) -> FieldInfo:
+    out = copy(info)
+    out.default, out.default_factory = value, None
+    return out
+
+
 @dataclass(frozen=True)
 class Walk:
     """Where a partial intake stands: the validated answers and the rounds still open, in asking order."""
 
     answers: dict[str, dict[str, Any] | None]
     open: tuple[OpenRound, ...]
+    waiting: dict[str, Any] = field(default_factory=dict)
+    ignored: tuple[Problem, ...] = ()
 
     @property
     def complete(self) -> bool:
         return not self.open
+
+    @property
+    def kept(self) -> dict[str, Any]:
+        """Every answer to send back: the validated ones, plus the answers `waiting` for an earlier open round
+        (kept as given, checked when their round is reached), in round order. A round answered with a problem
+        is not here: its question asks it again."""
+        merged = {**self.waiting, **self.answers}
+        return {rid: merged[rid] for rid in ROUND_IDS if rid in merged}
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -145,30 +169,32 @@ def walk(
 
     `given`: answers so far by round id (raw: each is validated here, in order; `None` skips an optional round).
     `prefill`: values the caller already knows by round id; a round whose every field is known is answered from
-    them, otherwise only its unknown fields are asked. A bad answer or prefilled value leaves its round open
-    with the problems, and the fields in question are asked again. Raises InputError when `given` names a
-    round that does not exist (e.g. a misspelt id) or answers a round the other answers do not ask (production
-    with no feature chosen), rather than losing that answer.
+    them, otherwise only its unknown fields are asked. Every round whose dependencies are settled is checked, so
+    a bad answer in one round never hides the problems of another: each bad answer or prefilled value leaves its
+    round open with its problems (fields in question asked again). An answer to a round that waits for an open
+    one is kept in `Walk.waiting` (sent back with the answers, checked once that round is reached); an answer
+    to a round the other answers do not ask (routing with no shared model, production with no feature) is left
+    out and listed in `Walk.ignored` with why. Raises InputError with every problem of the answers when
+    `given` names a round that does not exist (e.g. a misspelt id) or pastes a key in a waiting answer,
+    rather than losing that answer.
     """
     given = dict(given or {})
-    misspelt = [
-        Problem(f"answers.{key}", "no such round", repr(key), "one of: " + ", ".join(ROUND_IDS))
-        for key in given
-        if key not in BY_ID
-    ]
-    if misspelt:  # a misspelt round would be dropped, and its answers with it
-        raise InputError(misspelt)
+    found = {key: [unknown_round(key)] for key in given if key not in BY_ID}  # else dropped, with its answers
     known_values: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (prefill or {}).items()}
     answers: dict[str, dict[str, Any] | None] = {}
     open_: list[OpenRound] = []
-    unasked: list[Problem] = []
+    waiting: dict[str, Any] = {}
+    ignored: list[Problem] = []
     for r in ROUNDS:
         if not all(_settled(n, answers) for n in r.needs):
             open_.append(OpenRound(r, None, known=known_values.get(r.id, {})))
+            if r.id in given:  # checked once the rounds it depends on hold, kept (never dropped) meanwhile
+                waiting[r.id] = given[r.id]  # but a pasted key or a field no form of it has is refused now
+                found[r.id] = leaked(r.id, given[r.id] or {}) + unknown_fields(r, given[r.id] or {}, answers)
             continue
         if not r.when(answers):
-            if given.get(r.id):  # an answer the intake would silently leave out
-                unasked.append(_unasked(r, answers))
+            if given.get(r.id):  # left out of the intake, so said (e.g. routing once no model is shared)
+                ignored.append(unasked(r, answers))
             continue
         form = r.form(answers)
         known = {k: v for k, v in known_values.get(r.id, {}).items() if k in form.model_fields}
@@ -183,24 +209,19 @@ def walk(
             except InputError as exc:
                 bad = {_field_of(p.path) for p in exc.problems}
                 known = {k: v for k, v in known.items() if k not in bad}
-                open_.append(OpenRound(r, form, known, exc.problems))
+                kept = {
+                    k: v
+                    for k, v in answer_from_form(form, given.get(r.id) or {}).items()
+                    if k in form.model_fields and k not in bad and k not in known
+                }
+                open_.append(OpenRound(r, form, known, exc.problems, kept))
                 continue
         open_.append(OpenRound(r, form, known))
-    if unasked:
-        raise InputError(unasked)
-    return Walk(answers=answers, open=tuple(open_))
-
-
-def _unasked(r: Round, answers: Answers) -> Problem:
-    """Why an answered round is not asked with the other answers, and what to change."""
-    note = ""
-    if r.id == "production":
-        note = f" (features: {', '.join(chosen_features(answers)) or 'none'})"
-    return Problem(
-        f"answers.{r.id}",
-        f"answered, but this round is not asked with the other answers: {r.why}{note}",
-        expected=f"the answers that ask it, or no {r.id} answer",
-    )
+    if any(found.values()):  # an answer that would be dropped: refused with every other problem at once
+        for item in open_:
+            found.setdefault(item.id, []).extend(item.problems)
+        raise InputError(in_file_order(given, found))
+    return Walk(answers=answers, open=tuple(open_), waiting=waiting, ignored=tuple(ignored))
 
 
 def _field_of(path: str) -> str:
@@ -218,23 +239,19 @@ def answer_round(
     Raises InputError whose problem paths are `answers.<round>.<field>` for the form's own checks (types,
     patterns, choices) and for what the build refuses on everything answered so far (`intake_problems`).
     """
-    from skills.credentials import REFUSAL_HINT, describe_credential
-
     r = BY_ID[round_id]
     form = r.form(answers)
     data = answer_from_form(form, {**(known or {}), **dict(given)})
-    leaked = [
-        Problem(f"answers.{round_id}.{name}", f"looks like {kind}. {REFUSAL_HINT}")
-        for name, value in data.items()
-        for text in (value if isinstance(value, list) else [value])
-        if isinstance(text, str) and (kind := describe_credential(text))
-    ]
-    if leaked:
-        raise InputError(leaked)
-    try:
-        values = form.model_validate(data).model_dump(mode="json")
+    pasted_keys = leaked(round_id, data)
+    pasted = {_field_of(p.path) for p in pasted_keys}
+    rest = {k: v for k, v in data.items() if k not in pasted}
+    try:  # a pasted key and the other fields' problems are reported together
+        values = form.model_validate(rest).model_dump(mode="json")
     except ValidationError as exc:
-        raise from_validation_error(exc, prefix=f"answers.{round_id}") from None
+        found = from_validation_error(exc, prefix=f"answers.{round_id}").problems
+        raise InputError([*pasted_keys, *(p for p in found if _field_of(p.path) not in pasted)]) from None
+    if pasted_keys:
+        raise InputError(pasted_keys)
     problems = intake_problems({**answers, round_id: values}, round_id)
     if problems:
         raise InputError(problems)

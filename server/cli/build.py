@@ -89,6 +89,10 @@ def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
         state = walk(_load_answers(args.answers))
         if not state.complete:
             raise OpenQuestions(state)
+        if state.ignored:  # left out of the bundle: said, never silently
+            from orchestrator.intake.questions_text import ignored_line
+
+            print(f"aigw-skills build: {ignored_line(state.ignored)}", file=sys.stderr)
         return to_intake(state.answers)
     if args.example:
         text, where = example_text(args.example), f"example {args.example}"
@@ -167,6 +171,14 @@ def _questions(state: Any, answers_file: str | None) -> dict[str, Any]:
     return data
 
 
+def _answers_problems(exc: Exception, answers_file: str) -> str:
+    """Every problem of an answers file (the walker reports them all at once) and what to do next."""
+    return (
+        f"{answers_file}: {exc}\nFix all of these in {answers_file} (the other answers are kept as they are) and "
+        f"run again; `aigw-skills build --questions` lists the round ids and their fields."
+    )
+
+
 def run_build(args: argparse.Namespace) -> int:
     from orchestrator.compose.bundle import BundleExistsError, build_bundle, write_bundle
     from orchestrator.engine.crd_cache import is_offline
@@ -182,6 +194,8 @@ def run_build(args: argparse.Namespace) -> int:
             )
         try:
             state = walk(_load_answers(args.answers) if args.answers else {})
+        except InputError as exc:
+            return fail("build", _answers_problems(exc, args.answers))
         except ValueError as exc:
             return fail("build", str(exc))
         print(json.dumps(_questions(state, args.answers), indent=2))
@@ -191,6 +205,8 @@ def run_build(args: argparse.Namespace) -> int:
     except OpenQuestions as exc:
         print(json.dumps(_questions(exc.state, args.answers), indent=2))
         return fail("build", f"{args.answers} does not answer every question yet; stdout shows the next one")
+    except InputError as exc:
+        return fail("build", _answers_problems(exc, args.answers) if args.answers else str(exc))
     except (ValueError, EOFError) as exc:
         return fail("build", str(exc))
     if args.target_version:

@@ -69,8 +69,11 @@ def _scrub(value: Any) -> Any:
     """`value` with every string that looks like a credential replaced, so an error never echoes a key."""
     from skills.credentials import describe_credential
 
-    if isinstance(value, dict):
-        return {k: _scrub(v) for k, v in value.items()}
+    if isinstance(value, dict):  # a key pasted as a round id or field name is scrubbed too
+        return {
+            ("<removed: looked like a credential>" if describe_credential(k) else k): _scrub(v)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_scrub(v) for v in value]
     if isinstance(value, str) and describe_credential(value):
@@ -107,8 +110,11 @@ async def _write(ctx: Context, bundle: Any, output_dir: str, force: bool) -> tup
     return target, [str(p) for p in written]
 
 
-async def _build(ctx: Context, intake: dict[str, Any], inp: Any, carried: dict[str, Any]) -> CallToolResult:
+async def _build(
+    ctx: Context, intake: dict[str, Any], inp: Any, carried: dict[str, Any], ignored: tuple[Any, ...] = ()
+) -> CallToolResult:
     from orchestrator.compose.bundle import BundleExistsError, build_bundle
+    from orchestrator.intake.questions_text import ignored_line
     from server.mcp.crd_source import crd_source
     from skills.errors import InputError
     from skills.versions import DEFAULT_VERSION
@@ -137,6 +143,9 @@ async def _build(ctx: Context, intake: dict[str, Any], inp: Any, carried: dict[s
     )
     lines = [bundle.summary(), *(item.markdown() for item in bundle.checklist)]
     lines += [f"{f.severity}: {f.resource}: {f.path}: {f.message}" for f in bundle.report.findings]
+    if ignored:  # answers left out of this bundle (their round is not asked): said, never silently
+        data["ignored"] = [p.to_dict() for p in ignored]
+        lines.append(ignored_line(ignored))
     if secrets:
         lines.append(
             "secrets.sh creates " + ", ".join(secrets) + f" at apply time; to re-check manifests.yaml with "
@@ -200,7 +209,7 @@ async def run(arguments: dict[str, Any], ctx: Context) -> CallToolResult | Input
     unused = unused_prefill(inp, state.answers)
     if unused:  # building would silently leave out what the user asked for
         return _error(str(InputError(unused, skill="aigw-orchestrator")), {"answers": state.answers})
-    return await _build(ctx, to_intake(state.answers), inp, {"answers": state.answers})
+    return await _build(ctx, to_intake(state.answers), inp, {"answers": state.answers}, state.ignored)
 
 
 def compute_schema() -> dict[str, Any]:

@@ -25,6 +25,7 @@ SENTENCE_ARGUMENTS = {
     "client_auth": "jwt",
 }
 SENTENCE = prefill_rounds(orchestrate_input().parse(SENTENCE_ARGUMENTS))
+SCENARIOS_DETAILS = {"openai__models": "gpt-5.4-mini", "openai__secret_env": "OPENAI_API_KEY"}
 JWT = {"jwt_issuer": "https://auth.example.com", "jwt_jwks_uri": "https://auth.example.com/jwks"}
 
 
@@ -156,15 +157,56 @@ def test_an_answer_under_a_misspelt_round_id_is_refused_naming_the_round_ids() -
     assert problem.expected == "one of: " + ", ".join(ROUND_IDS)
 
 
-def test_an_answer_to_a_round_the_other_answers_do_not_ask_is_refused_not_dropped() -> None:
+def test_an_answer_to_a_round_the_other_answers_do_not_ask_is_reported_as_ignored_with_why() -> None:
     base = {"environment": {}, "providers": {"providers": ["openai"]}, "details": {}}
-    with pytest.raises(InputError) as caught:
-        walk(base | {"features": {"features": []}, "production": {"token_limit": 5000}})
-    [problem] = caught.value.problems
+    state = walk(base | {"features": {"features": []}, "production": {"token_limit": 5000}})
+    assert state.complete and "production" not in state.answers and "production" not in state.kept
+    [problem] = state.ignored
     assert problem.path == "answers.production" and "(features: none)" in problem.message
-    with pytest.raises(InputError, match=r"answers\.routing"):
-        walk(base | {"routing": {"strategy": "failover"}})
-    assert walk(base | {"routing": {}, "features": None}).complete  # an empty answer loses nothing
+    assert problem.message.startswith("ignored")
+    routed = walk(base | {"routing": {"strategy": "failover"}})
+    assert [p.path for p in routed.ignored] == ["answers.routing"] and "routing" not in routed.kept
+    assert "same model name" in routed.ignored[0].message
+    assert walk(base | {"routing": {}, "features": None}).ignored == ()  # an empty answer loses nothing
+
+
+def test_every_problem_of_the_answers_is_reported_at_once_each_naming_round_and_field() -> None:
+    answers = {
+        "enviroment": {"namespace": "ai"},
+        "environment": {"namespace": "Bad_NS", "colour": "red"},
+        "providers": {"providers": ["opneai"]},
+        "features": {"feature": ["canary"], "features__canary": True},  # waits for details, but no such field
+    }
+    with pytest.raises(InputError) as caught:
+        walk(answers)
+    assert [p.path for p in caught.value.problems] == [
+        "answers.enviroment",
+        "answers.environment.namespace",
+        "answers.environment.colour",
+        "answers.providers.providers[0]",
+        "answers.features.feature",
+    ]
+
+
+def test_answers_to_rounds_after_an_open_one_are_kept_and_checked_once_it_is_answered() -> None:
+    scenario = SCENARIOS_DETAILS
+    answers = {
+        "environment": {},
+        "providers": {"providers": ["openai"]},
+        "details": scenario | {"openai__secret_env": "bad env!"},
+        "features": {"features": ["token-limits"]},
+    }
+    state = walk(answers)
+    assert state.waiting == {"features": {"features": ["token-limits"]}}
+    assert list(state.kept) == ["environment", "providers", "features"]
+    details = next(item for item in state.open if item.id == "details")
+    assert details.kept == {"openai__models": "gpt-5.4-mini"}  # the valid field of the answer with a problem
+    assert details.asked().model_fields["openai__models"].default == "gpt-5.4-mini"
+    fixed = walk(state.kept | {"details": scenario})
+    assert fixed.waiting == {} and fixed.answers["features"] == {"features": ["token-limits"]}
+    assert [item.id for item in fixed.next_group()] == ["production"]
+    bad_later = walk(state.kept | {"details": scenario, "features": {"features": ["teleport"]}})
+    assert [p.path for p in bad_later.problems] == ["answers.features.features[0]"]
 
 
 def test_a_pasted_key_is_refused_in_the_round_that_holds_it_and_never_echoed() -> None:

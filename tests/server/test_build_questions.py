@@ -93,3 +93,73 @@ def test_answers_under_a_misspelt_round_id_fail_instead_of_building_with_default
         assert "answers.enviroment: no such round" in done.stderr and "environment, providers" in done.stderr
         assert "Traceback" not in done.stderr
     assert not (tmp_path / "bundle").exists()
+
+
+def test_an_unknown_round_a_bad_namespace_and_a_bad_provider_are_reported_together(tmp_path):
+    answers = {
+        "enviroment": {"namespace": "ai"},
+        "environment": {"namespace": "Bad_NS"},
+        "providers": {"providers": ["opneai"]},
+    }
+    (tmp_path / "answers.json").write_text(json.dumps(answers))
+    for extra in (["--questions"], ["-o", str(tmp_path / "bundle")]):
+        done = run("build", "--answers", str(tmp_path / "answers.json"), *extra)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        problems = [line for line in done.stderr.splitlines() if line.startswith("  - ")]
+        assert [line.split(":")[0] for line in problems] == [
+            "  - answers.enviroment",
+            "  - answers.environment.namespace",
+            "  - answers.providers.providers[0]",
+        ]
+        assert "'Bad_NS'" in problems[1] and "'opneai'" in problems[2]
+        assert "Fix all of these in" in done.stderr
+    assert not (tmp_path / "bundle").exists()
+
+
+def test_a_valid_features_answer_is_kept_while_details_is_invalid_and_not_asked_again(tmp_path, shared_crds):
+    details = SCENARIOS["openai-anthropic"]["details"]
+    answers = {
+        "environment": {},
+        "providers": {"providers": ["openai", "anthropic"]},
+        "details": details | {"anthropic__secret_env": "not a variable!"},
+        "features": {"features": ["token-limits"]},
+    }
+    data = questions(tmp_path, answers)
+    assert data["next"]["rounds"] == ["details"]
+    assert [p["path"] for p in data["next"]["problems"]] == ["answers.details.anthropic__secret_env"]
+    assert data["answers"]["features"] == {"features": ["token-limits"]}  # echoed back, to send unchanged
+    kept = {f["name"]: f.get("answered") for f in data["next"]["fields"]}
+    assert kept["openai__models"] == "gpt-5.4-mini" and kept["anthropic__secret_env"] is None
+    fixed = data["answers"] | {"details": details}  # the agent corrects details only
+    data = questions(tmp_path, fixed)
+    assert data["next"]["rounds"] == ["production"]  # features is not asked again
+    assert data["answers"]["features"] == {"features": ["token-limits"]}
+    fixed["production"] = data["next"]["example_answers"]["production"]
+    (tmp_path / "answers.json").write_text(json.dumps(fixed))
+    out = tmp_path / "bundle"
+    done = run(
+        "build", "--answers", str(tmp_path / "answers.json"), "-o", str(out), "--crds", str(shared_crds)
+    )
+    assert done.returncode == 0, done.stderr
+    assert "kind: BackendTrafficPolicy" in (out / "manifests.yaml").read_text()
+
+
+def test_an_answer_to_a_round_that_no_longer_applies_is_built_without_and_reported_as_ignored(
+    tmp_path, shared_crds
+):
+    answers = dict(SCENARIOS["openai-anthropic"]) | {"features": None, "routing": {"strategy": "weighted"}}
+    data = questions(tmp_path, answers)
+    assert data["complete"] is True and "routing" not in data["answers"]
+    [ignored] = data["ignored"]
+    assert ignored["path"] == "answers.routing" and ignored["message"].startswith("ignored")
+    done = run(
+        "build",
+        "--answers",
+        str(tmp_path / "answers.json"),
+        "-o",
+        str(tmp_path / "b"),
+        "--crds",
+        str(shared_crds),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Ignored: answers.routing: ignored, not asked with the other answers" in done.stderr

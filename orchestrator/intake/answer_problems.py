@@ -1,0 +1,76 @@
+"""What is wrong with a set of answers beyond a round's own form: a round id that does not exist, a pasted key or a
+field no form has in an answer that waits for an earlier round, an answer to a round the other answers do not ask.
+The walker (orchestrator.intake.walker) reports them together with every round's own problems, in the order the
+answers give them, so one look shows everything to fix."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from orchestrator.intake.form_schema import answer_from_form
+from orchestrator.intake.rounds import ROUND_IDS, Answers, Round, chosen_features
+from skills.errors import Problem
+
+
+def unknown_round(key: str) -> Problem:
+    """An answer under a round id that does not exist (a misspelt id), which would otherwise be dropped."""
+    from skills.credentials import describe_credential
+    from skills.errors import show_value
+
+    where = "<key>" if describe_credential(key) else key  # a pasted key as a round id is never echoed
+    return Problem(f"answers.{where}", "no such round", show_value(key), "one of: " + ", ".join(ROUND_IDS))
+
+
+def in_file_order(given: Mapping[str, Any], by_round: Mapping[str, list[Problem]]) -> list[Problem]:
+    """Every problem of the answers: per round in the order the answers give them, then any other round's."""
+    order = [*given, *(rid for rid in ROUND_IDS if rid not in given)]
+    return [p for key in order for p in by_round.get(key, [])]
+
+
+def leaked(round_id: str, given: Mapping[str, Any]) -> list[Problem]:
+    """The fields of an answer whose value looks like a credential: refused, so a key is never echoed back."""
+    from skills.credentials import REFUSAL_HINT, describe_credential
+
+    return [
+        Problem(f"answers.{round_id}.{name}", f"looks like {kind}. {REFUSAL_HINT}")
+        for name, value in given.items()
+        for text in (value if isinstance(value, list) else [value])
+        if isinstance(text, str) and (kind := describe_credential(text))
+    ]
+
+
+def unknown_fields(r: Round, given: Mapping[str, Any], answers: Answers) -> list[Problem]:
+    """Fields of a waiting answer that no form of its round has, whatever the open rounds are answered with
+    (every provider, every feature, either routing strategy): wrong now and later, so reported now."""
+    from orchestrator.intake.production import FEATURES
+    from skills.credentials import describe_credential
+    from skills.providers import PRESETS
+
+    widest = {"providers": {"providers": list(PRESETS)}, **answers, "features": {"features": list(FEATURES)}}
+    strategies = (
+        [answers["routing"]] if "routing" in answers else [{"strategy": s} for s in ("failover", "split")]
+    )
+    forms = [r.form({**widest, "routing": strategy}) for strategy in strategies]
+    unknown = [{name for name in answer_from_form(f, given) if name not in f.model_fields} for f in forms]
+    return [
+        Problem(
+            f"answers.{r.id}.{'<key>' if describe_credential(name) else name}",
+            "no such field in this round",
+            expected=f"a field of the {r.id} round, as its question lists them",
+        )
+        for name in given
+        if all(name in names for names in unknown)
+    ]
+
+
+def unasked(r: Round, answers: Answers) -> Problem:
+    """Why an answered round is not asked with the other answers, and what to change."""
+    note = ""
+    if r.id == "production":
+        note = f" (features: {', '.join(chosen_features(answers)) or 'none'})"
+    return Problem(
+        f"answers.{r.id}",
+        f"ignored, not asked with the other answers: {r.why}{note}; its answer is left out",
+        expected=f"the answers that ask it, or no {r.id} answer",
+    )
