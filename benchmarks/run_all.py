@@ -55,13 +55,13 @@ NEXT_STEPS = {
     "pair": "profile with `python -m cProfile benchmarks/bundle_bench.py` and cache the per-kind work",
     "twenty": "profile with `python -m cProfile benchmarks/bundle_bench.py`; look for per-provider quadratic work",
     "linear": "compare per-provider cost at 10 and 50 providers; look for lint passes over all pairs",
-    "validate": "check-jsonschema costs ~0.2 s per process (one per kind: 13 here) plus ~0.1 ms per document. "
-    "0.15x of that at 10,000 documents leaves ~27 us per document after our own ~0.3 s start with 13 kinds "
-    "compiled, while the native calls a document needs already take about that much (read ~6 us, JSON parse "
-    "~6-10, jsonschema-rs ~1.4, two cel-cpp evaluations with their conversions ~12); schema, defaults, CEL and "
-    "lint cost ~90 us per document cold, close to check-jsonschema's own marginal cost (the 'per document added' "
-    "line of validator_bench). 10,000 documents at 0.15x would need the Python work per document to vanish; a "
-    "per-document ratio is the target that can be measured honestly",
+    "validate": "check-jsonschema costs ~0.2 s per process (one per kind: 13 here) plus 0.1-0.15 ms per "
+    "document. 0.15x of that at 10,000 documents leaves ~30 us per document after our own ~0.3 s start with 13 "
+    "kinds compiled, while the native calls a document needs already take about that much (read ~6 us, JSON "
+    "parse ~6-10, jsonschema-rs ~1.4, two cel-cpp evaluations with their conversions ~12). Schema, defaults, CEL "
+    "and lint cost ~0.11 ms per document cold, 0.8x check-jsonschema's own marginal cost (the 'per document "
+    "added' line of validator_bench); 0.15x at 10,000 documents would need the Python work per document to "
+    "vanish, so a per-document ratio is the target that can be met and measured honestly",
     "memory": "the floor is the process: one document of each of the 13 kinds already peaks at ~71 MiB, 1.8x "
     "check-jsonschema's 10,000-document peak, which is the largest of 13 one-kind processes without CEL. Of the "
     "~40 MiB compiling 13 kinds adds, ~4 MiB is Python heap; the rest is native: cel-cpp (~13 MiB: library, "
