@@ -33,9 +33,15 @@ class InputModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _refuse_credentials(cls, data: Any) -> Any:
-        for path, kind in scan_input(cls, data):  # values and map keys (a key is never shown)
+        for path, kind in cls.credential_findings(data):  # values and map keys (a key is never shown)
             raise ValueError(f"{path} looks like {kind}. {REFUSAL_HINT}")
         return data
+
+    @classmethod
+    def credential_findings(cls, data: Any) -> list[tuple[str, str]]:
+        """(path, kind) of every string in ``data`` that looks like a credential, each read in the mode its field
+        type declares (a model whose free-form fields know more, e.g. the orchestrator's answers, overrides it)."""
+        return scan_input(cls, data)
 
     @classmethod
     def shorthand(cls, text: str) -> dict[str, Any] | None:
@@ -55,7 +61,8 @@ class InputModel(BaseModel):
                 [Problem("", "input must be a mapping of field names to values", type(data).__name__)]
             )
         problems = [
-            Problem(path, f"looks like {kind}. {REFUSAL_HINT}") for path, kind in scan_input(cls, data)
+            Problem(path, f"looks like {kind}. {REFUSAL_HINT}")
+            for path, kind in cls.credential_findings(data)
         ]
         if problems:
             raise InputError(problems, skill=skill)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel
+
 from orchestrator.intake.form_schema import answer_from_form
 from orchestrator.intake.rounds import ROUND_IDS, Answers, Round, chosen_features
 from skills.errors import Problem
@@ -28,15 +30,27 @@ def in_file_order(given: Mapping[str, Any], by_round: Mapping[str, list[Problem]
     return [p for key in order for p in by_round.get(key, [])]
 
 
-def leaked(round_id: str, given: Mapping[str, Any]) -> list[Problem]:
-    """The fields of an answer whose value looks like a credential: refused, so a key is never echoed back."""
+def leaked(round_id: str, given: Mapping[str, Any], form: type[BaseModel] | None = None) -> list[Problem]:
+    """The fields of an answer whose value looks like a credential: refused, so a key is never echoed back.
+
+    With the round's ``form``, each field is read in the mode its type declares (a hex digest in a models field
+    is a model id, not a key); without it (an answer waiting for an earlier round), ``<provider>__models``
+    fields as model ids and every other field strictly."""
+    from skills.credential_scan import scan_input
     from skills.credentials import REFUSAL_HINT, describe_credential
 
+    if form is not None:
+        found = scan_input(form, dict(given))
+        return [
+            Problem(f"answers.{round_id}.{path}", f"looks like {kind}. {REFUSAL_HINT}")
+            for path, kind in found
+        ]
     return [
         Problem(f"answers.{round_id}.{name}", f"looks like {kind}. {REFUSAL_HINT}")
         for name, value in given.items()
         for text in (value if isinstance(value, list) else [value])
-        if isinstance(text, str) and (kind := describe_credential(text))
+        if isinstance(text, str)
+        and (kind := describe_credential(text, "model" if name.endswith("__models") else "strict"))
     ]
 
 

@@ -76,6 +76,29 @@ def prefill_fields() -> dict[str, tuple[str, dict[str, Any]]]:
     return out
 
 
+class _OrchestrateBase(InputModel):
+    """The answers are free-form by round: each field's value is read as the forms read it, so a hex digest in
+    a ``<provider>__models`` answer is a model id and every other answer is read strictly."""
+
+    @classmethod
+    def credential_findings(cls, data: Any) -> list[tuple[str, str]]:
+        from skills.credentials import find_credentials
+
+        if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+            return super().credential_findings(data)
+        found = super().credential_findings({k: v for k, v in data.items() if k != "answers"})
+        for round_id, given in data["answers"].items():
+            if not isinstance(given, dict):
+                found += find_credentials({round_id: given}, "strict", "answers")
+                continue
+            found += find_credentials({round_id: {}}, "strict", "answers")  # a key pasted as a round id
+            where = "answers.<key>" if found and found[-1][0] == "answers.<key>" else f"answers.{round_id}"
+            for name, value in given.items():
+                mode = "model" if str(name).endswith("__models") else "strict"
+                found += find_credentials({name: value}, mode, where)
+        return found
+
+
 @cache
 def orchestrate_input() -> type[InputModel]:
     """The aigw_orchestrate input model: the prefill arguments plus answers, intake and output_dir."""
@@ -104,7 +127,7 @@ def orchestrate_input() -> type[InputModel]:
     }
     return create_model(
         "OrchestrateInput",
-        __base__=InputModel,
+        __base__=_OrchestrateBase,
         __doc__="What the user already said (every field optional) and how to return the bundle.",
         **fields,
     )

@@ -8,7 +8,7 @@ so a form carries the patterns, bounds and choices a client can check before the
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, create_model
 
@@ -16,7 +16,7 @@ from orchestrator.intake.form_schema import OPTION_TITLES
 from orchestrator.intake.forms import Form
 from orchestrator.intake.production import production_intake
 from skills.providers import PRESETS, ProviderId
-from skills.types import CloudRegion, DNSLabel, Duration, EnvVarName, Port
+from skills.types import MODEL, CloudRegion, DNSLabel, Duration, EnvVarName, Port
 from skills.versions import DEFAULT_VERSION, AIGatewayVersion
 
 
@@ -66,7 +66,7 @@ def details_form(providers: list[str]) -> type[Form]:
         preset = PRESETS[pid]
         title = preset.title
         fields[answer_key(pid, "models")] = (
-            str,
+            Annotated[str, MODEL],  # model ids: a hex digest is not a key by its shape
             Field(
                 ", ".join(preset.example_models[:1]),
                 min_length=1,

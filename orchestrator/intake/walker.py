@@ -242,7 +242,7 @@ def answer_round(
     r = BY_ID[round_id]
     form = r.form(answers)
     data = answer_from_form(form, {**(known or {}), **dict(given)})
-    pasted_keys = leaked(round_id, data)
+    pasted_keys = leaked(round_id, data, form)
     pasted = {_field_of(p.path) for p in pasted_keys}
     rest = {k: v for k, v in data.items() if k not in pasted}
     try:  # a pasted key and the other fields' problems are reported together

@@ -65,18 +65,20 @@ def _error(text: str, carried: dict[str, Any]) -> CallToolResult:
     return _result(text, {"status": "error", "message": text.split("\n", 1)[0]} | carried, error=True)
 
 
-def _scrub(value: Any) -> Any:
-    """`value` with every string that looks like a credential replaced, so an error never echoes a key."""
+def _scrub(value: Any, field: str = "") -> Any:
+    """`value` with every string that looks like a credential replaced, so an error never echoes a key (a
+    ``<provider>__models`` answer is read as model ids: a hex digest there is kept, not scrubbed)."""
     from skills.credentials import describe_credential
 
     if isinstance(value, dict):  # a key pasted as a round id or field name is scrubbed too
         return {
-            ("<removed: looked like a credential>" if describe_credential(k) else k): _scrub(v)
+            ("<removed: looked like a credential>" if describe_credential(k) else k): _scrub(v, str(k))
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_scrub(v) for v in value]
-    if isinstance(value, str) and describe_credential(value):
+        return [_scrub(v, field) for v in value]
+    mode = "model" if field.endswith("__models") else "strict"
+    if isinstance(value, str) and describe_credential(value, mode):
         return "<removed: looked like a credential; name the env var or file that holds it>"
     return value
 

@@ -312,3 +312,24 @@ def test_the_round_catalog_lists_every_round_with_its_fields_for_the_answers_giv
     assert chosen["providers"]["answered"] is True and chosen["providers"]["fields"][0]["name"] == "providers"
     assert "aws_bedrock__region" in [f["name"] for f in chosen["details"]["fields"]]
     assert chosen["features"]["optional"] is True and chosen["features"]["why"]
+
+
+@pytest.mark.parametrize("waiting", [False, True], ids=["in-its-round", "waiting-for-an-earlier-round"])
+def test_a_hex_digest_model_id_is_a_model_in_the_details_round_and_a_key_there_is_still_refused(
+    waiting: bool,
+) -> None:
+    """The details round read every answer strictly, so a 32-hex model id was refused as an opaque token."""
+    hex_id = "d41d8cd98f00b204e9800998ecf8427e"
+    key = "sk-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z" * 2
+    start: dict[str, Any] = {} if waiting else {"environment": {}, "providers": {"providers": ["openai"]}}
+    accepted = walk({**start, "details": {"openai__models": hex_id}})
+    assert not any(p.path.startswith("answers.details") for o in accepted.open for p in o.problems)
+    try:  # refused in the open round's problems, or (an answer still waiting) as an input error
+        refused = walk({**start, "details": {"openai__models": key}})
+        found = [p for o in refused.open for p in o.problems]
+        kept = repr(refused.answers)
+    except InputError as exc:
+        found, kept = exc.problems, ""
+    problems = [p for p in found if p.path == "answers.details.openai__models"]
+    assert problems and "looks like" in problems[0].message
+    assert key not in kept and key not in repr(problems)

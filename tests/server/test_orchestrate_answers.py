@@ -115,3 +115,20 @@ async def test_a_key_pasted_as_a_round_id_is_refused_and_never_echoed_in_the_ans
     assert result.is_error and "answers.<key>" in result.content[0].text
     assert key not in json.dumps(result.structured_content) and key not in result.content[0].text
     assert result.structured_content["answers"]["environment"] == {"namespace": "ai"}
+
+
+@pytest.mark.anyio
+async def test_a_hex_digest_model_id_in_the_answers_is_kept_while_another_field_is_fixed(server):
+    """A 32-hex model id is a model name: it is neither refused nor scrubbed from the answers sent back when
+    another field of the same round needs fixing (scrubbing it would lose the person's answer)."""
+    hex_id = "d41d8cd98f00b204e9800998ecf8427e"
+    answers = {
+        "environment": {"namespace": "Not A Label"},
+        "providers": {"providers": ["openai"]},
+        "details": {"openai__models": hex_id},
+    }
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", {"answers": answers})
+    text = result.content[0].text + json.dumps(result.structured_content)
+    assert "looks like" not in text and "removed" not in text
+    assert hex_id in json.dumps(result.structured_content)
