@@ -82,7 +82,7 @@ class _OrchestrateBase(InputModel):
 
     @classmethod
     def credential_findings(cls, data: Any) -> list[tuple[str, str]]:
-        from skills.credentials import find_credentials
+        from skills.credentials import Mode, find_credentials
 
         if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
             return super().credential_findings(data)
@@ -94,7 +94,7 @@ class _OrchestrateBase(InputModel):
             found += find_credentials({round_id: {}}, "strict", "answers")  # a key pasted as a round id
             where = "answers.<key>" if found and found[-1][0] == "answers.<key>" else f"answers.{round_id}"
             for name, value in given.items():
-                mode = "model" if str(name).endswith("__models") else "strict"
+                mode: Mode = "model" if str(name).endswith("__models") else "strict"
                 found += find_credentials({name: value}, mode, where)
         return found
 

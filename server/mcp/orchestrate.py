@@ -68,7 +68,7 @@ def _error(text: str, carried: dict[str, Any]) -> CallToolResult:
 def _scrub(value: Any, field: str = "") -> Any:
     """`value` with every string that looks like a credential replaced, so an error never echoes a key (a
     ``<provider>__models`` answer is read as model ids: a hex digest there is kept, not scrubbed)."""
-    from skills.credentials import describe_credential
+    from skills.credentials import Mode, describe_credential
 
     if isinstance(value, dict):  # a key pasted as a round id or field name is scrubbed too
         return {
@@ -77,7 +77,7 @@ def _scrub(value: Any, field: str = "") -> Any:
         }
     if isinstance(value, list):
         return [_scrub(v, field) for v in value]
-    mode = "model" if field.endswith("__models") else "strict"
+    mode: Mode = "model" if field.endswith("__models") else "strict"
     if isinstance(value, str) and describe_credential(value, mode):
         return "<removed: looked like a credential; name the env var or file that holds it>"
     return value
