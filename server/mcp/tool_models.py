@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from orchestrator.analysis.doctor.options import DoctorInput
 from orchestrator.analysis.finding_limit import (
     MAX_FINDINGS_LIMIT,
     SEVERITIES,
@@ -91,6 +92,15 @@ class ValidateToolInput(ValidateInput):
     findings the answer lists (the summary counts them all)."""
 
     max_findings: int = max_findings_field(
+        MCP_MAX_FINDINGS, f"{MCP_MAX_FINDINGS}: the answer stays small enough for a chat context"
+    )
+
+
+class DoctorToolInput(DoctorInput):
+    """A running gateway (through kubectl) or a dump of one to diagnose; the answer lists the most urgent findings
+    (the summary counts them all)."""
+
+    max_findings: int | None = max_findings_field(  # the CLI prints them all; a chat context cannot hold them
         MCP_MAX_FINDINGS, f"{MCP_MAX_FINDINGS}: the answer stays small enough for a chat context"
     )
 

@@ -152,7 +152,10 @@ def atomic_entries() -> list[SkillEntry]:
 # A tool whose answer must fit a chat context takes how much of it to list, which its command does not need (the
 # command line writes the whole report, with --format and -o FILE): its input model extends the command's with
 # that field (tests/server/test_front_doors.py allows exactly these).
-TOOL_INPUT_MODELS = {"aigw_validate": "server.mcp.tool_models:ValidateToolInput"}
+TOOL_INPUT_MODELS = {
+    "aigw_validate": "server.mcp.tool_models:ValidateToolInput",
+    "aigw_doctor": "server.mcp.tool_models:DoctorToolInput",
+}
 
 
 def door_spec(door: Door, crds_path: str | None, metrics_hosts: tuple[str, ...] | None = None) -> ToolSpec:

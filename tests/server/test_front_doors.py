@@ -27,7 +27,7 @@ CLI_ACTIONS = {"doctor": {"collect"}}
 # What a tool may add besides its command's fields: how much of the answer to list, which a chat context needs and a
 # command writing the whole report to a terminal or file (--format, -o) does not (server/mcp/tools.py
 # TOOL_INPUT_MODELS). The twin of PRESENTATION above.
-TOOL_PRESENTATION = {"aigw_validate": {"max_findings"}}
+TOOL_PRESENTATION: dict[str, set[str]] = {"aigw_validate": {"max_findings"}, "aigw_doctor": set()}
 
 
 # aigw_orchestrate is a conversation, registered by its own modules (server.mcp.orchestrate, server.cli.build):
@@ -185,3 +185,13 @@ def test_a_tool_adds_only_presentation_fields_to_its_commands_model() -> None:
         model, base = load(ref), BY_TOOL[tool].load_model()
         assert issubclass(model, base)
         assert set(model.model_fields) - set(base.model_fields) == TOOL_PRESENTATION[tool]
+
+
+def test_doctor_over_mcp_lists_the_most_urgent_findings_by_default_and_the_cli_lists_them_all() -> None:
+    """A large cluster's diagnosis came back whole over MCP (QA follow-up): the tool caps it like aigw_validate."""
+    from server.doors import load
+    from server.mcp.tool_models import MCP_MAX_FINDINGS
+
+    tool = load("server.mcp.tool_models:DoctorToolInput")
+    assert tool.model_fields["max_findings"].default == MCP_MAX_FINDINGS
+    assert BY_TOOL["aigw_doctor"].load_model().model_fields["max_findings"].default is None
