@@ -54,6 +54,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="with --http: close a connection that has not sent a complete request head in time [default: 10]",
     )
     parser.add_argument(
+        "--max-sessions",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --http: open MCP sessions before a new client gets 503 (each holds ~0.15 MiB until it ends or "
+        "idles out) [default: 10000]",
+    )
+    parser.add_argument(
+        "--session-idle-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="with --http: end a session after this long without a request (clients that never end their "
+        "session, e.g. the TypeScript SDK's close(), keep it until then) [default: 1800]",
+    )
+    parser.add_argument(
         "--metrics-host",
         action="append",
         default=[],
@@ -89,6 +105,12 @@ def run(args: argparse.Namespace) -> int:
                 allowed_hosts=tuple(args.allowed_host),
                 **({"max_connections": args.max_connections} if args.max_connections is not None else {}),
                 **({"head_seconds": args.header_timeout} if args.header_timeout is not None else {}),
+                **({"max_sessions": args.max_sessions} if args.max_sessions is not None else {}),
+                **(
+                    {"session_idle_seconds": args.session_idle_timeout}
+                    if args.session_idle_timeout is not None
+                    else {}
+                ),
                 metrics_hosts=tuple(args.metrics_host),
             )
             settings.check()
@@ -100,12 +122,14 @@ def run(args: argparse.Namespace) -> int:
         or args.allowed_host
         or args.max_connections is not None
         or args.header_timeout is not None
+        or args.max_sessions is not None
+        or args.session_idle_timeout is not None
         or args.metrics_host
     ):
         return fail(
             "serve",
-            "--no-auth, --token-file, --allowed-host, --max-connections, --header-timeout and --metrics-host only "
-            "apply with --http",
+            "--no-auth, --token-file, --allowed-host, --max-connections, --header-timeout, --max-sessions, "
+            "--session-idle-timeout and --metrics-host only apply with --http",
         )
 
     if args.crds and not Path(args.crds).exists():

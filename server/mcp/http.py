@@ -79,6 +79,10 @@ def read_token(token_file: str | None, environ: dict[str, str] | None = None) ->
 
 MAX_CONNECTIONS = 128  # requests in progress (and, separately, open event streams) before new ones get 503
 IDLE_SECONDS = 15  # an idle keep-alive connection is closed after this long
+# MCP sessions: a client that never ends its session (the TypeScript SDK's close() sends no DELETE) keeps ~0.15 MiB
+# until the idle timeout; these bound that memory. Defaults are the SDK's (StreamableHTTPSessionManager).
+MAX_SESSIONS = 10_000
+SESSION_IDLE_SECONDS = 1800.0
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ class HttpSettings:
     max_connections: int = MAX_CONNECTIONS
     head_seconds: float = HEAD_SECONDS
     metrics_hosts: tuple[str, ...] = field(default_factory=tuple)
+    max_sessions: int = MAX_SESSIONS
+    session_idle_seconds: float = SESSION_IDLE_SECONDS
 
     def check(self) -> None:
         """Refuse unsafe combinations before anything binds."""
@@ -105,6 +111,12 @@ class HttpSettings:
                 ok = False
             if not ok:
                 raise ServeError(f"--metrics-host {entry!r}: give HOST or HOST:PORT, e.g. localhost:1064")
+        if self.max_sessions < 1:
+            raise ServeError(f"--max-sessions must be at least 1, got {self.max_sessions}")
+        if not 60 <= self.session_idle_seconds <= 86400:
+            raise ServeError(
+                f"--session-idle-timeout must be between 60 and 86400 seconds, got {self.session_idle_seconds:g}"
+            )
         if not 0 < self.head_seconds <= 300:
             raise ServeError(f"--header-timeout must be between 0 and 300 seconds, got {self.head_seconds:g}")
         if self.token and self.no_auth:
@@ -176,6 +188,8 @@ def build_app(mcp: MCPServer, settings: HttpSettings) -> ASGIApp:
     app: ASGIApp = mcp.streamable_http_app(
         streamable_http_path=MCP_PATH,
         max_request_body_size=settings.max_body_bytes,
+        session_idle_timeout=settings.session_idle_seconds,
+        max_sessions=settings.max_sessions,
         transport_security=security,
         host=settings.host,
     )

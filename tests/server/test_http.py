@@ -245,16 +245,36 @@ def test_a_token_file_replaces_the_environment_variable(tmp_path: Path) -> None:
         stop(proc)
 
 
+def test_max_sessions_bounds_the_sessions_clients_leave_open() -> None:
+    """Clients that never end their session (the TypeScript SDK's close() sends no DELETE) each hold memory until
+    the idle timeout: --max-sessions caps them; the next new session gets the SDK's 503 until one ends."""
+    proc, port = start("--max-sessions", "2", env=subprocess_env(AI_GATEWAY_API_KEY=TOKEN))
+    try:
+        running = Running(f"http://127.0.0.1:{port}/mcp", port)
+        body = json.dumps(INITIALIZE).encode()
+        codes = [post(running, body, authorization=f"Bearer {TOKEN}").status_code for _ in range(3)]
+        assert codes == [200, 200, 503]
+    finally:
+        stop(proc)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--crds", "/nonexistent/crds"], "--crds /nonexistent/crds: no such file or directory"),
         (
             ["--no-auth"],
-            "--no-auth, --token-file, --allowed-host, --max-connections, --header-timeout and --metrics-host only apply with --http",
+            "--no-auth, --token-file, --allowed-host, --max-connections, --header-timeout, --max-sessions, "
+            "--session-idle-timeout and --metrics-host only apply with --http",
         ),
         (["--max-connections", "8"], "only apply with --http"),
+        (["--max-sessions", "8"], "only apply with --http"),
         (["--http", "--no-auth", "--max-connections", "1"], "--max-connections must be at least 2, got 1"),
+        (["--http", "--no-auth", "--max-sessions", "0"], "--max-sessions must be at least 1, got 0"),
+        (
+            ["--http", "--no-auth", "--session-idle-timeout", "5"],
+            "--session-idle-timeout must be between 60 and 86400 seconds, got 5",
+        ),
     ],
 )
 def test_serve_refuses_options_that_cannot_work(args: list[str], message: str) -> None:
