@@ -74,7 +74,8 @@ _HEX_KEY = "a long random hex string (an Azure-style API key)"
 # A run of letters and digits long enough to be a key fragment (UUIDs and resource paths have short runs).
 _LONG_RUN = re.compile(r"[A-Za-z0-9]{16,}")
 # Where a credential pasted into free text (e.g. "Bearer <key>", "api-key: <key>") is separated from the rest.
-_TOKEN_SPLIT = re.compile(r"[\s\"',;:]+")
+# Punctuation next to a key ("<key>.", "(<key>)", "<key>!", "gw.<key>") separates it too.
+_TOKEN_SPLIT = re.compile(r"[\s\"',;:.()\[\]{}<>!?@#&*|\\]+")
 # Lint mode: a whole value of this shape, mixed letters and digits, entropy >= 4 bits, and not a placeholder.
 _LINT_TOKEN = re.compile(r"^[A-Za-z0-9+/=_.-]{32,}\Z")
 _CONSTANT_NAME = re.compile(r"^[A-Z0-9_]+\Z")  # OPENAI_API_KEY: a placeholder, not a key
@@ -94,7 +95,11 @@ def _random_hex(text: str) -> bool:
         and re.search(r"[0-9]", text) is not None
         and re.search(r"[a-fA-F]", text) is not None
         and _entropy(text) >= 3.0
+        and _REPEATED.fullmatch(text) is None
     )
+
+
+_REPEATED = re.compile(r"(.{1,8})\1{2,}.{0,8}")  # 'a1b2c3d4' over and over: a pattern, not a random key
 
 
 def _looks_opaque(text: str) -> bool:
@@ -153,8 +158,8 @@ def describe_credential(text: str, mode: Mode = "strict") -> str | None:
         return None
     if mode == "lint":
         return _lint_token(text)
-    if mode == "name":
-        return _HEX_KEY if any(_random_hex(part) for part in text.split(".")) else None
+    if mode == "name":  # a random hex run anywhere between separators: openai-<32 hex>, ns.<32 hex>
+        return _HEX_KEY if any(_random_hex(m.group(1)) for m in _HEX_DIGEST.finditer(text)) else None
     if mode == "model":
         text = _HEX_DIGEST.sub("-", text)  # a digest in a model id is not a key by its shape alone
     if _looks_like_key(text.strip()) or any(_looks_like_key(token) for token in _TOKEN_SPLIT.split(text)):

@@ -486,3 +486,55 @@ def test_azure_credentials_accept_real_uuid_client_and_tenant_ids() -> None:
     assert (
         result.manifests[0]["spec"]["azureCredentials"]["tenantID"] == "72f988bf-86f1-41af-91ab-2d7cd011db47"
     )
+
+
+_HEX_KEY_SAMPLE = "9f86d081884c7d659a2feaa0c55ad015"  # 32 random-looking hex digits, the Azure key shape
+_MIXED_KEY_SAMPLE = "Zq8Vd2Lm5Rt7Yx1Cb4Nf6Hj9Kp3Ws0Ae"
+
+
+@pytest.mark.parametrize(
+    "name", [f"openai-{_HEX_KEY_SAMPLE}", f"ns.{_HEX_KEY_SAMPLE}", f"x-{_HEX_KEY_SAMPLE}"]
+)
+def test_a_hex_key_inside_a_name_is_refused_not_only_a_whole_label(name: str) -> None:
+    """QA sweep 2 (D1): name mode only tested whole dot-separated labels, so `openai-<key>` passed and the
+    key reached the manifests."""
+    from skills.credentials import describe_credential
+
+    assert describe_credential(name, "name") is not None
+    with pytest.raises(InputError) as refused:
+        backend(BackendInput.parse({"name": name, "provider": "openai"}))
+    assert name not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{_MIXED_KEY_SAMPLE}.",
+        f"({_MIXED_KEY_SAMPLE})",
+        f"{_MIXED_KEY_SAMPLE}!",
+        f"{_MIXED_KEY_SAMPLE}@x",
+        f"gw.{_HEX_KEY_SAMPLE}",
+        f"Bearer {_MIXED_KEY_SAMPLE}.",
+    ],
+)
+def test_a_key_with_punctuation_next_to_it_is_still_a_key(text: str) -> None:
+    """QA sweep 2 (D2): the free-text check split only on spaces, quotes, commas and colons."""
+    from skills.credentials import describe_credential
+
+    assert describe_credential(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://auth.example.com/realms/ai/protocol/openid-connect/certs",
+        "claude-sonnet-4-5@20250929",
+        "ai-gateway.envoy-ai-gateway-system.svc.cluster.local",
+        "team-" + "a1b2c3d4" * 7,
+    ],
+)
+def test_urls_model_ids_hostnames_and_patterned_names_are_not_keys(text: str) -> None:
+    from skills.credentials import describe_credential
+
+    assert describe_credential(text, "name") is None and describe_credential(text, "model") is None
+    assert describe_credential(text) is None
