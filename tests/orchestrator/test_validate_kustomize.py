@@ -192,6 +192,35 @@ REFUSED = {
         },
         "is a Component",
     ),
+    "kustomization-as-component": (
+        {
+            "k/kustomization.yaml": "components: [c]\n",
+            "k/c/kustomization.yaml": "resources: [c.yaml]\n",
+            "k/c/c.yaml": cm("c"),
+        },
+        "components entry 'c' is a Kustomization",
+    ),
+    "file-as-component": (
+        {"k/kustomization.yaml": "resources: [a.yaml]\ncomponents: [a.yaml]\n", "k/a.yaml": cm("a")},
+        "components entry 'a.yaml' is the file",
+    ),
+    # QA2 D5: one file under two spellings; kubectl: "may not add resource with an already registered id".
+    "same-file-listed-twice": (
+        {"k/kustomization.yaml": "resources: [m.yaml, ./m.yaml]\n", "k/m.yaml": cm("a") + "---\n" + cm("b")},
+        "resources entry './m.yaml' adds",
+    ),
+    # A diamond: one base through two overlays that rename nothing.
+    "base-reached-through-two-overlays": (
+        {
+            "k/kustomization.yaml": "resources: [../a, ../b]\n",
+            "a/kustomization.yaml": "resources: [../base]\n",
+            "b/kustomization.yaml": "resources: [../base]\n",
+            "base/kustomization.yaml": "resources: [one.yaml, two.yaml]\n",
+            "base/one.yaml": cm("one"),
+            "base/two.yaml": cm("two"),
+        },
+        "resources entry '../b' adds",
+    ),
 }
 
 
@@ -281,6 +310,29 @@ SAME_AS_KUSTOMIZE = {
         + "\n",
         "k/stray.yaml": BAD,
     },
+    # QA2 D4: a Component's own resources are emitted with the kustomization that lists it.
+    "component-with-resources": {
+        "k/kustomization.yaml": "resources: [a.yaml]\ncomponents: [../comp]\n",
+        "k/a.yaml": cm("a"),
+        "comp/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [x.yaml, sub]\n",
+        "comp/x.yaml": cm("x"),
+        "comp/sub/kustomization.yaml": "resources: [y.yaml]\n",
+        "comp/sub/y.yaml": cm("y"),
+    },
+    # A diamond whose overlays rename the base: kustomize adds both copies.
+    "base-renamed-by-two-overlays": {
+        "k/kustomization.yaml": "resources: [../a, ../b]\n",
+        "a/kustomization.yaml": "resources: [../base]\nnamePrefix: a-\n",
+        "b/kustomization.yaml": "resources: [../base]\nnamePrefix: b-\n",
+        "base/kustomization.yaml": "resources: [one.yaml]\n",
+        "base/one.yaml": cm("one"),
+    },
+    # An empty file adds no object, so listing it twice is no error.
+    "empty-file-listed-twice": {
+        "k/kustomization.yaml": "resources: [a.yaml, empty.yaml, ./empty.yaml]\n",
+        "k/a.yaml": cm("a"),
+        "k/empty.yaml": "",
+    },
     "deprecated-bases": {
         "base/kustomization.yaml": "resources: [b.yaml]\n",
         "base/b.yaml": cm("b"),
@@ -301,9 +353,67 @@ def test_the_objects_validated_are_the_objects_kubectl_kustomize_emits(tmp_path:
         for d in yaml.safe_load_all(built.stdout)
     )
     loaded = load_documents([tmp_path / "k"])
-    assert loaded.findings == [] and loaded.notes == []
+    assert loaded.findings == []
     got = sorted((d["kind"], d["metadata"].get("namespace"), d["metadata"]["name"]) for d in loaded.documents)
+    if case == "base-renamed-by-two-overlays":
+        # Read once, as the file holds it; the prefixes are named as not applied.
+        assert got == [("ConfigMap", "default", "one")] and len(expected) == 2
+        assert [n.split(" uses ")[1][:11] for n in loaded.notes] == ["namePrefix,"] * 2
+        return
+    assert loaded.notes == []
     assert got == expected and got
+    if case == "component-with-resources":
+        assert not [s for s in loaded.skipped if "leaves it out" in s.reason]
+
+
+def test_a_file_listed_twice_is_one_kustomize_error_not_duplicate_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA2 D5: `resources: [manifests.yaml, ./manifests.yaml]` gave one AIGW-L060 warning per object and exit 0."""
+    objects = "---\n".join(cm(f"c{i}") for i in range(5))
+    folder = layout(
+        tmp_path / "k",
+        {"kustomization.yaml": "resources: [manifests.yaml, ./manifests.yaml]\n", "manifests.yaml": objects},
+    )
+    code, report = validate_json(capsys, str(folder))
+    assert code == 1 and report["documents"] == 5
+    (error,) = report["findings"]
+    assert error["rule"] == "kustomize" and error["source"] == str(folder / "kustomization.yaml")
+    assert error["message"].startswith(
+        f"resources entry './manifests.yaml' adds {folder / 'manifests.yaml'} a second time (its resources entry "
+        "'manifests.yaml' added it first)"
+    )
+    built = kustomize(folder)
+    assert built.returncode != 0 and "already registered id" in built.stderr
+
+
+def test_a_component_s_resources_are_validated_and_its_patches_named_as_not_applied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA2 D4: the Component's extra.yaml was "reached by no kustomization's resources" and never checked."""
+    folder = layout(
+        tmp_path / "k",
+        {
+            "kustomization.yaml": "resources: [a.yaml]\ncomponents: [comp]\n",
+            "a.yaml": cm("a"),
+            "comp/kustomization.yaml": (
+                "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [extra.yaml]\n"
+                "patches:\n- target: {kind: ConfigMap}\n  patch: |-\n    - {op: add, path: /data, value: {k: v}}\n"
+            ),
+            "comp/extra.yaml": BAD,
+        },
+    )
+    code, report = validate_json(capsys, str(folder))
+    assert code == 1 and report["documents"] == 2
+    (error,) = [f for f in report["findings"] if f["severity"] == "error"]
+    assert error["source"] == f"{folder / 'comp' / 'extra.yaml'}#1" and "Not_A_Name" in error["message"]
+    assert not [s for s in report["skipped"] if "leaves it out" in s["reason"]]
+    (note,) = [n for n in report["checks_skipped"] if " uses " in n]
+    assert note.startswith(
+        f"{folder / 'comp' / 'kustomization.yaml'} uses patches, which this reader does not apply"
+    )
+    built = kustomize(folder)
+    assert built.returncode == 0 and "name: Not_A_Name" in built.stdout and "k: v" in built.stdout
 
 
 def test_a_folder_without_a_kustomization_is_still_read_whole(tmp_path: Path) -> None:
