@@ -73,6 +73,11 @@ _REMOTE = re.compile(r"^(git::)?((ssh|https?|file)://|[a-zA-Z][a-zA-Z0-9-]*@|git
 
 Role = Literal["kustomization", "resource"]
 
+# The command a transformation note gives for checking kustomize's real output, and what it asks to add; a front
+# door that knows the run's options (the CLI) puts them in their place (server/cli/validate.py).
+VALIDATE_STDIN = "aigw-skills validate -"
+SAME_OPTIONS = " with the other options given to this run (--crds, --external-secret...)"
+
 
 @dataclass
 class Kustomized:
@@ -219,7 +224,7 @@ class _Reader:
                 self.out.notes,
                 f"{kfile} uses {', '.join(used)}, which this reader does not apply: the objects were checked as "
                 f"the listed files hold them. To check what `kubectl apply -k` applies, run `{build} | "
-                "aigw-skills validate -` with the other options given to this run (--crds, --external-secret...).",
+                f"{VALIDATE_STDIN}`{SAME_OPTIONS}.",
             )
         root = folder.resolve()
         for name in ("resources", "bases"):

@@ -277,6 +277,87 @@ def test_transformations_are_named_as_not_applied_with_the_command_that_checks_t
     assert "name: dev-a" in built.stdout and "namespace: dev" in built.stdout and "k: v" in built.stdout
 
 
+def test_a_helm_chart_note_suggests_kubectl_kustomize_with_enable_helm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA2 D14: the suggested `kubectl kustomize DIR` fails on helmCharts without --enable-helm."""
+    folder = layout(
+        tmp_path / "k",
+        {
+            "kustomization.yaml": "resources: [a.yaml]\nhelmCharts:\n- {name: mini, releaseName: r}\n",
+            "a.yaml": cm("a"),
+            "charts/mini/Chart.yaml": "apiVersion: v2\nname: mini\nversion: 0.1.0\n",
+            "charts/mini/templates/cm.yaml": cm("from-chart"),
+        },
+    )
+    code, report = validate_json(capsys, str(folder))
+    (note,) = [n for n in report["checks_skipped"] if " uses " in n]
+    assert code == 0 and "uses helmCharts" in note
+    assert f"run `kubectl kustomize --enable-helm {folder} | aigw-skills validate -`." in note
+    without = kustomize(folder)
+    assert without.returncode != 0 and "must specify --enable-helm" in without.stderr
+    # With the flag kubectl gets past that check: it runs helm (when installed, the chart's object comes out).
+    helm = subprocess.run(
+        [kubectl(), "kustomize", "--enable-helm", str(folder)], capture_output=True, text=True, timeout=120
+    )
+    assert "--enable-helm" not in helm.stderr
+    assert helm.returncode != 0 or "name: from-chart" in helm.stdout, helm.stderr
+
+
+def test_the_suggested_command_carries_this_run_s_options_and_checks_the_real_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, shared_crds: Path
+) -> None:
+    """QA2 D14: the suggested `... | aigw-skills validate -` dropped --crds and --external-secret."""
+    import io
+    import shlex
+
+    folder = layout(
+        tmp_path / "k", {"kustomization.yaml": "resources: [a.yaml]\nnamePrefix: dev-\n", "a.yaml": cm("a")}
+    )
+    options = [
+        *("--crds", str(shared_crds), "--offline", "--target-version", "v1.0.0"),
+        *(
+            "--external-secret",
+            "default/key",
+            "--existing",
+            "Backend/default/x",
+            "--no-lint",
+            "--partial",
+        ),
+    ]
+    code, report = validate_json(capsys, *options, str(folder))
+    (note,) = [n for n in report["checks_skipped"] if " uses " in n]
+    command = note.split("run `", 1)[1].split("`", 1)[0]
+    build, check = (shlex.split(half) for half in command.split(" | "))
+    assert build == ["kubectl", "kustomize", str(folder)]
+    assert check == [
+        *(
+            "aigw-skills",
+            "validate",
+            "-",
+            "--crds",
+            str(shared_crds),
+            "--offline",
+            "--target-version",
+            "v1.0.0",
+        ),
+        *(
+            "--external-secret",
+            "default/key",
+            "--existing",
+            "Backend/default/x",
+            "--no-lint",
+            "--partial",
+        ),
+    ]
+    built = kustomize(folder)
+    assert built.returncode == 0, built.stderr
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(built.stdout.encode())))
+    code, report = validate_json(capsys, *check[2:])
+    assert code == 0 and report["documents"] == 1
+    assert not [n for n in report["checks_skipped"] if " uses " in n]
+
+
 def test_a_kustomization_of_only_remote_resources_checks_nothing_and_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
