@@ -358,6 +358,37 @@ def test_the_suggested_command_carries_this_run_s_options_and_checks_the_real_ou
     assert not [n for n in report["checks_skipped"] if " uses " in n]
 
 
+def test_many_documents_a_kustomization_leaves_out_are_summarised_in_text_and_listed_in_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA2 D13: 300 chart folders beside a kustomization gave one "skipped:" line per document."""
+    files = {"kustomization.yaml": "resources: [app.yaml]\n", "app.yaml": cm("app")}
+    for i in range(1, 41):
+        files[f"charts/c{i:02}/cm.yaml"] = cm(f"c{i}") + "---\n" + cm(f"d{i}")
+    files["other/x.yaml"] = cm("x")
+    folder = layout(tmp_path / "k", files)
+    code, report = validate_json(capsys, str(folder))
+    left_out = [s["source"] for s in report["skipped"] if "leaves it out" in s["reason"]]
+    assert code == 0 and len(left_out) == 81  # JSON keeps every one
+    code, out, _ = cli(["validate", str(folder)], capsys)
+    skipped = [line for line in out.splitlines() if line.startswith("skipped: ")]
+    reason = "reached by no kustomization's resources: `kubectl apply -k` leaves it out"
+    assert skipped == [
+        f"skipped: {folder / 'kustomization.yaml'}#1: a kustomize file (kubectl apply -k), not a cluster object",
+        f"skipped: {folder / 'charts/c01/cm.yaml'}#1: {reason}",
+        f"skipped: {folder / 'charts/c01/cm.yaml'}#2: {reason}",
+        f"skipped: {folder / 'charts/c02/cm.yaml'}#1: {reason}",
+        f"skipped: 78 more documents (in 40 folders under {folder}): {reason} (--format json lists each)",
+    ]
+    assert out.endswith("1 document, 0 errors, 0 warnings, 82 skipped\n")
+    # A few stay one line each; where they are is said by folder when there are at most three.
+    few = layout(tmp_path / "few", {"kustomization.yaml": "resources: [app.yaml]\n", "app.yaml": cm("app")})
+    for i in range(11):
+        layout(few, {f"{'a' if i < 6 else 'b'}/x{i:02}.yaml": cm(f"x{i}")})
+    code, out, _ = cli(["validate", str(few)], capsys)
+    assert f"skipped: 8 more documents (3 in {few / 'a'}, 5 in {few / 'b'}): {reason}" in out
+
+
 def test_a_kustomization_of_only_remote_resources_checks_nothing_and_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
