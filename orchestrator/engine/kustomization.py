@@ -149,8 +149,8 @@ _Step = tuple[Path, str, int, str]
 class _Reader:
     top: Path
     out: Kustomized
-    # Every file or kustomization folder reached (resolved), with the steps that first reached it.
-    reached: dict[Path, tuple[_Step, ...]] = field(default_factory=dict)
+    # Every resource file reached (resolved), with its path as first listed and the steps that reached it.
+    reached: dict[Path, tuple[Path, tuple[_Step, ...]]] = field(default_factory=dict)
     # The kustomizations that use a transformation (which may rename what they pass up).
     transforming: set[Path] = field(default_factory=set)
 
@@ -319,7 +319,7 @@ class _Reader:
                     ),
                 )
                 return
-            if self._first(real, steps):
+            if self._first(target, real, steps):
                 self.out.files.append((target, "resource"))
         elif target.is_dir() and os.path.isabs(entry):
             self._add(
@@ -356,16 +356,16 @@ class _Reader:
                 ),
             )
 
-    def _first(self, real: Path, steps: tuple[_Step, ...]) -> bool:
-        """Whether this is the first time the file ``real`` is reached (by ``steps``). A second time, its objects
+    def _first(self, target: Path, real: Path, steps: tuple[_Step, ...]) -> bool:
+        """Whether this is the first time the file ``target`` (really ``real``) is reached (by ``steps``). A second time, its objects
         are not read again; kustomize refuses them (api/resmap/reswrangler.go Append: "may not add resource with
         an already registered id") unless a kustomization between the one that merges both reaches and the file
         transforms them (a namePrefix in one of two overlays of a base): that is recorded in ``repeats``, an
         error once the file is known to hold an object (an empty file adds no id)."""
-        first = self.reached.get(real)
-        if first is None:
-            self.reached[real] = steps
+        if real not in self.reached:
+            self.reached[real] = (target, steps)
             return True
+        path, first = self.reached[real]
         shared = 0
         while shared < min(len(first), len(steps)) - 1 and first[shared] == steps[shared]:
             shared += 1
@@ -375,7 +375,6 @@ class _Reader:
         one_way = {step[0] for step in first[shared + 1 :]} ^ {step[0] for step in steps[shared + 1 :]}
         if one_way & self.transforming:
             return False
-        path = next(p for p, role in self.out.files if role == "resource" and p.resolve() == real)
         through = "" if len(steps) == shared + 1 else f" through {steps[-1][0]}"
         # Both ways part in the merging kustomization (they share every step above it).
         earlier = f"its {first[shared][1]} entry {first[shared][3]!r}"
