@@ -77,6 +77,9 @@ Role = Literal["kustomization", "resource"]
 # door that knows the run's options (the CLI) puts them in their place (server/cli/validate.py).
 VALIDATE_STDIN = "aigw-skills validate -"
 SAME_OPTIONS = " with the other options given to this run (--crds, --external-secret...)"
+# Where a note's build command goes once every kustomization is read (NUL: never in a path or a YAML text).
+_BUILD = "\0build\0"
+_HELM = ("helmCharts", "helmChartInflationGenerator")
 
 
 @dataclass
@@ -109,7 +112,13 @@ def read_kustomization(folder: Path) -> Kustomized | None:
     if kustomization_file(folder) is None:
         return None
     out = Kustomized()
-    _Reader(folder, out).accumulate(folder, (), None)
+    reader = _Reader(out)
+    reader.accumulate(folder, (), None)
+    # One command builds the whole folder: with --enable-helm when any kustomization in it inflates a chart
+    # (without it kubectl kustomize stops: "must specify --enable-helm", kustomize v5.5.0
+    # api/internal/builtins/HelmChartInflationGenerator.go, as kubectl 1.32 runs it).
+    build = f"kubectl kustomize{' --enable-helm' if reader.helm else ''} {folder}"
+    out.notes[:] = [note.replace(_BUILD, build) for note in out.notes]
     return out
 
 
@@ -147,12 +156,13 @@ _Step = tuple[Path, str, int, str]
 
 @dataclass
 class _Reader:
-    top: Path
     out: Kustomized
     # Every resource file reached (resolved), with its path as first listed and the steps that reached it.
     reached: dict[Path, tuple[Path, tuple[_Step, ...]]] = field(default_factory=dict)
     # The kustomizations that use a transformation (which may rename what they pass up).
     transforming: set[Path] = field(default_factory=set)
+    # Whether any kustomization read inflates a Helm chart.
+    helm: bool = False
 
     def _add(self, items: list[Any], item: Any) -> None:
         """A note or finding once: a folder read twice (a diamond) says the same things again."""
@@ -216,14 +226,11 @@ class _Reader:
         used = [name for name in _TRANSFORMING if fields.get(name) not in (None, "", [], {})]
         if used:
             self.transforming.add(kfile)
-            helm = any(fields.get(name) for name in ("helmCharts", "helmChartInflationGenerator"))
-            # kubectl kustomize refuses helmCharts without --enable-helm (kustomize v5.5.0
-            # api/krusty/options.go PluginConfig.HelmConfig.Enabled; kubectl's flag of the same name).
-            build = f"kubectl kustomize{' --enable-helm' if helm else ''} {self.top}"
+            self.helm = self.helm or any(fields.get(name) for name in _HELM)
             self._add(
                 self.out.notes,
                 f"{kfile} uses {', '.join(used)}, which this reader does not apply: the objects were checked as "
-                f"the listed files hold them. To check what `kubectl apply -k` applies, run `{build} | "
+                f"the listed files hold them. To check what `kubectl apply -k` applies, run `{_BUILD} | "
                 f"{VALIDATE_STDIN}`{SAME_OPTIONS}.",
             )
         root = folder.resolve()

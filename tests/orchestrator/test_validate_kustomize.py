@@ -302,6 +302,14 @@ def test_a_helm_chart_note_suggests_kubectl_kustomize_with_enable_helm(
     )
     assert "--enable-helm" not in helm.stderr
     assert helm.returncode != 0 or "name: from-chart" in helm.stdout, helm.stderr
+    # One command builds the whole folder: an overlay's note needs the flag for the chart its base inflates.
+    overlay = layout(tmp_path / "o", {"kustomization.yaml": "resources: [../k]\nnamePrefix: dev-\n"})
+    code, report = validate_json(capsys, str(overlay))
+    notes = [n for n in report["checks_skipped"] if " uses " in n]
+    assert code == 0 and [n.split(" uses ")[1].split(",")[0] for n in notes] == ["namePrefix", "helmCharts"]
+    assert all(
+        f"run `kubectl kustomize --enable-helm {overlay} | aigw-skills validate -`." in n for n in notes
+    )
 
 
 def test_the_suggested_command_carries_this_run_s_options_and_checks_the_real_output(
