@@ -96,9 +96,8 @@ class Kustomized:
     # Why the folder's own kustomization is not YAML, when it is not: then nothing says what is applied (its YAML
     # error is reported when the file is loaded).
     unreadable: str | None = None
-    # Files reached a second time, with the error kustomize gives when such a file holds an object: load.py
-    # reports it once per kustomization entry when the file is read and holds one.
-    # (the file, the kustomization entry that reached it again, the error).
+    # Files reached a second time: (the file as first listed, the kustomization entry that reached it again, the
+    # error kustomize gives). load.py reports the error once per entry when the file holds an object.
     repeats: list[tuple[Path, str, Finding]] = field(default_factory=list)
 
 
@@ -364,11 +363,12 @@ class _Reader:
             )
 
     def _first(self, target: Path, real: Path, steps: tuple[_Step, ...]) -> bool:
-        """Whether this is the first time the file ``target`` (really ``real``) is reached (by ``steps``). A second time, its objects
-        are not read again; kustomize refuses them (api/resmap/reswrangler.go Append: "may not add resource with
-        an already registered id") unless a kustomization between the one that merges both reaches and the file
-        transforms them (a namePrefix in one of two overlays of a base): that is recorded in ``repeats``, an
-        error once the file is known to hold an object (an empty file adds no id)."""
+        """Whether this is the first time the file ``target`` (really ``real``) is reached (by ``steps``).
+
+        A second time, its objects are not read again. kustomize refuses them (api/resmap/reswrangler.go Append:
+        "may not add resource with an already registered id") unless a kustomization between the one that merges
+        both reaches and the file transforms them (a namePrefix in one of two overlays of a base); the refusal is
+        recorded in ``repeats``, an error once the file is known to hold an object (an empty file adds no id)."""
         if real not in self.reached:
             self.reached[real] = (target, steps)
             return True
