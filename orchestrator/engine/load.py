@@ -278,7 +278,7 @@ def _load_unlisted(text: str, name: str, result: LoadResult) -> None:
     result.skipped.extend(
         Skipped(
             source=source,
-            reason="reached by no kustomization's resources: `kubectl apply -k` leaves it out",
+            reason="listed by no kustomization's resources or components: `kubectl apply -k` leaves it out",
         )
         for source in listed.sources
     )

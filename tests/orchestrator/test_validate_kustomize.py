@@ -380,7 +380,7 @@ def test_many_documents_a_kustomization_leaves_out_are_summarised_in_text_and_li
     assert code == 0 and len(left_out) == 81  # JSON keeps every one
     code, out, _ = cli(["validate", str(folder)], capsys)
     skipped = [line for line in out.splitlines() if line.startswith("skipped: ")]
-    reason = "reached by no kustomization's resources: `kubectl apply -k` leaves it out"
+    reason = "listed by no kustomization's resources or components: `kubectl apply -k` leaves it out"
     assert skipped == [
         f"skipped: {folder / 'kustomization.yaml'}#1: a kustomize file (kubectl apply -k), not a cluster object",
         f"skipped: {folder / 'charts/c01/cm.yaml'}#1: {reason}",
