@@ -49,6 +49,8 @@ class LoadResult:
     # What could not be checked because of how the input was given (a kustomization's transformations, remote
     # resources, a kustomization that is not YAML), for Report.checks_skipped.
     notes: list[str] = field(default_factory=list)
+    # Files a kustomization reaches a second time, with kustomize's error if they hold an object (read once).
+    repeats: list[tuple[Path, str, Finding]] = field(default_factory=list)
 
 
 # What a file is to this run: objects to check; a file beside a kustomization that does not reach it (its objects
@@ -95,6 +97,7 @@ def _expand_folder(folder: Path, result: LoadResult) -> list[tuple[str | Path, R
         return [(f, _role(f)) for f in files]
     result.findings.extend(kust.findings)
     result.notes.extend(kust.notes)
+    result.repeats.extend(kust.repeats)
     reached = {path.resolve() for path, _ in kust.files}
     return [
         *((path, "kustomization" if role == "kustomization" else "apply") for path, role in kust.files),
@@ -241,7 +244,19 @@ def load_documents(paths: Sequence[str | Path], *, stdin: Any = None) -> LoadRes
                 result,
                 GIVEN_KUSTOMIZE_FILE if role == "given kustomization" else KUSTOMIZE_FILE,
             )
+    _report_repeats(result)
     return result
+
+
+def _report_repeats(result: LoadResult) -> None:
+    """kustomize's error for a file a kustomization adds twice, once per entry, when the file holds an object (an
+    empty file adds nothing twice)."""
+    holding = {source.split("#", 1)[0] for source in result.sources}
+    reported: set[str] = set()
+    for path, entry, finding in result.repeats:
+        if str(path) in holding and entry not in reported:
+            reported.add(entry)
+            result.findings.append(finding)
 
 
 def _load_kustomization(text: str, name: str, result: LoadResult, reason: str) -> None:
@@ -263,7 +278,7 @@ def _load_unlisted(text: str, name: str, result: LoadResult) -> None:
     result.skipped.extend(
         Skipped(
             source=source,
-            reason="reached by no kustomization's resources: `kubectl apply -k` leaves it out",
+            reason="listed by no kustomization's resources or components: `kubectl apply -k` leaves it out",
         )
         for source in listed.sources
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 
 from orchestrator.engine.findings import Finding, Report
@@ -34,13 +35,51 @@ def finding_line(f: Finding) -> str:
     return f"{f.severity}: {where}{f.message} [{f.rule}]{source}"
 
 
+# Skipped documents of one reason beyond SKIPPED_LISTED are summarised in text (a kustomization at the top of a big
+# folder leaves out hundreds); JSON and JUnit list each.
+SKIPPED_LISTED = 10
+SKIPPED_SHOWN = 3
+
+
+def _folders(sources: list[str]) -> str:
+    """Where documents are: up to three folders with their counts, else how many folders under which one."""
+    counts: dict[str, int] = {}
+    for source in sources:
+        folder = os.path.dirname(_file_of(source)) or "."
+        counts[folder] = counts.get(folder, 0) + 1
+    if len(counts) <= 3:
+        return ", ".join(f"{n} in {folder}" for folder, n in counts.items())
+    under = os.path.commonpath(list(counts)) if len({os.path.isabs(f) for f in counts}) == 1 else ""
+    return f"in {len(counts)} folders" + (f" under {under}" if under not in ("", ".") else "")
+
+
+def skipped_lines(report: Report) -> list[str]:
+    """One ``skipped:`` line per document, except that a reason shared by more than SKIPPED_LISTED documents shows
+    its first SKIPPED_SHOWN and then one line counting the rest and saying where they are."""
+    by_reason: dict[str, list[str]] = {}
+    for s in report.skipped:
+        by_reason.setdefault(s.reason, []).append(s.source)
+    lines: list[str] = []
+    for s in report.skipped:
+        sources = by_reason[s.reason]
+        if len(sources) <= SKIPPED_LISTED or s.source in sources[:SKIPPED_SHOWN]:
+            lines.append(f"skipped: {s.source}: {s.reason}")
+        elif s.source == sources[SKIPPED_SHOWN]:
+            rest = sources[SKIPPED_SHOWN:]
+            lines.append(
+                f"skipped: {len(rest)} more documents ({_folders(rest)}): {s.reason} "
+                "(--format json lists each)"
+            )
+    return lines
+
+
 def render_text(report: Report) -> str:
     lines: list[str] = []
     for f in report.findings:
         lines.append(finding_line(f))
         if f.hint:
             lines.append(f"  hint: {f.hint}")
-    lines.extend(f"skipped: {s.source}: {s.reason}" for s in report.skipped)
+    lines.extend(skipped_lines(report))
     lines.extend(f"not checked: {c}" for c in report.checks_skipped)
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"

@@ -12,12 +12,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orchestrator.engine.contract import CACHE_ENV, CRDS_ENV, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, read_options
 from server.cli.output import add_output_options, fail, write_output
 from server.doors import BY_COMMAND
 from skills.versions import DEFAULT_VERSION, PULLABLE
+
+if TYPE_CHECKING:
+    from orchestrator.engine.inputs import ValidateInput
 
 DOOR = BY_COMMAND["validate"]
 PULL = "crds pull"  # the command name its errors start with, as validate's do
@@ -126,6 +130,7 @@ def run_validate(args: argparse.Namespace) -> int:
         loaded = load_documents(paths)
     except InputError as exc:
         return fail(DOOR.command, str(exc))
+    loaded.notes[:] = [_with_options(n, args, inp) for n in loaded.notes]
     empty = nothing_to_check(loaded, paths)
     if empty:
         return fail(DOOR.command, empty)
@@ -154,6 +159,35 @@ def run_validate(args: argparse.Namespace) -> int:
             EXIT_FINDINGS,
         )
     return code
+
+
+def _with_options(note: str, args: argparse.Namespace, inp: ValidateInput) -> str:
+    """A kustomization note's `kubectl kustomize DIR | aigw-skills validate -` with this run's options in it (the
+    CRDs, what exists outside the manifests, lint and exit settings; not the output's), so the command checks the
+    real output the same way. A bundle folder's own Secrets are in ``inp`` already: stdin does not find them."""
+    import shlex
+
+    from orchestrator.engine.kustomization import SAME_OPTIONS, VALIDATE_STDIN
+
+    options: list[str] = []
+    if args.crds:
+        options += ["--crds", str(args.crds)]
+    for flag, on in (("--cluster", args.cluster), ("--offline", args.offline), ("--strict", args.strict)):
+        options += [flag] if on else []
+    if inp.target_version != DEFAULT_VERSION:
+        options += ["--target-version", inp.target_version]
+    for flag, values in (
+        ("--external-secret", inp.external_secrets),
+        ("--existing-gateway", inp.existing_gateways),
+        ("--existing-gateway-class", inp.existing_gateway_classes),
+        ("--existing", inp.existing),
+    ):
+        for value in values:
+            options += [flag, str(value)]
+    options += [] if inp.lint else ["--no-lint"]
+    options += ["--partial"] if inp.partial else []
+    command = " ".join([VALIDATE_STDIN, *map(shlex.quote, options)])
+    return note.replace(f"{VALIDATE_STDIN}`{SAME_OPTIONS}", f"{command}`")
 
 
 def _base_urls(pairs: list[str]) -> dict[str, str]:
