@@ -267,6 +267,23 @@ def releases_holding(digests: Iterable[str]) -> tuple[str, ...]:
     return tuple(v for v in PINS if v in (found or ()))
 
 
+@functools.cache
+def pinned_groups() -> frozenset[str]:
+    """The API groups whose CRDs some release's pinned files hold."""
+    return frozenset(g for pins in PINS.values() for pin in pins for g in SOURCE_GROUPS[pin.source])
+
+
+def releases_of_files(digests: Mapping[str, str], groups: Mapping[str, set[str]]) -> tuple[str, ...]:
+    """:func:`releases_holding` for a folder's files (sha256 by relative path, and the API groups of the CRDs in
+    each): a file no release pins counts only when it holds CRDs of a group some release pins (an edited
+    upstream file, or another release's); the user's own CRDs (their groups are in no release) and files with no
+    CRD do not make a release's folder unpinned."""
+    table, ours = _releases_by_digest(), pinned_groups()
+    return releases_holding(
+        digest for path, digest in digests.items() if digest in table or groups.get(path, set()) & ours
+    )
+
+
 def load_pulled_crds(directory: Path, origin: str | None = None) -> CRDSet:
     """Read a directory written by :func:`pull_crds`: every pinned file checked against the pins in code."""
     manifest = read_sources(directory)

@@ -1,6 +1,7 @@
 """Which AI Gateway release a CRD folder holds, known from the pinned sha256 of each file, and what the bundle
 checklist may claim about it: the schema item is ticked only when every object of a CRD-served group was checked
-against the pinned CRDs of the target release (QA H2)."""
+against the pinned CRDs of the target release (QA H2); the user's own CRDs beside a release's files keep the
+release known (QA D8)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 from orchestrator.compose.bundle import build_bundle
-from orchestrator.engine.crd_cache import releases_holding
+from orchestrator.engine.crd_cache import releases_holding, releases_of_files
 from orchestrator.engine.crd_pins import PINS
 from orchestrator.engine.crds import load_crds, release_mismatch
 from orchestrator.engine.crdset import CRDSet
@@ -136,3 +137,62 @@ def test_crds_of_unknown_release_are_labelled_by_where_they_came_from():
     cluster = CRDSet.from_versions([], origin="cluster (kubectl get crd)")
     assert cluster.label == "the CRDs from cluster (kubectl get crd)"
     assert cluster.is_release("v1.1.0") is None
+
+
+# QA D8: the user's own CRDs (groups no release pins) beside a release's files keep the release known.
+
+WIDGET_CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.widgets.example.com}
+spec:
+  group: widgets.example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: {openAPIV3Schema: {type: object}}
+"""
+
+
+def _release_with_own_crd(tmp_path: Path) -> Path:
+    folder = tmp_path / "with-widgets"
+    shutil.copytree(shared_crds_folder(), folder)
+    (folder / "widgets.yaml").write_text(WIDGET_CRD)
+    (folder / "kustomization.yaml").write_text("resources: [widgets.yaml]\n")  # no CRD at all
+    return folder
+
+
+def test_a_users_own_crd_beside_a_release_folder_keeps_the_release_and_the_ticked_schema_item(tmp_path):
+    folder = _release_with_own_crd(tmp_path)
+    crds, again = load_crds(folder), load_crds(folder)  # parsed, then recalled from the index
+    assert crds.releases == again.releases == ("v1.1.0",)
+    assert crds.label == f"the AI Gateway v1.1.0 CRDs ({folder})"
+    assert crds.get("widgets.example.com/v1", "Widget") is not None
+    assert release_mismatch(crds, "v1.1.0") is None
+    report, item = _bundle(crds)
+    assert item["passed"] is True and report["fully_checked"] is True
+
+
+def test_an_edited_pinned_file_beside_the_users_own_crd_still_makes_the_folder_unpinned(tmp_path):
+    folder = _release_with_own_crd(tmp_path)
+    edited = folder / "gateway-api" / "gateway.networking.k8s.io_gateways.yaml"
+    edited.write_text(edited.read_text() + "# local edit\n")
+    crds = load_crds(folder)
+    assert crds.releases == ()
+    _, item = _bundle(crds)
+    assert item["detail"] == f"the CRDs loaded are not AI Gateway v1.1.0's: unpinned CRDs ({folder})"
+
+
+def test_only_files_of_groups_no_release_pins_are_left_out_of_the_release_check():
+    table = {p.sha256 for p in PINS["v1.1.0"]}
+    pinned = {f"f{i}.yaml": digest for i, digest in enumerate(sorted(table))}
+    own = hashlib.sha256(b"widgets").hexdigest()
+    groups = {
+        "own.yaml": {"widgets.example.com"},
+        "edited.yaml": {"aigateway.envoyproxy.io", "x.example.com"},
+    }
+    assert releases_of_files({**pinned, "own.yaml": own, "notes.yaml": own}, groups) == ("v1.1.0",)
+    assert releases_of_files({**pinned, "edited.yaml": own}, groups) == ()
