@@ -284,6 +284,30 @@ def releases_of_files(digests: Mapping[str, str], groups: Mapping[str, set[str]]
     )
 
 
+def plural_candidates(kind: str) -> set[str]:
+    """The plurals Kubernetes code generators derive from a kind (``Gateway`` -> gateways, ``GatewayClass`` ->
+    gatewayclasses, ``BackendSecurityPolicy`` -> backendsecuritypolicies, ``XMesh`` -> xmeshes); the pinned
+    files are named ``<group>_<plural>.yaml``, so one of these names a kind's file."""
+    lower = kind.lower()
+    return {lower + "s", lower + "es", *([lower[:-1] + "ies"] if lower.endswith("y") else [])}
+
+
+def pinned_crd_file(releases: Sequence[str], group: str, kind: str) -> tuple[str, tuple[str, ...]] | None:
+    """The pinned file (``<group>_<plural>.yaml``) holding the CRD of ``group``/``kind`` in any of ``releases``,
+    and those of ``releases`` whose pins include it; None when none does (the kind is not one of theirs)."""
+    names = {f"{group}_{plural}.yaml" for plural in plural_candidates(kind)}
+    found: dict[str, list[str]] = {}
+    for version in releases:
+        for pin in PINS.get(version, ()):
+            name = pin.path.rsplit("/", 1)[-1]
+            if name in names:
+                found.setdefault(name, []).append(version)
+    if not found:
+        return None
+    name = min(found)
+    return name, tuple(found[name])
+
+
 def load_pulled_crds(directory: Path, origin: str | None = None) -> CRDSet:
     """Read a directory written by :func:`pull_crds`: every pinned file checked against the pins in code."""
     manifest = read_sources(directory)
