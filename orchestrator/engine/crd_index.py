@@ -146,8 +146,9 @@ def cached_crd_versions(
 
 
 def _groups_of_files(located: Sequence[tuple[str, Any]], groups: dict[str, set[str]] | None) -> None:
-    for relative, version in located if groups is not None else ():
-        groups.setdefault(relative, set()).add(version.group)
+    if groups is not None:
+        for relative, version in located:
+            groups.setdefault(relative, set()).add(version.group)
 
 
 def _version_from_entry(
