@@ -267,6 +267,47 @@ def releases_holding(digests: Iterable[str]) -> tuple[str, ...]:
     return tuple(v for v in PINS if v in (found or ()))
 
 
+@functools.cache
+def pinned_groups() -> frozenset[str]:
+    """The API groups whose CRDs some release's pinned files hold."""
+    return frozenset(g for pins in PINS.values() for pin in pins for g in SOURCE_GROUPS[pin.source])
+
+
+def releases_of_files(digests: Mapping[str, str], groups: Mapping[str, set[str]]) -> tuple[str, ...]:
+    """:func:`releases_holding` for a folder's files (sha256 by relative path, and the API groups of the CRDs in
+    each): a file no release pins counts only when it holds CRDs of a group some release pins (an edited
+    upstream file, or another release's); the user's own CRDs (their groups are in no release) and files with no
+    CRD do not make a release's folder unpinned."""
+    table, ours = _releases_by_digest(), pinned_groups()
+    return releases_holding(
+        digest for path, digest in digests.items() if digest in table or groups.get(path, set()) & ours
+    )
+
+
+def plural_candidates(kind: str) -> set[str]:
+    """The plurals Kubernetes code generators derive from a kind (``Gateway`` -> gateways, ``GatewayClass`` ->
+    gatewayclasses, ``BackendSecurityPolicy`` -> backendsecuritypolicies, ``XMesh`` -> xmeshes); the pinned
+    files are named ``<group>_<plural>.yaml``, so one of these names a kind's file."""
+    lower = kind.lower()
+    return {lower + "s", lower + "es", *([lower[:-1] + "ies"] if lower.endswith("y") else [])}
+
+
+def pinned_crd_file(releases: Sequence[str], group: str, kind: str) -> tuple[str, tuple[str, ...]] | None:
+    """The pinned file (``<group>_<plural>.yaml``) holding the CRD of ``group``/``kind`` in any of ``releases``,
+    and those of ``releases`` whose pins include it; None when none does (the kind is not one of theirs)."""
+    names = {f"{group}_{plural}.yaml" for plural in plural_candidates(kind)}
+    found: dict[str, list[str]] = {}
+    for version in releases:
+        for pin in PINS.get(version, ()):
+            name = pin.path.rsplit("/", 1)[-1]
+            if name in names:
+                found.setdefault(name, []).append(version)
+    if not found:
+        return None
+    name = min(found)
+    return name, tuple(found[name])
+
+
 def load_pulled_crds(directory: Path, origin: str | None = None) -> CRDSet:
     """Read a directory written by :func:`pull_crds`: every pinned file checked against the pins in code."""
     manifest = read_sources(directory)

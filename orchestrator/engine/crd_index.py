@@ -29,7 +29,7 @@ from typing import Any
 INDEX_DIR = "crd-index"
 VERSIONS_FILE = "versions.json"
 STAT_FILE = "stat.json"
-FORMAT = 2  # bump when the layout changes
+FORMAT = 3  # bump when the layout changes (3: each version records its file)
 
 
 def _relative(root: Path, path: Path) -> str:
@@ -112,9 +112,12 @@ def cached_crd_versions(
     parse: Callable[[Path], list[Any]],
     cache_dir: Path,
     digests: dict[str, str] | None = None,
+    groups: dict[str, set[str]] | None = None,
 ) -> list[Any]:
     """The CRD versions of ``files`` (:class:`~orchestrator.engine.crds.CRDVersion`), from the index or parsed;
-    ``digests`` (optional) receives each file's sha256 as :func:`index_key` computed or recalled it."""
+    ``digests`` (optional) receives each file's sha256 as :func:`index_key` computed or recalled it, and
+    ``groups`` (optional) the API groups of the CRDs in each file holding any (by relative path), from the same
+    index: what tells a user's own CRD file from an edited upstream one (crd_cache.releases_of_files)."""
     from orchestrator.engine.crdset import versions_of_crd
 
     base = cache_dir / INDEX_DIR
@@ -125,13 +128,27 @@ def cached_crd_versions(
     listed = _read_json(folder / VERSIONS_FILE)
     if isinstance(listed, list) and listed:
         try:
-            return [_version_from_entry(entry, folder, root, files, parse) for entry in listed]
+            versions = [_version_from_entry(entry, folder, root, files, parse) for entry in listed]
+            _groups_of_files(
+                [(str(entry["file"]), v) for entry, v in zip(listed, versions, strict=True)], groups
+            )
+            return versions
         except (KeyError, TypeError, ValueError):
             shutil.rmtree(folder, ignore_errors=True)  # a damaged index: parse again and write it anew
-    versions = [v for f in files for d in parse(f) if is_crd(d) for v in versions_of_crd(d)]
-    _write_index(folder, versions)
+    located = [
+        (_relative(root, f), v) for f in files for d in parse(f) if is_crd(d) for v in versions_of_crd(d)
+    ]
+    _groups_of_files(located, groups)
+    _write_index(folder, located)
+    versions = [v for _, v in located]
     _remember_digests(base, source, _file_digests(root, files))
     return versions
+
+
+def _groups_of_files(located: Sequence[tuple[str, Any]], groups: dict[str, set[str]] | None) -> None:
+    if groups is not None:
+        for relative, version in located:
+            groups.setdefault(relative, set()).add(version.group)
 
 
 def _version_from_entry(
@@ -177,7 +194,7 @@ def _read_json(path: Path) -> Any:
         return None
 
 
-def _write_index(folder: Path, versions: Sequence[Any]) -> None:
+def _write_index(folder: Path, versions: Sequence[tuple[str, Any]]) -> None:
     """Write the index into a staging folder and rename it into place; a cache that cannot be written is skipped."""
     entries = []
     try:
@@ -186,10 +203,10 @@ def _write_index(folder: Path, versions: Sequence[Any]) -> None:
     except OSError:
         return
     try:
-        for n, v in enumerate(versions):
+        for n, (relative, v) in enumerate(versions):
             name = f"{n}.json"
             (staging / name).write_text(json.dumps(dict(v.schema), separators=(",", ":")), encoding="utf-8")
-            entries.append({**{k: getattr(v, k) for k in CRD_FIELDS}, "schema": name})
+            entries.append({**{k: getattr(v, k) for k in CRD_FIELDS}, "schema": name, "file": relative})
         (staging / VERSIONS_FILE).write_text(json.dumps(entries), encoding="utf-8")
         os.replace(staging, folder)
     except OSError:

@@ -69,14 +69,16 @@ def load_crds(path: str | Path) -> CRDSet:
         from orchestrator.engine.crd_cache import load_pulled_crds
 
         return load_pulled_crds(p, origin=str(p))
-    from orchestrator.engine.crd_cache import cache_root, releases_holding
+    from orchestrator.engine.crd_cache import cache_root, releases_of_files
     from orchestrator.engine.crd_index import cached_crd_versions
 
     root = p if p.is_dir() else p.parent
     digests: dict[str, str] = {}
-    versions = cached_crd_versions(root, crd_files(p), read_checked_crd_file, cache_root(), digests)
-    # Which release the files are, by their pinned sha256 (the digests the index key needs anyway).
-    crdset = CRDSet.from_versions(versions, origin=str(p), releases=releases_holding(digests.values()))
+    groups: dict[str, set[str]] = {}
+    versions = cached_crd_versions(root, crd_files(p), read_checked_crd_file, cache_root(), digests, groups)
+    # Which release the files are, by their pinned sha256 (the digests the index key needs anyway); the user's
+    # own CRDs beside them (groups no release pins) do not count.
+    crdset = CRDSet.from_versions(versions, origin=str(p), releases=releases_of_files(digests, groups))
     if not len(crdset):
         raise CRDSourceError(f"no CustomResourceDefinition found under {p}")
     return crdset

@@ -97,3 +97,18 @@ def test_validate_with_the_target_releases_crds_says_nothing_about_the_release(
 ) -> None:
     _, report = validate(["--crds", str(shared_crds), str(bundle_dir / "manifests.yaml")], capsys)
     assert report["checks_skipped"] == []
+
+
+def test_validate_with_a_release_folder_lacking_one_crd_passes_and_says_which_file_to_add(
+    bundle_dir: Path, shared_crds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "most"
+    shutil.copytree(shared_crds, folder)
+    (folder / "ai-gateway" / "aigateway.envoyproxy.io_backendsecuritypolicies.yaml").unlink()
+    code, report = validate(["--crds", str(folder), str(bundle_dir / "manifests.yaml")], capsys)
+    assert code == 0 and not [f for f in report["findings"] if f["rule"] == "schema"]
+    assert report["checks_skipped"] == [
+        "No schema for aigateway.envoyproxy.io/v1beta1 BackendSecurityPolicy (2 documents): the CRD is not in "
+        f"{folder} (AI Gateway v1.1.0 serves it); add aigateway.envoyproxy.io_backendsecuritypolicies.yaml, or run "
+        "`aigw-skills crds pull --version v1.1.0`"
+    ]
