@@ -341,6 +341,24 @@ TRIPS: dict[str, dict[str, tuple[Callable[[Docs], Docs], LintContext]]] = {
         "pem": (secret_value(PEM), LintContext()),
         "random-token": (secret_value("Zx81Qm2Lp9Rt4Vb6Nc3Hd7Fg5Jk0Ws2Ey"), LintContext()),
     },
+    "AIGW-L076": {
+        "key-in-a-configmap": (
+            lambda d: [
+                *d,
+                {
+                    "apiVersion": "v1",
+                    "kind": "ConfigMap",
+                    "metadata": {"name": "env"},
+                    "data": {"OPENAI_API_KEY": FAKE_OPENAI_KEY},
+                },
+            ],
+            LintContext(),
+        ),
+        "key-in-an-annotation": (
+            with_(lambda d: route(d)["metadata"].setdefault("annotations", {}).update(note=FAKE_AWS_KEY)),
+            LintContext(),
+        ),
+    },
 }
 
 # rule id -> {case: (mutation, LintContext)} close to a trip that must produce no finding of that rule
@@ -440,6 +458,34 @@ QUIET: dict[str, dict[str, tuple[Callable[[Docs], Docs], LintContext]]] = {
         "angle-placeholder": (secret_value("<your-openai-api-key-goes-here-0123456789>"), LintContext()),
         "short": (secret_value("changeme"), LintContext()),
     },
+    "AIGW-L076": {
+        "checksum-annotation": (
+            with_(
+                lambda d: (
+                    route(d)["metadata"]
+                    .setdefault("annotations", {})
+                    .update(
+                        {
+                            "checksum/config": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                        }
+                    )
+                )
+            ),
+            LintContext(),
+        ),
+        "env-var-name-in-a-configmap": (
+            lambda d: [
+                *d,
+                {
+                    "apiVersion": "v1",
+                    "kind": "ConfigMap",
+                    "metadata": {"name": "env"},
+                    "data": {"KEY_VAR": "OPENAI_API_KEY"},
+                },
+            ],
+            LintContext(),
+        ),
+    },
 }
 
 
@@ -494,7 +540,7 @@ def test_rule_stays_quiet_when_the_condition_does_not_hold(rule: str, case: str)
 
 def test_every_rule_of_these_modules_has_a_tripping_and_a_quiet_case() -> None:
     assert set(OURS) == set(TRIPS) == set(QUIET)
-    assert len(OURS) == 15
+    assert len(OURS) == 16
 
 
 def test_severities_follow_the_rule_unless_a_case_overrides_it() -> None:
@@ -515,6 +561,19 @@ def test_credential_findings_never_echo_the_value(secret: str) -> None:
     text = " ".join(f"{f.message} {f.hint}" for f in findings)
     assert "AIGW-L015" in rule_ids(findings)
     assert secret not in text and secret[:12] not in text
+
+
+def test_a_secret_key_name_that_looks_like_a_key_is_never_echoed() -> None:
+    """QA sweep 2 (D12): a stringData key named with a key came back in the path and the hint."""
+
+    def mutate(docs: Docs) -> Docs:
+        find(docs, "Secret", "openai-key")["stringData"] = {FAKE_OPENAI_KEY: FAKE_OPENAI_KEY}
+        return docs
+
+    findings = lint_documents(mutate(base()))
+    text = " ".join(f"{f.path} {f.message} {f.hint}" for f in findings)
+    assert "AIGW-L015" in rule_ids(findings) and "stringData[<key>]" in text
+    assert FAKE_OPENAI_KEY not in text and FAKE_OPENAI_KEY[:12] not in text
 
 
 def test_cross_namespace_route_needs_both_reference_grants() -> None:

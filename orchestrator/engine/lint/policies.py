@@ -21,6 +21,7 @@ from orchestrator.engine.lint.index import (
     targets,
 )
 from orchestrator.engine.lint.refs import gateways_used_by_routes
+from skills.credentials import describe_credential
 
 # BackendSecurityPolicy type -> (path of the secretRef under spec, Secret key the controller reads)
 SECRET_REFS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -133,7 +134,10 @@ def secret_has_key(index: ResourceIndex, ctx: LintContext) -> Iterator[Issue]:
             continue
         keys = set(as_dict(secret.doc.get("data"))) | set(as_dict(secret.doc.get("stringData")))
         if key not in keys:
-            have = ", ".join(sorted(keys)) or "none"
+            have = (
+                ", ".join(sorted("<key>" if describe_credential(str(k), "lint") else str(k) for k in keys))
+                or "none"
+            )
             yield Issue(
                 secret,
                 "data",
