@@ -138,7 +138,7 @@ class DoctorReport(BaseModel):
 
 
 SUMMARY_STEPS = 5
-# How to see what max_findings left out, in the command line's words (front doors with other words pass their own).
+# How to see what max_findings left out, in the command line's words (other front doors retell it: `retold`).
 CLI_MORE = "to see them, raise --max-findings (or leave it out), or narrow a live diagnosis with --namespace"
 
 
@@ -180,7 +180,7 @@ def retold(report: DoctorReport, how: str) -> DoctorReport:
     """The report with its `more` line saying how to see what was left out in a front door's own words."""
     if not report.omitted:
         return report
-    listed = Counter(f.severity for f in report.findings)
+    listed = Counter[str](f.severity for f in report.findings)
     hidden = {s: report.counts[s] - listed[s] for s in SEVERITIES}
     return report.model_copy(update={"more": left_out(hidden, how)})
 
