@@ -122,9 +122,20 @@ def load_cluster_crds(kubectl: str = "kubectl", *, timeout: float = 60.0) -> CRD
     except subprocess.TimeoutExpired as exc:
         raise CRDSourceError(f"{kubectl} get crd timed out after {timeout:.0f}s") from exc
     if proc.returncode != 0:
+        reason = kubectl_reason(proc.stderr)
+        plugin = missing_plugin(proc.stderr)
+        if plugin:
+            advice = f"install `{plugin}` (or put it on PATH) or fix the user's `exec` in the kubeconfig"
+        elif "(Forbidden)" in reason:
+            advice = (
+                "the identity lacks permission: see what it may do with "
+                "`kubectl auth can-i list customresourcedefinitions.apiextensions.k8s.io`"
+            )
+        else:
+            advice = "check the current kubectl context (kubectl config current-context)"
         raise CRDSourceError(
-            f"{kubectl} get crd failed: {kubectl_reason(proc.stderr) or f'exit {proc.returncode}'}; check the "
-            "current kubectl context (kubectl config current-context), or validate against CRD files with --crds"
+            f"{kubectl} get crd failed: {reason or f'exit {proc.returncode}'}; {advice}, or validate against CRD "
+            "files with --crds"
         )
     try:
         listing = json.loads(proc.stdout)

@@ -221,7 +221,21 @@ def test_validate_cluster_reads_a_missing_credential_plugin_with_the_same_functi
     monkeypatch.setenv("KUBECONFIG", str(kubeconfig(kube, user=EXEC_USER)))
     with pytest.raises(CRDSourceError) as refused:
         load_cluster_crds()
-    assert f"the plugin `{NO_SUCH_PLUGIN}` (exec), which is not installed" in str(refused.value)
+    assert f"the plugin `{NO_SUCH_PLUGIN}` (exec), which is not installed; install `{NO_SUCH_PLUGIN}`" in str(
+        refused.value
+    )
+
+
+def test_validate_cluster_with_a_403_asks_kubectl_auth_can_i_about_crds(api_server, monkeypatch):
+    from orchestrator.engine.crds import CRDSourceError, load_cluster_crds
+
+    monkeypatch.setenv("KUBECONFIG", str(api_server([], deny_all=True).kubeconfig))
+    with pytest.raises(CRDSourceError) as refused:
+        load_cluster_crds()
+    message = str(refused.value)
+    assert "kubectl get crd failed: Error from server (Forbidden)" in message
+    assert "the identity lacks permission" in message and "current-context" not in message
+    assert "`kubectl auth can-i list customresourcedefinitions.apiextensions.k8s.io`" in message
 
 
 def test_a_403_says_the_identity_lacks_permission_and_what_to_ask_kubectl_auth_can_i(
