@@ -133,8 +133,8 @@ DOORS: tuple[Door, ...] = (
             "ext_proc filter and its socket, Secrets policies read (names and key names only), CRD and controller "
             "versions, and where a request for each routed model goes (lint and tracer over the live objects). "
             "Each finding has a stable id (AIGW-Dxxx), the object, why (upstream file@tag or issue) and a command "
-            "that fixes or confirms it; `summary` lists what to fix first (set max_findings to keep the answer "
-            "short). Use when requests fail on a cluster ('No matching route found', 401/404/413, limits not "
+            "that fixes or confirms it; `summary` lists what to fix first, `findings` holds the max_findings most "
+            "urgent (errors first) and `more` says what was left out and how to see it. Use when requests fail on a cluster ('No matching route found', 401/404/413, limits not "
             "enforced)."
         ),
         next_steps="Next: run the first fix, then call aigw_doctor again.",

@@ -18,9 +18,12 @@ MAX_FINDINGS_LIMIT = 1000
 
 
 def max_findings_field(default: int | None, default_text: str) -> Any:
-    """The `max_findings` field of an input model: at most this many findings, the most urgent first."""
+    """The `max_findings` field of an input model: at most this many findings, the most urgent first. Strict: JSON's
+    `true` or `2.5` is refused rather than read as a number (the command line passes whole numbers as int, see
+    server/cli/options.py)."""
     return Field(
         default,
+        strict=True,
         ge=1,
         le=MAX_FINDINGS_LIMIT,
         description=f"Report at most this many findings, the most urgent first [{default_text}]",

@@ -30,15 +30,27 @@ class KubectlError(RuntimeError):
     kubectl's explanation."""
 
 
+# What doctor reads first (and plan's bundle holds): the `kubectl auth can-i` question when 403 names no resource.
+DEFAULT_CAN_I = "list aigatewayroutes.aigateway.envoyproxy.io --all-namespaces"
+# The API server's RBAC refusal, as kubectl prints it (`Error from server (Forbidden): ...`), and what it names.
+_FORBIDDEN = re.compile(r"\(Forbidden\)|\bis forbidden:")
+_REFUSED = re.compile(r'cannot (\w+) resource "([^"]+)"(?: in API group "([^"]*)")?')
+
+
 class ClusterError(KubectlError):
     """kubectl could not be run, or could not reach the cluster: the environment, not the input. ``problem`` says
     what failed and where (which context); :meth:`explain` adds the next step in the words of a front door.
-    ``cause``: "unreachable", "no-context" (none is set), "unknown-context" (the one named does not exist) or
-    "no-kubectl"."""
+    ``cause``: "unreachable", "no-context" (none is set), "unknown-context" (the one named does not exist),
+    "no-kubectl", "no-plugin" (the kubeconfig user's credential plugin ``plugin`` is not installed) or "forbidden"
+    (the API server answered 403: the identity lacks permission; ``can_i`` is what to ask `kubectl auth can-i`)."""
 
-    def __init__(self, problem: str, cause: str = "unreachable") -> None:
+    def __init__(
+        self, problem: str, cause: str = "unreachable", *, plugin: str = "", can_i: str = DEFAULT_CAN_I
+    ) -> None:
         self.problem = problem
         self.cause = cause
+        self.plugin = plugin
+        self.can_i = can_i
         super().__init__(self.explain())
 
     def explain(self, *, fields: bool = False, dump: bool = False) -> str:
@@ -51,13 +63,21 @@ class ClusterError(KubectlError):
             "unknown-context": "list them with `kubectl config get-contexts` and "
             + ("set the `context` field to one of them" if fields else "pass one with --context NAME"),
             "unreachable": f"check `kubectl config current-context` and `kubectl cluster-info`, or {context}",
+            "no-plugin": f"install `{self.plugin}` (or put it on PATH), or fix the user's `exec` in the kubeconfig "
+            f"(`kubectl config view --minify` shows it), or {context}",
+            "forbidden": f"see what it may do with `kubectl auth can-i {self.can_i}` (or `kubectl auth can-i --list`) "
+            f"and ask a cluster admin for a role that grants it, or {context} with more rights",
         }[self.cause]
         steps = [first]
         if dump:
             then = "pass that directory in `dump`" if fields else "run `aigw-skills doctor DIR`"
+            where = (
+                "as an identity that may read the cluster"
+                if self.cause == "forbidden"
+                else "where the cluster is reachable"
+            )
             steps.append(
-                f"diagnose a dump instead: write one with `aigw-skills doctor --collect DIR` where the cluster is "
-                f"reachable, then {then}"
+                f"diagnose a dump instead: write one with `aigw-skills doctor --collect DIR` {where}, then {then}"
             )
         return f"{self.problem}; " + ", or ".join(steps)
 
@@ -80,6 +100,16 @@ def plain_reason(stderr: str) -> str:
     from orchestrator.engine.crds import kubectl_reason
 
     return without_flag_advice(kubectl_reason(stderr))
+
+
+def can_i_question(reason: str) -> str:
+    """The `kubectl auth can-i` arguments for a 403: the verb and resource the API server named, else doctor's
+    first read (DEFAULT_CAN_I)."""
+    refused = _REFUSED.search(reason)
+    if not refused:
+        return DEFAULT_CAN_I
+    verb, resource, group = refused.groups()
+    return f"{verb} {resource}.{group}" if group else f"{verb} {resource}"
 
 
 _RESOURCE_NAME = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")  # a line of `kubectl api-resources -o name`
@@ -163,6 +193,22 @@ class Kubectl:
             return ClusterError(
                 f"kubectl has no current context{config}, so it tried its default server: {reason}",
                 "no-context",
+            )
+        from orchestrator.engine.crds import missing_plugin
+
+        plugin = missing_plugin(result.stderr)
+        if plugin:
+            return ClusterError(
+                f'kubectl could not get credentials for the cluster of context "{name}": {reason}',
+                "no-plugin",
+                plugin=plugin,
+            )
+        if _FORBIDDEN.search(reason):
+            return ClusterError(
+                f'the identity of context "{name}" lacks permission to read the cluster (the API server '
+                f"answered 403 Forbidden): {reason}",
+                "forbidden",
+                can_i=can_i_question(reason),
             )
         return ClusterError(f'kubectl could not {verb} the cluster of context "{name}": {reason}')
 

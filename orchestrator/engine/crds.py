@@ -84,12 +84,27 @@ def load_crds(path: str | Path) -> CRDSet:
     return crdset
 
 
+# client-go's words when the kubeconfig user's `exec` credential plugin is not on PATH (its exec.go); kubectl then
+# prints a paragraph about plugins whose last line is only a documentation URL.
+_PLUGIN_MISSING = re.compile(r"getting credentials: exec: executable (\S+) not found")
+
+
 def kubectl_reason(stderr: str) -> str:
     """kubectl's own summary of a failure: its last line that is not a klog line (``E1206 09:14:51 ... memcache.go``
-    repeats the discovery error several times before the sentence meant for people)."""
+    repeats the discovery error several times before the sentence meant for people), or, for a credential plugin
+    that is not installed, a sentence naming the plugin's command (see `missing_plugin`)."""
+    plugin = missing_plugin(stderr)
+    if plugin:
+        return f"the kubeconfig's user gets its credentials from the plugin `{plugin}` (exec), which is not installed"
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     plain = [line for line in lines if not re.match(r"^[EWIF]\d{4} \d{2}:\d{2}:\d{2}", line)]
     return (plain or lines or [""])[-1]
+
+
+def missing_plugin(stderr: str) -> str | None:
+    """The command of the kubeconfig user's `exec` credential plugin when kubectl could not find it, else None."""
+    found = _PLUGIN_MISSING.search(stderr)
+    return found[1] if found else None
 
 
 def load_cluster_crds(kubectl: str = "kubectl", *, timeout: float = 60.0) -> CRDSet:
@@ -107,9 +122,20 @@ def load_cluster_crds(kubectl: str = "kubectl", *, timeout: float = 60.0) -> CRD
     except subprocess.TimeoutExpired as exc:
         raise CRDSourceError(f"{kubectl} get crd timed out after {timeout:.0f}s") from exc
     if proc.returncode != 0:
+        reason = kubectl_reason(proc.stderr)
+        plugin = missing_plugin(proc.stderr)
+        if plugin:
+            advice = f"install `{plugin}` (or put it on PATH) or fix the user's `exec` in the kubeconfig"
+        elif "(Forbidden)" in reason:
+            advice = (
+                "the identity lacks permission: see what it may do with "
+                "`kubectl auth can-i list customresourcedefinitions.apiextensions.k8s.io`"
+            )
+        else:
+            advice = "check the current kubectl context (kubectl config current-context)"
         raise CRDSourceError(
-            f"{kubectl} get crd failed: {kubectl_reason(proc.stderr) or f'exit {proc.returncode}'}; check the "
-            "current kubectl context (kubectl config current-context), or validate against CRD files with --crds"
+            f"{kubectl} get crd failed: {reason or f'exit {proc.returncode}'}; {advice}, or validate against CRD "
+            "files with --crds"
         )
     try:
         listing = json.loads(proc.stdout)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import re
 import types
 import typing
 from typing import Any, Literal, get_args, get_origin
@@ -193,6 +194,8 @@ def collect_fields(args: argparse.Namespace, model: type[BaseModel], stdin: typi
                 # A bare string stays a string: models such as RouteRule accept a shorthand form.
                 parsed.append(loaded if isinstance(loaded, dict | list) else text)
             value = parsed
+        elif _item is int and isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]+\s*", value):
+            value = int(value)  # argv is text; an int field may be strict (a JSON caller's `true` is not 1)
         data[name] = value
     return data
 

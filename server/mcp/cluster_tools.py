@@ -14,17 +14,27 @@ from typing import Any
 from server.doors import load
 
 
+def doctor_more() -> str:
+    from orchestrator.analysis.finding_limit import MAX_FINDINGS_LIMIT
+
+    return (
+        f"to see them, raise max_findings (up to {MAX_FINDINGS_LIMIT}), narrow a live diagnosis with `namespace`, "
+        "or run `aigw-skills doctor [DUMP...] --format json` (the same dump or context) for the whole report"
+    )
+
+
 def run_doctor(inp: Any, crds_path: str | None = None) -> Any:
-    """The doctor core; a dump it cannot read is an input problem on `dump`, a cluster it cannot read a tool
-    error."""
+    """The doctor core, its `more` line in the tool's words; a dump it cannot read is an input problem on `dump`, a
+    cluster it cannot read a tool error."""
     from mcp.server.mcpserver.exceptions import ToolError
 
+    from orchestrator.analysis.doctor.report import retold
     from orchestrator.analysis.doctor.snapshot import DumpError
     from orchestrator.analysis.kubectl import ClusterError, KubectlError
     from skills.errors import InputError, Problem
 
     try:
-        return load("orchestrator.analysis.doctor.run:run_doctor")(inp)
+        return retold(load("orchestrator.analysis.doctor.run:run_doctor")(inp), doctor_more())
     except DumpError as exc:
         raise InputError([Problem("dump", str(exc))], skill="aigw_doctor") from None
     except ClusterError as exc:

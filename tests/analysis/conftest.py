@@ -24,7 +24,7 @@ def require_kubectl() -> None:
 
 @pytest.fixture
 def api_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Running]]:
-    """api_server(objects, reject=, unavailable=, forbidden=) starts a server; all are stopped after the test."""
+    """api_server(objects, reject=, unavailable=, forbidden=, deny_all=) starts a server; all are stopped after the test."""
     require_kubectl()
     monkeypatch.setenv("KUBECACHEDIR", str(tmp_path / "kube-cache"))
     monkeypatch.delenv("KUBECONFIG", raising=False)
@@ -35,8 +35,11 @@ def api_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Call
         reject: dict[str, str] | None = None,
         unavailable: tuple[str, ...] = (),
         forbidden: tuple[str, ...] = (),
+        deny_all: bool = False,
     ) -> Running:
-        api = FakeAPIServer(objects, reject=reject or {}, unavailable=unavailable, forbidden=forbidden)
+        api = FakeAPIServer(
+            objects, reject=reject or {}, unavailable=unavailable, forbidden=forbidden, deny_all=deny_all
+        )
         running = Running(api, tmp_path / f"server-{len(started)}")
         started.append(running)
         return running

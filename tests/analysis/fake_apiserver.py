@@ -105,6 +105,8 @@ class FakeAPIServer:
     unavailable: tuple[str, ...] = ()
     # resources (plural) the test user may not read: 403, as RBAC answers
     forbidden: tuple[str, ...] = ()
+    # the test user may read nothing at all, discovery and /version included: every request answers 403
+    deny_all: bool = False
     requests: list[str] = field(default_factory=list)
     refused_writes: list[str] = field(default_factory=list)
 
@@ -216,7 +218,10 @@ class FakeAPIServer:
         parts = [p for p in url.path.split("/") if p]
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
-        if handler.command == "GET":
+        if self.deny_all:
+            message = f'forbidden: User "tester" cannot {handler.command.lower()} path "{url.path}"'
+            self._send(handler, 403, _status(403, "Forbidden", message))
+        elif handler.command == "GET":
             self._get(handler, url.path, parts, query)
         elif handler.command in ("POST", "PATCH"):
             self._write(handler, parts, query, body)

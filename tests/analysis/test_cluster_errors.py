@@ -191,3 +191,89 @@ def test_credentials_the_cluster_refuses_are_said_as_a_login_failure():
         'kubectl could not log in to the cluster of context "prod": error: You must be logged in to the server '
         "(Unauthorized); check `kubectl config current-context` and `kubectl cluster-info`, or pass --context NAME"
     )
+
+
+NO_SUCH_PLUGIN = "aigw-skills-test-no-such-credential-plugin"
+EXEC_USER = (
+    f"{{exec: {{apiVersion: client.authentication.k8s.io/v1beta1, command: {NO_SUCH_PLUGIN}, args: [token], "
+    "interactiveMode: Never}}"
+)
+
+
+def test_a_missing_credential_plugin_is_named_with_install_it_or_fix_the_kubeconfig(kube, capsys):
+    """kubectl's last line there is a documentation URL; the reason once was just that URL."""
+    config = str(kubeconfig(kube, user=EXEC_USER))
+    for argv in (["doctor"], ["plan", str(kube / "bundle")]):
+        code, text = run_cli([*argv, "--kubeconfig", config], capsys)
+        assert code == 2
+        assert_one_clean_line(text)
+        assert (
+            'kubectl could not get credentials for the cluster of context "dead": the kubeconfig\'s user gets its '
+            f"credentials from the plugin `{NO_SUCH_PLUGIN}` (exec), which is not installed; install "
+            f"`{NO_SUCH_PLUGIN}` (or put it on PATH), or fix the user's `exec` in the kubeconfig"
+        ) in text
+        assert "https://" not in text and "cluster-info" not in text
+
+
+def test_validate_cluster_reads_a_missing_credential_plugin_with_the_same_function(kube, monkeypatch):
+    from orchestrator.engine.crds import CRDSourceError, load_cluster_crds
+
+    monkeypatch.setenv("KUBECONFIG", str(kubeconfig(kube, user=EXEC_USER)))
+    with pytest.raises(CRDSourceError) as refused:
+        load_cluster_crds()
+    assert f"the plugin `{NO_SUCH_PLUGIN}` (exec), which is not installed; install `{NO_SUCH_PLUGIN}`" in str(
+        refused.value
+    )
+
+
+def test_validate_cluster_with_a_403_asks_kubectl_auth_can_i_about_crds(api_server, monkeypatch):
+    from orchestrator.engine.crds import CRDSourceError, load_cluster_crds
+
+    monkeypatch.setenv("KUBECONFIG", str(api_server([], deny_all=True).kubeconfig))
+    with pytest.raises(CRDSourceError) as refused:
+        load_cluster_crds()
+    message = str(refused.value)
+    assert "kubectl get crd failed: Error from server (Forbidden)" in message
+    assert "the identity lacks permission" in message and "current-context" not in message
+    assert "`kubectl auth can-i list customresourcedefinitions.apiextensions.k8s.io`" in message
+
+
+def test_a_403_says_the_identity_lacks_permission_and_what_to_ask_kubectl_auth_can_i(
+    api_server, kube, capsys
+):
+    server = api_server([], deny_all=True)
+    config = str(server.kubeconfig)
+    for argv in (["doctor"], ["plan", str(kube / "bundle")]):
+        code, text = run_cli([*argv, "--kubeconfig", config], capsys)
+        assert code == 2
+        assert_one_clean_line(text)
+        assert (
+            'the identity of context "fake" lacks permission to read the cluster (the API server answered 403 '
+            "Forbidden): Error from server (Forbidden)"
+        ) in text
+        assert "`kubectl auth can-i list aigatewayroutes.aigateway.envoyproxy.io --all-namespaces`" in text
+        assert "could not reach" not in text and "cluster-info" not in text  # it was reached
+    assert "--collect DIR` as an identity that may read the cluster" not in text  # plan has no dump
+
+    is_error, doctor = call("aigw_doctor", {"kubeconfig": config})
+    assert is_error
+    assert_one_clean_line(doctor)
+    assert (
+        'the identity of context "fake" lacks permission' in doctor and "kubectl auth can-i list " in doctor
+    )
+    assert "set the `context` field with more rights" in doctor and "pass that directory in `dump`" in doctor
+
+
+def test_a_403_naming_the_refused_verb_and_resource_asks_auth_can_i_about_them():
+    from orchestrator.analysis.kubectl import Kubectl, Result
+
+    error = Kubectl(context="prod").unreachable(
+        Result(
+            1,
+            "",
+            'Error from server (Forbidden): gateways.gateway.networking.k8s.io is forbidden: User "dev" cannot '
+            'list resource "gateways" in API group "gateway.networking.k8s.io" at the cluster scope\n',
+        )
+    )
+    assert error.cause == "forbidden"
+    assert "`kubectl auth can-i list gateways.gateway.networking.k8s.io`" in error.explain()

@@ -7,12 +7,13 @@ are errors; the CLI returns 2 for usage errors, unreadable dumps and a cluster k
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from orchestrator.analysis.doctor.catalog import CHECKS, LAYER_TITLES, LAYERS, LINT_REFERENCE, Layer, Severity
-from orchestrator.analysis.finding_limit import SEVERITIES, SEVERITY_RANK, left_out, most_urgent
+from orchestrator.analysis.finding_limit import SEVERITIES, SEVERITY_RANK, by_severity, left_out, most_urgent
 
 
 class DoctorFinding(BaseModel):
@@ -123,6 +124,7 @@ class DoctorReport(BaseModel):
         description="Findings per severity (error, warning, info), omitted ones included"
     )
     omitted: int = Field(0, description="Findings left out of `findings` by max_findings (the least urgent)")
+    more: str | None = Field(None, description="What was left out, and how to see it; null when nothing was")
     summary: list[str] = Field(description="Short plan: the first things to fix, in order")
     checks_skipped: list[str] = Field(description="Checks that could not run, and what would let them run")
 
@@ -136,6 +138,8 @@ class DoctorReport(BaseModel):
 
 
 SUMMARY_STEPS = 5
+# How to see what max_findings left out, in the command line's words (other front doors retell it: `retold`).
+CLI_MORE = "to see them, raise --max-findings (or leave it out), or narrow a live diagnosis with --namespace"
 
 
 def build_report(
@@ -147,13 +151,18 @@ def build_report(
     checks_skipped: list[str],
     max_findings: int | None = None,
 ) -> DoctorReport:
-    """Sort, de-duplicate and summarise the findings; keep the `max_findings` most urgent when given."""
+    """Sort, de-duplicate and summarise the findings. With `max_findings`, keep that many of the most urgent (errors,
+    then warnings, then infos; the layer order within a severity), listed in the order to fix them, and say what was
+    left out and how to see it (in the command line's words; see `retold`)."""
     unique: dict[tuple[str, str, str], DoctorFinding] = {}
     for f in findings:
         unique.setdefault((f.id, f.object, f.what), f)
     ordered = sorted(unique.values(), key=DoctorFinding.sort_key)
-    kept, omitted = most_urgent(ordered, max_findings)
-    return DoctorReport(
+    urgent = by_severity(ordered, lambda f: f.severity)
+    chosen, omitted = most_urgent(urgent, max_findings)
+    kept_ids = {id(f) for f in chosen}
+    kept = [f for f in ordered if id(f) in kept_ids]
+    report = DoctorReport(
         ok=not any(f.severity == "error" for f in ordered),
         source=source,
         target_version=target_version,
@@ -161,9 +170,19 @@ def build_report(
         findings=kept,
         counts={s: sum(1 for f in ordered if f.severity == s) for s in SEVERITIES},
         omitted=omitted,
-        summary=summarise(ordered),
+        summary=summarise(ordered, listed=kept),
         checks_skipped=checks_skipped,
     )
+    return retold(report, CLI_MORE)
+
+
+def retold(report: DoctorReport, how: str) -> DoctorReport:
+    """The report with its `more` line saying how to see what was left out in a front door's own words."""
+    if not report.omitted:
+        return report
+    listed = Counter[str](f.severity for f in report.findings)
+    hidden = {s: report.counts[s] - listed[s] for s in SEVERITIES}
+    return report.model_copy(update={"more": left_out(hidden, how)})
 
 
 COMMANDS = ("kubectl ", "helm ", "egctl ", "printf ", "aigw-skills ")
@@ -179,20 +198,26 @@ def _action(f: DoctorFinding) -> str:
     return f"run `{f.fix}`" if is_command(f.fix) else f.fix
 
 
-def summarise(ordered: list[DoctorFinding]) -> list[str]:
-    """The first few errors and warnings as numbered steps: earlier layers first, since they explain later ones."""
+def summarise(ordered: list[DoctorFinding], listed: list[DoctorFinding] | None = None) -> list[str]:
+    """The first few errors and warnings as numbered steps: earlier layers first, since they explain later ones. The
+    last line counts the rest, and says how many of them are `listed` in the report (all when None)."""
     steps: list[str] = []
+    stepped: set[int] = set()
     for f in ordered:
         if f.severity == "info":
             continue
         steps.append(
             f"{len(steps) + 1}. [{LAYER_TITLES[f.layer]}] {f.object}: {f.what} ({f.id}); {_action(f)}"
         )
+        stepped.add(id(f))
         if len(steps) == SUMMARY_STEPS:
             break
     rest = sum(1 for f in ordered if f.severity != "info") - len(steps)
     if rest > 0:
-        steps.append(f"... and {rest} more below; fixing the first ones often clears later ones.")
+        shown = ordered if listed is None else listed
+        below = sum(1 for f in shown if f.severity != "info" and id(f) not in stepped)
+        where = "below" if below == rest else f"({below} listed below, {rest - below} left out)"
+        steps.append(f"... and {rest} more {where}; fixing the first ones often clears later ones.")
     return steps
 
 
@@ -221,10 +246,8 @@ def render_text(report: DoctorReport) -> str:
     if report.checks_skipped:
         lines.append("")
         lines += [f"not checked: {c}" for c in report.checks_skipped]
-    if report.omitted:
-        shown = {s: sum(1 for f in report.findings if f.severity == s) for s in SEVERITIES}
-        hidden = {s: report.counts[s] - shown[s] for s in SEVERITIES}
-        lines += ["", "... " + left_out(hidden, "raise --max-findings (or leave it out) to see them")]
+    if report.more:
+        lines += ["", "... " + report.more]
     total = sum(report.objects.values())
     infos = report.counts["info"]
     tail = f", {_count(infos, 'info')}" if infos else ""
