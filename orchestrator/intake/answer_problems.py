@@ -89,6 +89,35 @@ def unknown_fields(r: Round, given: Mapping[str, Any], answers: Answers) -> list
     ]
 
 
+def early_problems(r: Round, given: Mapping[str, Any], answers: Answers) -> list[Problem]:
+    """The type, pattern and choice problems of a waiting answer's fields that every form its round can have
+    refuses (a string for a number, "Fortnight" for a time unit, a feature no routing offers): checked when
+    given, as a field whose form depends on an earlier answer is checked when its round is reached."""
+    from pydantic import ValidationError, create_model
+
+    from orchestrator.intake.forms import Form
+    from skills.errors import from_validation_error
+
+    forms = _widest_forms(r, answers)
+    problems: list[Problem] = []
+    for name, value in given.items():
+        found: list[Problem] = []
+        for form in forms:
+            info = form.model_fields.get(name)
+            if info is None:
+                continue
+            one = create_model("FieldForm", __base__=Form, **{name: (info.annotation, info)})
+            try:
+                one.model_validate(answer_from_form(one, {name: value}))
+            except ValidationError as exc:
+                found = found or list(from_validation_error(exc, prefix=f"answers.{r.id}").problems)
+                continue
+            found = []
+            break
+        problems += found
+    return problems
+
+
 def moot_fields(
     r: Round, form: type[BaseModel], given: Mapping[str, Any], answers: Answers
 ) -> tuple[list[str], list[Problem]]:

@@ -20,6 +20,7 @@ from pydantic import ValidationError, create_model
 from pydantic.fields import FieldInfo
 
 from orchestrator.intake.answer_problems import (
+    early_problems,
     in_file_order,
     leaked,
     moot_fields,
@@ -219,9 +220,11 @@ def walk(
                 raw = given[r.id] or {}  # but a pasted key or a field no form of it has is refused now
                 found[r.id] = leaked(r.id, raw) + unknown_fields(r, raw, answers)
                 bad = {_field_of(p.path) for p in found[r.id]} | set(unknown_names(r, raw, answers))
-                waiting[r.id] = (
-                    None if given[r.id] is None else {k: v for k, v in raw.items() if k not in bad}
-                )
+                found[r.id] += early_problems(r, {k: v for k, v in raw.items() if k not in bad}, answers)
+                bad |= {_field_of(p.path) for p in found[r.id]}
+                kept = {k: v for k, v in raw.items() if k not in bad}
+                if given[r.id] is None or kept or not raw:  # every field bad: asked in full when reached
+                    waiting[r.id] = None if given[r.id] is None else kept
             continue
         if not r.when(answers):
             if given.get(r.id):  # left out of the intake, so said (e.g. routing once no model is shared)

@@ -396,3 +396,45 @@ def test_without_refuse_an_unknown_round_and_a_waiting_answers_bad_fields_are_li
     assert key not in repr(state.kept) and key not in repr(state.problems)
     with pytest.raises(InputError):
         walk(answers)
+
+
+def test_a_later_rounds_type_errors_are_reported_when_given_and_its_valid_fields_kept() -> None:
+    answers = {
+        "environment": {"namespace": "team-a"},
+        "providers": {"providers": ["openai"]},
+        "routing": {"strategy": "by-model"},
+        "features": {"features": "token-limits"},  # text for a list of choices: read as one
+        "production": {
+            "token_limit": "lots",
+            "token_limit_unit": "Fortnight",
+            "token_limit_header": "x-user",
+        },
+    }
+    with pytest.raises(InputError) as caught:
+        walk(answers)
+    assert [p.path for p in caught.value.problems] == [
+        "answers.routing.strategy",
+        "answers.production.token_limit",
+        "answers.production.token_limit_unit",
+    ]
+    state = walk(answers, refuse=False)
+    assert state.kept["features"] == {"features": "token-limits"}
+    assert state.kept["production"] == {"token_limit_header": "x-user"}
+    assert "routing" not in state.kept  # its one field was bad: asked in full when reached
+    later = walk({"features": {"features": ["teleport"]}}, refuse=False)
+    assert [p.path for p in later.problems] == ["answers.features.features[0]"]
+
+
+def test_a_list_of_model_names_is_accepted_for_a_models_field_as_the_intake_yaml_writes_it() -> None:
+    hex_id = "d41d8cd98f00b204e9800998ecf8427e"
+    answers = {
+        "environment": {},
+        "providers": {"providers": ["openai"]},
+        "details": {"openai__models": ["gpt-4o", hex_id]},
+        "features": None,
+    }
+    state = walk(answers)
+    assert state.complete and state.answers["details"]["openai__models"] == f"gpt-4o, {hex_id}"
+    assert to_intake(state.answers)["providers"][0]["models"] == ["gpt-4o", hex_id]
+    waiting = {"details": {"openai__models": ["gpt-4o"]}}  # before providers: kept as given, not refused
+    assert walk(waiting).waiting == waiting

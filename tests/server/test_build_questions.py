@@ -215,3 +215,37 @@ def test_a_leftover_field_of_a_dropped_provider_is_ignored_and_the_round_is_answ
     [ignored] = data["ignored"]
     assert ignored["path"] == "answers.details.anthropic__models"
     assert "anthropic is not among the providers (openai)" in ignored["message"]
+
+
+def test_type_errors_in_later_rounds_come_back_as_json_problems_and_a_build_exits_1(tmp_path):
+    answers = {
+        "environment": {"namespace": "team-a"},
+        "providers": {"providers": ["openai"]},
+        "features": {"features": "token-limits"},
+        "production": {"token_limit": "lots", "token_limit_unit": "Fortnight"},
+    }
+    data = questions(tmp_path, answers)
+    assert data["complete"] is False and data["next"]["rounds"] == ["details"]
+    assert [(p["path"], p["value"]) for p in data["problems"]] == [
+        ("answers.production.token_limit", "'lots'"),
+        ("answers.production.token_limit_unit", "'Fortnight'"),
+    ]
+    assert "production" not in data["answers"] and data["answers"]["features"] == answers["features"]
+    out = tmp_path / "bundle"
+    done = run("build", "--answers", str(tmp_path / "answers.json"), "-o", str(out))
+    assert done.returncode == 1 and "has 2 problem(s); nothing written" in done.stderr
+    assert json.loads(done.stdout)["problems"] == data["problems"] and not out.exists()
+
+
+def test_a_list_of_model_names_builds_as_the_intake_yaml_writes_it(tmp_path, shared_crds):
+    answers = dict(SCENARIOS["openai-anthropic"]) | {
+        "details": SCENARIOS["openai-anthropic"]["details"] | {"openai__models": ["gpt-5.4-mini", "gpt-4o"]},
+        "features": None,
+    }
+    (tmp_path / "answers.json").write_text(json.dumps(answers))
+    out = tmp_path / "bundle"
+    done = run(
+        "build", "--answers", str(tmp_path / "answers.json"), "-o", str(out), "--crds", str(shared_crds)
+    )
+    assert done.returncode == 0, done.stderr
+    assert "gpt-4o" in (out / "manifests.yaml").read_text()

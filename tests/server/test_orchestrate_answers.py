@@ -180,3 +180,19 @@ async def test_a_leftover_field_of_a_dropped_provider_is_ignored_and_the_bundle_
     assert [p["path"] for p in data["ignored"]] == ["answers.details.anthropic__models"]
     assert "anthropic is not among the providers (openai)" in result.content[0].text
     assert data["intake"]["providers"][0]["models"] == ["gpt-4o"]
+
+
+@pytest.mark.anyio
+async def test_a_later_rounds_type_errors_are_reported_when_given_with_every_answer_sent_back(server):
+    answers = {
+        "environment": {"namespace": "team-a"},
+        "providers": {"providers": ["openai"]},
+        "features": {"features": ["token-limits"]},
+        "production": {"token_limit": "lots", "token_limit_unit": "Fortnight"},
+    }
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", {"answers": answers})
+    data = result.structured_content
+    assert result.is_error and data["status"] == "error" and data["answers"] == answers
+    text = result.content[0].text
+    assert "answers.production.token_limit:" in text and "'Fortnight'" in text
