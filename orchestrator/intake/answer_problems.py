@@ -106,7 +106,8 @@ def early_problems(r: Round, given: Mapping[str, Any], answers: Answers) -> list
             info = form.model_fields.get(name)
             if info is None:
                 continue
-            one = create_model("FieldForm", __base__=Form, **{name: (info.annotation, info)})
+            spec: dict[str, Any] = {name: (info.annotation, info)}
+            one = create_model("FieldForm", __base__=Form, **spec)
             try:
                 one.model_validate(answer_from_form(one, {name: value}))
             except ValidationError as exc:
