@@ -114,11 +114,20 @@ def form_schema(form: type[BaseModel], *, multi_select: bool = True) -> dict[str
 
 def answer_from_form(form: type[BaseModel], content: Mapping[str, Any]) -> dict[str, Any]:
     """A client's form content in the form model's shape: per-choice booleans and comma-separated text back to
-    lists (both shapes are accepted whatever the protocol, so an answer typed in chat works too)."""
+    lists (both shapes are accepted whatever the protocol, so an answer typed in chat works too), and a list of
+    model names for a models field (text, comma-separated) joined."""
+    from skills.credentials import TextKind
+
     out: dict[str, Any] = {}
     consumed: set[str] = set()
     properties = form.model_json_schema()["properties"]
-    for name in form.model_fields:
+    for name, info in form.model_fields.items():
+        value = content.get(name)
+        models = any(isinstance(m, TextKind) and m.mode == "model" for m in info.metadata)
+        if models and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            out[name] = ", ".join(value)  # model names as a list, as the intake YAML writes them
+            consumed.add(name)
+            continue
         prop = properties[name]
         if prop.get("type") != "array":
             continue

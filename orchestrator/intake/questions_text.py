@@ -83,12 +83,14 @@ def question(group: tuple[OpenRound, ...]) -> dict[str, Any]:
 
 def open_questions(state: Walk) -> dict[str, Any]:
     """Where the intake stands: the answers to send back (every one kept, including those waiting for an earlier
-    round), the next question, the rounds after it, and the answers left out as not asked, with why."""
+    round), the next question, the rounds after it, every problem of the answers (those of a later round or of
+    a round id that does not exist too), and the answers left out as not asked, with why."""
     group = state.next_group()
     return {
         "answers": state.kept,
         "next": question(group) if group else None,
         "later": [item.id for item in state.open if item not in group],
+        "problems": [p.to_dict() for p in state.problems],  # every round's, the next question's included
         "ignored": [p.to_dict() for p in state.ignored],
     }
 

@@ -19,7 +19,16 @@ from typing import Any
 from pydantic import ValidationError, create_model
 from pydantic.fields import FieldInfo
 
-from orchestrator.intake.answer_problems import in_file_order, leaked, unasked, unknown_fields, unknown_round
+from orchestrator.intake.answer_problems import (
+    early_problems,
+    in_file_order,
+    leaked,
+    moot_fields,
+    unasked,
+    unknown_fields,
+    unknown_names,
+    unknown_round,
+)
 from orchestrator.intake.form_schema import answer_from_form
 from orchestrator.intake.forms import Form
 from orchestrator.intake.rounds import (
@@ -92,22 +101,36 @@ class Walk:
     open: tuple[OpenRound, ...]
     waiting: dict[str, Any] = field(default_factory=dict)
     ignored: tuple[Problem, ...] = ()
+    refused: tuple[Problem, ...] = ()  # with walk(refuse=False): problems of answers no open round asks now
 
     @property
     def complete(self) -> bool:
-        return not self.open
+        return not self.open and not self.refused
 
     @property
     def kept(self) -> dict[str, Any]:
-        """Every answer to send back: the validated ones, plus the answers `waiting` for an earlier open round
-        (kept as given, checked when their round is reached), in round order. A round answered with a problem
-        is not here: its question asks it again."""
-        merged = {**self.waiting, **self.answers}
+        """Every answer to send back, in round order: the validated ones, the fields of an answer with problems
+        that passed their checks (the round is asked again for the rest), and the answers `waiting` for an
+        earlier open round (checked when their round is reached; a pasted key or a field no form of the round
+        has is never among them)."""
+        partial = {r.id: dict(r.kept) for r in self.open if r.problems and r.kept}
+        merged = {**partial, **self.waiting, **self.answers}
         return {rid: merged[rid] for rid in ROUND_IDS if rid in merged}
+
+    order: tuple[str, ...] = ()  # the round ids in the order the answers give them
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        return tuple(p for r in self.open for p in r.problems)
+        """Every problem of the answers, per round in the order the answers give them."""
+        by_round: dict[str, list[Problem]] = {}
+        for p in (*self.refused, *(p for r in self.open for p in r.problems)):
+            head = p.path.split(" ", 1)[0]
+            by_round.setdefault(head.split(".")[1] if "." in head else head, []).append(p)
+        ordered = in_file_order(dict.fromkeys(self.order), by_round)
+        return (
+            *ordered,
+            *(p for key in by_round if key not in (*self.order, *ROUND_IDS) for p in by_round[key]),
+        )
 
     def next_group(self, max_fields: int = MAX_GROUP_FIELDS) -> tuple[OpenRound, ...]:
         """The next rounds to ask, as one form: the first open round, plus the ready rounds right after it
@@ -163,7 +186,10 @@ def _settled(round_id: str, answers: Answers) -> bool:
 
 
 def walk(
-    given: Mapping[str, Any] | None = None, prefill: Mapping[str, Mapping[str, Any]] | None = None
+    given: Mapping[str, Any] | None = None,
+    prefill: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    refuse: bool = True,
 ) -> Walk:
     """The open rounds for a partial intake.
 
@@ -171,12 +197,14 @@ def walk(
     `prefill`: values the caller already knows by round id; a round whose every field is known is answered from
     them, otherwise only its unknown fields are asked. Every round whose dependencies are settled is checked, so
     a bad answer in one round never hides the problems of another: each bad answer or prefilled value leaves its
-    round open with its problems (fields in question asked again). An answer to a round that waits for an open
-    one is kept in `Walk.waiting` (sent back with the answers, checked once that round is reached); an answer
-    to a round the other answers do not ask (routing with no shared model, production with no feature) is left
-    out and listed in `Walk.ignored` with why. Raises InputError with every problem of the answers when
-    `given` names a round that does not exist (e.g. a misspelt id) or pastes a key in a waiting answer,
-    rather than losing that answer.
+    round open with its problems (the fields that passed their checks kept, the others asked again). An answer
+    to a round that waits for an open one is kept in `Walk.waiting` (sent back with the answers, checked once
+    that round is reached); an answer to a round the other answers do not ask (routing with no shared model,
+    production with no feature), or a field its round no longer asks (anthropic__models once anthropic is not
+    among the providers), is left out and listed in `Walk.ignored` with why. A round id that does not exist
+    (e.g. a misspelt id), a pasted key or a field no form has in a waiting answer: with `refuse` (the default)
+    an InputError with every problem of the answers, rather than losing that answer; without it, listed in
+    `Walk.refused` (the waiting answer kept without those fields), so a caller can answer with data.
     """
     given = dict(given or {})
     found = {key: [unknown_round(key)] for key in given if key not in BY_ID}  # else dropped, with its answers
@@ -189,8 +217,14 @@ def walk(
         if not all(_settled(n, answers) for n in r.needs):
             open_.append(OpenRound(r, None, known=known_values.get(r.id, {})))
             if r.id in given:  # checked once the rounds it depends on hold, kept (never dropped) meanwhile
-                waiting[r.id] = given[r.id]  # but a pasted key or a field no form of it has is refused now
-                found[r.id] = leaked(r.id, given[r.id] or {}) + unknown_fields(r, given[r.id] or {}, answers)
+                raw = given[r.id] or {}  # but a pasted key or a field no form of it has is refused now
+                found[r.id] = leaked(r.id, raw) + unknown_fields(r, raw, answers)
+                bad = {_field_of(p.path) for p in found[r.id]} | set(unknown_names(r, raw, answers))
+                found[r.id] += early_problems(r, {k: v for k, v in raw.items() if k not in bad}, answers)
+                bad |= {_field_of(p.path) for p in found[r.id]}
+                kept = {k: v for k, v in raw.items() if k not in bad}
+                if given[r.id] is None or kept or not raw:  # every field bad: asked in full when reached
+                    waiting[r.id] = None if given[r.id] is None else kept
             continue
         if not r.when(answers):
             if given.get(r.id):  # left out of the intake, so said (e.g. routing once no model is shared)
@@ -203,32 +237,43 @@ def walk(
             continue
         to_ask = set(form.model_fields) - set(known) - r.hides(known)
         if r.id in given or (known and not to_ask):  # nothing left to ask: answered from the prefill
+            moot, reports = moot_fields(r, form, given.get(r.id) or {}, answers)
+            ignored += reports  # fields this round no longer asks: said, and they never block it
+            mine = {k: v for k, v in (given.get(r.id) or {}).items() if k not in moot}
             try:
-                answers[r.id] = answer_round(answers, r.id, given.get(r.id) or {}, known)
+                answers[r.id] = answer_round(answers, r.id, mine, known)
                 continue
             except InputError as exc:
                 bad = {_field_of(p.path) for p in exc.problems}
                 known = {k: v for k, v in known.items() if k not in bad}
                 kept = {
                     k: v
-                    for k, v in answer_from_form(form, given.get(r.id) or {}).items()
+                    for k, v in answer_from_form(form, mine).items()
                     if k in form.model_fields and k not in bad and k not in known
                 }
                 open_.append(OpenRound(r, form, known, exc.problems, kept))
                 continue
         open_.append(OpenRound(r, form, known))
-    if any(found.values()):  # an answer that would be dropped: refused with every other problem at once
+    if any(found.values()) and refuse:  # an answer that would be dropped: refused with every other problem
         for item in open_:
             found.setdefault(item.id, []).extend(item.problems)
         raise InputError(in_file_order(given, found))
-    return Walk(answers=answers, open=tuple(open_), waiting=waiting, ignored=tuple(ignored))
+    refused = in_file_order(given, found)
+    return Walk(
+        answers=answers,
+        open=tuple(open_),
+        waiting=waiting,
+        ignored=tuple(ignored),
+        refused=tuple(refused),
+        order=tuple(given),
+    )
 
 
 def _field_of(path: str) -> str:
     """`answers.<round>.<field> (...)` → field."""
     head = path.split(" ", 1)[0]
     parts = head.split(".")
-    return parts[2] if len(parts) > 2 and parts[0] == "answers" else head
+    return parts[2].split("[", 1)[0] if len(parts) > 2 and parts[0] == "answers" else head
 
 
 def answer_round(

@@ -34,9 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "intake", nargs="?", help="intake YAML file, or - for stdin (omit in a terminal to be asked)"
     )
     build.add_argument("--example", choices=examples(), help="build a built-in example intake instead")
-    build.add_argument(
-        "-o", "--output", default="aigw-bundle", help="output directory [default: aigw-bundle]"
-    )
+    build.add_argument("-o", "--output", help="output directory [default: aigw-bundle]")
     build.add_argument(
         "--force",
         action="store_true",
@@ -62,13 +60,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--questions",
         action="store_true",
         help="print the next intake question (rounds, fields, choices, defaults, example answers) as JSON and "
-        "exit; with --answers, what is still open after those answers",
+        "exit; with --answers, what is still open after those answers and every problem they have. Exits 0 "
+        "whenever it prints that JSON (its `complete` and `problems` say where the answers stand), 2 when "
+        "FILE cannot be read as a mapping of round ids",
     )
     build.add_argument(
         "--answers",
         metavar="FILE",
         help="answers to the intake questions, by round id (JSON or YAML, as --questions describes); builds "
-        "when they are complete",
+        "when they are complete. When they are not, or have problems, nothing is written: exit 1 with the "
+        "--questions JSON on stdout",
     )
     build.set_defaults(handler=run_build)
 
@@ -86,7 +87,7 @@ def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
     if sum(bool(x) for x in (args.example, args.intake, args.answers)) > 1:
         raise ValueError("give one of: an intake file, --example, --answers")
     if args.answers:
-        state = walk(_load_answers(args.answers))
+        state = walk(_load_answers(args.answers), refuse=False)
         if not state.complete:
             raise OpenQuestions(state)
         if state.ignored:  # left out of the bundle: said, never silently
@@ -159,7 +160,13 @@ def _questions(state: Any, answers_file: str | None) -> dict[str, Any]:
 
     data = open_questions(state)
     where = answers_file or "answers.json"
-    if data["next"] is None:
+    if state.refused:  # an answer no question asks now (unknown round or field, a pasted key): fixed first
+        data["complete"] = False
+        data["command"] = (
+            f"fix the `problems` in {where} (the other answers are kept as they are; `answers` above is what "
+            f"is valid so far), then: aigw-skills build --questions --answers {where}"
+        )
+    elif data["next"] is None:
         data["complete"] = True
         data["command"] = f"aigw-skills build --answers {where} -o aigw-bundle"
     else:
@@ -192,19 +199,30 @@ def run_build(args: argparse.Namespace) -> int:
                 "build",
                 "--questions walks the intake questions; give --answers FILE, not an intake file or --example",
             )
+        if args.output:
+            return fail(
+                "build",
+                "--questions prints the next question and builds nothing; drop -o, or drop "
+                "--questions to build from --answers FILE",
+            )
         try:
-            state = walk(_load_answers(args.answers) if args.answers else {})
-        except InputError as exc:
-            return fail("build", _answers_problems(exc, args.answers))
+            state = walk(_load_answers(args.answers) if args.answers else {}, refuse=False)
         except ValueError as exc:
             return fail("build", str(exc))
         print(json.dumps(_questions(state, args.answers), indent=2))
         return EXIT_OK
+    output = args.output or "aigw-bundle"
     try:
         data = _load_intake(args)
     except OpenQuestions as exc:
         print(json.dumps(_questions(exc.state, args.answers), indent=2))
-        return fail("build", f"{args.answers} does not answer every question yet; stdout shows the next one")
+        found = len(exc.state.problems)
+        why = f"has {found} problem(s)" if found else "does not answer every question yet"
+        return fail(
+            "build",
+            f"{args.answers} {why}; nothing written, stdout shows them and the next question",
+            EXIT_FINDINGS,
+        )
     except InputError as exc:
         return fail("build", _answers_problems(exc, args.answers) if args.answers else str(exc))
     except (ValueError, EOFError) as exc:
@@ -231,14 +249,14 @@ def run_build(args: argparse.Namespace) -> int:
             "build", f"{exc}\nFix the intake (see `aigw-skills init` for a commented example) and run again."
         )
     try:
-        written = write_bundle(bundle, args.output, force=args.force)
+        written = write_bundle(bundle, output, force=args.force)
     except (BundleExistsError, OSError, ValueError) as exc:
         return fail("build", str(exc))
     if args.format == "json":
         print(
             json.dumps(
                 {
-                    "output": str(Path(args.output).resolve()),
+                    "output": str(Path(output).resolve()),
                     "files": [p.name for p in written],
                     "valid": bundle.valid,
                     "report": json.loads(bundle.files["report.json"]),
@@ -254,9 +272,9 @@ def run_build(args: argparse.Namespace) -> int:
             print(f"{finding.severity}: {finding.resource}: {finding.path}: {finding.message}")
         for text in bundle.report.checks_skipped:
             print(f"skipped: {text}")
-        print(f"Wrote {len(written)} files to {Path(args.output)}: {', '.join(p.name for p in written)}")
+        print(f"Wrote {len(written)} files to {Path(output)}: {', '.join(p.name for p in written)}")
         print(
-            f"Next: cd {Path(args.output)} && ./install.sh && ./secrets.sh && aigw-skills plan . && kubectl apply -k ."
+            f"Next: cd {Path(output)} && ./install.sh && ./secrets.sh && aigw-skills plan . && kubectl apply -k ."
         )
     return EXIT_OK if bundle.valid else EXIT_FINDINGS
 

@@ -198,9 +198,10 @@ def test_answers_to_rounds_after_an_open_one_are_kept_and_checked_once_it_is_ans
     }
     state = walk(answers)
     assert state.waiting == {"features": {"features": ["token-limits"]}}
-    assert list(state.kept) == ["environment", "providers", "features"]
+    assert list(state.kept) == ["environment", "providers", "details", "features"]
     details = next(item for item in state.open if item.id == "details")
     assert details.kept == {"openai__models": "gpt-5.4-mini"}  # the valid field of the answer with a problem
+    assert state.kept["details"] == details.kept  # sent back too, never the field with the problem
     assert details.asked().model_fields["openai__models"].default == "gpt-5.4-mini"
     fixed = walk(state.kept | {"details": scenario})
     assert fixed.waiting == {} and fixed.answers["features"] == {"features": ["token-limits"]}
@@ -333,3 +334,107 @@ def test_a_hex_digest_model_id_is_a_model_in_the_details_round_and_a_key_there_i
     problems = [p for p in found if p.path == "answers.details.openai__models"]
     assert problems and "looks like" in problems[0].message
     assert key not in kept and key not in repr(problems)
+
+
+# The QA example (qa2 D3): a bad gateway name and a bad key variable, with valid answers around them.
+QA_ANSWERS = {
+    "environment": {"namespace": "team-a", "gateway_name": "BAD GW"},
+    "providers": {"providers": ["openai", "anthropic"]},
+    "details": {
+        "openai__models": "gpt-4o",
+        "openai__secret_env": "not a var!",
+        "anthropic__models": "claude-sonnet-4-5",
+    },
+}
+
+
+def test_every_field_that_passes_its_checks_is_sent_back_while_another_field_of_its_round_is_fixed() -> None:
+    state = walk(QA_ANSWERS)
+    assert state.kept == {
+        "environment": {"namespace": "team-a"},
+        "providers": {"providers": ["openai", "anthropic"]},
+        "details": {"openai__models": "gpt-4o", "anthropic__models": "claude-sonnet-4-5"},
+    }
+    assert [p.path for p in state.problems] == [
+        "answers.environment.gateway_name",
+        "answers.details.openai__secret_env",
+    ]
+    environment, details = state.next_group()
+    assert environment.asked().model_fields["namespace"].default == "team-a"  # asked again, prefilled
+    assert details.asked().model_fields["anthropic__models"].default == "claude-sonnet-4-5"
+
+
+def test_a_field_its_round_no_longer_asks_is_ignored_with_why_and_never_blocks_the_round() -> None:
+    answers = QA_ANSWERS | {
+        "environment": {"namespace": "team-a"},
+        "providers": {"providers": ["openai"]},
+        "details": {"openai__models": "gpt-4o", "anthropic__models": "claude-sonnet-4-5"},
+    }
+    state = walk(answers)
+    assert state.answers["details"]["openai__models"] == "gpt-4o"
+    assert "details" not in [item.id for item in state.open]
+    [ignored] = state.ignored
+    assert ignored.path == "answers.details.anthropic__models" and ignored.message.startswith("ignored")
+    assert "anthropic is not among the providers (openai)" in ignored.message
+    bogus = walk(answers | {"details": {"openai__models": "gpt-4o", "colour": "red"}})
+    assert [p.path for p in bogus.problems] == ["answers.details.colour"]  # no form has it: a problem
+
+
+def test_without_refuse_an_unknown_round_and_a_waiting_answers_bad_fields_are_listed_and_never_kept() -> None:
+    key = "sk-proj-" + "A1b2C3d4" * 5
+    answers = {
+        "enviroment": {"namespace": "ai"},
+        "details": {"openai__models": "gpt-4o", "openai__secret_env": key, "colour": "red"},
+    }
+    state = walk(answers, refuse=False)
+    assert [p.path for p in state.problems] == [
+        "answers.enviroment",
+        "answers.details.openai__secret_env",
+        "answers.details.colour",
+    ]
+    assert not state.complete and state.kept == {"details": {"openai__models": "gpt-4o"}}
+    assert key not in repr(state.kept) and key not in repr(state.problems)
+    with pytest.raises(InputError):
+        walk(answers)
+
+
+def test_a_later_rounds_type_errors_are_reported_when_given_and_its_valid_fields_kept() -> None:
+    answers = {
+        "environment": {"namespace": "team-a"},
+        "providers": {"providers": ["openai"]},
+        "routing": {"strategy": "by-model"},
+        "features": {"features": "token-limits"},  # text for a list of choices: read as one
+        "production": {
+            "token_limit": "lots",
+            "token_limit_unit": "Fortnight",
+            "token_limit_header": "x-user",
+        },
+    }
+    with pytest.raises(InputError) as caught:
+        walk(answers)
+    assert [p.path for p in caught.value.problems] == [
+        "answers.routing.strategy",
+        "answers.production.token_limit",
+        "answers.production.token_limit_unit",
+    ]
+    state = walk(answers, refuse=False)
+    assert state.kept["features"] == {"features": "token-limits"}
+    assert state.kept["production"] == {"token_limit_header": "x-user"}
+    assert "routing" not in state.kept  # its one field was bad: asked in full when reached
+    later = walk({"features": {"features": ["teleport"]}}, refuse=False)
+    assert [p.path for p in later.problems] == ["answers.features.features[0]"]
+
+
+def test_a_list_of_model_names_is_accepted_for_a_models_field_as_the_intake_yaml_writes_it() -> None:
+    hex_id = "d41d8cd98f00b204e9800998ecf8427e"
+    answers = {
+        "environment": {},
+        "providers": {"providers": ["openai"]},
+        "details": {"openai__models": ["gpt-4o", hex_id]},
+        "features": None,
+    }
+    state = walk(answers)
+    assert state.complete and state.answers["details"]["openai__models"] == f"gpt-4o, {hex_id}"
+    assert to_intake(state.answers)["providers"][0]["models"] == ["gpt-4o", hex_id]
+    waiting = {"details": {"openai__models": ["gpt-4o"]}}  # before providers: kept as given, not refused
+    assert walk(waiting).waiting == waiting

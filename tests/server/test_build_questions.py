@@ -60,10 +60,10 @@ def test_a_bad_answer_comes_back_in_its_round_with_the_problem(tmp_path):
     assert data["answers"] == {"providers": {"providers": ["openai"]}}
 
 
-def test_building_from_incomplete_answers_prints_the_next_question_and_writes_nothing(tmp_path):
+def test_building_from_incomplete_answers_exits_1_with_the_next_question_and_writes_nothing(tmp_path):
     (tmp_path / "answers.json").write_text(json.dumps({"providers": {"providers": ["openai"]}}))
     done = run("build", "--answers", str(tmp_path / "answers.json"), "-o", str(tmp_path / "out"))
-    assert done.returncode == 2 and "does not answer every question yet" in done.stderr
+    assert done.returncode == 1 and "does not answer every question yet; nothing written" in done.stderr
     assert json.loads(done.stdout)["next"]["rounds"] == ["environment", "details"]
     assert not (tmp_path / "out").exists()
 
@@ -79,7 +79,7 @@ def test_questions_with_an_intake_file_is_a_usage_error(tmp_path):
     assert done.returncode == 2 and "--questions walks the intake questions" in done.stderr
 
 
-def test_answers_under_a_misspelt_round_id_fail_instead_of_building_with_defaults(tmp_path):
+def test_answers_under_a_misspelt_round_id_come_back_as_json_problems_and_never_build_with_defaults(tmp_path):
     answers = {
         "enviroment": {"namespace": "ai"},
         "providers": {"providers": ["openai"]},
@@ -87,11 +87,16 @@ def test_answers_under_a_misspelt_round_id_fail_instead_of_building_with_default
         "features": None,
     }
     (tmp_path / "answers.json").write_text(json.dumps(answers))
-    for extra in (["--questions"], ["-o", str(tmp_path / "bundle")]):
+    for extra, code in ((["--questions"], 0), (["-o", str(tmp_path / "bundle")], 1)):
         done = run("build", "--answers", str(tmp_path / "answers.json"), *extra)
-        assert done.returncode == 2 and done.stdout == ""
-        assert "answers.enviroment: no such round" in done.stderr and "environment, providers" in done.stderr
-        assert "Traceback" not in done.stderr
+        assert done.returncode == code and "Traceback" not in done.stderr
+        data = json.loads(done.stdout)
+        assert data["complete"] is False and "enviroment" not in data["answers"]
+        [problem] = data["problems"]
+        assert problem["path"] == "answers.enviroment" and problem["message"] == "no such round"
+        assert "environment, providers" in problem["expected"]
+        assert data["answers"]["providers"] == {"providers": ["openai"]}
+    assert "has 1 problem(s); nothing written" in done.stderr
     assert not (tmp_path / "bundle").exists()
 
 
@@ -102,18 +107,24 @@ def test_an_unknown_round_a_bad_namespace_and_a_bad_provider_are_reported_togeth
         "providers": {"providers": ["opneai"]},
     }
     (tmp_path / "answers.json").write_text(json.dumps(answers))
-    for extra in (["--questions"], ["-o", str(tmp_path / "bundle")]):
+    for extra, code in ((["--questions"], 0), (["-o", str(tmp_path / "bundle")], 1)):
         done = run("build", "--answers", str(tmp_path / "answers.json"), *extra)
-        assert done.returncode == 2 and "Traceback" not in done.stderr
-        problems = [line for line in done.stderr.splitlines() if line.startswith("  - ")]
-        assert [line.split(":")[0] for line in problems] == [
-            "  - answers.enviroment",
-            "  - answers.environment.namespace",
-            "  - answers.providers.providers[0]",
+        assert done.returncode == code and "Traceback" not in done.stderr
+        problems = json.loads(done.stdout)["problems"]
+        assert [p["path"] for p in problems] == [
+            "answers.enviroment",
+            "answers.environment.namespace",
+            "answers.providers.providers[0]",
         ]
-        assert "'Bad_NS'" in problems[1] and "'opneai'" in problems[2]
-        assert "Fix all of these in" in done.stderr
+        assert problems[1]["value"] == "'Bad_NS'" and problems[2]["value"] == "'opneai'"
     assert not (tmp_path / "bundle").exists()
+
+
+def test_questions_with_an_output_directory_is_a_usage_error_saying_it_builds_nothing(tmp_path):
+    (tmp_path / "answers.json").write_text(json.dumps(SCENARIOS["openai-anthropic"]))
+    out = tmp_path / "bundle"
+    done = run("build", "--questions", "--answers", str(tmp_path / "answers.json"), "-o", str(out))
+    assert done.returncode == 2 and "builds nothing" in done.stderr and not out.exists()
 
 
 def test_a_valid_features_answer_is_kept_while_details_is_invalid_and_not_asked_again(tmp_path, shared_crds):
@@ -163,3 +174,78 @@ def test_an_answer_to_a_round_that_no_longer_applies_is_built_without_and_report
     )
     assert done.returncode == 0, done.stderr
     assert "Ignored: answers.routing: ignored, not asked with the other answers" in done.stderr
+
+
+QA_ANSWERS = {  # qa2 D3: a bad gateway name and key variable among valid answers
+    "environment": {"namespace": "team-a", "gateway_name": "BAD GW"},
+    "providers": {"providers": ["openai", "anthropic"]},
+    "details": {
+        "openai__models": "gpt-4o",
+        "openai__secret_env": "not a var!",
+        "anthropic__models": "claude-sonnet-4-5",
+    },
+}
+
+
+def test_answers_with_problems_send_back_every_valid_field_and_ask_the_rest_prefilled(tmp_path):
+    data = questions(tmp_path, QA_ANSWERS)
+    assert data["answers"] == {
+        "environment": {"namespace": "team-a"},
+        "providers": {"providers": ["openai", "anthropic"]},
+        "details": {"openai__models": "gpt-4o", "anthropic__models": "claude-sonnet-4-5"},
+    }
+    assert [p["path"] for p in data["problems"]] == [
+        "answers.environment.gateway_name",
+        "answers.details.openai__secret_env",
+    ]
+    answered = {f["name"]: f.get("answered") for f in data["next"]["fields"]}
+    assert answered["namespace"] == "team-a" and answered["anthropic__models"] == "claude-sonnet-4-5"
+    assert answered["gateway_name"] is None and answered["openai__secret_env"] is None
+
+
+def test_a_leftover_field_of_a_dropped_provider_is_ignored_and_the_round_is_answered(tmp_path):
+    answers = QA_ANSWERS | {
+        "environment": {"namespace": "team-a"},
+        "providers": {"providers": ["openai"]},
+        "details": {"openai__models": "gpt-4o", "anthropic__models": "claude-sonnet-4-5"},
+    }
+    data = questions(tmp_path, answers)
+    assert data["answers"]["details"]["openai__models"] == "gpt-4o" and data["problems"] == []
+    assert data["next"]["rounds"] == ["features"]
+    [ignored] = data["ignored"]
+    assert ignored["path"] == "answers.details.anthropic__models"
+    assert "anthropic is not among the providers (openai)" in ignored["message"]
+
+
+def test_type_errors_in_later_rounds_come_back_as_json_problems_and_a_build_exits_1(tmp_path):
+    answers = {
+        "environment": {"namespace": "team-a"},
+        "providers": {"providers": ["openai"]},
+        "features": {"features": "token-limits"},
+        "production": {"token_limit": "lots", "token_limit_unit": "Fortnight"},
+    }
+    data = questions(tmp_path, answers)
+    assert data["complete"] is False and data["next"]["rounds"] == ["details"]
+    assert [(p["path"], p["value"]) for p in data["problems"]] == [
+        ("answers.production.token_limit", "'lots'"),
+        ("answers.production.token_limit_unit", "'Fortnight'"),
+    ]
+    assert "production" not in data["answers"] and data["answers"]["features"] == answers["features"]
+    out = tmp_path / "bundle"
+    done = run("build", "--answers", str(tmp_path / "answers.json"), "-o", str(out))
+    assert done.returncode == 1 and "has 2 problem(s); nothing written" in done.stderr
+    assert json.loads(done.stdout)["problems"] == data["problems"] and not out.exists()
+
+
+def test_a_list_of_model_names_builds_as_the_intake_yaml_writes_it(tmp_path, shared_crds):
+    answers = dict(SCENARIOS["openai-anthropic"]) | {
+        "details": SCENARIOS["openai-anthropic"]["details"] | {"openai__models": ["gpt-5.4-mini", "gpt-4o"]},
+        "features": None,
+    }
+    (tmp_path / "answers.json").write_text(json.dumps(answers))
+    out = tmp_path / "bundle"
+    done = run(
+        "build", "--answers", str(tmp_path / "answers.json"), "-o", str(out), "--crds", str(shared_crds)
+    )
+    assert done.returncode == 0, done.stderr
+    assert "gpt-4o" in (out / "manifests.yaml").read_text()

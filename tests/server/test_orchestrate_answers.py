@@ -132,3 +132,67 @@ async def test_a_hex_digest_model_id_in_the_answers_is_kept_while_another_field_
     text = result.content[0].text + json.dumps(result.structured_content)
     assert "looks like" not in text and "removed" not in text
     assert hex_id in json.dumps(result.structured_content)
+
+
+QA_ANSWERS = {  # qa2 D3: a bad gateway name and key variable among valid answers
+    "environment": {"namespace": "team-a", "gateway_name": "BAD GW"},
+    "providers": {"providers": ["openai", "anthropic"]},
+    "details": {
+        "openai__models": "gpt-4o",
+        "openai__secret_env": "not a var!",
+        "anthropic__models": "claude-sonnet-4-5",
+    },
+}
+
+
+@pytest.mark.anyio
+async def test_answers_with_problems_send_back_every_valid_field_in_chat(server):
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", {"answers": QA_ANSWERS})
+    data = result.structured_content
+    assert data["status"] == "needs_input" and data["next"]["rounds"] == ["environment", "details"]
+    assert data["answers"] == {
+        "environment": {"namespace": "team-a"},
+        "providers": {"providers": ["openai", "anthropic"]},
+        "details": {"openai__models": "gpt-4o", "anthropic__models": "claude-sonnet-4-5"},
+    }
+    assert [p["path"] for p in data["problems"]] == [
+        "answers.environment.gateway_name",
+        "answers.details.openai__secret_env",
+    ]
+    sent = json.loads(result.content[0].text.split("e.g.:\n", 1)[1].split("\n", 1)[0])
+    assert sent["environment"]["namespace"] == "team-a"
+    assert sent["details"]["anthropic__models"] == "claude-sonnet-4-5"
+
+
+@pytest.mark.anyio
+async def test_a_leftover_field_of_a_dropped_provider_is_ignored_and_the_bundle_is_built(server):
+    answers = {
+        "environment": {"namespace": "team-a"},
+        "providers": {"providers": ["openai"]},
+        "details": {"openai__models": "gpt-4o", "anthropic__models": "claude-sonnet-4-5"},
+        "features": None,
+    }
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", {"answers": answers})
+    data = result.structured_content
+    assert not result.is_error and data["status"] == "built", data["message"]
+    assert [p["path"] for p in data["ignored"]] == ["answers.details.anthropic__models"]
+    assert "anthropic is not among the providers (openai)" in result.content[0].text
+    assert data["intake"]["providers"][0]["models"] == ["gpt-4o"]
+
+
+@pytest.mark.anyio
+async def test_a_later_rounds_type_errors_are_reported_when_given_with_every_answer_sent_back(server):
+    answers = {
+        "environment": {"namespace": "team-a"},
+        "providers": {"providers": ["openai"]},
+        "features": {"features": ["token-limits"]},
+        "production": {"token_limit": "lots", "token_limit_unit": "Fortnight"},
+    }
+    async with Client(server, mode="auto") as client:
+        result = await client.call_tool("aigw_orchestrate", {"answers": answers})
+    data = result.structured_content
+    assert result.is_error and data["status"] == "error" and data["answers"] == answers
+    text = result.content[0].text
+    assert "answers.production.token_limit:" in text and "'Fortnight'" in text
