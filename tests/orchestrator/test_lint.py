@@ -620,3 +620,13 @@ def test_same_named_kinds_of_other_groups_do_not_hide_ours() -> None:
 def test_selected_rules_only() -> None:
     findings = lint_documents(drop(base(), "Backend", "openai"), rules=["AIGW-L003"])
     assert findings == []
+
+
+def test_l076s_length_prefilter_is_below_every_vendor_patterns_shortest_match() -> None:
+    """L076 skips values shorter than _SHORTEST_KEY for speed: no vendor pattern can match one."""
+    import re._parser as parser  # the width of a compiled pattern's shortest match
+
+    from orchestrator.engine.lint.secrets import _SHORTEST_KEY
+    from skills.credentials import _PATTERNS
+
+    assert min(parser.parse(p.pattern).getwidth()[0] for _, p in _PATTERNS) >= _SHORTEST_KEY

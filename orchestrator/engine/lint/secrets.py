@@ -47,6 +47,9 @@ def literal_credentials(index: ResourceIndex, ctx: LintContext) -> Iterator[Issu
                 )
 
 
+_SHORTEST_KEY = 14  # '"private_key":' is the shortest text a vendor pattern in skills/credentials.py matches
+
+
 def _shown(key: str) -> str:
     """A map key as findings may show it: one that looks like a credential itself is never echoed."""
     return "<key>" if describe_credential(key, "lint") else key
@@ -64,7 +67,10 @@ def credentials_outside_secrets(index: ResourceIndex, ctx: LintContext) -> Itera
                 (f"metadata.{field}[{_shown(str(k))}]", v) for k, v in as_dict(meta.get(field)).items()
             ]
         for path, value in places:
-            kind = describe_credential(value, "vendor") if isinstance(value, str) else None
+            # Every vendor pattern needs 14+ characters: short label values (most of them) are not searched.
+            if not isinstance(value, str) or len(value) < _SHORTEST_KEY:
+                continue
+            kind = describe_credential(value, "vendor")
             if kind is None:
                 continue
             yield Issue(
