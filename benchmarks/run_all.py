@@ -59,8 +59,8 @@ NEXT_STEPS = {
     "document. 0.15x of that at 10,000 documents leaves ~30 us per document after our own ~0.3 s start with 13 "
     "kinds compiled, while the native calls a document needs already take about that much (read ~6 us, JSON "
     "parse ~6-10, jsonschema-rs ~1.4, two cel-cpp evaluations with their conversions ~12). Schema, defaults, CEL "
-    "and lint cost ~0.11 ms per document cold, 0.8x check-jsonschema's own marginal cost (the 'per document "
-    "added' line of validator_bench); 0.15x at 10,000 documents would need the Python work per document to "
+    "and lint cost ~0.11 ms per document cold, about check-jsonschema's own marginal cost (0.8-1.0x across runs: "
+    "the 'per document added' line of validator_bench); 0.15x at 10,000 documents would need the Python work per document to "
     "vanish, so a per-document ratio is the target that can be met and measured honestly",
     "memory": "the floor is the process: one document of each of the 13 kinds already peaks at ~71 MiB, 1.8x "
     "check-jsonschema's 10,000-document peak, which is the largest of 13 one-kind processes without CEL. Of the "
