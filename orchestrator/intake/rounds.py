@@ -10,7 +10,7 @@ skill pack's agent-led script):
   (declining or cancelling it skips that round only); `hides(known)` names fields that are moot once the
   prefilled values are known (JWT fields when client auth is apikey).
 - `orchestrator.intake.walker.walk(answers, prefill)` is the one function that gives the open rounds for a
-  partial intake; `walker.answer_round` validates one round's answer; `walker.to_intake` turns the answers into
+  partial intake; `walker.answer_round` validates one round's answer; `build_check.to_intake` turns the answers into
   intake data. Answers are `{round id: {field: value}}`; an optional round that was skipped is `None`.
 - `orchestrator.intake.questions_text.round_catalog(answers)` lists every round with its fields as data (for a
   document that walks through the whole intake); `open_questions(walk(...))` gives just the next question.

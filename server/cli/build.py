@@ -81,7 +81,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _load_intake(args: argparse.Namespace) -> dict[str, Any]:
-    from orchestrator.intake.walker import to_intake, walk
+    from orchestrator.intake.build_check import to_intake
+    from orchestrator.intake.walker import walk
     from skills.yaml_input import MAX_INTAKE_BYTES, YamlInputError, load_one, read_stream, read_text
 
     if sum(bool(x) for x in (args.example, args.intake, args.answers)) > 1:

@@ -176,8 +176,8 @@ async def _build(
 
 
 async def run(arguments: dict[str, Any], ctx: Context) -> CallToolResult | InputRequiredResult:
+    from orchestrator.intake.build_check import to_intake
     from orchestrator.intake.prefill import orchestrate_input, prefill_fields, prefill_rounds, unused_prefill
-    from orchestrator.intake.walker import to_intake
     from server.mcp.conversation import converse
     from server.mcp.tools import input_problem_text
     from skills.errors import InputError, Problem

@@ -5,7 +5,7 @@ time) asks the same rounds as `aigw_orchestrate` and `aigw-skills build`: orches
 declares them (form, message, when), and this module turns each round's form into questions of at most four
 per ask, each with its options and default, and maps every answer to the intake field it fills. The mapping
 is not written down anywhere: it is found by changing one answer at a time and seeing which intake field
-`walker.to_intake` changes, so it follows the rounds and the intake model wherever they go.
+`build_check.to_intake` changes, so it follows the rounds and the intake model wherever they go.
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def _contexts(answers: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def _landing(answers: dict[str, Any], round_id: str, name: str, form: type[BaseModel]) -> str:
-    from orchestrator.intake.walker import to_intake
+    from orchestrator.intake.build_check import to_intake
     from skills.errors import InputError
 
     for context in _contexts(answers):

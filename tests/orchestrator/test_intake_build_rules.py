@@ -16,9 +16,10 @@ from typing import Any, get_args
 import pytest
 
 from orchestrator.compose.bundle import build_bundle
+from orchestrator.intake.build_check import to_intake
 from orchestrator.intake.questions import answer_key
 from orchestrator.intake.rounds import BY_ID, ROUND_IDS
-from orchestrator.intake.walker import to_intake, walk
+from orchestrator.intake.walker import walk
 from skills.errors import InputError
 from skills.providers import PRESETS
 

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
+from orchestrator.intake.build_check import to_intake
 from orchestrator.intake.form_schema import answer_from_form, form_schema
 from orchestrator.intake.model import Intake
 from orchestrator.intake.prefill import orchestrate_input, prefill_rounds, unused_prefill
 from orchestrator.intake.rounds import ROUND_IDS, ROUNDS
-from orchestrator.intake.walker import group_form, split_answer, to_intake, walk
+from orchestrator.intake.walker import group_form, split_answer, walk
 from skills.errors import InputError
 from skills.providers import PRESETS
 

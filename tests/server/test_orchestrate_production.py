@@ -14,7 +14,7 @@ import yaml
 from mcp import Client
 
 from orchestrator.compose.bundle import build_bundle
-from orchestrator.intake.walker import to_intake
+from orchestrator.intake.build_check import to_intake
 from server.cli.build import example_text
 from server.cli.terminal_intake import ask_intake
 from tests.server.test_orchestrate_tool import ENV_DEFAULT, SCENARIOS, answering, golden_files, rounds_of
