@@ -62,8 +62,8 @@ def hostile(rng: random.Random, *, file_name: bool = False) -> str:
 
 def script_tries(tries: int, seed: int) -> tuple[int, int]:
     from orchestrator.compose.readme import render_secrets_script
-    from skills.auth import secret_command
     from skills.result import SecretShape
+    from skills.secret_command import secret_command
     from tests.hardening.script_run import expand_home, run_script
 
     rng = random.Random(seed)

@@ -11,11 +11,11 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from skills import shell
 from skills.errors import InputError, Problem, show_value
 from skills.model import InputModel
 from skills.render import render_object
 from skills.result import SecretShape, SkillResult
+from skills.secret_command import secret_command
 from skills.types import (
     CloudRegion,
     DNSLabel,
@@ -293,23 +293,6 @@ def _env_default(target: str) -> str:
     generated secrets.sh would not be valid shell)."""
     name = re.sub(r"[^A-Z0-9_]", "_", target.upper()) + "_API_KEY"
     return name if not name[0].isdigit() else "_" + name
-
-
-def secret_command(name: str, namespace: str, key: str, source: str) -> str:
-    """Idempotent kubectl pipeline creating/updating a Secret from an env var or file, value never in argv.
-
-    Both read the value on stdin (``--from-file=KEY=/dev/stdin``): kubectl splits a ``--from-file`` argument at
-    ',' and '=', so a path holding either (which FilePath allows) cannot be passed there; the shell opens a file
-    path in a redirection whatever it holds."""
-    apply = shell.command("kubectl", "apply", "-f", "-")
-    create = ("kubectl", "create", "secret", "generic", name, "-n", namespace)
-    dry_run = ("--dry-run=client", "-o", "yaml")
-    from_stdin = shell.join(f"--from-file={key}=/dev/stdin")
-    if source.startswith("env:"):
-        value = shell.command("printf", "%s", shell.env_value(source[4:]))
-        return shell.pipeline(value, shell.command(*create, from_stdin, *dry_run), apply)
-    create_secret = shell.reading(shell.command(*create, from_stdin, *dry_run), shell.path(source[5:]))
-    return shell.pipeline(create_secret, apply)
 
 
 def build_auth(data: AuthInput | dict) -> SkillResult:

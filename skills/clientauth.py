@@ -15,11 +15,11 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from skills.auth import secret_command
 from skills.errors import InputError, Problem, show_value
 from skills.model import InputModel
 from skills.render import render_object
 from skills.result import SecretShape, SkillResult
+from skills.secret_command import secret_command
 from skills.types import (
     ClientId,
     DNSLabel,

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from skills.auth import secret_command
 from skills.errors import InputError, Problem, show_value
 from skills.mcproute_inputs import McpBackend, McpRouteInput
 from skills.render import render_object
 from skills.result import SecretShape, SkillResult
+from skills.secret_command import secret_command
 from skills.versions import ENVOY_GATEWAY_CONTROLLER, first_release, profile
 
 __all__ = ["SKILL", "McpRouteInput", "build_mcproute"]

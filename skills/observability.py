@@ -16,12 +16,12 @@ from typing import Any, Literal
 from pydantic import Field
 
 from skills import shell
-from skills.auth import secret_command
 from skills.errors import InputError, Problem
 from skills.extproc_resources import ExtProcResources
 from skills.model import InputModel
 from skills.render import render_object
 from skills.result import SecretShape, SkillResult
+from skills.secret_command import secret_command
 from skills.types import (
     ContainerImage,
     DNSLabel,

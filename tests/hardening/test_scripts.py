@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from orchestrator.compose.bundle import build_bundle
 from orchestrator.compose.readme import render_secrets_script
 from skills import shell
-from skills.auth import secret_command
 from skills.errors import InputError
 from skills.install import build_install, render_script
 from skills.result import SecretShape, SkillResult, Step
+from skills.secret_command import secret_command
 from tests.hardening.inputs import property_examples
 from tests.hardening.script_run import run_script, simple_argv
 

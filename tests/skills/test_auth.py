@@ -308,8 +308,8 @@ def test_secrets_script_reads_a_file_whose_path_holds_commas_equals_or_spaces(pa
 def test_secret_command_reads_a_file_whose_path_holds_quotes_and_dollars(tmp_path) -> None:  # type: ignore[no-untyped-def]
     # FilePath refuses these characters; the command itself still keeps such a path one word.
     from orchestrator.compose.readme import render_secrets_script
-    from skills.auth import secret_command
     from skills.result import SecretShape
+    from skills.secret_command import secret_command
 
     path = 'it\'s "k" $HOME `x`, a=b.txt'
     (tmp_path / "work").mkdir()

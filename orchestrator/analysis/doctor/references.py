@@ -18,7 +18,7 @@ from orchestrator.analysis.doctor.context import DoctorContext
 from orchestrator.analysis.doctor.reduce import dig
 from orchestrator.analysis.doctor.report import DoctorFinding, finding
 from orchestrator.analysis.doctor.snapshot import Obj, Snapshot
-from skills.auth import secret_command
+from skills.secret_command import secret_command
 
 
 @dataclass(frozen=True)
