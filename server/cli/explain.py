@@ -11,7 +11,7 @@ import sys
 
 from orchestrator.engine.contract import EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, read_options
-from server.cli.output import add_output_options, fail, write_output
+from server.cli.output import add_output_options, fail, unusable, write_output
 from server.doors import BY_COMMAND
 
 DOOR = BY_COMMAND["explain"]
@@ -40,9 +40,8 @@ def run_explain(args: argparse.Namespace) -> int:
         loaded = load_documents(paths)
     except (OptionError, OptionsError, InputError) as exc:
         return fail(DOOR.command, str(exc))
-    if loaded.findings or not loaded.documents:
-        why = "; ".join(f"{f.source}: {f.message}" for f in loaded.findings)
-        return fail(DOOR.command, why or "no Kubernetes objects found")
+    if (why := unusable(loaded, paths)) is not None:
+        return fail(DOOR.command, why)
     explanation = explain_documents(loaded.documents)
     if args.format == "json":
         text = json.dumps(explanation.to_dict(), indent=2) + "\n"

@@ -12,7 +12,7 @@ import sys
 
 from orchestrator.engine.contract import CRDS_ENV, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, read_options
-from server.cli.output import add_output_options, fail, write_output
+from server.cli.output import add_output_options, fail, unusable, write_output
 from server.doors import BY_COMMAND
 
 DOOR = BY_COMMAND["migrate"]
@@ -44,13 +44,8 @@ def run_migrate(args: argparse.Namespace) -> int:
         loaded = load_documents(paths)
     except InputError as exc:
         return fail(DOOR.command, str(exc))
-    if loaded.findings:
-        return fail(
-            DOOR.command,
-            "cannot read the input: " + "; ".join(f"{f.source}: {f.message}" for f in loaded.findings),
-        )
-    if not loaded.documents:
-        return fail(DOOR.command, "no Kubernetes objects found in " + " ".join(paths))
+    if (why := unusable(loaded, paths)) is not None:
+        return fail(DOOR.command, why)
     try:
         crds, note = resolve_crd_source(configured_crds(args.crds), inp.target_version)
     except CRDSourceError as exc:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from orchestrator.engine.contract import EXIT_USAGE
 
@@ -25,6 +28,20 @@ def fail(command: str, message: str, code: int = EXIT_USAGE) -> int:
     """Print `aigw-skills COMMAND: message` to stderr and return the exit code (2, usage, unless told)."""
     print(f"aigw-skills {command}: {message}", file=sys.stderr)
     return code
+
+
+def unusable(loaded: Any, paths: Sequence[str | Path]) -> str | None:
+    """Why the manifests a day-two command read cannot be used (each YAML error with its file and line, or no
+    object in them), or None: the one sentence trace, explain and migrate fail with."""
+    if loaded.findings:
+        return "cannot read the input: " + "; ".join(f"{f.source}: {f.message}" for f in loaded.findings)
+    if not loaded.documents:
+        return (
+            "no Kubernetes objects found in "
+            + " ".join(str(p) for p in paths)
+            + "; give the manifests (files, a folder, or - for stdin)"
+        )
+    return None
 
 
 def write_output(command: str, text: str, args: argparse.Namespace) -> bool:

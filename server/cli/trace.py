@@ -13,7 +13,7 @@ import sys
 
 from orchestrator.engine.contract import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from server.cli.options import OptionError, add_model_options, read_options
-from server.cli.output import add_output_options, fail, write_output
+from server.cli.output import add_output_options, fail, unusable, write_output
 from server.doors import BY_COMMAND
 
 DOOR = BY_COMMAND["trace"]
@@ -47,10 +47,8 @@ def run_trace(args: argparse.Namespace) -> int:
         loaded = load_documents(paths)
     except (OptionError, InputError, LoadError) as exc:
         return fail(DOOR.command, str(exc))
-    if loaded.findings or not loaded.documents:
-        return fail(
-            DOOR.command, "; ".join(f.message for f in loaded.findings) or "no Kubernetes objects found"
-        )
+    if (why := unusable(loaded, paths)) is not None:
+        return fail(DOOR.command, why)
     trace = trace_documents(loaded.documents, request.model_dump(exclude={"manifests"}), loaded.sources)
     if args.format == "json":
         text = to_json([trace])
